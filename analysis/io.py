@@ -1,0 +1,369 @@
+"""Read a bank's data folder into DataFrames typed as the contract says.
+
+A folder holds one entry per table (DATA.md "Files"): `<table>.csv`,
+`<table>.parquet`, `<table>.xlsx` (first sheet) or a folder `<table>/` of
+Parquet files, optionally Hive-partitioned by `branch_id`. This module finds
+each entry, reads it (detecting UTF-8, UTF-8 with BOM or GB18030/GBK in CSV),
+and coerces every contract column to its kind. Values that cannot be read as
+their kind become `DataProblem`s with their row numbers; the rules on values
+(ranges, vocabularies, keys) are `analysis.validate`'s job.
+
+Every frame returned keeps two bookkeeping columns, `SOURCE_FILE` and
+`SOURCE_ROW`, so that a problem found later can name the row as a person
+counts it in that file. `analysis.validate.finalize` drops them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from .contract import TABLES, Column, Table
+from .errors import DataProblem
+
+SOURCE_FILE = "_source_file"
+SOURCE_ROW = "_source_row"
+BOOKKEEPING = (SOURCE_FILE, SOURCE_ROW)
+
+# Spellings of "no value" that bank systems and Excel exports write.
+NULL_TOKENS = ["", "NULL", "null", "Null", "NaN", "nan", "None", "none", "\\N", "NaT"]
+TRUE_TOKENS = {"true", "t", "1", "yes", "y", "是"}
+FALSE_TOKENS = {"false", "f", "0", "no", "n", "否"}
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads plain UTF-8
+
+Format = Literal["csv", "parquet", "xlsx", "folder"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one table lives in a data folder."""
+
+    table: str
+    path: Path
+    format: Format
+
+    @property
+    def partitioned_by_branch(self) -> bool:
+        return self.format == "folder" and any(
+            p.is_dir() and p.name.startswith("branch_id=") for p in self.path.iterdir()
+        )
+
+    def label(self, data_dir: Path | None = None) -> str:
+        try:
+            return str(self.path.relative_to(data_dir)) if data_dir else self.path.name
+        except ValueError:
+            return str(self.path)
+
+
+def find_sources(data_dir: Path) -> tuple[dict[str, Source], list[DataProblem]]:
+    """Find the entry of every contract table present in `data_dir`.
+
+    Two entries for one table (say `customers.csv` and `customers.xlsx`) are
+    a problem, not a guess: the consultant must say which one is current.
+    """
+    data_dir = Path(data_dir)
+    sources: dict[str, Source] = {}
+    problems: list[DataProblem] = []
+    for name in TABLES:
+        found: list[Source] = []
+        for fmt, suffix in (("csv", ".csv"), ("parquet", ".parquet"), ("xlsx", ".xlsx")):
+            p = data_dir / f"{name}{suffix}"
+            if p.is_file():
+                found.append(Source(name, p, fmt))  # type: ignore[arg-type]
+        folder = data_dir / name
+        if folder.is_dir():
+            found.append(Source(name, folder, "folder"))
+        if len(found) > 1:
+            problems.append(
+                DataProblem(
+                    name,
+                    "more than one file for this table: "
+                    + ", ".join(s.path.name for s in found)
+                    + "; keep exactly one",
+                )
+            )
+        elif found:
+            sources[name] = found[0]
+    return sources, problems
+
+
+# --------------------------------------------------------------------------
+# reading raw files
+
+
+def _read_csv(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    last: Exception | None = None
+    for enc in CSV_ENCODINGS:
+        try:
+            df = pd.read_csv(
+                path,
+                dtype=str,
+                encoding=enc,
+                keep_default_na=False,
+                na_values=NULL_TOKENS,
+                usecols=(lambda c: c in columns) if columns else None,
+                low_memory=False,
+            )
+            df.columns = [str(c).strip() for c in df.columns]
+            df[SOURCE_ROW] = np.arange(2, len(df) + 2, dtype=np.int64)  # header is line 1
+            return df
+        except UnicodeDecodeError as exc:
+            last = exc
+    raise _Unreadable(
+        "cannot decode the file as UTF-8 or GB18030/GBK; save it in one of these encodings"
+    ) from last
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    df = pd.read_excel(path, sheet_name=0, dtype=str, na_values=NULL_TOKENS, keep_default_na=False)
+    df.columns = [str(c).strip() for c in df.columns]
+    df[SOURCE_ROW] = np.arange(2, len(df) + 2, dtype=np.int64)  # header is row 1 of the sheet
+    return df
+
+
+def _arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
+    # Dates and timestamps become datetime64 here rather than objects.
+    return table.to_pandas(date_as_object=False, ignore_metadata=True)
+
+
+def _read_parquet_file(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    schema = pq.read_schema(path)
+    cols = [c for c in columns if c in schema.names] if columns else None
+    df = _arrow_to_pandas(pq.read_table(path, columns=cols))
+    df[SOURCE_ROW] = np.arange(1, len(df) + 1, dtype=np.int64)
+    return df
+
+
+def _parquet_files(folder: Path, branch_ids: Iterable[str] | None) -> list[tuple[Path, str | None]]:
+    """Parquet files under `folder`, with the branch their partition names.
+
+    With `branch_ids`, a Hive-partitioned folder yields only those branches'
+    files: a branch run never opens another branch's partition.
+    """
+    wanted = set(branch_ids) if branch_ids is not None else None
+    out: list[tuple[Path, str | None]] = []
+    for f in sorted(folder.rglob("*.parquet")):
+        branch = None
+        for part in f.relative_to(folder).parts[:-1]:
+            if part.startswith("branch_id="):
+                branch = part.split("=", 1)[1]
+        if wanted is not None and branch is not None and branch not in wanted:
+            continue
+        out.append((f, branch))
+    return out
+
+
+def read_raw(
+    source: Source,
+    data_dir: Path | None = None,
+    branch_ids: Iterable[str] | None = None,
+    columns: list[str] | None = None,
+) -> pd.DataFrame:
+    """Read one table's entry as found, with row bookkeeping; no coercion.
+
+    Raises `_Unreadable` (turned into a DataProblem by `read_table`) when the
+    file cannot be read at all.
+    """
+    try:
+        if source.format == "csv":
+            df = _read_csv(source.path, columns)
+            df[SOURCE_FILE] = source.label(data_dir)
+        elif source.format == "xlsx":
+            df = _read_xlsx(source.path)
+            df[SOURCE_FILE] = source.label(data_dir)
+        elif source.format == "parquet":
+            df = _read_parquet_file(source.path, columns)
+            df[SOURCE_FILE] = source.label(data_dir)
+        else:
+            parts = []
+            for f, branch in _parquet_files(source.path, branch_ids):
+                part = _read_parquet_file(f, columns)
+                if branch is not None and "branch_id" not in part.columns:
+                    part["branch_id"] = branch
+                part[SOURCE_FILE] = str(f.relative_to(data_dir)) if data_dir else str(f)
+                parts.append(part)
+            if not parts:
+                return pd.DataFrame({SOURCE_FILE: pd.Series(dtype=str), SOURCE_ROW: pd.Series(dtype=np.int64)})
+            df = pd.concat(parts, ignore_index=True)
+    except _Unreadable:
+        raise
+    except (pa.ArrowException, OSError, ValueError, KeyError) as exc:
+        raise _Unreadable(f"cannot read the file: {exc}") from exc
+    except Exception as exc:  # openpyxl, csv parser: any failure to read is the file's
+        raise _Unreadable(f"cannot read the file: {type(exc).__name__}: {exc}") from exc
+    df[SOURCE_FILE] = df[SOURCE_FILE].astype("category")
+    return df
+
+
+class _Unreadable(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------
+# coercion to the contract's kinds
+
+
+def _null_mask(s: pd.Series) -> pd.Series:
+    m = s.isna()
+    if s.dtype == object:
+        m |= s.isin(NULL_TOKENS)
+    return m
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    """Values as strings, nulls as None; integers written without '.0'."""
+    if pd.api.types.is_integer_dtype(s):
+        return s.astype("Int64").astype(object).where(s.notna(), None).map(
+            lambda v: None if v is None else str(v)
+        )
+    if pd.api.types.is_float_dtype(s):
+        def fmt(v: float) -> str | None:
+            if pd.isna(v):
+                return None
+            return str(int(v)) if float(v).is_integer() else repr(v)
+        return s.map(fmt).astype(object)
+    out = s.astype(object).where(~_null_mask(s), None)
+    return out.map(lambda v: v if v is None or isinstance(v, str) else str(v))
+
+
+def _bad(
+    table: Table, df: pd.DataFrame, col: str, mask: pd.Series, rule: str, raw: pd.Series
+) -> DataProblem:
+    return problem_for_rows(table.name, df, mask, rule, column=col, values=raw)
+
+
+def problem_for_rows(
+    table: str,
+    df: pd.DataFrame,
+    mask: pd.Series | np.ndarray,
+    rule: str,
+    column: str | None = None,
+    values: pd.Series | None = None,
+) -> DataProblem:
+    """A DataProblem for the rows of `df` where `mask` is true.
+
+    Rows are named as a person counts them in the file; when the rows come
+    from several files (a partitioned folder), each row names its file.
+    """
+    mask = np.asarray(mask, dtype=bool)
+    idx = np.flatnonzero(mask)
+    count = int(idx.size)
+    first = idx[:5]
+    files = df[SOURCE_FILE].iloc[first].astype(str).tolist() if SOURCE_FILE in df else []
+    lines = df[SOURCE_ROW].iloc[first].tolist() if SOURCE_ROW in df else (first + 1).tolist()
+    all_files = df[SOURCE_FILE].iloc[idx].astype(str).unique() if SOURCE_FILE in df and count else []
+    if len(all_files) > 1:
+        rows = tuple(f"{f} row {r}" for f, r in zip(files, lines))
+        file = ", ".join(sorted(all_files)[:3]) + (" …" if len(all_files) > 3 else "")
+    else:
+        rows = tuple(f"row {r}" for r in lines)
+        file = all_files[0] if len(all_files) else (str(df[SOURCE_FILE].iloc[0]) if SOURCE_FILE in df and len(df) else None)
+    examples: tuple[str, ...] = ()
+    if values is not None:
+        examples = tuple(str(v) for v in values.iloc[first].tolist())
+    return DataProblem(table, rule, file=file, column=column, count=count, rows=rows, examples=examples)
+
+
+def _coerce_column(table: Table, df: pd.DataFrame, col: Column) -> tuple[pd.Series, list[DataProblem]]:
+    raw = df[col.name]
+    null = _null_mask(raw)
+    problems: list[DataProblem] = []
+
+    if col.kind in ("str", "category"):
+        return _as_text(raw), problems
+
+    if col.kind in ("date", "month", "datetime"):
+        if pd.api.types.is_datetime64_any_dtype(raw):
+            out = raw
+            if getattr(out.dt, "tz", None) is not None:
+                out = out.dt.tz_localize(None)
+        else:
+            txt = _as_text(raw)
+            out = pd.to_datetime(txt, format="ISO8601", errors="coerce")
+        out = out.astype("datetime64[ns]")
+        failed = out.isna() & ~null
+        if failed.any():
+            what = {"date": "an ISO date (YYYY-MM-DD)", "month": "a month (YYYY-MM-01 or YYYY-MM)",
+                    "datetime": "an ISO date-time (YYYY-MM-DD HH:MM:SS)"}[col.kind]
+            problems.append(_bad(table, df, col.name, failed, f"not {what}", raw))
+        if col.kind == "date":
+            timed = out.notna() & (out != out.dt.normalize())
+            if timed.any():
+                problems.append(_bad(table, df, col.name, timed, "a date with a time of day; give the date only", raw))
+        if col.kind == "month":
+            off = out.notna() & (out.dt.day != 1)
+            if off.any():
+                problems.append(_bad(table, df, col.name, off, "month must be the first day of the month (YYYY-MM-01)", raw))
+        return out, problems
+
+    if col.kind in ("float", "int"):
+        if pd.api.types.is_bool_dtype(raw):
+            num = raw.astype(float)
+        elif pd.api.types.is_numeric_dtype(raw):
+            num = raw.astype(float)
+        else:
+            txt = _as_text(raw)
+            num = pd.to_numeric(txt.str.replace(",", "", regex=False), errors="coerce").astype(float)
+        failed = (num.isna() & ~null) | np.isinf(num)
+        if failed.any():
+            problems.append(_bad(table, df, col.name, failed, "not a number", raw))
+            num = num.where(~failed)
+        if col.kind == "int":
+            frac = num.notna() & (num != np.floor(num))
+            if frac.any():
+                problems.append(_bad(table, df, col.name, frac, "not a whole number", raw))
+                num = num.where(~frac)
+        return num, problems
+
+    if col.kind == "bool":
+        if pd.api.types.is_bool_dtype(raw):
+            return raw.astype(object).where(raw.notna(), None), problems
+        txt = _as_text(raw).map(lambda v: None if v is None else v.strip().lower())
+        out = txt.map(lambda v: True if v in TRUE_TOKENS else False if v in FALSE_TOKENS else None)
+        failed = out.isna() & txt.notna()
+        if failed.any():
+            problems.append(_bad(table, df, col.name, failed, "not true/false", raw))
+        return out.astype(object), problems
+
+    raise AssertionError(f"unknown kind {col.kind}")
+
+
+def coerce(table: Table, df: pd.DataFrame) -> tuple[pd.DataFrame, list[DataProblem]]:
+    """Type every contract column; report missing columns and unreadable values.
+
+    Extra columns are kept as read (the contract says they are ignored).
+    Integers stay float64 here so that nulls survive until validation has
+    reported them; `analysis.validate.finalize` gives the final dtypes.
+    """
+    problems: list[DataProblem] = []
+    missing = [c.name for c in table.columns if c.name not in df.columns]
+    label = str(df[SOURCE_FILE].iloc[0]) if SOURCE_FILE in df and len(df) else None
+    for name in missing:
+        problems.append(DataProblem(table.name, "required column is missing", file=label, column=name))
+    out = df.copy()
+    for col in table.columns:
+        if col.name in missing:
+            continue
+        out[col.name], found = _coerce_column(table, df, col)
+        problems.extend(found)
+    return out, problems
+
+
+def read_table(
+    data_dir: Path,
+    source: Source,
+    branch_ids: Iterable[str] | None = None,
+) -> tuple[pd.DataFrame | None, list[DataProblem]]:
+    """Read and coerce one table; `None` with a problem when unreadable."""
+    table = TABLES[source.table]
+    try:
+        raw = read_raw(source, data_dir, branch_ids=branch_ids)
+    except _Unreadable as exc:
+        return None, [DataProblem(table.name, str(exc), file=source.label(data_dir))]
+    return coerce(table, raw)
