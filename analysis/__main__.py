@@ -1,0 +1,132 @@
+"""Command line: `python -m analysis sample | validate | run` (RESULTS.md "Running").
+
+Exit status: 0 when all went well; 2 for a data problem or a bad request
+(the message says which table, file, column, rule and rows, never a
+traceback); 1 when a branch failed while running (the others still ran).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import DataError, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m analysis", description="QVSRS branch strategy suite")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("sample", help="write the sample bank (planted effects documented in analysis/planted.py)")
+    s.add_argument("--out", required=True, type=Path, help="folder to write the bank into")
+    s.add_argument("--branches", type=_positive, default=3, help="number of branches (Meishan first)")
+    s.add_argument("--customers", type=_positive, default=3000, help="customers per branch")
+    s.add_argument("--seed", type=int, default=0)
+
+    v = sub.add_parser("validate", help="check a data folder against the contract; exit 2 on any problem")
+    v.add_argument("data", type=Path)
+
+    r = sub.add_parser("run", help="run the suite for a branch or every branch")
+    r.add_argument("--data", required=True, type=Path)
+    which = r.add_mutually_exclusive_group(required=True)
+    which.add_argument("--branch", help="branch_id to run")
+    which.add_argument("--all-branches", action="store_true")
+    r.add_argument("--out", required=True, type=Path)
+    r.add_argument("--as-of", dest="as_of", help="month M as YYYY-MM (default: last month in the data)")
+    r.add_argument("--jobs", type=_positive, default=1, help="branches run in parallel processes")
+    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing and figures")
+    r.add_argument("--quiet", action="store_true", help="no progress lines")
+    r.add_argument("--notebooks", nargs="*", help="run only these notebooks (e.g. 01_value)")
+    r.add_argument("--executor", choices=("local", "dask"), default="local")
+    r.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
+    return p
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import generate
+
+    t = time.monotonic()
+    summary = generate(args.out, branches=args.branches, customers=args.customers, seed=args.seed)
+    print(f"sample bank written to {args.out} in {time.monotonic() - t:.1f} s")
+    for name, n in summary.get("rows", {}).items():
+        print(f"  {name:<22} {n:>10,} rows")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .bank import read_folder
+
+    t = time.monotonic()
+    tables, problems = read_folder(args.data)
+    if problems:
+        print(f"{args.data}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    rows = ", ".join(f"{n} {len(df):,}" for n, df in tables.items())
+    print(f"{args.data}: valid ({rows}) in {time.monotonic() - t:.1f} s")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from . import runner
+
+    as_of = runner.parse_as_of(args.as_of)
+    if not args.data.is_dir():
+        raise UsageError(f"data folder not found: {args.data}")
+    if args.executor == "dask" and not args.scheduler:
+        raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+    runner.notebook_paths(args.notebooks)  # fail before any work when none match
+    opts = runner.RunOptions(out_root=args.out, as_of=as_of, lang=args.lang, quiet=args.quiet,
+                             notebooks=tuple(args.notebooks) if args.notebooks else None)
+    if args.branch:
+        outcome = runner.run_branch(str(args.data), args.branch, opts)  # data problems raise
+        if not outcome.ok:
+            where = f" in notebook {outcome.notebook}, cell {outcome.cell}" if outcome.notebook else ""
+            print(f"branch {args.branch} failed{where}: {outcome.error}", file=sys.stderr)
+            return EXIT_FAILED
+        return EXIT_OK
+    submit, close = None, None
+    if args.executor == "dask":
+        from .distributed import dask_submitter
+
+        submit, close = dask_submitter(args.scheduler)
+    try:
+        outcomes = runner.run_all(str(args.data), opts, jobs=args.jobs, submit=submit)
+    finally:
+        if close:
+            close()
+    runner.write_overview(args.out, outcomes, lang=args.lang)
+    failed = [o for o in outcomes if not o.ok]
+    if not args.quiet:
+        print(f"{len(outcomes) - len(failed)} of {len(outcomes)} branches written to {args.out}; open {args.out / 'index.html'}")
+    for o in failed:
+        where = f" in notebook {o.notebook}, cell {o.cell}" if o.notebook else ""
+        print(f"branch {o.branch_id} failed{where}: {o.error}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return {"sample": cmd_sample, "validate": cmd_validate, "run": cmd_run}[args.command](args)
+    except (DataError, UsageError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; earlier reports are left as they were", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

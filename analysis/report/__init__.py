@@ -1,0 +1,1 @@
+"""Reports built from a branch's results: the briefing, the deck, the index."""

@@ -1,0 +1,424 @@
+"""Run the suite for one branch or all of them (RESULTS.md "Running").
+
+For each branch: load and validate once, write the prepared bank into a
+staging folder beside the output, execute every notebook with papermill
+against it, assemble `results.json`, build the briefing, and only then swap
+the staging folder in place of the branch's previous report. A failure at
+any step leaves the previous report untouched and is reported with the
+notebook, the cell and the error. One failing branch does not stop the
+others; the caller exits non-zero if any failed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from . import __version__
+from .bank import Bank, load, read_folder, select_branch
+from .contract import TABLES
+from .errors import DataError, UsageError
+from .fingerprint import data_fingerprint
+from .results import assemble
+from .timeframe import Timeframe, month_start
+from . import validate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+KERNEL_NAME = "qvsrs-analysis"
+PREPARED = "_bank"  # the prepared bank inside a staging folder; removed on success
+LANGS = ("zh", "en")
+
+
+@dataclass
+class RunOptions:
+    out_root: Path
+    as_of: str | None = None
+    lang: str = "zh"
+    quiet: bool = False
+    notebooks: tuple[str, ...] | None = None  # names to run; default every notebook
+    notebook_dir: Path = NOTEBOOK_DIR
+    keep_prepared: bool = False
+
+
+@dataclass
+class BranchOutcome:
+    branch_id: str
+    ok: bool
+    seconds: float
+    error: str | None = None
+    notebook: str | None = None
+    cell: int | None = None
+    folder: str | None = None
+    headline: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------
+# parameters, checked before any kernel starts
+
+
+def parse_as_of(value: str | None) -> str | None:
+    """`YYYY-MM` → the same string; anything else is a usage error."""
+    if value is None:
+        return None
+    try:
+        ts = pd.Timestamp(datetime.strptime(value, "%Y-%m"))
+    except ValueError:
+        raise UsageError(f"--as-of must be a month as YYYY-MM (e.g. 2026-06), not {value!r}") from None
+    return ts.strftime("%Y-%m")
+
+
+def check_as_of(bank_months: pd.Series, as_of: str | None, branch: str) -> None:
+    if as_of is None:
+        return
+    m = month_start(as_of)
+    first, last = bank_months.min(), bank_months.max()
+    if not (first <= m <= last):
+        raise UsageError(
+            f"--as-of {as_of} is outside branch {branch}'s snapshots "
+            f"({first:%Y-%m} … {last:%Y-%m})"
+        )
+
+
+def notebook_paths(names: Iterable[str] | None = None, folder: Path = NOTEBOOK_DIR) -> list[Path]:
+    """The notebooks of a run, in order (`NN_name.ipynb`)."""
+    if not folder.is_dir():
+        raise UsageError(f"notebooks folder not found at {folder}; is the suite installed from its repository?")
+    paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    if names:
+        wanted = set(names)
+        paths = [p for p in paths if p.stem in wanted or p.stem[3:] in wanted]
+    if not paths:
+        raise UsageError(f"no notebooks to run in {folder}" + (f" named {', '.join(names)}" if names else ""))
+    return paths
+
+
+def ensure_kernel() -> str:
+    """A kernelspec that runs this very interpreter (the one `make` set up),
+    never whatever `python3` a machine has on its PATH."""
+    folder = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    spec = {
+        # The kernel runs on this machine for this run only; its TCP notice is
+        # noise on a consultant's terminal, so kernel warnings are kept to errors.
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR"],
+        "display_name": "QVSRS analysis (.venv)",
+        "language": "python",
+        "metadata": {"debugger": False},
+    }
+    path = folder / "kernel.json"
+    if not path.is_file() or json.loads(path.read_text()).get("argv") != spec["argv"]:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(spec, indent=1))
+    return KERNEL_NAME
+
+
+# --------------------------------------------------------------------------
+# the run card: what produced a report
+
+
+def suite_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, timeout=5,
+        )
+        if out.returncode != 0:
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=5,
+        ).stdout.strip()
+        return out.stdout.strip() + ("+changes" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def package_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version(), "analysis": __version__}
+    for name in ("pandas", "numpy", "statsmodels", "lifelines", "pandera", "pyarrow", "papermill", "matplotlib"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def branch_fingerprint(bank: Bank) -> str:
+    tables = dict(bank.tables)
+    b = tables["branches"]
+    tables["branches"] = b[b["branch_id"] == bank.branch_id]
+    return data_fingerprint(tables)
+
+
+def run_card(bank: Bank, opts: RunOptions, data_dir: str) -> dict:
+    return {
+        "branch_id": bank.branch_id,
+        "as_of": bank.timeframe.as_of.strftime("%Y-%m-%d"),
+        "generated_at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "data_fingerprint": branch_fingerprint(bank),
+        "run": {
+            "data_dir": str(Path(data_dir).resolve()),
+            "parameters": {"as_of": opts.as_of, "lang": opts.lang},
+            "tables": {name: int(len(df)) for name, df in bank.tables.items()},
+            "missing_tables": bank.missing_tables,
+            "versions": package_versions(),
+            "suite_commit": suite_commit(),
+            "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+        },
+    }
+
+
+# --------------------------------------------------------------------------
+# one branch
+
+
+class NotebookFailed(Exception):
+    def __init__(self, notebook: str, cell: int | None, message: str):
+        super().__init__(f"{notebook}, cell {cell}: {message}" if cell is not None else f"{notebook}: {message}")
+        self.notebook, self.cell, self.message = notebook, cell, message
+
+
+def _say(opts: RunOptions, text: str) -> None:
+    if not opts.quiet:
+        print(text, flush=True)
+
+
+def execute_notebook(nb: Path, staging: Path, bank_dir: Path, opts: RunOptions, branch: str, kernel: str) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    out_nb = staging / "notebooks" / nb.name
+    out_nb.parent.mkdir(parents=True, exist_ok=True)
+    params = {
+        "bank_path": str(bank_dir),
+        "data_dir": None,
+        "branch": branch,
+        "as_of": opts.as_of,
+        "out_dir": str(staging),
+        "lang": opts.lang,
+    }
+    try:
+        pm.execute_notebook(
+            str(nb), str(out_nb), parameters=params, kernel_name=kernel,
+            progress_bar=False, log_output=False, cwd=str(staging), request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        # papermill counts the injected-parameters cell; report the cell as
+        # numbered in the source notebook a consultant opens.
+        raise NotebookFailed(nb.stem, exc.exec_count, f"{exc.ename}: {exc.evalue}") from None
+    except Exception as exc:  # kernel died, timeout …
+        raise NotebookFailed(nb.stem, None, f"{type(exc).__name__}: {exc}") from None
+
+
+def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOutcome:
+    """Run every notebook for an already loaded bank and swap the report in."""
+    from .report.briefing import build_briefing
+
+    started = time.monotonic()
+    branch = bank.branch_id
+    out_root = Path(opts.out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    staging = out_root / f".staging-{branch}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        bank_dir = bank.save(staging / PREPARED)
+        kernel = ensure_kernel()
+        for nb in notebook_paths(opts.notebooks, opts.notebook_dir):
+            t = time.monotonic()
+            _say(opts, f"[{branch}] {nb.stem} …")
+            execute_notebook(nb, staging, bank_dir, opts, branch, kernel)
+            _say(opts, f"[{branch}] {nb.stem} done in {time.monotonic() - t:.1f} s")
+        card = run_card(bank, opts, data_dir)
+        results = assemble(staging, card)
+        build_briefing(staging, results, lang=opts.lang)
+        if not opts.keep_prepared:
+            shutil.rmtree(staging / PREPARED, ignore_errors=True)
+        final = out_root / branch
+        swap_in(staging, final)
+        seconds = time.monotonic() - started
+        _say(opts, f"[{branch}] report written to {final} ({seconds:.1f} s)")
+        return BranchOutcome(branch, True, seconds, folder=str(final), headline=headline_figures(results))
+    except NotebookFailed as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        _say(opts, f"[{branch}] FAILED in notebook {exc.notebook}, cell {exc.cell}: {exc.message}")
+        return BranchOutcome(branch, False, time.monotonic() - started, error=exc.message, notebook=exc.notebook, cell=exc.cell)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        _say(opts, f"[{branch}] FAILED: {detail}")
+        return BranchOutcome(branch, False, time.monotonic() - started, error=detail)
+
+
+def swap_in(staging: Path, final: Path) -> None:
+    """Replace `final` by `staging` so that a complete report is always there."""
+    old = final.with_name(f".old-{final.name}-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    try:
+        staging.rename(final)
+    except OSError:
+        if old.exists():
+            old.rename(final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_branch(data_dir: str, branch: str, opts: RunOptions) -> BranchOutcome:
+    """Load, validate and run one branch (in this process).
+
+    Data problems and bad requests raise (DataError, UsageError) before any
+    kernel starts; failures while running are returned as the outcome.
+    """
+    bank = load(data_dir, branch, as_of=opts.as_of)
+    check_as_of(bank.monthly_snapshots["month"], opts.as_of, branch)
+    return run_prepared_branch(bank, data_dir, opts)
+
+
+def _run_prepared_folder(bank_dir: str, data_dir: str, opts: RunOptions) -> BranchOutcome:
+    bank = Bank.open(bank_dir)
+    try:
+        return run_prepared_branch(bank, data_dir, opts)
+    finally:
+        shutil.rmtree(bank_dir, ignore_errors=True)
+
+
+def headline_figures(results: dict) -> dict:
+    """The figures of branches.csv, one flat row per branch."""
+
+    def get(path: str):
+        node = results
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    return {
+        "branch_id": results.get("branch_id"),
+        "as_of": results.get("as_of"),
+        "customers": results.get("customers"),
+        "active_customers": results.get("active_customers"),
+        "top20_revenue_share": get("value.top20_revenue_share"),
+        "unprofitable_share": get("value.unprofitable_share"),
+        "churn_rate_12m": get("churn.churn_rate_12m"),
+        "cs_overall": get("satisfaction.cs_overall"),
+        "nps": get("satisfaction.nps"),
+        "qvsrs_quality": get("qvsrs.quality"),
+        "qvsrs_value": get("qvsrs.value"),
+        "products_per_customer": get("qvsrs.relationship.products_per_customer"),
+        "rm_coverage": get("qvsrs.relationship.rm_coverage"),
+        "revenue_growth_12m": get("qvsrs.sustainability.revenue_growth_12m"),
+        "home_deposit_share": None,
+        "coverage_top20": get("relationship_managers.coverage_top20"),
+        "data_fingerprint": results.get("data_fingerprint"),
+    }
+
+
+# --------------------------------------------------------------------------
+# several branches
+
+
+def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> tuple[list[str], Path]:
+    """Validate the whole folder once and write one prepared bank per branch.
+
+    Raises DataError when the folder breaks the contract: a run refuses bad
+    data the way `validate` reports it.
+    """
+    tables, problems = read_folder(data_dir)
+    if problems:
+        raise DataError(problems)
+    tables = {n: validate.finalize(TABLES[n], df) for n, df in tables.items()}
+    known = tables["branches"]["branch_id"].tolist()
+    if branches:
+        unknown = [b for b in branches if b not in known]
+        if unknown:
+            raise UsageError(f"unknown branch {', '.join(unknown)}; known branches: {', '.join(known)}")
+    else:
+        branches = known
+    prep_root = Path(opts.out_root) / f".prepared-{os.getpid()}"
+    for b in branches:
+        sel = select_branch(tables, b)
+        months = sel["monthly_snapshots"]["month"]
+        if months.empty:
+            continue
+        check_as_of(months, opts.as_of, b)
+        bank = Bank(b, sel, Timeframe.from_snapshots(months, opts.as_of), data_dir=str(data_dir))
+        bank.save(prep_root / b)
+    return branches, prep_root
+
+
+def run_all(
+    data_dir: str,
+    opts: RunOptions,
+    branches: list[str] | None = None,
+    jobs: int = 1,
+    submit: Callable | None = None,
+) -> list[BranchOutcome]:
+    """Run several branches, `jobs` at a time in separate processes.
+
+    `submit` replaces the local process pool (the Dask executor passes its
+    client's submit); each task runs one prepared branch.
+    """
+    Path(opts.out_root).mkdir(parents=True, exist_ok=True)
+    branches, prep_root = prepare_all(data_dir, branches, opts)
+    outcomes: list[BranchOutcome] = []
+    try:
+        todo = []
+        for b in branches:
+            if (prep_root / b).is_dir():
+                todo.append(b)
+            else:
+                outcomes.append(BranchOutcome(b, False, 0.0, error="no snapshot rows for this branch: nothing to analyse"))
+        if jobs <= 1 and submit is None:
+            for b in todo:
+                outcomes.append(_run_prepared_folder(str(prep_root / b), data_dir, opts))
+        elif submit is not None:
+            futures = [submit(_run_prepared_folder, str(prep_root / b), data_dir, opts) for b in todo]
+            outcomes.extend(f.result() for f in futures)
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(_run_prepared_folder, str(prep_root / b), data_dir, opts): b for b in todo}
+                for fut in as_completed(futures):
+                    try:
+                        outcomes.append(fut.result())
+                    except Exception as exc:  # a worker process died
+                        outcomes.append(BranchOutcome(futures[fut], False, 0.0, error=f"{type(exc).__name__}: {exc}"))
+    finally:
+        shutil.rmtree(prep_root, ignore_errors=True)
+    order = {b: i for i, b in enumerate(branches)}
+    outcomes.sort(key=lambda o: order.get(o.branch_id, 0))
+    return outcomes
+
+
+def write_overview(out_root: Path, outcomes: list[BranchOutcome], lang: str = "zh") -> None:
+    """OUT/branches.csv and OUT/index.html for a multi-branch run."""
+    from .report.index import build_index
+
+    rows = []
+    for o in outcomes:
+        row = dict(o.headline) if o.ok else {"branch_id": o.branch_id}
+        row["status"] = "ok" if o.ok else "failed"
+        row["error"] = None if o.ok else o.error
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    df.to_csv(Path(out_root) / "branches.csv", index=False, encoding="utf-8")
+    build_index(Path(out_root), outcomes, lang=lang)
+
+
+def outcome_dict(o: BranchOutcome) -> dict:
+    return asdict(o)

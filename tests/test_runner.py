@@ -1,0 +1,139 @@
+"""The runner: atomic reports, failures reported by notebook and cell, exit codes."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat as nbf
+import pytest
+
+from analysis import runner
+from analysis.__main__ import main
+from analysis.errors import UsageError
+
+
+def _notebook(folder: Path, name: str, code: str) -> None:
+    nb = nbf.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    p = nbf.v4.new_code_cell('bank_path = None\ndata_dir = None\nbranch = "x"\nas_of = None\nout_dir = None\nlang = "zh"')
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbf.v4.new_code_cell(code)]
+    folder.mkdir(parents=True, exist_ok=True)
+    nbf.write(nb, folder / name)
+
+
+GOOD_CODE = (
+    "from analysis.notebook import open_bank\n"
+    "from analysis import results\n"
+    "bank = open_bank(bank_path, data_dir, branch, as_of)\n"
+    "results.write_section(out_dir, 'probe', results.ok(n=len(bank.customers)))"
+)
+
+
+@pytest.fixture()
+def good_notebooks(tmp_path) -> Path:
+    folder = tmp_path / "nbs_good"
+    _notebook(folder, "01_probe.ipynb", GOOD_CODE)
+    return folder
+
+
+@pytest.fixture()
+def failing_notebooks(tmp_path) -> Path:
+    folder = tmp_path / "nbs_bad"
+    _notebook(folder, "01_probe.ipynb", GOOD_CODE)
+    _notebook(folder, "02_broken.ipynb", "x = 1\nraise ValueError('planted failure')")
+    return folder
+
+
+def test_run_writes_report_and_results(conformance_dir, tmp_path, good_notebooks):
+    opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=good_notebooks)
+    outcome = runner.run_branch(str(conformance_dir / "good"), "fixture-b", opts)
+    assert outcome.ok, outcome.error
+    folder = tmp_path / "out" / "fixture-b"
+    res = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert res["schema_version"] == 1
+    assert res["branch_id"] == "fixture-b"
+    assert res["as_of"] == "2026-06-30"
+    assert res["probe"] == {"status": "ok", "n": 1200}
+    assert res["data_fingerprint"].startswith("sha256:")
+    assert (folder / "notebooks" / "01_probe.ipynb").is_file()
+    assert (folder / "briefing.html").is_file()
+    assert not any(p.name.startswith(".staging") for p in (tmp_path / "out").iterdir())
+
+
+def test_failed_rerun_keeps_previous_report(conformance_dir, tmp_path, good_notebooks, failing_notebooks):
+    data = str(conformance_dir / "good")
+    out = tmp_path / "out"
+    first = runner.run_branch(data, "fixture-b", runner.RunOptions(out_root=out, quiet=True, notebook_dir=good_notebooks))
+    assert first.ok
+    before = (out / "fixture-b" / "results.json").read_bytes()
+    second = runner.run_branch(data, "fixture-b", runner.RunOptions(out_root=out, quiet=True, notebook_dir=failing_notebooks))
+    assert not second.ok
+    assert second.notebook == "02_broken"
+    assert second.cell is not None
+    assert "planted failure" in second.error
+    assert (out / "fixture-b" / "results.json").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["fixture-b"]
+
+
+def test_all_branches_one_failure_others_finish(conformance_dir, tmp_path, good_notebooks, monkeypatch):
+    # Branch fixture-a fails in its notebook; fixture-b must still be written.
+    folder = tmp_path / "nbs_mixed"
+    _notebook(folder, "01_probe.ipynb", GOOD_CODE + "\nassert branch != 'fixture-a', 'planted failure for fixture-a'")
+    opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=folder)
+    outcomes = runner.run_all(str(conformance_dir / "good"), opts, jobs=2)
+    by = {o.branch_id: o for o in outcomes}
+    assert not by["fixture-a"].ok and "planted failure" in by["fixture-a"].error
+    assert by["fixture-b"].ok
+    runner.write_overview(tmp_path / "out", outcomes)
+    csv = (tmp_path / "out" / "branches.csv").read_text(encoding="utf-8")
+    assert "fixture-a" in csv and "failed" in csv
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_fingerprint_equal_data_equal_hash(conformance_dir, tmp_path):
+    """The same rows in other formats give the same fingerprint; one change, another."""
+    import pandas as pd
+
+    import analysis
+
+    src = conformance_dir / "lean"
+    copy = tmp_path / "copy"
+    shutil.copytree(src, copy)
+    # customers as Parquet instead of CSV, rows shuffled
+    df = pd.read_csv(copy / "customers.csv", dtype=str, encoding="utf-8-sig")
+    (copy / "customers.csv").unlink()
+    df.sample(frac=1, random_state=1).to_parquet(copy / "customers.parquet", index=False)
+    a = runner.branch_fingerprint(analysis.load(src, "fixture-b"))
+    b = runner.branch_fingerprint(analysis.load(copy, "fixture-b"))
+    assert a == b
+    first_b = df.index[df["branch_id"] == "fixture-b"][0]
+    df.loc[first_b, "birth_year"] = "1950" if df.loc[first_b, "birth_year"] != "1950" else "1951"
+    df.to_parquet(copy / "customers.parquet", index=False)
+    assert runner.branch_fingerprint(analysis.load(copy, "fixture-b")) != a
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["run", "--data", "MISSING", "--branch", "x", "--out", "o"], "data folder not found"),
+        (["run", "--data", "GOOD", "--branch", "nope", "--out", "o"], "not in branches"),
+        (["run", "--data", "GOOD", "--branch", "fixture-a", "--out", "o", "--as-of", "2026/06"], "YYYY-MM"),
+        (["run", "--data", "GOOD", "--branch", "fixture-a", "--out", "o", "--as-of", "2031-01"], "outside"),
+    ],
+)
+def test_run_usage_errors_exit_2(conformance_dir, tmp_path, capsys, argv, words):
+    argv = [a.replace("GOOD", str(conformance_dir / "good")).replace("MISSING", str(tmp_path / "none")) for a in argv]
+    argv = [str(tmp_path / "o") if a == "o" else a for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert words in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_as_of_parsing():
+    assert runner.parse_as_of("2026-03") == "2026-03"
+    with pytest.raises(UsageError):
+        runner.parse_as_of("March")
