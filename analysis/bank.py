@@ -10,6 +10,7 @@ every notebook of that run (`Bank.open`) without re-reading the raw files.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -185,6 +186,7 @@ def load(data_dir: str | Path, branch: str, as_of: str | None = None) -> Bank:
     branch's `monthly_snapshots`. Raises `DataError` for data problems and
     `UsageError` for an unknown branch.
     """
+    started = time.monotonic()
     tables = load_tables(data_dir, branch)
     snaps = tables["monthly_snapshots"]
     if as_of is None and snaps.empty:
@@ -192,7 +194,7 @@ def load(data_dir: str | Path, branch: str, as_of: str | None = None) -> Bank:
             [DataProblem("monthly_snapshots", f"no snapshot rows for branch {branch!r}: nothing to analyse")]
         )
     tf = Timeframe.from_snapshots(snaps["month"], as_of)
-    return Bank(branch, tables, tf, data_dir=str(data_dir))
+    return Bank(branch, tables, tf, data_dir=str(data_dir), options={"load_seconds": round(time.monotonic() - started, 2)})
 
 
 def branch_ids(data_dir: str | Path) -> list[str]:

@@ -164,7 +164,7 @@ def branch_fingerprint(bank: Bank) -> str:
     return data_fingerprint(tables)
 
 
-def run_card(bank: Bank, opts: RunOptions, data_dir: str) -> dict:
+def run_card(bank: Bank, opts: RunOptions, data_dir: str, timings: dict | None = None) -> dict:
     return {
         "branch_id": bank.branch_id,
         "as_of": bank.timeframe.as_of.strftime("%Y-%m-%d"),
@@ -178,6 +178,7 @@ def run_card(bank: Bank, opts: RunOptions, data_dir: str) -> dict:
             "versions": package_versions(),
             "suite_commit": suite_commit(),
             "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+            "timings": timings or {},
         },
     }
 
@@ -238,14 +239,18 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
     try:
         bank_dir = bank.save(staging / PREPARED)
         kernel = ensure_kernel()
+        timings = {"load_s": bank.options.get("load_seconds")}
         for nb in notebook_paths(opts.notebooks, opts.notebook_dir):
             t = time.monotonic()
             _say(opts, f"[{branch}] {nb.stem} …")
             execute_notebook(nb, staging, bank_dir, opts, branch, kernel)
-            _say(opts, f"[{branch}] {nb.stem} done in {time.monotonic() - t:.1f} s")
-        card = run_card(bank, opts, data_dir)
+            timings[nb.stem] = round(time.monotonic() - t, 2)
+            _say(opts, f"[{branch}] {nb.stem} done in {timings[nb.stem]:.1f} s")
+        card = run_card(bank, opts, data_dir, timings)
+        t = time.monotonic()
         results = assemble(staging, card)
         build_briefing(staging, results, lang=opts.lang)
+        _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
         if not opts.keep_prepared:
             shutil.rmtree(staging / PREPARED, ignore_errors=True)
         final = out_root / branch
