@@ -1,0 +1,260 @@
+"""Campaigns (analysis.campaigns): contract figures, planted effects, notebook."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import confint_proportions_2indep
+from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+import analysis
+from analysis import planted, results
+from analysis.campaigns import (
+    CampaignWindow,
+    analyze_campaigns,
+    balance_change,
+    campaigns_section,
+    complier_effect,
+    describe_campaigns,
+    diff_in_means,
+    diff_in_proportions,
+    rank_uncertainty,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _close_interval(got: dict, want: dict) -> None:
+    width = want["ci_high"] - want["ci_low"]
+    assert got["estimate"] == pytest.approx(want["estimate"], rel=1e-9, abs=1e-12)
+    assert got["ci_low"] == pytest.approx(want["ci_low"], abs=1e-4 * width)
+    assert got["ci_high"] == pytest.approx(want["ci_high"], abs=1e-4 * width)
+
+
+# -- the contract: conformance bank ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sections(bank_a, bank_b):
+    return {"fixture-a": campaigns_section(bank_a), "fixture-b": campaigns_section(bank_b)}
+
+
+@pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
+def test_conformance(sections, expected, branch):
+    got, want = sections[branch], expected[branch]["campaigns"]
+    assert got["status"] == "ok"
+    ids = [k for k in got if k not in ("status", "_merge")]
+    assert ids == list(want)
+    for cid, w in want.items():
+        g = got[cid]
+        assert g["design"] == w["design"]
+        if w["design"] == "randomized":
+            assert (g["n_treatment"], g["n_control"]) == (w["n_treatment"], w["n_control"])
+            _close_interval(g["response_ate"], w["response_ate"])
+            _close_interval(g["balance_effect"], w["balance_effect"])
+            assert g["roi"] == pytest.approx(w["roi"], rel=1e-9)
+        else:
+            assert (g["n_participants"], g["n_comparison"]) == (w["n_participants"], w["n_comparison"])
+            assert g["naive_balance_difference"] == pytest.approx(w["naive_balance_difference"], rel=1e-9)
+            be = g["balance_effect"]
+            assert be["ci_low"] < be["estimate"] < be["ci_high"] and "AIPW" in be["method"]
+            # the adjustment removes much of what the naive difference credits to the campaign
+            assert be["estimate"] < 0.6 * w["naive_balance_difference"]
+
+
+def test_campaigns_ranked_is_lifted_to_the_top(sections, tmp_path):
+    sec = sections["fixture-a"]
+    ranked = sec["_merge"]["campaigns_ranked"]
+    est = {cid: sec[cid]["balance_effect"]["estimate"] for cid in ranked}
+    assert sorted(ranked) == ["FX-A0", "FX-A1", "FX-A2"]
+    assert list(est.values()) == sorted(est.values(), reverse=True)
+    results.write_section(tmp_path, "campaigns", sec)
+    out = results.assemble(tmp_path, {"branch_id": "fixture-a"})
+    assert out["campaigns_ranked"] == ranked
+    assert "_merge" not in out["campaigns"] and out["campaigns"]["status"] == "ok"
+
+
+def test_lean_bank_is_skipped(conformance_dir):
+    bank = analysis.load(conformance_dir / "lean", branch="fixture-a")
+    sec = campaigns_section(bank)
+    assert sec == {"status": "skipped", "reason": sec["reason"]} and "campaigns" in sec["reason"]
+    assert describe_campaigns(sec, "en") == [f"This section was not computed: {sec['reason']}."]
+
+
+def test_balance_change_definition(bank_a):
+    camp = bank_a.campaigns.iloc[0]  # FX-A1: 2025-03-01 … 2025-03-31
+    w = CampaignWindow.of(camp)
+    assert (w.pre, w.post, w.ref) == (pd.Timestamp("2025-02-01"), pd.Timestamp("2025-06-01"), pd.Timestamp("2025-03-01"))
+    ch = balance_change(bank_a.monthly_snapshots, w)
+    s = bank_a.monthly_snapshots.set_index(["customer_id", "month"])
+    cid = ch.index[5]
+    total = s["deposit_balance"] + s["wealth_aum"]
+    assert ch[cid] == pytest.approx(total[(cid, w.post)] - total[(cid, w.pre)])
+    both = set(s.xs(w.pre, level="month").index) & set(s.xs(w.post, level="month").index)
+    assert set(ch.index) == both
+
+
+# -- the interval helpers against statsmodels ---------------------------------
+
+
+def test_helpers_match_statsmodels():
+    rng = np.random.default_rng(0)
+    a, b = rng.lognormal(10, 1, 300), rng.lognormal(10, 1.2, 80)
+    got = diff_in_means(a, b)
+    lo, hi = CompareMeans(DescrStatsW(a), DescrStatsW(b)).zconfint_diff(usevar="unequal")
+    assert (got["ci_low"], got["ci_high"]) == pytest.approx((lo, hi), rel=1e-6)
+    x1, x0 = rng.random(400) < 0.3, rng.random(100) < 0.2
+    got = diff_in_proportions(x1, x0)
+    lo, hi = confint_proportions_2indep(x1.sum(), 400, x0.sum(), 100, method="wald", compare="diff")
+    assert (got["ci_low"], got["ci_high"]) == pytest.approx((lo, hi), rel=1e-6)
+    assert diff_in_means(a[:1], b) is None
+
+
+def test_complier_effect_is_itt_over_take_up():
+    rng = np.random.default_rng(1)
+    n = 4000
+    z = rng.random(n) < 0.8
+    d = z & (rng.random(n) < 0.6)
+    y = 100 + 50 * d + rng.normal(0, 20, n)
+    got = complier_effect(z, d, y)
+    itt = y[z].mean() - y[~z].mean()
+    assert got["estimate"] == pytest.approx(itt / (d[z].mean() - d[~z].mean()))
+    assert got["ci_low"] < 50 < got["ci_high"]
+    assert complier_effect(z, np.zeros(n, bool), y) is None
+
+
+def test_rank_uncertainty_orders_and_sums():
+    table = pd.DataFrame(
+        {
+            "name": ["a", "b", "c"],
+            "design": ["randomized"] * 3,
+            "cost": [1.0, 1.0, 1.0],
+            "balance_per_cny": [10.0, 30.0, 20.0],
+            "balance_per_cny_low": [8.0, 0.0, 18.0],
+            "balance_per_cny_high": [12.0, 60.0, 22.0],
+        },
+        index=["A", "B", "C"],
+    )
+    ru = rank_uncertainty(table, draws=2000)
+    assert list(ru.index) == ["B", "C", "A"]
+    assert ru["p_best"].sum() == pytest.approx(1.0)
+    assert 0.2 < ru.loc["B", "p_best"] < 0.8  # B is best on the estimate, not surely
+    assert ru.loc["A", "p_best"] < 0.01
+    assert ru.loc["B", "cost_per_10k"] == pytest.approx(1e4 / 30)
+
+
+def test_describe_reads_the_numbers(bank_a):
+    a = analyze_campaigns(bank_a, with_heterogeneity=False)
+    sec = a.section()
+    zh = describe_campaigns(sec, "zh", a)
+    en = describe_campaigns(sec, "en", a)
+    text_zh, text_en = "".join(zh), " ".join(en)
+    be = sec["FX-A2"]["balance_effect"]["estimate"]
+    assert f"{be / 1e4:,.1f}万元" in text_zh and f"CNY {be / 1e3:,.1f} thousand" in text_en
+    assert "意向处理效应" in text_zh and "complier effect" in text_en and "naive" in text_en
+    assert f"{sec['FX-A1']['roi']:.1f}" in text_en
+    assert len(zh) == len(en)
+
+
+# -- planted effects of the sample bank ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_analyses(tmp_path_factory):
+    """The sample bank at the suite's default size (3,000 customers per
+    branch, seed 0; two branches), every campaign analysed."""
+    from analysis.sample import generate
+
+    out = tmp_path_factory.mktemp("campaign_sample") / "bank"
+    summary = generate(out, branches=2, customers=3000, seed=0)
+    return [analyze_campaigns(analysis.load(out, branch=b), with_heterogeneity=False) for b in summary["branches"]]
+
+
+def _truths(analyses):
+    rows = []
+    for a in analyses:
+        for cid, r in a.results.items():
+            rows.append((cid, r, planted.campaign_effect(r.kind)))
+    return rows
+
+
+def _covers(e: dict | None, truth: float) -> bool:
+    return e is not None and e["ci_low"] <= truth <= e["ci_high"]
+
+
+@pytest.mark.slow
+def test_sample_recovers_planted_effects_of_each_design(sample_analyses):
+    """95 % intervals miss one time in twenty by design: per figure, at most
+    one campaign of the two branches may miss its planted value."""
+    rows = _truths(sample_analyses)
+    rnd = [(r, e) for _, r, e in rows if r.design == "randomized"]
+    tgt = [(r, e) for _, r, e in rows if r.design == "targeted"]
+    assert len(rnd) >= 6 and len(tgt) >= 6
+    misses = {
+        "itt_balance": sum(not _covers(r.balance_effect, e.itt_balance) for r, e in rnd),
+        "response_ate": sum(not _covers(r.response_ate, e.response_ate) for r, e in rnd),
+        "complier_balance": sum(not _covers(r.complier_balance, e.balance_effect) for r, e in rnd),
+        "att": sum(not _covers(r.balance_effect, e.att_balance) for r, e in tgt),
+        "did": sum(not _covers(r.did.did_ if r.did else None, e.att_balance) for r, e in tgt),
+    }
+    assert all(m <= 1 for m in misses.values()), misses
+
+
+@pytest.mark.slow
+def test_sample_adjusted_close_naive_not(sample_analyses):
+    for _, r, e in _truths(sample_analyses):
+        if r.design != "targeted":
+            continue
+        att, naive, truth = r.balance_effect["estimate"], r.naive["estimate"], e.att_balance
+        assert abs(naive - truth) > 3 * abs(att - truth), (r.campaign_id, att, naive, truth)
+        assert naive > r.balance_effect["ci_high"]
+        # the naive comparison's pre-trends are visibly not parallel; the adjusted ones are
+        assert r.did_naive.pretrend_["p_value"] < 0.01
+
+
+# -- the notebook -----------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["good", "lean"])
+def test_notebook_runs(conformance_dir, tmp_path, folder):
+    import papermill as pm
+
+    out = tmp_path / "run"
+    pm.execute_notebook(
+        str(REPO / "notebooks" / "05_campaigns.ipynb"),
+        str(tmp_path / "05.ipynb"),
+        parameters=dict(data_dir=str(conformance_dir / folder), branch="fixture-a", out_dir=str(out), lang="en"),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    sec = json.loads((out / "sections" / "campaigns.json").read_text(encoding="utf-8"))
+    if folder == "lean":
+        assert sec["status"] == "skipped"
+        return
+    assert sec["FX-A1"]["n_treatment"] == 1909 and sec["_merge"]["campaigns_ranked"][0] == "FX-A2"
+    figures = {p.name for p in (out / "figures").glob("campaigns_*.png")}
+    assert {"campaigns_randomized.png", "campaigns_targeted.png", "campaigns_ranking.png"} <= figures
+    assert {f"campaigns_{k}_FX-A2.png" for k in ("balance", "overlap", "event_study")} <= figures
+    assert (out / "tables" / "campaigns.csv").is_file()
+
+
+def test_notebook_is_committed_clean():
+    import nbformat
+
+    nb = nbformat.read(REPO / "notebooks" / "05_campaigns.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[0].metadata.get("tags") == ["parameters"]
+    assert code[0].source.splitlines() == [
+        "bank_path = None",
+        "data_dir = None",
+        'branch = "meishan"',
+        "as_of = None",
+        "out_dir = None",
+        'lang = "zh"',
+    ]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
