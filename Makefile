@@ -36,7 +36,7 @@ browser:
 	  else echo "chromium missing: run 'sudo apt-get install chromium' for the browser tests"; fi; }
 
 test: $(VENV)/.installed browser
-	$(PY) -m pytest -n 2 -q
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 -q
 
 lab: $(VENV)/.installed $(SAMPLE)/.complete
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,lab]'

@@ -116,9 +116,12 @@ def ensure_kernel() -> str:
         "display_name": "QVSRS analysis (.venv)",
         "language": "python",
         "metadata": {"debugger": False},
+        # Notebooks (and branches) run side by side on few cores: one BLAS
+        # thread each avoids oversubscription that slowed fits tenfold.
+        "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
     }
     path = folder / "kernel.json"
-    if not path.is_file() or json.loads(path.read_text()).get("argv") != spec["argv"]:
+    if not path.is_file() or json.loads(path.read_text()) != spec:
         folder.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(spec, indent=1))
     return KERNEL_NAME
