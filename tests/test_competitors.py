@@ -1,0 +1,184 @@
+"""Competitors: contract figures (conformance), market and survey helpers,
+missing tables, planted choice coefficients and the notebook."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import results
+from analysis.bank import Bank
+from analysis.contract import ATTRIBUTES
+from analysis.competitors import (
+    UNKNOWN,
+    attribute_means,
+    choice_model,
+    choice_priorities,
+    competitors_section,
+    describe_choice,
+    describe_market,
+    describe_positioning,
+    describe_switching,
+    gap_to_competitors,
+    head_to_head,
+    perceptual_map,
+    quarters_before,
+    share_change,
+    share_history,
+    switching_by_segment,
+    switching_destinations,
+    window_leavers,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+HOME = "中国建设银行"
+
+
+def _close(actual, expected, coef=False):
+    if coef:
+        for a, e in expected.items():
+            w = e["ci_high"] - e["ci_low"]
+            assert actual[a]["estimate"] == pytest.approx(e["estimate"], rel=1e-4), a
+            assert actual[a]["ci_low"] == pytest.approx(e["ci_low"], abs=1e-3 * w), a
+            assert actual[a]["ci_high"] == pytest.approx(e["ci_high"], abs=1e-3 * w), a
+        return
+    assert set(actual) == set(expected)
+    for k, v in expected.items():
+        if isinstance(v, dict):
+            _close(actual[k], v)
+        else:
+            assert actual[k] == pytest.approx(v, rel=1e-12, abs=1e-15), k
+
+
+@pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
+def test_conformance(branch, conformance_dir, expected):
+    import analysis
+
+    bank = analysis.load(conformance_dir / "good", branch=branch)
+    s = competitors_section(bank)
+    exp = expected[branch]["competitors"]
+    assert set(s) == {"status", *exp}
+    assert s["status"] == "ok"
+    assert s["period"] == exp["period"]
+    for k in ("deposit_share", "loan_share", "deposit_share_change_4q", "attribute_means"):
+        _close(s[k], exp[k])
+    _close(s["choice_drivers"], exp["choice_drivers"], coef=True)
+    assert s["switching_destinations"] == exp["switching_destinations"]
+    assert all(0 <= v["p_value"] <= 1 for v in s["choice_drivers"].values())
+    results.dumps(s)
+
+
+def _without(bank: Bank, *names: str) -> Bank:
+    return Bank(bank.branch_id, {k: v for k, v in bank.tables.items() if k not in names}, bank.timeframe)
+
+
+def test_missing_market_tables(bank_a, expected):
+    s = competitors_section(_without(bank_a, "market_share", "market_survey"))
+    assert s["status"] == "skipped" and "market" in s["reason"]
+    only_share = competitors_section(_without(bank_a, "market_survey"))
+    assert only_share["status"] == "ok"
+    assert only_share["attribute_means"] is None and only_share["choice_drivers"] is None
+    assert only_share["deposit_share"] == pytest.approx(expected["fixture-a"]["competitors"]["deposit_share"])
+    only_survey = competitors_section(_without(bank_a, "market_share"))
+    assert only_survey["period"] is None and only_survey["deposit_share"] is None
+    assert only_survey["switching_destinations"] == expected["fixture-a"]["competitors"]["switching_destinations"]
+
+
+def test_share_change_needs_the_period_four_quarters_earlier(bank_a):
+    h = share_history(bank_a.market_share)
+    assert h.groupby("period")["deposit_share"].sum().to_numpy() == pytest.approx(1.0)
+    assert quarters_before(pd.Timestamp("2026-06-30"), 4) == pd.Timestamp("2025-06-30")
+    assert quarters_before(pd.Timestamp("2026-03-31"), 1) == pd.Timestamp("2025-12-31")
+    short = h[h["period"] > pd.Timestamp("2025-06-30")]
+    assert share_change(short) is None and head_to_head(short, HOME) is None
+
+
+def test_head_to_head_is_home_change_minus_competitor_change(bank_a):
+    h = share_history(bank_a.market_share)
+    dep = share_change(h)
+    t = head_to_head(h, HOME)
+    assert HOME not in t.index and len(t) == len(dep) - 1
+    for comp, r in t.iterrows():
+        assert r["home_net_deposit"] == pytest.approx(dep[HOME] - dep[comp])
+    assert t.attrs["home_deposit_change"] == pytest.approx(dep[HOME])
+    for lang in ("zh", "en"):
+        text = " ".join(describe_market(h, t, HOME, lang))
+        assert "9.1%" in text
+
+
+def test_rating_gaps_and_perceptual_map(bank_a):
+    ms = bank_a.market_survey
+    means = attribute_means(ms)
+    gaps = gap_to_competitors(ms, HOME)
+    assert len(gaps) == (len(means) - 1) * len(ATTRIBUTES)
+    for _, r in gaps.iterrows():
+        assert r["gap"] == pytest.approx(means.loc[HOME, r["attribute"]] - means.loc[r["competitor"], r["attribute"]])
+        assert r["ci_low"] < r["gap"] < r["ci_high"]
+    pmap = perceptual_map(means)
+    assert list(pmap["banks"].index) == list(means.index)
+    assert 0 < pmap["explained"].sum() <= 1 and pmap["explained"][0] >= pmap["explained"][1]
+    # the first axis is the direction of greatest spread: bank coordinates are centred
+    np.testing.assert_allclose(pmap["banks"].mean().to_numpy(), 0, atol=1e-12)
+    with pytest.raises(ValueError):
+        perceptual_map(means.head(2))
+    for lang in ("zh", "en"):
+        assert describe_positioning(means, HOME, lang)
+
+
+def test_choice_priorities_flag_weak_spots(bank_a):
+    ms = bank_a.market_survey
+    fit = choice_model(ms)
+    pr = choice_priorities(fit, attribute_means(ms), HOME)
+    assert pr["coef"].is_monotonic_decreasing
+    assert pr.index[0] == "convenience"  # the fixture's largest coefficient
+    expect = (pr["p_value"] < 0.05) & (pr["coef"] > 0) & (pr["home"] < pr["competitors"])
+    assert (pr["weak_on_what_matters"] == expect).all()
+    assert pr["weak_on_what_matters"].any()
+    for lang in ("zh", "en"):
+        text = " ".join(describe_choice(pr, HOME, lang))
+        assert f"{np.exp(pr['coef'].iloc[0]):.2f}" in text
+
+
+def test_switching_by_segment_adds_up(bank_a, expected):
+    by_seg = switching_by_segment(bank_a)
+    leavers = window_leavers(bank_a)
+    assert by_seg.to_numpy().sum() == len(leavers)
+    assert by_seg.columns[-1] == UNKNOWN
+    assert by_seg.drop(columns=UNKNOWN).sum().to_dict() == switching_destinations(bank_a).to_dict()
+    assert switching_destinations(bank_a).to_dict() == expected["fixture-a"]["competitors"]["switching_destinations"]
+    for lang in ("zh", "en"):
+        text = " ".join(describe_switching(by_seg, lang))
+        assert str(len(leavers)) in text
+
+
+def test_planted_choice_coefficients_inside_intervals(sample_dir):
+    import analysis
+    from analysis.planted import CHOICE
+
+    for branch in ("meishan", "leshan"):
+        bank = analysis.load(sample_dir, branch=branch)
+        s = competitors_section(bank)
+        for a in ATTRIBUTES:
+            b = CHOICE.coefficients[a]
+            d = s["choice_drivers"][a]
+            assert d["ci_low"] <= b <= d["ci_high"], (branch, a, b, d)
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_conformance_bank(conformance_dir, tmp_path):
+    import papermill as pm
+
+    out = tmp_path / "out"
+    pm.execute_notebook(
+        str(REPO / "notebooks" / "04_competitors.ipynb"),
+        str(tmp_path / "04.ipynb"),
+        parameters=dict(data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out), lang="en"),
+        kernel_name="python3",
+        cwd=str(REPO),
+    )
+    s = results.read_sections(out)["competitors"]
+    assert s["period"] == "2026-06-30"
+    figures = {p.stem for p in (out / "figures").glob("*.png")}
+    assert {"competitors_deposit_share", "competitors_perceptual_map", "competitors_choice_drivers"} <= figures
