@@ -30,9 +30,16 @@ from .errors import DataProblem
 SOURCE_FILE = "_source_file"
 SOURCE_ROW = "_source_row"
 BOOKKEEPING = (SOURCE_FILE, SOURCE_ROW)
+# `coerce` adds `UNREADABLE + column` (bool) for a column with values it could
+# not read, so that validation does not report them again as missing.
+UNREADABLE = "_unreadable:"
+# The entry's label (file or folder) in `DataFrame.attrs`: names the file of
+# a table that has no rows.
+SOURCE_ATTR = "source_file"
 
-# Spellings of "no value" that bank systems and Excel exports write.
-NULL_TOKENS = ["", "NULL", "null", "Null", "NaN", "nan", "None", "none", "\\N", "NaT"]
+# Spellings of "no value" that bank systems and Excel exports write. Not
+# "none": that is a value of the vip_tier vocabulary.
+NULL_TOKENS = ["", "NULL", "null", "Null", "NaN", "nan", "None", "\\N", "NaT"]
 TRUE_TOKENS = {"true", "t", "1", "yes", "y", "是"}
 FALSE_TOKENS = {"false", "f", "0", "no", "n", "否"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads plain UTF-8
@@ -183,14 +190,24 @@ def read_raw(
         else:
             parts = []
             for f, branch in _parquet_files(source.path, branch_ids):
-                part = _read_parquet_file(f, columns)
+                label = str(f.relative_to(data_dir)) if data_dir else str(f)
+                try:
+                    part = _read_parquet_file(f, columns)
+                except (pa.ArrowException, OSError, ValueError, KeyError) as exc:
+                    # Name the part that failed, not only its folder.
+                    raise _Unreadable(f"cannot read the file: {exc}", file=label) from exc
                 if branch is not None and "branch_id" not in part.columns:
                     part["branch_id"] = branch
-                part[SOURCE_FILE] = str(f.relative_to(data_dir)) if data_dir else str(f)
+                part[SOURCE_FILE] = label
                 parts.append(part)
             if not parts:
-                return pd.DataFrame({SOURCE_FILE: pd.Series(dtype=str), SOURCE_ROW: pd.Series(dtype=np.int64)})
-            df = pd.concat(parts, ignore_index=True)
+                # No file (or none of the branch's partitions): an empty table
+                # with the contract's columns, not a table missing every column.
+                df = pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[source.table].column_names})
+                df[SOURCE_ROW] = pd.Series(dtype=np.int64)
+                df[SOURCE_FILE] = pd.Series(dtype=object)
+            else:
+                df = pd.concat(parts, ignore_index=True)
     except _Unreadable:
         raise
     except (pa.ArrowException, OSError, ValueError, KeyError) as exc:
@@ -198,11 +215,26 @@ def read_raw(
     except Exception as exc:  # openpyxl, csv parser: any failure to read is the file's
         raise _Unreadable(f"cannot read the file: {type(exc).__name__}: {exc}") from exc
     df[SOURCE_FILE] = df[SOURCE_FILE].astype("category")
+    if df.empty:
+        # Only an empty table needs it (rows name their files); pandas deep-copies
+        # attrs on every operation, so a table with rows does not carry it.
+        df.attrs[SOURCE_ATTR] = source.label(data_dir)
     return df
 
 
+def file_label(df: pd.DataFrame) -> str | None:
+    """The file (or folder) a table was read from, also when it has no rows."""
+    if df.attrs.get(SOURCE_ATTR):
+        return str(df.attrs[SOURCE_ATTR])
+    if SOURCE_FILE in df and len(df):
+        return str(df[SOURCE_FILE].iloc[0])
+    return None
+
+
 class _Unreadable(Exception):
-    pass
+    def __init__(self, message: str, file: str | None = None) -> None:
+        super().__init__(message)
+        self.file = file  # the failing file inside a folder entry, if known
 
 
 # --------------------------------------------------------------------------
@@ -229,6 +261,8 @@ def _as_text(s: pd.Series) -> pd.Series:
             return str(int(v)) if float(v).is_integer() else repr(v)
         return s.map(fmt).astype(object)
     out = s.astype(object).where(~_null_mask(s), None)
+    if pd.api.types.infer_dtype(out, skipna=True) in ("string", "empty"):
+        return out  # already text (every CSV column): no per-value Python call on millions of rows
     return out.map(lambda v: v if v is None or isinstance(v, str) else str(v))
 
 
@@ -236,6 +270,14 @@ def _bad(
     table: Table, df: pd.DataFrame, col: str, mask: pd.Series, rule: str, raw: pd.Series
 ) -> DataProblem:
     return problem_for_rows(table.name, df, mask, rule, column=col, values=raw)
+
+
+def _files_of(source: pd.Series, idx: np.ndarray) -> list[str]:
+    """The distinct files of rows `idx`; cheap on millions of rows (categorical codes)."""
+    if isinstance(source.dtype, pd.CategoricalDtype):
+        codes = source.cat.codes.to_numpy()[idx]
+        return [str(source.cat.categories[c]) for c in pd.unique(codes) if c >= 0]
+    return [str(f) for f in pd.unique(source.iloc[idx].astype(str))]
 
 
 def problem_for_rows(
@@ -257,13 +299,13 @@ def problem_for_rows(
     first = idx[:5]
     files = df[SOURCE_FILE].iloc[first].astype(str).tolist() if SOURCE_FILE in df else []
     lines = df[SOURCE_ROW].iloc[first].tolist() if SOURCE_ROW in df else (first + 1).tolist()
-    all_files = df[SOURCE_FILE].iloc[idx].astype(str).unique() if SOURCE_FILE in df and count else []
+    all_files = _files_of(df[SOURCE_FILE], idx) if SOURCE_FILE in df and count else []
     if len(all_files) > 1:
         rows = tuple(f"{f} row {r}" for f, r in zip(files, lines))
         file = ", ".join(sorted(all_files)[:3]) + (" …" if len(all_files) > 3 else "")
     else:
         rows = tuple(f"row {r}" for r in lines)
-        file = all_files[0] if len(all_files) else (str(df[SOURCE_FILE].iloc[0]) if SOURCE_FILE in df and len(df) else None)
+        file = all_files[0] if len(all_files) else file_label(df)
     examples: tuple[str, ...] = ()
     if values is not None:
         examples = tuple(str(v) for v in values.iloc[first].tolist())
@@ -297,7 +339,7 @@ def _coerce_column(table: Table, df: pd.DataFrame, col: Column) -> tuple[pd.Seri
             if timed.any():
                 problems.append(_bad(table, df, col.name, timed, "a date with a time of day; give the date only", raw))
         if col.kind == "month":
-            off = out.notna() & (out.dt.day != 1)
+            off = out.notna() & ((out.dt.day != 1) | (out != out.dt.normalize()))
             if off.any():
                 problems.append(_bad(table, df, col.name, off, "month must be the first day of the month (YYYY-MM-01)", raw))
         return out, problems
@@ -309,7 +351,12 @@ def _coerce_column(table: Table, df: pd.DataFrame, col: Column) -> tuple[pd.Seri
             num = raw.astype(float)
         else:
             txt = _as_text(raw)
-            num = pd.to_numeric(txt.str.replace(",", "", regex=False), errors="coerce").astype(float)
+            num = pd.to_numeric(txt, errors="coerce").astype(float)
+            # Thousands separators ("1,234.5"): only the values that did not parse
+            # are retried, so a clean column of millions costs no per-value Python.
+            retry = num.isna() & txt.notna()
+            if retry.any():
+                num[retry] = pd.to_numeric(txt[retry].str.replace(",", "", regex=False), errors="coerce")
         failed = (num.isna() & ~null) | np.isinf(num)
         if failed.any():
             problems.append(_bad(table, df, col.name, failed, "not a number", raw))
@@ -324,12 +371,14 @@ def _coerce_column(table: Table, df: pd.DataFrame, col: Column) -> tuple[pd.Seri
     if col.kind == "bool":
         if pd.api.types.is_bool_dtype(raw):
             return raw.astype(object).where(raw.notna(), None), problems
-        txt = _as_text(raw).map(lambda v: None if v is None else v.strip().lower())
-        out = txt.map(lambda v: True if v in TRUE_TOKENS else False if v in FALSE_TOKENS else None)
-        failed = out.isna() & txt.notna()
+        txt = _as_text(raw)
+        low = txt.str.strip().str.lower()  # vectorised: a bool column may have 24M rows
+        is_true, is_false = low.isin(TRUE_TOKENS).to_numpy(), low.isin(FALSE_TOKENS).to_numpy()
+        out = pd.Series(np.where(is_true, True, np.where(is_false, False, None)), index=raw.index, dtype=object)
+        failed = ~(is_true | is_false) & txt.notna().to_numpy()
         if failed.any():
             problems.append(_bad(table, df, col.name, failed, "not true/false", raw))
-        return out.astype(object), problems
+        return out, problems
 
     raise AssertionError(f"unknown kind {col.kind}")
 
@@ -343,7 +392,7 @@ def coerce(table: Table, df: pd.DataFrame) -> tuple[pd.DataFrame, list[DataProbl
     """
     problems: list[DataProblem] = []
     missing = [c.name for c in table.columns if c.name not in df.columns]
-    label = str(df[SOURCE_FILE].iloc[0]) if SOURCE_FILE in df and len(df) else None
+    label = file_label(df)
     for name in missing:
         problems.append(DataProblem(table.name, "required column is missing", file=label, column=name))
     out = df.copy()
@@ -351,6 +400,9 @@ def coerce(table: Table, df: pd.DataFrame) -> tuple[pd.DataFrame, list[DataProbl
         if col.name in missing:
             continue
         out[col.name], found = _coerce_column(table, df, col)
+        if found:
+            # Values given but not readable as their kind are now null.
+            out[UNREADABLE + col.name] = out[col.name].isna().to_numpy() & ~_null_mask(df[col.name]).to_numpy()
         problems.extend(found)
     return out, problems
 
@@ -365,5 +417,5 @@ def read_table(
     try:
         raw = read_raw(source, data_dir, branch_ids=branch_ids)
     except _Unreadable as exc:
-        return None, [DataProblem(table.name, str(exc), file=source.label(data_dir))]
+        return None, [DataProblem(table.name, str(exc), file=exc.file or source.label(data_dir))]
     return coerce(table, raw)

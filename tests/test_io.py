@@ -1,0 +1,358 @@
+"""Reading a data folder: every format and encoding, ids, partitions, and unreadable data."""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import analysis
+from analysis import io, validate
+from analysis.bank import read_folder
+from analysis.contract import TABLES
+from analysis.errors import DataError
+from broken_data import Tables, small_bank, write_bank
+
+# ---- the conformance bank
+
+
+def rows_in_file(path: Path) -> int:
+    """Data rows of a file, counted without the loader (header excluded)."""
+    if path.is_dir():
+        return sum(rows_in_file(p) for p in path.rglob("*.parquet"))
+    if path.suffix == ".parquet":
+        return pq.ParquetFile(path).metadata.num_rows
+    if path.suffix == ".xlsx":
+        return openpyxl.load_workbook(path, read_only=True).worksheets[0].max_row - 1
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            with path.open(encoding=enc, newline="") as f:
+                return sum(1 for _ in csv.reader(f)) - 1
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError(path)
+
+
+@pytest.mark.parametrize("folder", ["good", "lean"])
+def test_conformance_folders_load_clean_with_every_row(conformance_dir, folder):
+    data = conformance_dir / folder
+    tables, problems = read_folder(data)
+    assert problems == []
+    entries = {p.stem if p.is_file() else p.name: p for p in data.iterdir()}
+    assert set(tables) == set(entries) and len(tables) == (11 if folder == "good" else 3)
+    for name, df in tables.items():
+        assert len(df) == rows_in_file(entries[name]), name
+
+
+def test_a_branch_has_its_rows_and_contract_dtypes(conformance_dir):
+    bank = analysis.load(conformance_dir / "good", branch="fixture-a")
+    c = bank.customers
+    assert len(c) == 2800 and set(c["branch_id"]) == {"fixture-a"}
+    assert c["customer_id"].iloc[0] == "00000001"  # leading zeros kept
+    assert c["customer_id"].dtype == object and c["customer_id"].map(type).eq(str).all()
+    assert isinstance(c["segment"].dtype, pd.CategoricalDtype)
+    assert list(c["segment"].cat.categories) == ["mass", "affluent", "high_net_worth", "sme"]
+    assert c["open_date"].dtype == "datetime64[ns]" and c["birth_year"].dtype == np.int64
+    assert bank.monthly_snapshots["digital_active"].dtype == bool
+    assert bank.monthly_snapshots["products_held"].dtype == np.int64
+    assert bank.monthly_snapshots["month"].dt.day.eq(1).all()
+    assert bank.surveys["exp_service_quality"].dtype == np.float64  # nullable int
+    assert bank.transactions["ts"].dtype == "datetime64[ns]"
+    assert bank.branch["branch_name"] == "建行测试甲支行"  # UTF-8 with BOM
+    # GB18030 text read as such
+    assert bank.market_survey["city"].eq("乐山").all()
+
+
+# ---- one small table in every format
+
+CUSTOMERS = pd.DataFrame(
+    {
+        "customer_id": ["000123", "000124", "010000", "000001"],
+        "branch_id": ["meishan", "meishan", "leshan", "leshan"],
+        "open_date": ["2015-03-02", "2020-11-30", "2019-01-15", "2024-03-01"],
+        "close_date": [None, "2025-06-30", None, None],
+        "close_reason": [None, "competitor_offer", None, None],
+        "destination_bank": [None, "眉山农村商业银行", None, "乐山市商业银行"],
+        "birth_year": [1970, 1988, 1990, 2000],
+        "gender": ["F", "M", "U", "F"],
+        "area": ["urban", "county", "rural", "urban"],
+        "segment": ["mass", "affluent", "sme", "high_net_worth"],
+        "vip_tier": ["none", "gold", "none", "diamond"],
+        "vip_since": [None, "2021-01-01", None, "2024-05-01"],
+        "rm_id": [None, "007", None, "0080"],
+    }
+)
+DATES = ["open_date", "close_date", "vip_since"]
+
+
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as a typed export (Parquet, Excel) would hold it."""
+    out = df.copy()
+    for c in DATES:
+        out[c] = pd.to_datetime(out[c])
+    return out
+
+
+def write_csv(df, folder, encoding):
+    df.to_csv(folder / "customers.csv", index=False, encoding=encoding)
+
+
+def write_partitioned(df, folder):
+    for branch, part in typed(df).groupby("branch_id"):
+        d = folder / "customers" / f"branch_id={branch}"
+        d.mkdir(parents=True)
+        part.drop(columns="branch_id").to_parquet(d / "part-0.parquet", index=False)
+
+
+WRITERS = {
+    "utf-8 csv": lambda df, d: write_csv(df, d, "utf-8"),
+    "utf-8 bom csv": lambda df, d: write_csv(df, d, "utf-8-sig"),
+    "gbk csv": lambda df, d: write_csv(df, d, "gbk"),
+    "gb18030 csv": lambda df, d: write_csv(df, d, "gb18030"),
+    "parquet": lambda df, d: typed(df).to_parquet(d / "customers.parquet", index=False),
+    "parquet of strings": lambda df, d: df.astype({"birth_year": str}).to_parquet(d / "customers.parquet", index=False),
+    "excel": lambda df, d: typed(df).to_excel(d / "customers.xlsx", index=False),
+    "excel, data on the first of two sheets": lambda df, d: _two_sheets(df, d / "customers.xlsx"),
+    "partitioned folder": write_partitioned,
+}
+
+
+def _two_sheets(df, path):
+    with pd.ExcelWriter(path) as xl:
+        typed(df).to_excel(xl, sheet_name="客户", index=False)
+        pd.DataFrame({"说明": ["导出说明"]}).to_excel(xl, sheet_name="说明", index=False)
+
+
+def read_one(folder: Path, name: str = "customers", branch_ids=None):
+    """One table read, coerced and checked as `read_folder` does: (frame, problems)."""
+    sources, problems = io.find_sources(folder)
+    df, found = io.read_table(folder, sources[name], branch_ids=branch_ids)
+    problems += found
+    if df is not None:
+        problems += validate.check_table(TABLES[name], df)
+    return df, problems
+
+
+def final(df: pd.DataFrame, name: str = "customers") -> pd.DataFrame:
+    out = validate.finalize(TABLES[name], df)[list(TABLES[name].column_names)]
+    return out.sort_values(out.columns[0]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> pd.DataFrame:
+    d = tmp_path_factory.mktemp("ref")
+    write_csv(CUSTOMERS, d, "utf-8")
+    df, problems = read_one(d)
+    assert problems == []
+    return final(df)
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_every_format_reads_the_same_table(fmt, tmp_path, reference):
+    WRITERS[fmt](CUSTOMERS, tmp_path)
+    df, problems = read_one(tmp_path)
+    assert problems == []
+    got = final(df)
+    pd.testing.assert_frame_equal(got, reference)
+    assert sorted(got["customer_id"]) == ["000001", "000123", "000124", "010000"]
+    assert set(got["rm_id"].dropna()) == {"007", "0080"}
+    assert "眉山农村商业银行" in set(got["destination_bank"])
+
+
+def test_reference_has_the_contract_dtypes(reference):
+    assert reference["customer_id"].tolist() == ["000001", "000123", "000124", "010000"]
+    assert reference["close_date"].dtype == "datetime64[ns]" and reference["close_date"].isna().sum() == 3
+    assert reference["birth_year"].dtype == np.int64
+    assert isinstance(reference["vip_tier"].dtype, pd.CategoricalDtype)
+    assert reference["vip_tier"].tolist() == ["diamond", "none", "gold", "none"]  # "none" is a tier, not a null
+
+
+def test_a_gbk_file_is_not_utf8(tmp_path):
+    write_csv(CUSTOMERS, tmp_path, "gbk")
+    with pytest.raises(UnicodeDecodeError):
+        (tmp_path / "customers.csv").read_bytes().decode("utf-8")
+
+
+def test_month_may_be_written_as_year_and_month(tmp_path, small):
+    snaps = small["monthly_snapshots"].head(3).copy()
+    snaps["month"] = ["2024-03", "2024-04", "2024-05-01"]
+    snaps.to_csv(tmp_path / "monthly_snapshots.csv", index=False)
+    df, problems = read_one(tmp_path, "monthly_snapshots")
+    assert problems == []
+    assert df["month"].tolist() == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-04-01"), pd.Timestamp("2024-05-01")]
+
+
+def test_month_with_a_day_other_than_the_first_is_a_problem(tmp_path, small):
+    snaps = small["monthly_snapshots"].head(3).copy()
+    snaps["month"] = ["2024-03-01", "2024-04-15", "2024-05-01 10:00"]
+    snaps.to_parquet(tmp_path / "monthly_snapshots.parquet", index=False)
+    _, (p,) = read_one(tmp_path, "monthly_snapshots")
+    assert (p.column, p.rows, p.file) == ("month", ("row 2", "row 3"), "monthly_snapshots.parquet")
+    assert "first day of the month" in p.rule
+
+
+# ---- partitions: a branch run reads only its branch's files
+
+
+def test_a_branch_read_opens_only_that_branchs_partition(tmp_path):
+    write_partitioned(CUSTOMERS, tmp_path)
+    (tmp_path / "customers/branch_id=leshan/part-0.parquet").write_bytes(b"not parquet at all")
+    df, problems = read_one(tmp_path, branch_ids=["meishan"])
+    assert problems == []
+    assert df["customer_id"].tolist() == ["000123", "000124"] and set(df["branch_id"]) == {"meishan"}
+    assert set(df[io.SOURCE_FILE]) == {"customers/branch_id=meishan/part-0.parquet"}
+    # the whole folder does open the broken file, and says which one it is
+    df, (p,) = read_one(tmp_path)
+    assert df is None
+    assert (p.table, p.file) == ("customers", "customers/branch_id=leshan/part-0.parquet")
+    assert "cannot read" in p.rule
+
+
+def test_a_branch_loads_when_another_branchs_snapshots_are_broken(conformance_dir, tmp_path):
+    data = tmp_path / "good"
+    shutil.copytree(conformance_dir / "good", data)
+    broken = data / "monthly_snapshots/branch_id=fixture-b/part-0.parquet"
+    broken.write_bytes(broken.read_bytes()[: 200])
+    bank = analysis.load(data, branch="fixture-a")
+    assert len(bank.monthly_snapshots) > 0 and len(bank.customers) == 2800
+    with pytest.raises(DataError) as err:
+        analysis.load(data, branch="fixture-b")
+    (p,) = err.value.problems
+    assert p.file == "monthly_snapshots/branch_id=fixture-b/part-0.parquet"
+    assert "monthly_snapshots/branch_id=fixture-b/part-0.parquet" in str(err.value)
+
+
+def test_rows_of_a_partitioned_folder_name_their_file(tmp_path):
+    bad = CUSTOMERS.assign(gender=["F", "M", "X", "F"])
+    write_partitioned(bad, tmp_path)
+    _, (p,) = read_one(tmp_path)
+    # all broken rows are in one part: the problem names it; Parquet rows count from 1
+    assert p.file == "customers/branch_id=leshan/part-0.parquet" and p.rows == ("row 1",)
+    assert p.examples == ("X",)
+    bad = CUSTOMERS.assign(gender=["F", "Q", "X", "F"])
+    shutil.rmtree(tmp_path / "customers")
+    write_partitioned(bad, tmp_path)
+    _, (p,) = read_one(tmp_path)
+    # rows in several parts: each row names its part
+    assert p.rows == ("customers/branch_id=leshan/part-0.parquet row 1", "customers/branch_id=meishan/part-0.parquet row 2")
+
+
+def test_excel_rows_count_from_the_header(tmp_path):
+    typed(CUSTOMERS.assign(birth_year=[1970, 1988, 1850, 2000])).to_excel(tmp_path / "customers.xlsx", index=False)
+    _, (p,) = read_one(tmp_path)
+    assert (p.file, p.column, p.rows, p.examples) == ("customers.xlsx", "birth_year", ("row 4",), ("1850",))
+
+
+# ---- a folder that cannot be read as the contract says
+
+
+@pytest.fixture(scope="module")
+def small(conformance_dir) -> Tables:
+    return small_bank(conformance_dir)
+
+
+@pytest.fixture
+def lean(small, tmp_path) -> Path:
+    """The small bank with only its required tables, as CSV."""
+    return write_bank({k: small[k] for k in ("branches", "customers", "monthly_snapshots")}, tmp_path / "lean")
+
+
+def only_problem(folder: Path):
+    _, problems = read_folder(folder)
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def test_the_lean_small_bank_is_clean(lean):
+    assert read_folder(lean)[1] == []
+
+
+def test_undecodable_csv(lean):
+    (lean / "customers.csv").write_bytes(b"customer_id,branch_id\n\xff\xfe\x80\x81,\x80\n")
+    p = only_problem(lean)
+    assert (p.table, p.file) == ("customers", "customers.csv")
+    assert "cannot decode" in p.rule and "GB18030" in p.rule
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
+def test_unreadable_binary_file(lean, suffix):
+    (lean / "customers.csv").unlink()
+    (lean / f"customers{suffix}").write_bytes(b"PK\x03\x04 this is not really a file")
+    p = only_problem(lean)
+    assert (p.table, p.file) == ("customers", f"customers{suffix}")
+    assert "cannot read the file" in p.rule
+
+
+def test_missing_required_table(lean):
+    (lean / "monthly_snapshots.csv").unlink()
+    p = only_problem(lean)
+    assert p.table == "monthly_snapshots" and "required table is missing" in p.rule
+    assert p.file == str(lean)
+
+
+def test_two_files_for_one_table(lean, small):
+    small["customers"].to_parquet(lean / "customers.parquet", index=False)
+    _, problems = read_folder(lean)
+    p = problems[0]  # (and every rule that needs customers then finds none)
+    assert p.table == "customers" and "more than one file" in p.rule
+    assert "customers.csv" in p.rule and "customers.parquet" in p.rule
+
+
+def test_empty_required_table(lean):
+    header = (lean / "customers.csv").read_text(encoding="utf-8").splitlines()[0]
+    (lean / "customers.csv").write_text(header + "\n", encoding="utf-8")
+    p = only_problem(lean)
+    assert (p.table, p.file) == ("customers", "customers.csv") and "no rows" in p.rule
+
+
+def test_empty_partition_folder_is_an_empty_table_not_missing_columns(tmp_path):
+    (tmp_path / "customers").mkdir()
+    df, (p,) = read_one(tmp_path)
+    assert len(df) == 0 and (p.table, p.file) == ("customers", "customers") and "no rows" in p.rule
+
+
+def test_missing_column(lean, small):
+    small["customers"].drop(columns="segment").to_csv(lean / "customers.csv", index=False)
+    p = only_problem(lean)
+    assert (p.table, p.file, p.column) == ("customers", "customers.csv", "segment")
+    assert "required column is missing" in p.rule
+
+
+def test_extra_columns_are_kept_and_ignored(lean, small):
+    small["customers"].assign(note="备注").to_csv(lean / "customers.csv", index=False)
+    tables, problems = read_folder(lean)
+    assert problems == [] and tables["customers"]["note"].eq("备注").all()
+
+
+@pytest.mark.parametrize(
+    "column, value, words",
+    [
+        ("birth_year", "nineteen", "not a number"),
+        ("birth_year", "1980.5", "not a whole number"),
+        ("open_date", "2024-13-45", "not an ISO date"),
+        ("open_date", "{} 10:30", "a date with a time of day"),  # {}: the customer's own open date
+    ],
+)
+def test_values_of_the_wrong_type(lean, small, column, value, words):
+    c = small["customers"].astype({column: object})
+    value = value.format(str(c.loc[2, column])[:10])
+    c.loc[2, column] = value
+    c.to_csv(lean / "customers.csv", index=False)
+    p = only_problem(lean)
+    assert (p.table, p.file, p.column, p.count, p.rows, p.examples) == (
+        "customers", "customers.csv", column, 1, ("row 4",), (value,)
+    )
+    assert words in p.rule
+
+
+def test_a_bool_column_of_the_wrong_type(lean, small):
+    s = small["monthly_snapshots"].astype({"digital_active": object})
+    s.loc[[0, 7], "digital_active"] = ["maybe", "是"]  # 是 (yes) is read as true
+    s.to_csv(lean / "monthly_snapshots.csv", index=False)
+    p = only_problem(lean)
+    assert (p.column, p.rows, p.examples, p.rule) == ("digital_active", ("row 2",), ("maybe",), "not true/false")
