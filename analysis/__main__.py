@@ -7,6 +7,7 @@ traceback); 1 when a branch failed while running (the others still ran).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -87,8 +88,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.executor == "dask" and not args.scheduler:
         raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
     runner.notebook_paths(args.notebooks)  # fail before any work when none match
+    # The machine's cores go to branches first, then to notebooks of a branch.
+    notebook_jobs = max(1, (os.cpu_count() or 1) // (1 if args.branch else args.jobs))
     opts = runner.RunOptions(out_root=args.out, as_of=as_of, lang=args.lang, quiet=args.quiet,
-                             notebooks=tuple(args.notebooks) if args.notebooks else None)
+                             notebooks=tuple(args.notebooks) if args.notebooks else None,
+                             notebook_jobs=notebook_jobs)
     if args.branch:
         outcome = runner.run_branch(str(args.data), args.branch, opts)  # data problems raise
         if not outcome.ok:

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -105,6 +105,31 @@ def load_tables(data_dir: str | Path, branch: str | None = None) -> dict[str, pd
     return {name: validate.finalize(TABLES[name], df) for name, df in tables.items()}
 
 
+class PreparedTables(Mapping):
+    """The tables of a prepared bank, each read from its Parquet file on
+    first use: a notebook that never touches `transactions` never reads it."""
+
+    def __init__(self, folder: Path, rows: dict[str, int]):
+        self._folder, self._rows, self._loaded = folder, rows, {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._rows:
+            raise KeyError(name)
+        if name not in self._loaded:
+            df = pd.read_parquet(self._folder / f"{name}.parquet")
+            self._loaded[name] = validate.restore_dtypes(TABLES[name], df)
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def row_count(self, name: str) -> int:
+        return self._rows.get(name, 0)
+
+
 @dataclass
 class Bank:
     """One branch's validated tables and its time frame.
@@ -114,7 +139,7 @@ class Bank:
     """
 
     branch_id: str
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     timeframe: Timeframe
     data_dir: str = ""
     options: dict = field(default_factory=dict)
@@ -125,6 +150,8 @@ class Bank:
         raise AttributeError(name)
 
     def has(self, name: str) -> bool:
+        if isinstance(self.tables, PreparedTables):
+            return self.tables.row_count(name) > 0
         df = self.tables.get(name)
         return df is not None and len(df) > 0
 
@@ -157,7 +184,7 @@ class Bank:
             "M": self.timeframe.M.strftime("%Y-%m-%d"),
             "data_dir": str(self.data_dir),
             "options": self.options,
-            "tables": sorted(self.tables),
+            "tables": {name: int(len(df)) for name, df in self.tables.items()},
         }
         (folder / "bank.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         return folder
@@ -166,10 +193,7 @@ class Bank:
     def open(cls, folder: str | Path) -> "Bank":
         folder = Path(folder)
         meta = json.loads((folder / "bank.json").read_text(encoding="utf-8"))
-        tables = {}
-        for name in meta["tables"]:
-            df = pd.read_parquet(folder / f"{name}.parquet")
-            tables[name] = validate.restore_dtypes(TABLES[name], df)
+        tables = PreparedTables(folder, meta["tables"])
         return cls(
             meta["branch_id"],
             tables,

@@ -50,6 +50,7 @@ class RunOptions:
     quiet: bool = False
     notebooks: tuple[str, ...] | None = None  # names to run; default every notebook
     notebook_dir: Path = NOTEBOOK_DIR
+    notebook_jobs: int = 1  # notebooks of one branch run side by side
     keep_prepared: bool = False
 
 
@@ -228,6 +229,57 @@ def execute_notebook(nb: Path, staging: Path, bank_dir: Path, opts: RunOptions, 
         raise NotebookFailed(nb.stem, None, f"{type(exc).__name__}: {exc}") from None
 
 
+def notebook_dependencies(nb: Path) -> set[str]:
+    """Notebooks (stems) whose sections this one reads: its metadata
+    `qvsrs.depends_on`. Notebooks without it depend on nothing."""
+    import nbformat
+
+    meta = nbformat.read(nb, as_version=4).metadata.get("qvsrs", {})
+    return set(meta.get("depends_on", []))
+
+
+def execute_notebooks(paths: list[Path], staging: Path, bank_dir: Path, opts: RunOptions, branch: str) -> dict:
+    """Run the notebooks, `opts.notebook_jobs` at a time, each after those it
+    depends on; stop at the first failure (after the running ones end)."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    kernel = ensure_kernel()
+    deps = {nb.stem: notebook_dependencies(nb) & {p.stem for p in paths} for nb in paths}
+    pending = list(paths)
+    done: set[str] = set()
+    timings: dict[str, float] = {}
+    failure: NotebookFailed | None = None
+
+    def run(nb: Path) -> float:
+        t = time.monotonic()
+        _say(opts, f"[{branch}] {nb.stem} …")
+        execute_notebook(nb, staging, bank_dir, opts, branch, kernel)
+        return round(time.monotonic() - t, 2)
+
+    with ThreadPoolExecutor(max_workers=max(1, opts.notebook_jobs)) as pool:
+        running: dict = {}
+        while (pending or running) and failure is None:
+            for nb in [p for p in pending if deps[p.stem] <= done][: max(1, opts.notebook_jobs) - len(running)]:
+                pending.remove(nb)
+                running[pool.submit(run, nb)] = nb
+            if not running:  # a dependency cycle or a missing dependency
+                raise NotebookFailed(pending[0].stem, None, f"waits for {sorted(deps[pending[0].stem] - done)}")
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                nb = running.pop(fut)
+                try:
+                    timings[nb.stem] = fut.result()
+                    done.add(nb.stem)
+                    _say(opts, f"[{branch}] {nb.stem} done in {timings[nb.stem]:.1f} s")
+                except NotebookFailed as exc:
+                    failure = failure or exc
+        for fut in running:  # let the notebooks already started finish
+            fut.exception()
+    if failure is not None:
+        raise failure
+    return timings
+
+
 def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOutcome:
     """Run every notebook for an already loaded bank and swap the report in."""
     from .report.briefing import build_briefing
@@ -241,14 +293,8 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
     staging.mkdir(parents=True)
     try:
         bank_dir = bank.save(staging / PREPARED)
-        kernel = ensure_kernel()
         timings = {"load_s": bank.options.get("load_seconds")}
-        for nb in notebook_paths(opts.notebooks, opts.notebook_dir):
-            t = time.monotonic()
-            _say(opts, f"[{branch}] {nb.stem} …")
-            execute_notebook(nb, staging, bank_dir, opts, branch, kernel)
-            timings[nb.stem] = round(time.monotonic() - t, 2)
-            _say(opts, f"[{branch}] {nb.stem} done in {timings[nb.stem]:.1f} s")
+        timings.update(execute_notebooks(notebook_paths(opts.notebooks, opts.notebook_dir), staging, bank_dir, opts, branch))
         card = run_card(bank, opts, data_dir, timings)
         t = time.monotonic()
         results = assemble(staging, card)

@@ -137,3 +137,40 @@ def test_as_of_parsing():
     assert runner.parse_as_of("2026-03") == "2026-03"
     with pytest.raises(UsageError):
         runner.parse_as_of("March")
+
+
+def test_notebooks_run_side_by_side_after_their_dependencies(conformance_dir, tmp_path):
+    """With two notebook slots, a notebook declaring `depends_on` still runs
+    after the one whose section it reads; the others run in parallel."""
+    folder = tmp_path / "nbs_deps"
+    _notebook(folder, "01_first.ipynb", GOOD_CODE + "\nimport time; time.sleep(2)")
+    _notebook(folder, "02_other.ipynb", "x = 1")
+    _notebook(
+        folder,
+        "03_reader.ipynb",
+        "import json, pathlib\n"
+        "s = json.loads((pathlib.Path(out_dir) / 'sections' / 'probe.json').read_text())\n"
+        "from analysis import results\n"
+        "results.write_section(out_dir, 'reader', results.ok(seen=s['n']))",
+    )
+    nb = nbf.read(folder / "03_reader.ipynb", as_version=4)
+    nb.metadata["qvsrs"] = {"depends_on": ["01_first"]}
+    nbf.write(nb, folder / "03_reader.ipynb")
+    opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=folder, notebook_jobs=2)
+    outcome = runner.run_branch(str(conformance_dir / "good"), "fixture-b", opts)
+    assert outcome.ok, outcome.error
+    res = json.loads((tmp_path / "out" / "fixture-b" / "results.json").read_text(encoding="utf-8"))
+    assert res["reader"] == {"status": "ok", "seen": 1200}
+    assert set(res["run"]["timings"]) >= {"01_first", "02_other", "03_reader"}
+
+
+def test_prepared_bank_reads_tables_on_first_use(bank_b, tmp_path):
+    from analysis.bank import Bank, PreparedTables
+
+    bank_b.save(tmp_path / "prep")
+    opened = Bank.open(tmp_path / "prep")
+    assert isinstance(opened.tables, PreparedTables)
+    assert opened.has("transactions") and not opened.tables._loaded
+    assert len(opened.customers) == 1200
+    assert set(opened.tables._loaded) == {"customers"}
+    assert opened.customers["customer_id"].tolist() == bank_b.customers["customer_id"].tolist()
