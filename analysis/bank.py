@@ -64,7 +64,17 @@ def read_folder(
             raise UsageError(
                 f"branch {branch!r} is not in branches; known branches: {', '.join(sorted(known))}"
             )
+        # Keys are checked on every row read, so that a row pointing at no
+        # customer is reported, not dropped by the branch selection. Only
+        # when customers come from the branch's own partition (other
+        # branches' customers unread) must the check wait for the selection.
+        customers_partitioned = "customers" in sources and sources["customers"].partitioned_by_branch
+        if not customers_partitioned:
+            problems.extend(validate.check_relations(tables))
         tables = select_branch(tables, branch)
+        if customers_partitioned:
+            problems.extend(validate.check_relations(tables))
+        return tables, problems
     problems.extend(validate.check_relations(tables))
     return tables, problems
 

@@ -174,3 +174,21 @@ def test_prepared_bank_reads_tables_on_first_use(bank_b, tmp_path):
     assert len(opened.customers) == 1200
     assert set(opened.tables._loaded) == {"customers"}
     assert opened.customers["customer_id"].tolist() == bank_b.customers["customer_id"].tolist()
+
+
+def test_branch_run_reports_orphan_rows(conformance_dir, tmp_path):
+    """A snapshot row whose customer is in no customers row is a problem for
+    a branch run too, not a row silently left out by the branch selection."""
+    import pandas as pd
+
+    import analysis
+    from analysis.errors import DataError
+
+    copy = tmp_path / "orphans"
+    shutil.copytree(conformance_dir / "lean", copy)
+    snaps = pd.read_csv(copy / "monthly_snapshots.csv", dtype=str)
+    extra = snaps.iloc[[0]].assign(customer_id="99999999")
+    pd.concat([snaps, extra]).to_csv(copy / "monthly_snapshots.csv", index=False)
+    with pytest.raises(DataError) as err:
+        analysis.load(copy, "fixture-b")
+    assert "monthly_snapshots" in str(err.value) and "customer_id" in str(err.value)
