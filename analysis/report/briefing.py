@@ -1,32 +1,349 @@
-"""The strategy briefing of one branch: `briefing.html` (first version).
+"""The strategy briefing of one branch: `briefing.html` (and `briefing.pptx`).
 
-Self-contained HTML (figures embedded as data URIs, no network resources,
-no code), built from `results.json` and the run's `figures/`.
+A single self-contained page for the branch's management, built from the
+run's `results.json`, `figures/` and `tables/`:
+
+- first page: the branch, the as-of date, the QVSRS scorecard, and the five
+  findings that matter most, each with its number and recommendation
+  (`findings.top_findings` over the rules of `recommendations`);
+- one section per question (the branch, value, attrition, satisfaction,
+  competitors, campaigns, the plan) with its prose (`prose`), figures,
+  tables and recommendations; a section whose data was missing says so in
+  one line;
+- last, the run card (data fingerprint, parameters, versions) and method
+  notes.
+
+It opens offline: figures are embedded as data URIs, the font is a subset of
+Noto Sans CJK SC embedded as a data URI (`fonts`), and nothing is fetched
+from the network. No code is shown anywhere.
 """
 from __future__ import annotations
 
-import base64
-import html
-import json
+import html as _html
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-def _img(path: Path) -> str:
-    data = base64.b64encode(path.read_bytes()).decode()
-    return f'<figure><img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}"></figure>'
+from ..glossary import term
+from . import figures as figs
+from . import fonts, paths
+from .context import ReportContext, make_context
+from .findings import top_findings
+from .i18n import STRINGS, method_note, num, pct, pick, t
+from .prose import DESCRIBE
+from .recommendations import Recommendation, cite_label, evaluate
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+#: The briefing's sections, in the order of the seed deck's arc:
+#: (id, title key, results sections it reads)
+SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("overview", "sec_overview", ()),
+    ("value", "sec_value", ("value",)),
+    ("churn", "sec_churn", ("churn",)),
+    ("satisfaction", "sec_satisfaction", ("satisfaction", "qvsrs")),
+    ("competitors", "sec_competitors", ("competitors",)),
+    ("campaigns", "sec_campaigns", ("campaigns",)),
+    ("plan", "sec_plan", ("relationship_managers", "plans")),
+)
+METHOD_NOTE_ORDER = ("window", "value", "churn", "satisfaction", "competitors", "campaigns", "plan", "recommendations", "stats")
+#: the briefing section in which a recommendation of a results section is shown
+REC_SECTION = {"relationship_managers": "plan", "qvsrs": "overview"}
+
+PILLARS = (
+    ("Q", "quality", (("quality", "qvsrs.quality"),)),
+    ("V", "value", (("value", "qvsrs.value"),)),
+    ("S", "satisfaction", (("satisfaction", "qvsrs.satisfaction"),)),
+    ("R", "relationship", (("products_per_customer", "qvsrs.relationship.products_per_customer"),
+                           ("rm_coverage", "qvsrs.relationship.rm_coverage"),
+                           ("median_tenure_years", "qvsrs.relationship.median_tenure_years"))),
+    ("S", "sustainability", (("retention_12m", "qvsrs.sustainability.retention_12m"),
+                             ("revenue_growth_12m", "qvsrs.sustainability.revenue_growth_12m"),
+                             ("net_customer_growth_12m", "qvsrs.sustainability.net_customer_growth_12m"))),
+)
 
 
-def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh") -> Path:
+def environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["j2", "html"]),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def strings(lang: str) -> dict[str, str]:
+    return {k: t(k, lang) for k in STRINGS}
+
+
+def punctuation(lang: str) -> dict[str, str]:
+    return {"colon": pick(lang, "：", ": "), "lparen": pick(lang, "（", " ("), "rparen": pick(lang, "）", ")")}
+
+
+# ---------------------------------------------------------------------------
+# the parts of the page
+
+
+def scorecard(ctx: ReportContext) -> list[dict]:
+    """The five QVSRS pillars with their figures, as shown on the first page."""
+    from ..qvsrs import format_metric, metric_label
+
+    if paths.section(ctx.results, "qvsrs") is None:
+        return []
+    out = []
+    for letter, pillar, metrics in PILLARS:
+        shown = []
+        for metric, path in metrics:
+            v = paths.number(ctx.results, path)
+            shown.append({"value": format_metric(metric, v), "label": metric_label(metric, ctx.lang)})
+        name = term(pillar, ctx.lang).split(" = ")[0].split(" (")[0].split("(")[0].strip()
+        out.append({"letter": letter, "name": name, "metrics": shown})
+    return out
+
+
+def _rec_view(r: Recommendation, ctx: ReportContext, anchors: dict[str, tuple[str, str]]) -> dict:
+    sec = REC_SECTION.get(r.section, r.section)
+    anchor = anchors.get(sec)
+    return {
+        "id": r.id, "cites": r.cites, "headline": r.headline, "finding": r.finding,
+        "recommendation": r.recommendation, "priority": r.priority,
+        "priority_label": t(f"priority_{r.priority}", ctx.lang), "score_text": f"{r.score:.0f}",
+        "cite_text": cite_label(r.cites, ctx.results, ctx.lang),
+        "anchor": sec if anchor else None, "anchor_title": f"{anchor[0]} {anchor[1]}" if anchor else "",
+    }
+
+
+def _format_cell(v) -> str:
+    if isinstance(v, float):
+        if v != v:
+            return "—"
+        if abs(v) >= 1000:
+            return f"{v:,.0f}"
+        if float(v).is_integer():
+            return f"{v:.0f}"
+        return f"{v:,.3g}" if abs(v) < 1 else f"{v:,.2f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def table_html(df: pd.DataFrame) -> str:
+    """A small table in the house style (numbers right-aligned)."""
+    num_cols = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
+    head = "".join(f'<th class="num">{_html.escape(str(c))}</th>' if c in num_cols else f"<th>{_html.escape(str(c))}</th>" for c in df.columns)
+    rows = []
+    for _, row in df.iterrows():
+        cells = "".join(
+            f'<td class="num">{_html.escape(_format_cell(row[c]))}</td>' if c in num_cols else f"<td>{_html.escape(_format_cell(row[c]))}</td>"
+            for c in df.columns
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def per_rm_table(ctx: ReportContext) -> pd.DataFrame | None:
+    per = paths.get(ctx.results, "relationship_managers.per_rm")
+    if not isinstance(per, dict) or not per:
+        return None
+    lang = ctx.lang
+    div = 1e4 if lang == "zh" else 1e3
+    rows = [{term("relationship manager", lang): rm,
+             t("active_customers", lang): v.get("customers"),
+             pick(lang, "近12个月收入（万元）", "Revenue, 12 months (thousand CNY)"): (v.get("revenue_12m") or 0) / div}
+            for rm, v in per.items() if isinstance(v, dict)]
+    return pd.DataFrame(rows)
+
+
+def status_lines(ctx: ReportContext, keys: tuple[str, ...]) -> tuple[list[str], bool]:
+    """One line per results section that is skipped; and whether any is ok."""
+    lines, any_ok, any_present = [], False, False
+    for k in keys:
+        s = ctx.results.get(k)
+        if s is None:
+            continue
+        any_present = True
+        if isinstance(s, dict) and s.get("status") == "skipped":
+            lines.append(t("section_skipped", ctx.lang, reason=s.get("reason") or "—"))
+        else:
+            any_ok = True
+    if keys and not any_present:
+        lines.append(t("section_missing", ctx.lang))
+    return lines, any_ok or not keys
+
+
+@dataclass
+class Page:
+    """Everything the template shows (kept for the deck and the tests)."""
+
+    context: dict
+    recommendations: list[Recommendation] = field(default_factory=list)
+    findings: list[Recommendation] = field(default_factory=list)
+    figures: dict = field(default_factory=dict)
+
+
+def _figure_views(files: list[Path], number: int, lang: str) -> list[dict]:
+    return [{"uri": figs.data_uri(p), "alt": f"{t('figure', lang)} {number}.{j}", "caption": f"{t('figure', lang)} {number}.{j}"}
+            for j, p in enumerate(files, start=1)]
+
+
+def _table_views(files: list[Path], number: int, lang: str, first: list[pd.DataFrame] = ()) -> list[dict]:
+    """The section's tables: its own (`first`), then the notebooks' presentable CSVs."""
+    frames: list[tuple[pd.DataFrame, str]] = [(df, "") for df in first]
+    for p in files:
+        try:
+            df, more = figs.read_table(p)
+        except (OSError, ValueError, pd.errors.ParserError):
+            continue
+        if figs.presentable(df):
+            frames.append((df, t("more_rows", lang, n=more, file=p.name) if more else ""))
+    return [{"html": table_html(df), "caption": f"{t('table', lang)} {number}.{j}", "more": more}
+            for j, (df, more) in enumerate(frames, start=1)]
+
+
+def _kpis(results: dict, lang: str) -> list[dict]:
+    """The counts and rates beside the branch's name."""
+    out = []
+    if results.get("customers") is not None:
+        out.append({"value": num(results["customers"]), "label": t("customers", lang)})
+    if results.get("active_customers") is not None:
+        out.append({"value": num(results["active_customers"]), "label": t("active_customers", lang)})
+    rate = paths.number(results, "churn.churn_rate_12m")
+    if rate is not None:
+        out.append({"value": pct(rate), "label": term("churn_rate_12m", lang)})
+    nps = paths.number(results, "satisfaction.nps")
+    if nps is not None:
+        out.append({"value": f"{nps:.0f}", "label": term("NPS", lang)})
+    return out
+
+
+def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportContext | None = None) -> Page:
+    """The briefing's content: sections, figures, findings, run card."""
     out_dir = Path(out_dir)
-    figs = sorted((out_dir / "figures").glob("*.png"))
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>{html.escape(str(results.get('branch_id')))}</title></head><body>",
-        f"<h1>{html.escape(str(results.get('branch_id')))} — {html.escape(str(results.get('as_of')))}</h1>",
+    ctx = ctx or make_context(results, lang, out_dir)
+    recs = evaluate(results, lang, context=ctx)
+    top = top_findings(recs)
+    by_fig = figs.figures_by_section(out_dir)
+    by_tab = figs.tables_by_section(out_dir)
+
+    titled = [(sid, t(key, lang), keys) for sid, key, keys in SECTIONS]
+    anchors = {sid: (str(i + 1), title) for i, (sid, title, _) in enumerate(titled)}
+    sections = []
+    for i, (sid, title, keys) in enumerate(titled, start=1):
+        lines, ok = status_lines(ctx, keys)
+        own = [per_rm_table(ctx)] if sid == "plan" and ok else []
+        sections.append({
+            "id": sid, "number": str(i), "title": title, "status_lines": lines,
+            "paragraphs": [paragraph(p, lang) for p in DESCRIBE[sid](ctx)] if ok else [],
+            "blocks": [b for k in keys for b in text_blocks(paths.section(results, k), lang)] if ok else [],
+            "figures": _figure_views(by_fig.get(sid, []), i, lang),
+            "tables": _table_views(by_tab.get(sid, []), i, lang, [df for df in own if df is not None]),
+            "recs": [_rec_view(r, ctx, anchors) for r in recs if REC_SECTION.get(r.section, r.section) == sid] if sid != "plan" else [],
+            "recs_title": pick(lang, "本节建议", "What to do"),
+            # the plan ends with every recommendation, by score
+            "all_recs": [_rec_view(r, ctx, anchors) for r in recs] if sid == "plan" else [],
+        })
+    if by_fig.get(None) or by_tab.get(None):  # files without a known section prefix
+        n = len(sections) + 1
+        sections.append({
+            "id": "other", "number": str(n), "title": t("other_figures", lang), "status_lines": [], "paragraphs": [],
+            "blocks": [], "figures": _figure_views(by_fig.get(None, []), n, lang),
+            "tables": _table_views(by_tab.get(None, []), n, lang), "recs": [], "recs_title": "", "all_recs": [],
+        })
+
+    as_of = results.get("as_of") or "—"
+    context = {
+        "lang": lang, "html_lang": "zh-CN" if lang == "zh" else "en", "font_family": fonts.FAMILY,
+        "s": strings(lang), **punctuation(lang),
+        "page_title": f"{ctx.title_name} · {t('briefing', lang)} · {as_of}",
+        "branch_title": ctx.title_name,
+        "meta_line": " · ".join(m for m in (ctx.city, f"{t('as_of', lang)} {as_of}") if m),
+        "kpis": _kpis(results, lang),
+        "scorecard": scorecard(ctx),
+        "scorecard_missing": _missing_line(ctx, "qvsrs"),
+        "findings_title": t("top_findings", lang) if len(top) == 5 else t("top_findings_n", lang, n=len(top)),
+        "findings": [_rec_view(r, ctx, anchors) for r in top],
+        "sections": sections,
+        "run_card": run_card_rows(results, lang),
+        "method_notes": [method_note(k, lang) for k in METHOD_NOTE_ORDER],
+    }
+    return Page(context, recs, top, by_fig)
+
+
+def _segments(text: str) -> list[dict]:
+    """Inline **bold** as segments (the only markup a section's text uses)."""
+    parts = text.split("**")
+    return [{"text": p, "bold": i % 2 == 1} for i, p in enumerate(parts) if p]
+
+
+def text_blocks(section: dict | None, lang: str) -> list[dict]:
+    """A section's own prose (`"text": {"zh": [...], "en": [...]}`, lines of
+    light Markdown: "- " items, **bold**) as paragraphs and lists."""
+    if not section or not isinstance(section.get("text"), dict):
+        return []
+    lines = section["text"].get(lang)
+    if not isinstance(lines, list):
+        return []
+    blocks: list[dict] = []
+    for line in lines:
+        if not isinstance(line, str) or not line.strip():
+            continue
+        line = line.strip()
+        if line.startswith(("- ", "* ")):
+            if not blocks or blocks[-1]["kind"] != "ul":
+                blocks.append({"kind": "ul", "items": []})
+            blocks[-1]["items"].append(_segments(line[2:]))
+        else:
+            blocks.append({"kind": "p", "segments": _segments(line)})
+    return blocks
+
+
+def paragraph(sentences: list[str], lang: str) -> str:
+    """Sentences of one thought as one paragraph."""
+    return ("" if lang == "zh" else " ").join(s.strip() for s in sentences if s)
+
+
+def _missing_line(ctx: ReportContext, key: str) -> str:
+    s = ctx.results.get(key)
+    if isinstance(s, dict) and s.get("status") == "skipped":
+        return t("section_skipped", ctx.lang, reason=s.get("reason") or "—")
+    return t("section_missing", ctx.lang)
+
+
+def run_card_rows(results: dict, lang: str) -> list[dict]:
+    """The run card as label/value rows: what produced this briefing."""
+    run = results.get("run") if isinstance(results.get("run"), dict) else {}
+    params = run.get("parameters") or {}
+    rows = [
+        (t("fingerprint", lang), results.get("data_fingerprint")),
+        (t("as_of", lang), results.get("as_of")),
+        (t("generated", lang), results.get("generated_at")),
+        (t("param_as_of", lang), params.get("as_of") or t("param_as_of_default", lang)),
+        (t("param_lang", lang), params.get("lang") or lang),
+        (t("data_dir", lang), run.get("data_dir")),
+        (t("tables", lang), "; ".join(f"{k} {num(v)}" for k, v in (run.get("tables") or {}).items())),
+        (t("missing_tables", lang), ", ".join(run.get("missing_tables") or []) or t("none", lang)),
+        (t("versions", lang), ", ".join(f"{k} {v}" for k, v in (run.get("versions") or {}).items())),
+        (t("suite_commit", lang), run.get("suite_commit")),
+        (t("machine", lang), run.get("machine")),
     ]
-    parts += [_img(p) for p in figs]
-    parts.append("<pre>" + html.escape(json.dumps(results, ensure_ascii=False, indent=1)) + "</pre>")
-    parts.append("</body></html>")
+    return [{"label": k, "value": "—" if v in (None, "") else str(v)} for k, v in rows]
+
+
+def render(page: Page) -> str:
+    """The page as HTML, with the font subset for exactly its characters."""
+    html = environment().get_template("briefing.html.j2").render(**page.context)
+    return fonts.embed_font(html)
+
+
+def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Path:
+    """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run folder."""
+    out_dir = Path(out_dir)
+    ctx = make_context(results, lang, out_dir)
+    page = compose(out_dir, results, lang, ctx)
     path = out_dir / "briefing.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(render(page), encoding="utf-8")
+    tmp.replace(path)
+    if deck:
+        from .deck import build_deck
+
+        build_deck(out_dir, results, lang, ctx=ctx, page=page)
     return path

@@ -1,18 +1,173 @@
-"""OUT/index.html: every branch of a run side by side (first version)."""
+"""OUT/index.html: every branch of a run side by side.
+
+Links to each branch's briefing (and deck), a league table of the headline
+figures (`runner.headline_figures`, the columns of branches.csv) with the
+best and the worst branch marked on every figure that has a better
+direction, each branch's first finding, and the branches that failed with
+their error (notebook and cell where known). Opens offline like the
+briefing: the font subset is embedded, nothing is fetched.
+"""
 from __future__ import annotations
 
-import html
+import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
+
+from . import fonts
+from .briefing import environment, punctuation, strings
+from .context import make_context
+from .findings import top_findings
+from .i18n import num, pct, pick, t
+from .recommendations import evaluate
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    kind: str  # count | pct | signed_pct | signed | number1 | number2 | number0
+    better: int  # +1 higher is better, −1 lower is better, 0 neither
+
+
+#: The league table's columns, in order (keys of runner.headline_figures).
+COLUMNS: tuple[Column, ...] = (
+    Column("customers", "客户数", "Customers", "count", 0),
+    Column("active_customers", "活跃客户", "Active customers", "count", 0),
+    Column("top20_revenue_share", "前20%客户收入占比", "Revenue share of top 20%", "pct", 0),
+    Column("unprofitable_share", "亏损客户占比", "Loss-making customers", "pct", -1),
+    Column("churn_rate_12m", "近12个月流失率", "12-month attrition", "pct", -1),
+    Column("cs_overall", "满意度缺口", "Satisfaction gap", "signed", +1),
+    Column("nps", "净推荐值", "Net promoter score", "number0", +1),
+    Column("qvsrs_quality", "服务品质指数", "Quality index", "number1", +1),
+    Column("qvsrs_value", "利益 ÷ 成本", "Benefits ÷ costs", "number2", +1),
+    Column("products_per_customer", "户均产品数", "Products per customer", "number2", +1),
+    Column("rm_coverage", "客户经理覆盖率", "RM coverage", "pct", +1),
+    Column("coverage_top20", "前20%客户覆盖率", "RM coverage of top 20%", "pct", +1),
+    Column("revenue_growth_12m", "收入同比增长", "Revenue growth", "signed_pct", +1),
+    Column("home_deposit_share", "存款份额", "Deposit share", "pct", +1),
+)
+
+
+def _number(v) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:
+        return None
+    return float(v)
+
+
+def format_value(v, kind: str) -> str:
+    x = _number(v)
+    if x is None:
+        return "—"
+    if kind == "count":
+        return num(x)
+    if kind == "pct":
+        return pct(x)
+    if kind == "signed_pct":
+        return f"{x * 100:+.1f}%"
+    if kind == "signed":
+        return f"{x:+.2f}"
+    digits = {"number0": 0, "number1": 1, "number2": 2}.get(kind, 2)
+    return f"{x:,.{digits}f}"
+
+
+def marks(values: list, better: int, kind: str = "number2") -> list[str | None]:
+    """"best" / "worst" for each value of a figure across branches (None: unmarked).
+
+    Values are compared as shown (formatted by `kind`), so that two branches
+    that read the same are marked the same. Nothing is marked for a figure
+    without a better direction, with fewer than two branches reporting it, or
+    when they all read the same.
+    """
+    nums = [_number(v) for v in values]
+    present = [x for x in nums if x is not None]
+    if better == 0 or len(present) < 2:
+        return [None] * len(values)
+    best = max(present) if better > 0 else min(present)
+    worst = min(present) if better > 0 else max(present)
+    best_text, worst_text = format_value(best, kind), format_value(worst, kind)
+    if best_text == worst_text:
+        return [None] * len(values)
+    out: list[str | None] = []
+    for x in nums:
+        text = format_value(x, kind) if x is not None else None
+        out.append("best" if text == best_text else "worst" if text == worst_text else None)
+    return out
+
+
+def _branch_results(folder: str | None) -> dict | None:
+    if not folder:
+        return None
+    path = Path(folder) / "results.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _get(o, name, default=None):
+    return o.get(name, default) if isinstance(o, dict) else getattr(o, name, default)
+
+
+def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
+    """What the index shows: the branches, the league table (a row per figure,
+    a column per branch) and the failed branches."""
+    out_root = Path(out_root)
+    outcomes = list(outcomes)
+    ok = [o for o in outcomes if _get(o, "ok")]
+    failed = [o for o in outcomes if not _get(o, "ok")]
+    # one column per branch, one row per figure: a handful of branches reads
+    # across, fourteen figures read down
+    columns = [c for c in COLUMNS if any(_number((_get(o, "headline") or {}).get(c.key)) is not None for o in ok)]
+    branches = []
+    for o in ok:
+        bid = _get(o, "branch_id")
+        res = _branch_results(_get(o, "folder"))
+        name, top = bid, ""
+        if res is not None:
+            ctx = make_context(res, lang, _get(o, "folder"))
+            name = ctx.branch_name or bid
+            found = top_findings(evaluate(res, lang, context=ctx), n=1)
+            top = found[0].headline if found else ""
+        folder = Path(_get(o, "folder") or out_root / bid)
+        branches.append({
+            "branch_id": bid, "name": name, "top": top, "href": f"{bid}/briefing.html",
+            "deck_href": f"{bid}/briefing.pptx" if (folder / "briefing.pptx").is_file() else None,
+        })
+    rows = []
+    for c in columns:
+        values = [(_get(o, "headline") or {}).get(c.key) for o in ok]
+        rows.append({"key": c.key, "label": pick(lang, c.zh, c.en),
+                     "cells": [{"branch_id": b["branch_id"], "text": format_value(v, c.kind), "mark": m}
+                               for b, v, m in zip(branches, values, marks(values, c.better, c.kind))]})
+    fails = []
+    for o in failed:
+        nb, cell = _get(o, "notebook"), _get(o, "cell")
+        where = (t("in_notebook", lang, notebook=nb, cell=cell) if cell is not None else t("in_notebook_nocell", lang, notebook=nb)) if nb else ""
+        fails.append({"branch_id": _get(o, "branch_id"), "error": _get(o, "error") or "—", "where": where,
+                      "seconds": f"{_get(o, 'seconds') or 0:.1f}"})
+    as_ofs = sorted({str((_get(o, "headline") or {}).get("as_of")) for o in ok if (_get(o, "headline") or {}).get("as_of")})
+    meta = [pick(lang, f"{len(ok)}个网点完成", f"{len(ok)} branches done")]
+    if failed:
+        meta.append(pick(lang, f"{len(failed)}个失败", f"{len(failed)} failed"))
+    if as_ofs:
+        meta.append(f"{t('as_of', lang)} {', '.join(as_ofs)}")
+    return {
+        "lang": lang, "html_lang": "zh-CN" if lang == "zh" else "en", "font_family": fonts.FAMILY,
+        "s": strings(lang), **punctuation(lang),
+        "page_title": t("index_title", lang), "meta_line": " · ".join(meta),
+        "branches": branches, "rows": rows, "failed": fails,
+    }
 
 
 def build_index(out_root: Path, outcomes, lang: str = "zh") -> Path:
-    rows = []
-    for o in outcomes:
-        if o.ok:
-            rows.append(f"<li><a href='{html.escape(o.branch_id)}/briefing.html'>{html.escape(o.branch_id)}</a></li>")
-        else:
-            rows.append(f"<li>{html.escape(o.branch_id)}: {html.escape(str(o.error))}</li>")
-    path = Path(out_root) / "index.html"
-    path.write_text("<!doctype html><html><head><meta charset='utf-8'><title>index</title></head><body><ul>"
-                    + "".join(rows) + "</ul></body></html>", encoding="utf-8")
+    """Write OUT/index.html for a multi-branch run."""
+    out_root = Path(out_root)
+    context = compose_index(out_root, outcomes, lang)
+    html = fonts.embed_font(environment().get_template("index.html.j2").render(**context))
+    path = out_root / "index.html"
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
     return path

@@ -1,0 +1,92 @@
+"""Who the report is about: the branch's name, city and home bank.
+
+results.json names the branch by id only; the name, the city and the home
+bank (needed to find "our" bank among the competitors) come from, in order:
+`results["branch"]` (the run card), a section's `branch` (overview), or the
+prepared bank that a run leaves in its staging folder (`_bank/branches.parquet`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import get
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    results: dict
+    lang: str = "zh"
+    branch_name: str | None = None
+    city: str | None = None
+    home_bank: str | None = None
+    campaign_names: dict = field(default_factory=dict)  # campaign_id → name
+
+    @property
+    def branch_id(self) -> str:
+        return str(self.results.get("branch_id") or "")
+
+    @property
+    def title_name(self) -> str:
+        """The branch as a reader names it (its name, else its id)."""
+        return self.branch_name or self.branch_id
+
+
+def _from_prepared(out_dir: Path, branch_id: str) -> dict:
+    path = out_dir / "_bank" / "branches.parquet"
+    if not path.is_file():
+        return {}
+    try:
+        import pandas as pd
+
+        b = pd.read_parquet(path)
+        row = b[b["branch_id"].astype(str) == branch_id]
+        return {} if row.empty else {k: str(v) for k, v in row.iloc[0].to_dict().items()}
+    except Exception:  # an unreadable staging file only costs the branch's name
+        return {}
+
+
+def branch_info(results: dict, out_dir: str | Path | None = None) -> dict:
+    """{branch_name, city, home_bank} of the branch, as far as known."""
+    for path in ("branch", "overview.branch", "competitors.branch"):
+        v = get(results, path)
+        if isinstance(v, dict) and v.get("home_bank"):
+            return dict(v)
+    info: dict = {}
+    for key in ("branch_name", "city", "home_bank"):
+        for where in ("", "overview.", "competitors."):
+            v = get(results, where + key)
+            if isinstance(v, str) and v:
+                info.setdefault(key, v)
+    if out_dir is not None and not info.get("home_bank"):
+        for k, v in _from_prepared(Path(out_dir), str(results.get("branch_id"))).items():
+            info.setdefault(k, v)
+    return info
+
+
+def campaign_names(results: dict, out_dir: str | Path | None = None) -> dict[str, str]:
+    """campaign_id → name: from the campaigns section, else the campaigns
+    notebook's table (`tables/campaigns.csv`, columns campaign_id and name)."""
+    names = {}
+    camps = results.get("campaigns")
+    if isinstance(camps, dict):
+        names = {k: str(v["name"]) for k, v in camps.items() if isinstance(v, dict) and v.get("name")}
+    path = Path(out_dir) / "tables" / "campaigns.csv" if out_dir is not None else None
+    if path is not None and path.is_file():
+        try:
+            import pandas as pd
+
+            df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+            if {"campaign_id", "name"} <= set(df.columns):
+                for cid, name in zip(df["campaign_id"], df["name"]):
+                    if isinstance(name, str) and name:
+                        names.setdefault(cid, name)
+        except (OSError, ValueError):
+            pass
+    return names
+
+
+def make_context(results: dict, lang: str = "zh", out_dir: str | Path | None = None) -> ReportContext:
+    info = branch_info(results, out_dir)
+    return ReportContext(results, lang, info.get("branch_name"), info.get("city"), info.get("home_bank"),
+                         campaign_names(results, out_dir))

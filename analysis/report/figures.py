@@ -1,0 +1,198 @@
+"""The run's figures and tables, sorted into the briefing's sections.
+
+Notebooks save figures as `figures/<section>_<name>.png` and tables for the
+briefing as `tables/<section>_<name>.csv`; the prefix puts each into its
+section. Figures are shown in the order the notebooks made them. Where a
+finding has no figure of its own (`Recommendation.figure_hints` match
+nothing), `evidence_png` draws its `Evidence` in the house style.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..plots import ACCENT, HOME, MUTED, NEUTRAL, use_style
+from .i18n import pick
+from .recommendations import Evidence, Recommendation
+
+#: briefing section → file-name prefixes of its figures and tables
+SECTION_PREFIXES: dict[str, tuple[str, ...]] = {
+    "overview": ("overview", "branch"),
+    "value": ("value", "clv"),
+    "churn": ("churn", "survival", "retention"),
+    "satisfaction": ("satisfaction", "qvsrs", "complaints", "ipa", "nps"),
+    "competitors": ("competitors", "competition", "market", "choice"),
+    "campaigns": ("campaigns", "campaign", "did"),
+    "plan": ("relationship_managers", "rm", "plans", "plan", "proposed"),
+}
+RECOMMENDATION_SECTION = {"relationship_managers": "plan", "qvsrs": "satisfaction"}
+
+
+@dataclass(frozen=True)
+class Asset:
+    path: Path
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+def section_of(stem: str) -> str | None:
+    """The briefing section of a file named `<prefix>_<name>`, or None."""
+    best: tuple[int, str] | None = None
+    for section, prefixes in SECTION_PREFIXES.items():
+        for p in prefixes:
+            if stem == p or stem.startswith(p + "_"):
+                if best is None or len(p) > best[0]:  # "relationship_managers" beats "rm"
+                    best = (len(p), section)
+    return best[1] if best else None
+
+
+def _ordered(files: list[Path]) -> list[Path]:
+    # The order the notebooks wrote them in tells the story; the name breaks ties.
+    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def figures_by_section(out_dir: str | Path) -> dict[str | None, list[Path]]:
+    """figures/*.png grouped by section (None: no known prefix)."""
+    out: dict[str | None, list[Path]] = {}
+    for p in _ordered(list((Path(out_dir) / "figures").glob("*.png"))):
+        out.setdefault(section_of(p.stem), []).append(p)
+    return out
+
+
+def tables_by_section(out_dir: str | Path) -> dict[str | None, list[Path]]:
+    """tables/*.csv grouped by section (None: no known prefix)."""
+    out: dict[str | None, list[Path]] = {}
+    for p in _ordered(list((Path(out_dir) / "tables").glob("*.csv"))):
+        out.setdefault(section_of(p.stem), []).append(p)
+    return out
+
+
+def figure_for(rec: Recommendation, figures: list[Path]) -> Path | None:
+    """The figure a finding names in its hints (first hint that matches), if any."""
+    for hint in rec.figure_hints:
+        for p in figures:
+            if p.stem.startswith(hint):
+                return p
+    return None
+
+
+def data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def png_data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def presentable(df: pd.DataFrame) -> bool:
+    """Whether a table is written for a reader: no column named like a
+    variable (`revenue_12m`, `customers`). Notebooks write both kinds into
+    tables/; the others stay there for analysts and are not shown."""
+    return len(df.columns) > 0 and not any(_IDENTIFIER.match(str(c)) for c in df.columns)
+
+
+def read_table(path: Path, max_rows: int = 15) -> tuple[pd.DataFrame, int]:
+    """A briefing table (first `max_rows` rows) and how many rows were left out."""
+    df = pd.read_csv(path, encoding="utf-8-sig")
+    return df.head(max_rows), max(0, len(df) - max_rows)
+
+
+# ---------------------------------------------------------------------------
+# a finding's own chart
+
+
+def _fmt(v: float, unit: str) -> str:
+    if v is None or v != v:
+        return ""
+    if unit == "pct":
+        return f"{v * 100:.1f}%"
+    if unit == "pp":
+        return f"{v * 100:+.2f}"
+    if unit == "ratio":
+        return f"{v:.2f}"
+    if unit == "points":
+        return f"{v:+.2f}" if v < 0 or v > 0 and v < 1.5 else f"{v:.2f}"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+
+
+def evidence_png(ev: Evidence, lang: str = "zh", source: str = "", home_bank: str | None = None,
+                 size: tuple[float, float] = (8, 4.5)) -> bytes:
+    """The evidence of a finding as a horizontal bar chart (PNG bytes), house style."""
+    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: nothing global, no GUI backend
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    with matplotlib.rc_context():
+        use_style(lang)
+        fig = Figure(figsize=size)
+        ax = fig.add_subplot()
+        n = len(ev.values)
+        ys = list(range(n))[::-1]
+        if home_bank is not None and home_bank in ev.labels:
+            # banks side by side: the home bank in its colour, competitors grey
+            colors = [HOME if label == home_bank else MUTED[0] for label in ev.labels]
+        else:
+            colors = [ACCENT if i == ev.highlight else NEUTRAL for i in range(n)]
+        values = [v * (100 if ev.unit == "pp" else 1) for v in ev.values]
+        if ev.unit == "ratio":
+            left = [1.0] * n  # odds-ratio bars grow from 1 on a log axis
+            widths = [v - 1.0 for v in values]
+            ax.barh(ys, widths, left=left, color=colors, height=0.6)
+            ax.set_xscale("log")
+        else:
+            ax.barh(ys, values, color=colors, height=0.6)
+        if ev.lows and ev.highs:
+            for y, v, lo, hi in zip(ys, values, ev.lows, ev.highs):
+                if lo is not None and hi is not None:
+                    ax.plot([lo, hi], [y, y], color="#333333", lw=1.2)
+        if ev.reference is not None:
+            ref = ev.reference * (100 if ev.unit == "pp" else 1)
+            ax.axvline(ref, color="#333333", lw=1, ls="--")
+            if ev.reference_label:
+                ax.text(ref, n - 0.45, f" {ev.reference_label} {_fmt(ev.reference, ev.unit)}", fontsize=9, color="#333333", va="bottom")
+        base = 1.0 if ev.unit == "ratio" else 0.0
+        for i, (y, v, raw) in enumerate(zip(ys, values, ev.values)):
+            # the number sits beyond the bar and its interval, on the side the bar grows
+            lo = ev.lows[i] if ev.lows and ev.lows[i] is not None else v
+            hi = ev.highs[i] if ev.highs and ev.highs[i] is not None else v
+            right = v >= base
+            ax.text(max(v, hi) if right else min(v, lo), y, f" {_fmt(raw, ev.unit)} ", va="center",
+                    ha="left" if right else "right", fontsize=9)
+        ax.set_yticks(ys)
+        ax.set_yticklabels(ev.labels)
+        ax.grid(axis="y", visible=False)
+        if ev.unit == "pct":
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:.0f}%"))
+        elif ev.unit == "pp":
+            ax.set_xlabel(pick(lang, "百分点", "percentage points"))
+        elif ev.unit == "ratio":
+            ends = [x for x in (*values, *(ev.lows or ()), *(ev.highs or ())) if x is not None and x > 0]
+            lo_x, hi_x = min(ends + [1.0]) / 1.25, max(ends + [1.0]) * 1.25
+            ax.set_xlim(lo_x, hi_x)
+            ticks = [x for x in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 10, 20) if lo_x <= x <= hi_x]
+            ax.xaxis.set_major_locator(FixedLocator(ticks))
+            ax.xaxis.set_minor_locator(NullLocator())
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.set_xlabel(pick(lang, "优势比（对数刻度；1 = 无差别）", "Odds ratio (log scale; 1 = no difference)"))
+        elif ev.unit == "points":
+            ax.set_xlabel(pick(lang, "分", "points"))
+        if ev.unit in ("pct",) and ev.reference is not None:
+            hi = max(max(values), ev.reference) * 1.25
+            ax.set_xlim(min(0, min(values) * 1.2), max(hi, 0.01))
+        ax.set_title(ev.title, loc="left")
+        if source:
+            fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=8, color="#555555")
+        fig.tight_layout(rect=(0, 0.04, 1, 1))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=150)
+    return buf.getvalue()

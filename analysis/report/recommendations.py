@@ -1,0 +1,161 @@
+"""Recommendations: rules that read a branch's results.json.
+
+Each rule looks at one or a few figures of results.json, fires when a figure
+is past the rule's threshold, and then writes a finding (a sentence with the
+number) and the recommendation it implies, citing the path of the figure
+that triggered it (`churn.drivers.unresolved_complaint.odds_ratio`). Nothing
+is canned: when the numbers change, the sentences, the recommendation and
+whether a rule fires at all change with them.
+
+Score (0–100), used to pick the findings of the briefing's first page:
+
+    score = 100 × weight × severity
+    severity = 0.2 + 0.8 × min(1, distance ÷ span)
+
+`weight` (0–1, each rule states its own) is how directly the lever moves
+the branch's revenue and retention: 1 for unresolved complaints and top
+customers without a relationship manager, 0.9 for the attrition rate and the
+attribute to fix first, down to 0.3 for a campaign whose effect is not yet
+proven. `distance` is how far the triggering figure is
+past the rule's threshold, `span` the distance at which a rule counts as
+fully severe; odds ratios are measured on the log scale. A rule that fires
+therefore scores at least 20 × weight. Priority: high from 60, medium from
+35, otherwise low.
+
+Significance: an estimate counts when its p-value is below 5 % or, without a
+p-value, when its 95 % interval excludes the null value (1 for odds ratios,
+0 for differences).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable
+
+from ..glossary import term
+from . import paths
+from .context import ReportContext, make_context
+from .i18n import money, num, pct, pick, pp
+from .rulebase import (  # noqa: F401  (the rules' vocabulary, re-exported)
+    ALPHA,
+    ATTRIBUTE_ACTIONS,
+    Evidence,
+    Recommendation,
+    Rule,
+    attr_label,
+    attribute_action,
+    priority,
+    severity,
+    significant,
+)
+from .rules_campaigns import CampaignScaleUp, CampaignStop, CampaignUnproven, TargetedWithoutHoldout, campaign_name  # noqa: F401
+from .rules_churn import (  # noqa: F401
+    CHURN_EVIDENCE_DRIVERS,
+    ChurnRate,
+    DigitalProtects,
+    FallingBalances,
+    ProductsProtect,
+    RepeatComplaints,
+    UnresolvedComplaints,
+    churn_driver_label,
+)
+from .rules_competitors import CompetitorGap, DepositShareFalling, SwitchingDestination
+from .rules_satisfaction import FixFirst, LowNps
+from .rules_value import LossMakingCustomers, NetCustomerDecline, RevenueConcentration, TopCustomersUncovered
+
+
+#: The rules, in the order their recommendations are listed at equal score.
+RULES: tuple[Rule, ...] = (
+    UnresolvedComplaints(),
+    TopCustomersUncovered(),
+    ChurnRate(),
+    FixFirst(),
+    DepositShareFalling(),
+    DigitalProtects(),
+    ProductsProtect(),
+    CompetitorGap(),
+    RevenueConcentration(),
+    LossMakingCustomers(),
+    NetCustomerDecline(),
+    CampaignScaleUp(),
+    CampaignStop(),
+    SwitchingDestination(),
+    RepeatComplaints(),
+    FallingBalances(),
+    LowNps(),
+    TargetedWithoutHoldout(),
+    CampaignUnproven(),
+)
+
+
+def evaluate(results: dict, lang: str = "zh", *, context: ReportContext | None = None,
+             rules: Iterable[Rule] = RULES) -> list[Recommendation]:
+    """Every recommendation the rules fire on `results`, highest score first.
+
+    Sections that are skipped or absent fire nothing.
+    """
+    ctx = context if context is not None else make_context(results, lang)
+    if ctx.lang != lang:
+        ctx = dataclasses.replace(ctx, lang=lang)
+    order = {id(r): i for i, r in enumerate(rules)}
+    fired: list[tuple[int, Recommendation]] = []
+    for rule in rules:
+        for rec in rule(ctx):
+            fired.append((order[id(rule)], rec))
+    fired.sort(key=lambda x: (-x[1].score, x[0]))
+    return [r for _, r in fired]
+
+
+# ---------------------------------------------------------------------------
+# how a cited figure reads in the briefing
+
+
+def cite_label(path: str, results: dict, lang: str = "zh") -> str:
+    """A cited path in words with its value: "投诉未在30天内解决的优势比 = 2.23"."""
+    v = paths.get(results, path)
+    parts = path.split(".")
+    label, shown = None, None
+    if parts[:2] == ["churn", "drivers"] and len(parts) >= 4:
+        key = ".".join(parts[2:-1])
+        label = pick(lang, f"流失模型中“{churn_driver_label(key, lang)}”的优势比", f"attrition model, odds ratio of {churn_driver_label(key, lang).lower()}")
+        shown = f"{v:.2f}" if isinstance(v, (int, float)) else None
+    elif path == "churn.churn_rate_12m":
+        label, shown = term("churn_rate_12m", lang), pct(v)
+    elif parts[:2] == ["satisfaction", "cs_gap"]:
+        label = pick(lang, f"{attr_label(parts[2], lang)}的满意度缺口", f"satisfaction gap on {attr_label(parts[2], lang).lower()}")
+        shown = f"{v:+.2f}" if isinstance(v, (int, float)) else None
+    elif path == "satisfaction.nps":
+        label, shown = term("NPS", lang), f"{v:.0f}" if isinstance(v, (int, float)) else None
+    elif path == "relationship_managers.coverage_top20":
+        label, shown = pick(lang, "前20%客户的客户经理覆盖率", "relationship-manager coverage of the top 20%"), pct(v)
+    elif path == "value.top20_revenue_share":
+        label, shown = pick(lang, "前20%客户的收入占比", "revenue share of the top 20%"), pct(v)
+    elif path == "value.unprofitable_share":
+        label, shown = pick(lang, "收入为负的客户占比", "share of customers with negative revenue"), pct(v)
+    elif parts[:2] == ["competitors", "deposit_share_change_4q"]:
+        bank = ".".join(parts[2:])
+        label, shown = pick(lang, f"{bank}存款份额一年变化", f"change in {bank}'s deposit share over a year"), pp(v, lang, signed=True)
+    elif parts[:2] == ["competitors", "attribute_means"] and len(parts) >= 4:
+        bank, a = ".".join(parts[2:-1]), parts[-1]
+        label = pick(lang, f"{bank}的{attr_label(a, lang)}评分", f"{bank}'s rating on {attr_label(a, lang).lower()}")
+        shown = f"{v:.2f}" if isinstance(v, (int, float)) else None
+    elif parts[:2] == ["competitors", "switching_destinations"]:
+        bank = ".".join(parts[2:])
+        label, shown = pick(lang, f"转投{bank}的客户数", f"leavers who went to {bank}"), num(v)
+    elif parts[0] == "campaigns" and parts[-1] == "roi":
+        label = pick(lang, f"活动{'.'.join(parts[1:-1])}的{term('ROI', lang)}", f"return on investment of {'.'.join(parts[1:-1])}")
+        shown = pct(v, 0)
+    elif parts[0] == "campaigns" and parts[-1] == "naive_balance_difference":
+        label = pick(lang, f"活动{'.'.join(parts[1:-1])}的{term('naive difference', lang)}", f"naive difference of {'.'.join(parts[1:-1])}")
+        shown = money(v, lang)
+    elif parts[0] == "qvsrs":
+        from ..qvsrs import format_metric, metric_label
+
+        try:
+            label, shown = metric_label(parts[-1], lang), format_metric(parts[-1], v)
+        except KeyError:
+            pass
+    if label is None:
+        label = path
+    if shown is None:
+        shown = f"{v}" if v is not None else "—"
+    return f"{label} = {shown}"

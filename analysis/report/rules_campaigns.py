@@ -1,0 +1,188 @@
+"""Recommendation rules on campaigns: scale up, stop, keep testing, keep a holdout."""
+from __future__ import annotations
+
+from ..glossary import term
+from . import paths
+from .i18n import money, pick, pp
+from .rulebase import Evidence, Rule, _cap, _interval, _money_interval, significant
+
+# --- campaigns ---------------------------------------------------------------
+
+KIND_TERMS = {"year_end_gala": "year-end gala"}
+
+
+def campaign_name(cid: str, c: dict, lang: str, names: dict | None = None) -> str:
+    """A campaign as a reader knows it: its name, else its kind, with its id."""
+    name = c.get("name") or (names or {}).get(cid)
+    if not name and c.get("kind"):
+        key = KIND_TERMS.get(c["kind"], str(c["kind"]).replace("_", " "))
+        try:
+            name = term(key, lang)
+        except KeyError:
+            name = None
+    if name:
+        return pick(lang, f"“{name}”（{cid}）", f"{name} ({cid})")
+    return cid
+
+
+def _campaigns(ctx) -> dict:
+    s = paths.section(ctx.results, "campaigns") or {}
+    return {k: v for k, v in s.items() if isinstance(v, dict) and v.get("design")}
+
+
+def _roi_evidence(ctx, highlight: str) -> Evidence | None:
+    camps = {k: v for k, v in _campaigns(ctx).items() if isinstance(v.get("roi"), (int, float))}
+    if highlight not in camps:
+        return None
+    lang = ctx.lang
+    return Evidence(title=pick(lang, "随机对照活动的投资回报率", "Return on investment of randomized campaigns"),
+                    labels=tuple(camps), values=tuple(v["roi"] for v in camps.values()),
+                    highlight=list(camps).index(highlight), reference=0.0, unit="pct")
+
+
+def _effect_proven(c: dict) -> bool:
+    return significant(c.get("response_ate"), 0.0) or significant(c.get("balance_effect"), 0.0)
+
+
+def _roi_text(roi: float, lang: str) -> str:
+    return pick(lang, f"投资回报率为{roi * 100:,.0f}%（每投入1元，净回报{roi:,.2f}元）",
+                f"a return on investment of {roi * 100:,.0f}% (CNY {roi:,.2f} net per yuan spent)")
+
+
+class CampaignScaleUp(Rule):
+    id = "campaigns.scale_up"
+    section = "campaigns"
+    weight = 0.6
+    figure_hints = ("campaigns_randomized", "campaigns_roi")
+
+    def __init__(self, span: float = 5.0):
+        self.span = span
+
+    def fire(self, ctx):
+        lang, out = ctx.lang, []
+        for cid, c in _campaigns(ctx).items():
+            roi = c.get("roi")
+            if c["design"] != "randomized" or not isinstance(roi, (int, float)) or roi <= 0 or not _effect_proven(c):
+                continue
+            name = campaign_name(cid, c, lang, ctx.campaign_names)
+            ate = c.get("response_ate") if significant(c.get("response_ate"), 0.0) else None
+            proof = (pick(lang, f"接触客户的响应率比对照组高{pp(ate['estimate'], lang, 1)}{_interval(ate, lang, 1, 100, '%')}",
+                          f"contacted customers responded {pp(ate['estimate'], lang, 1)} more often than the holdout{_interval(ate, lang, 1, 100, '%')}")
+                     if ate else
+                     pick(lang, f"接触客户的资产比对照组多增加{money(c['balance_effect']['estimate'], lang)}",
+                          f"contacted customers' balances grew {money(c['balance_effect']['estimate'], lang)} more than the holdout's"))
+            out.append(self.make(
+                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, "roi"), distance=roi, span=self.span,
+                supporting=[paths.join("campaigns", cid, "response_ate", "estimate"), paths.join("campaigns", cid, "balance_effect", "estimate")],
+                headline=pick(lang, f"扩大{name}", f"Scale up {name}"),
+                finding=pick(lang, f"随机对照活动{name}{_roi_text(roi, lang)}，且效果经对照组证实：{proof}。",
+                             f"The randomized campaign {name} had {_roi_text(roi, lang)}, and the holdout proves it: {proof}."),
+                recommendation=pick(lang, f"扩大{name}：下一轮推广到同类客户，同时继续随机保留一小部分对照组核实效果。",
+                                    f"Scale up {name}: extend it to similar customers next round, keeping a small random holdout to confirm the effect."),
+                evidence=_roi_evidence(ctx, cid),
+            ))
+        return out
+
+
+class CampaignStop(Rule):
+    id = "campaigns.stop"
+    section = "campaigns"
+    weight = 0.5
+    figure_hints = ("campaigns_randomized", "campaigns_roi")
+
+    def __init__(self, span: float = 1.0):
+        self.span = span
+
+    def fire(self, ctx):
+        lang, out = ctx.lang, []
+        for cid, c in _campaigns(ctx).items():
+            roi = c.get("roi")
+            if c["design"] != "randomized" or not isinstance(roi, (int, float)) or roi >= 0:
+                continue
+            name = campaign_name(cid, c, lang, ctx.campaign_names)
+            out.append(self.make(
+                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, "roi"), distance=-roi, span=self.span,
+                headline=pick(lang, f"{name}入不敷出", f"{_cap(name)} does not pay back"),
+                finding=pick(lang, f"随机对照活动{name}的投资回报率为{roi * 100:,.0f}%：带来的新增业务不抵成本。",
+                             f"The randomized campaign {name} returned {roi * 100:,.0f}% on its cost: the new business it brought does not cover it."),
+                recommendation=pick(lang, f"停止或重新设计{name}：缩小到响应更高的客户群、降低单客成本，改版后先用随机对照小规模测试。",
+                                    f"Stop or redesign {name}: narrow it to customers who respond, cut the cost per customer, and test the new version small, with a random holdout."),
+                evidence=_roi_evidence(ctx, cid),
+            ))
+        return out
+
+
+class CampaignUnproven(Rule):
+    id = "campaigns.unproven"
+    section = "campaigns"
+    weight = 0.3
+    figure_hints = ("campaigns_randomized", "campaigns_roi")
+
+    def __init__(self, span: float = 5.0):
+        self.span = span
+
+    def fire(self, ctx):
+        lang, out = ctx.lang, []
+        for cid, c in _campaigns(ctx).items():
+            roi = c.get("roi")
+            if c["design"] != "randomized" or not isinstance(roi, (int, float)) or roi <= 0 or _effect_proven(c):
+                continue
+            name = campaign_name(cid, c, lang, ctx.campaign_names)
+            ate = c.get("response_ate") or {}
+            diff = (pick(lang, f"但接触组与对照组的响应率只差{pp(ate['estimate'], lang, 1, signed=True)}，{_interval(ate, lang, 1, 100, '%', bare=True)}包含0，效果尚不能确认",
+                         f"but contacted customers responded only {pp(ate['estimate'], lang, 1, signed=True)} more than the holdout, and the {_interval(ate, lang, 1, 100, '%', bare=True)} includes zero, so the effect is not yet proven")
+                    if isinstance(ate.get("estimate"), (int, float)) else
+                    pick(lang, "但效果的区间包含0，尚不能确认", "but the effect's interval includes zero, so it is not yet proven"))
+            out.append(self.make(
+                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, "roi"), distance=min(roi, self.span), span=self.span,
+                supporting=[paths.join("campaigns", cid, "response_ate", "estimate")],
+                headline=pick(lang, f"{name}效果待证实", f"{_cap(name)}: effect not yet proven"),
+                finding=pick(lang, f"随机对照活动{name}账面{_roi_text(roi, lang)}，{diff}。",
+                             f"The randomized campaign {name} shows {_roi_text(roi, lang)} on paper, {diff}."),
+                recommendation=pick(lang, f"先不扩大{name}：加大样本再测一轮并保留随机对照组，效果确认后再推广。",
+                                    f"Do not scale up {name} yet: run it again on more customers with a random holdout, and roll it out once the effect is confirmed."),
+                evidence=_roi_evidence(ctx, cid),
+            ))
+        return out
+
+
+class TargetedWithoutHoldout(Rule):
+    """A targeted campaign judged by a naive comparison: ask for a holdout."""
+
+    id = "campaigns.holdout"
+    section = "campaigns"
+    weight = 0.4
+    figure_hints = ("campaigns_targeted", "campaigns_balance_")
+
+    def __init__(self, span: float = 1.0):
+        self.span = span
+
+    def fire(self, ctx):
+        camps = {k: v for k, v in _campaigns(ctx).items()
+                 if v["design"] == "targeted" and isinstance(v.get("naive_balance_difference"), (int, float))}
+        if not camps:
+            return []
+        cid = max(camps, key=lambda k: abs(camps[k]["naive_balance_difference"]))
+        c, lang = camps[cid], ctx.lang
+        naive = c["naive_balance_difference"]
+        name = campaign_name(cid, c, lang, ctx.campaign_names)
+        adj = c.get("balance_effect") if isinstance(c.get("balance_effect"), dict) else None
+        if adj and isinstance(adj.get("estimate"), (int, float)):
+            est = adj["estimate"]
+            distance = abs(naive - est) / max(abs(naive), 1.0)
+            ci = _money_interval(adj, lang)
+            adjusted = pick(lang, f"；按参与者与其他客户的差异调整后，效果为{money(est, lang)}{ci}。简单对比把效果高估了",
+                            f"; adjusted for how participants differ from other customers, the effect is {money(est, lang)}{ci}. The naive comparison overstates it")
+        else:
+            distance = 0.5 * self.span
+            adjusted = pick(lang, "，但参与者本来就是挑选出来的客户，这个差距不能当作活动的效果",
+                            ", but participants were picked, so the gap cannot be read as the campaign's effect")
+        return [self.make(
+            ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, "naive_balance_difference"), distance=distance, span=self.span,
+            supporting=[paths.join("campaigns", cid, "balance_effect", "estimate")],
+            headline=pick(lang, "活动效果需要对照组来证明", "Campaigns need a holdout to prove their worth"),
+            finding=pick(lang, f"定向活动{name}的参与者资产变化比其他客户多{money(naive, lang)}{adjusted}。",
+                         f"Participants in the targeted campaign {name} grew their balances {money(naive, lang)} more than other customers{adjusted}."),
+            recommendation=pick(lang, "今后每项活动都随机保留10%–20%的目标客户暂不接触作为对照组，才能算出真实回报，再决定扩大还是停止。",
+                                "From now on, hold back a random 10–20% of each campaign's target customers as a control group, so that the true return is known before deciding to scale up or stop."),
+        )]

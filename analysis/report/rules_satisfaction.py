@@ -1,0 +1,91 @@
+"""Recommendation rules on satisfaction: the attribute to fix first, the net promoter score."""
+from __future__ import annotations
+
+from ..glossary import term
+from . import paths
+from .i18n import pick
+from .rulebase import ATTRIBUTE_ACTIONS, Evidence, Rule, attr_label, attribute_action
+
+# --- satisfaction ------------------------------------------------------------
+
+
+class FixFirst(Rule):
+    """The attribute with the worst gap weighted by its pull on satisfaction."""
+
+    id = "satisfaction.fix_first"
+    section = "satisfaction"
+    weight = 0.9
+    figure_hints = ("satisfaction_ipa", "satisfaction_gaps", "satisfaction_gap")
+
+    def __init__(self, threshold: float = -0.5, span: float = 1.5):
+        self.threshold, self.span = threshold, span
+
+    def fire(self, ctx):
+        gaps = paths.get(ctx.results, "satisfaction.cs_gap") or {}
+        drivers = paths.get(ctx.results, "satisfaction.drivers") or {}
+        gaps = {a: g for a, g in gaps.items() if isinstance(g, (int, float)) and a in ATTRIBUTE_ACTIONS}
+        if not gaps:
+            return []
+
+        def importance(a: str) -> float:
+            d = drivers.get(a)
+            if not drivers:
+                return 1.0  # no driver model: the gap alone decides
+            return max(0.0, d.get("estimate", 0.0)) if isinstance(d, dict) else 0.0
+
+        candidates = {a: -g * importance(a) for a, g in gaps.items() if g < self.threshold}
+        candidates = {a: s for a, s in candidates.items() if s > 0}
+        if not candidates:
+            return []
+        a = max(candidates, key=candidates.get)
+        g = gaps[a]
+        lang = ctx.lang
+        d = drivers.get(a) if isinstance(drivers.get(a), dict) else None
+        worst = min(gaps, key=gaps.get)
+        why = ""
+        if d is not None:
+            why = pick(lang, f"该项感知每提高1分，总体满意度（10分制）平均提高{d['estimate']:.2f}分。",
+                       f" Each point of perception on it adds {d['estimate']:.2f} points of overall satisfaction (out of 10).")
+        rank = (pick(lang, "，是八项中差距最大的一项", ", the widest gap of the eight") if worst == a else "")
+        return [self.make(
+            ctx, cites=f"satisfaction.cs_gap.{a}", distance=self.threshold - g, span=self.span,
+            supporting=[f"satisfaction.drivers.{a}.estimate", "satisfaction.cs_overall"],
+            headline=pick(lang, f"优先改进：{attr_label(a, lang)}", f"Fix first: {attr_label(a, lang)}"),
+            finding=pick(lang, f"客户对{attr_label(a, lang)}的感知比期望低{-g:.2f}分（7分制）{rank}。",
+                         f"Customers rate {attr_label(a, lang).lower()} {-g:.2f} points below what they expect (on 7){rank}.") + why,
+            recommendation=pick(lang, "优先", "First, ") + attribute_action(a, lang) + pick(lang, "。", "."),
+            evidence=Evidence(
+                title=pick(lang, "满意度缺口：感知 − 期望（分）", "Satisfaction gap: perceived − expected (points)"),
+                labels=tuple(attr_label(x, lang) for x in gaps), values=tuple(gaps.values()),
+                highlight=list(gaps).index(a), reference=0.0, unit="points"),
+        )]
+
+
+class LowNps(Rule):
+    id = "satisfaction.nps"
+    section = "satisfaction"
+    weight = 0.5
+    figure_hints = ("satisfaction_nps_trend", "satisfaction_nps")
+
+    def __init__(self, threshold: float = 30.0, span: float = 50.0):
+        self.threshold, self.span = threshold, span
+
+    def fire(self, ctx):
+        nps = paths.number(ctx.results, "satisfaction.nps")
+        if nps is None or nps >= self.threshold:
+            return []
+        lang = ctx.lang
+        return [self.make(
+            ctx, cites="satisfaction.nps", distance=self.threshold - nps, span=self.span,
+            supporting=["satisfaction.responses"],
+            headline=pick(lang, "愿意推荐本行的客户不多", "Few customers would recommend the bank"),
+            finding=pick(lang, f"{term('NPS', lang)}为{nps:.0f}（愿意推荐者比例减去贬损者比例），低于{self.threshold:.0f}。",
+                         f"The {term('NPS', lang).lower()} is {nps:.0f} (share of promoters minus share of detractors), below {self.threshold:.0f}."),
+            recommendation=pick(
+                lang,
+                "每次调查后一周内回访打0–6分的客户，了解不满并当面处理，下一季度复查净推荐值。",
+                "Call back every customer who scored 0–6 within a week of the survey, deal with the complaint in person, and check the score again next quarter.",
+            ),
+            evidence=Evidence(title=term("NPS", lang), labels=(term("NPS", lang),), values=(nps,), highlight=0,
+                              reference=self.threshold, reference_label=pick(lang, "目标", "target"), unit="number"),
+        )]

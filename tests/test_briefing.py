@@ -1,0 +1,268 @@
+"""The briefing: self-contained, no code, the first page's findings, both languages, fonts."""
+from __future__ import annotations
+
+import base64
+import copy
+import io
+import json
+import logging
+import re
+import shutil
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.report import fonts, paths
+from analysis.report.briefing import build_briefing, compose
+from analysis.report.figures import evidence_png, section_of
+from analysis.report.recommendations import Evidence
+from analysis.report.specimen import make_run
+
+BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class Page(HTMLParser):
+    """The parts of a page a test looks at: text, tags, attributes, font data."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, dict]] = []
+        self._skip = 0
+        self.style = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.append((tag, dict(attrs)))
+        if tag in ("style", "script", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if self._skip:
+            if self.tags and self.tags[-1] == "style":
+                self.style += data
+            return
+        self.text.append(data)
+
+    @property
+    def visible(self) -> str:
+        return "".join(self.text)
+
+    def with_attr(self, name: str) -> list[dict]:
+        return [a for _, a in self.attrs if name in a]
+
+
+def embedded_font_cmap(style: str) -> set[int]:
+    from fontTools.ttLib import TTFont
+
+    m = re.search(r"data:font/otf;base64,([A-Za-z0-9+/=]+)", style)
+    assert m, "no embedded font"
+    return set(TTFont(io.BytesIO(base64.b64decode(m.group(1)))).getBestCmap())
+
+
+@pytest.fixture(scope="module")
+def specimens(tmp_path_factory, expected) -> dict:
+    """A specimen run folder per language, drawn once for the module."""
+    root = tmp_path_factory.mktemp("specimens")
+    return {lang: root / lang for lang in ("zh", "en")
+            if make_run(root / lang, copy.deepcopy(expected["fixture-a"]), BRANCH_A, lang)}
+
+
+def _copy(specimens, lang, tmp_path) -> tuple[Path, dict]:
+    folder = tmp_path / f"fixture-a-{lang}"
+    shutil.copytree(specimens[lang], folder)
+    return folder, json.loads((folder / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture()
+def run_zh(specimens, tmp_path):
+    return _copy(specimens, "zh", tmp_path)
+
+
+@pytest.fixture()
+def run_en(specimens, tmp_path):
+    return _copy(specimens, "en", tmp_path)
+
+
+def test_briefing_is_self_contained_and_shows_no_code(run_zh):
+    folder, res = run_zh
+    path = build_briefing(folder, res, lang="zh", deck=False)
+    html = path.read_text(encoding="utf-8")
+    page = Page(html)
+    # nothing to fetch: every src/href is embedded data or an in-page anchor
+    for a in page.with_attr("src"):
+        assert a["src"].startswith("data:"), a["src"][:60]
+    for a in page.with_attr("href"):
+        assert a["href"].startswith("#"), a["href"]
+    assert not re.search(r"url\((?!data:)", page.style)
+    assert "@import" not in page.style
+    assert "script" not in page.tags and "link" not in page.tags
+    # no code anywhere
+    assert not {"pre", "code"} & set(page.tags)
+    for word in ("Traceback", "import ", "def ", "results.json[", "{{", "}}", "None", "nan"):
+        assert word not in page.visible, word
+    # every figure of the run is in the page, as PNG
+    n_png = len(list((folder / "figures").glob("*.png")))
+    imgs = [a for t, a in page.attrs if t == "img"]
+    assert n_png >= 4 and len(imgs) == n_png
+    assert all(a["src"].startswith("data:image/png;base64,") for a in imgs)
+
+
+def test_first_page_branch_scorecard_and_five_findings(run_zh):
+    folder, res = run_zh
+    page = compose(folder, res, "zh")
+    html = Page(build_briefing(folder, res, "zh", deck=False).read_text(encoding="utf-8"))
+    text = html.visible
+    cover = text[: text.index("目录")]
+    assert "建行测试甲支行" in cover and "2026-06-30" in cover
+    assert "71.4" in cover and "1.50" in cover and "30.0%" in cover  # QVSRS scorecard figures
+    assert len(page.findings) == 5
+    items = [a for t, a in html.attrs if t == "li" and "data-cites" in a]
+    first = items[:5]
+    assert [a["data-cites"] for a in first] == [f.cites for f in page.findings]
+    for f in page.findings:
+        assert f.finding in cover and f.recommendation in cover
+        assert paths.exists(res, f.cites)
+    # every recommendation is listed with its citation in the plan section
+    rows = [a["data-cites"] for t, a in html.attrs if t == "tr" and "data-cites" in a]
+    assert rows == [r.cites for r in page.recommendations]
+
+
+def test_sections_in_order_with_their_figures(run_zh):
+    folder, res = run_zh
+    page = compose(folder, res, "zh")
+    secs = page.context["sections"]
+    assert [s["id"] for s in secs][:7] == ["overview", "value", "churn", "satisfaction", "competitors", "campaigns", "plan"]
+    figs = {s["id"]: len(s["figures"]) for s in secs}
+    assert figs["value"] == 1 and figs["churn"] == 1 and figs["satisfaction"] == 1 and figs["competitors"] == 1
+    churn = " ".join(next(s for s in secs if s["id"] == "churn")["paragraphs"])
+    assert "2,308" in churn and "309" in churn and "13.4%" in churn
+    plan = next(s for s in secs if s["id"] == "plan")
+    assert len(plan["tables"]) == 2  # per relationship manager, and the notebook's CSV
+    assert section_of("relationship_managers_book") == "plan" and section_of("rm_load") == "plan"
+    assert section_of("churn_drivers") == "churn" and section_of("something_else") is None
+
+
+def test_missing_and_skipped_sections_say_so_in_one_line(tmp_path, expected):
+    figures = copy.deepcopy(expected["fixture-a"])
+    del figures["campaigns"]
+    res = make_run(tmp_path / "b", figures, BRANCH_A, "en", with_figures=False)
+    res["churn"] = {"status": "skipped", "reason": "interactions table missing: fewer than 100 customers in the cohort"}
+    page = compose(tmp_path / "b", res, "en")
+    secs = {s["id"]: s for s in page.context["sections"]}
+    assert secs["churn"]["status_lines"] == ["Not computed: interactions table missing: fewer than 100 customers in the cohort"]
+    assert secs["churn"]["paragraphs"] == [] and not secs["churn"]["recs"]
+    assert secs["campaigns"]["status_lines"] == ["No results for this section: its analysis did not run."]
+    assert not any(f.section in ("churn", "campaigns") for f in page.findings)
+    html = build_briefing(tmp_path / "b", res, "en", deck=False).read_text(encoding="utf-8")
+    assert "Not computed: interactions table missing" in html
+
+
+def test_an_empty_run_still_builds(tmp_path):
+    res = {"schema_version": 1, "branch_id": "x", "as_of": "2026-06-30", "probe": {"status": "ok", "n": 3}}
+    html = build_briefing(tmp_path, res, "zh", deck=False).read_text(encoding="utf-8")
+    assert "本期数据未触发任何建议规则" in html and "本节无结果" in html
+
+
+def test_numbers_change_the_briefing(run_zh):
+    folder, res = run_zh
+    before = compose(folder, res, "zh")
+    res = copy.deepcopy(res)
+    res["relationship_managers"]["coverage_top20"] = 0.95
+    res["satisfaction"]["cs_gap"]["fees_value"] = -2.9
+    res["satisfaction"]["drivers"]["fees_value"]["estimate"] = 0.5
+    after = compose(folder, res, "zh")
+    assert "relationship_managers.coverage_top20" in {f.id for f in before.findings}
+    assert "relationship_managers.coverage_top20" not in {r.id for r in after.recommendations}
+    fix = next(r for r in after.recommendations if r.id == "satisfaction.fix_first")
+    assert fix.cites == "satisfaction.cs_gap.fees_value" and "2.90" in fix.finding
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_embedded_font_covers_every_character(specimens, tmp_path, lang):
+    folder, res = _copy(specimens, lang, tmp_path)
+    page = Page(build_briefing(folder, res, lang, deck=False).read_text(encoding="utf-8"))
+    cmap = embedded_font_cmap(page.style)
+    missing = {c for c in page.visible if not c.isspace() and ord(c) not in cmap}
+    assert not missing, missing
+    assert f'font-family: "{fonts.FAMILY}"' in page.style
+    assert len(cmap) < 3000  # a subset, not the 16 MB font
+
+
+def test_english_briefing_has_no_chinese_but_the_data_names(run_en):
+    folder, res = run_en
+    page = Page(build_briefing(folder, res, "en", deck=False).read_text(encoding="utf-8"))
+    text = page.visible
+    names = set(BRANCH_A.values()) | set(res["competitors"]["deposit_share"])
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "")
+    assert not CJK.findall(text), sorted(set(CJK.findall(text)))
+    html_tag = next(a for t, a in page.attrs if t == "html")
+    assert html_tag["lang"] == "en"
+
+
+def test_home_bank_from_the_prepared_bank_when_results_do_not_name_it(run_zh):
+    folder, res = run_zh
+    res = {k: v for k, v in res.items() if k != "branch"}
+    (folder / "_bank").mkdir()
+    pd.DataFrame([{"branch_id": "fixture-a", **BRANCH_A}]).to_parquet(folder / "_bank" / "branches.parquet")
+    page = compose(folder, res, "zh")
+    assert page.context["branch_title"] == "建行测试甲支行"
+    assert "competitors.deposit_share" in {r.id for r in page.recommendations}
+
+
+def _glyph_warnings(ev: Evidence, lang: str) -> list[str]:
+    """Matplotlib's "Glyph … missing from font(s)" messages while drawing `ev`."""
+    caught: list[str] = []
+
+    class Grab(logging.Handler):
+        def emit(self, record):
+            caught.append(record.getMessage())
+
+    handler = Grab()
+    logging.getLogger("matplotlib").addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            evidence_png(ev, lang)
+        caught += [str(x.message) for x in w]
+    finally:
+        logging.getLogger("matplotlib").removeHandler(handler)
+    return [m for m in caught if "missing from font" in m]
+
+
+CHINESE = Evidence(title="投诉未在30天内解决的客户流失几率是其他客户的2.2倍",
+                   labels=("时限性（等候与办理时间）", "收费与性价比", "中国邮政储蓄银行"),
+                   values=(-1.8, -1.2, 0.3), highlight=0, reference=0.0, reference_label="基准", unit="points")
+
+
+def test_chinese_figures_have_every_glyph():
+    assert _glyph_warnings(CHINESE, "zh") == []
+
+
+def test_the_glyph_check_can_fail(monkeypatch):
+    import matplotlib.pyplot as plt
+
+    import analysis.report.figures as figures
+
+    # the same figure in a Latin-only font: the check must see the empty boxes
+    monkeypatch.setattr(figures, "use_style", lambda lang: plt.rcParams.update({"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}))
+    assert _glyph_warnings(CHINESE, "zh")
+
+
+def test_results_json_untouched(run_zh):
+    folder, res = run_zh
+    before = (folder / "results.json").read_bytes()
+    build_briefing(folder, res, "zh", deck=False)
+    assert (folder / "results.json").read_bytes() == before
+    assert json.loads(before)["branch_id"] == "fixture-a"

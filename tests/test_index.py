@@ -1,0 +1,86 @@
+"""OUT/index.html and branches.csv for a run of several branches."""
+from __future__ import annotations
+
+import copy
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import runner
+from analysis.report.index import COLUMNS, build_index, compose_index, marks
+from analysis.report.specimen import make_run
+
+BRANCHES = {
+    "fixture-a": {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"},
+    "fixture-b": {"branch_name": "建行测试乙支行", "city": "资阳", "home_bank": "中国建设银行"},
+}
+
+
+@pytest.fixture()
+def outcomes(tmp_path, expected) -> list[runner.BranchOutcome]:
+    out = []
+    for bid, info in BRANCHES.items():
+        folder = tmp_path / bid
+        res = make_run(folder, copy.deepcopy(expected[bid]), info, "zh", with_figures=False)
+        (folder / "briefing.html").write_text("<html></html>", encoding="utf-8")
+        out.append(runner.BranchOutcome(bid, True, 12.5, folder=str(folder), headline=runner.headline_figures(res)))
+    out.append(runner.BranchOutcome("fixture-c", False, 3.2, error="ValueError: planted failure", notebook="02_churn", cell=7))
+    return out
+
+
+def test_marks_best_and_worst_by_direction():
+    assert marks([0.13, 0.11, 0.12], -1) == ["worst", "best", None]
+    assert marks([0.13, 0.11, None], +1) == ["best", "worst", None]
+    assert marks([0.8, 0.8], +1) == [None, None]  # all equal: nothing to say
+    assert marks([0.8, None], +1) == [None, None]  # one branch reports it
+    assert marks([0.83, 0.87], 0) == [None, None]  # concentration is neither good nor bad
+    assert marks([2.9931, 2.9948], +1, "number2") == [None, None]  # both read 2.99
+    assert marks([2.9931, 2.9948, 2.5], +1, "number2") == ["best", "best", "worst"]
+
+
+def test_index_links_league_table_and_failures(tmp_path, outcomes):
+    path = build_index(tmp_path, outcomes, "zh")
+    html = path.read_text(encoding="utf-8")
+    assert 'href="fixture-a/briefing.html"' in html and 'href="fixture-b/briefing.html"' in html
+    assert "建行测试甲支行" in html and "建行测试乙支行" in html
+    # churn: fixture-b (11.3 %) is best, fixture-a (13.4 %) worst
+    ctx = compose_index(tmp_path, outcomes, "zh")
+    cells = {r["key"]: {c["branch_id"]: c for c in r["cells"]} for r in ctx["rows"]}
+    assert cells["churn_rate_12m"]["fixture-b"]["mark"] == "best" and cells["churn_rate_12m"]["fixture-a"]["mark"] == "worst"
+    assert cells["churn_rate_12m"]["fixture-a"]["text"] == "13.4%"
+    assert cells["nps"]["fixture-a"]["mark"] is None  # 21.3 and 20.7 both read 21
+    assert cells["qvsrs_quality"]["fixture-b"]["mark"] == "best"  # 71.5 against 71.4
+    assert cells["top20_revenue_share"]["fixture-a"]["mark"] is None
+    assert re.search(r'class="num best" data-branch="fixture-b" data-mark="best">11\.3%', html)
+    # the failed branch with its error, notebook and cell
+    assert ctx["failed"][0]["branch_id"] == "fixture-c"
+    assert "planted failure" in html and "02_churn" in html and "第7个单元" in html
+    # each branch's first finding
+    assert [b["name"] for b in ctx["branches"]] == ["建行测试甲支行", "建行测试乙支行"]
+    assert all(b["top"] for b in ctx["branches"])
+    # offline: the font is embedded, nothing fetched
+    assert "data:font/otf;base64," in html
+    assert not re.search(r'(src|href)="https?:', html)
+
+
+def test_columns_without_any_figure_are_left_out(tmp_path, outcomes):
+    ctx = compose_index(tmp_path, outcomes, "en")
+    keys = [r["key"] for r in ctx["rows"]]
+    assert "home_deposit_share" not in keys  # no branch reports it yet
+    assert keys == [c.key for c in COLUMNS if c.key in keys]
+    assert ctx["rows"][0]["label"] == "Customers"
+
+
+def test_write_overview_writes_csv_and_index(tmp_path, outcomes):
+    runner.write_overview(tmp_path, outcomes, lang="en")
+    df = pd.read_csv(tmp_path / "branches.csv")
+    assert list(df["branch_id"]) == ["fixture-a", "fixture-b", "fixture-c"]
+    assert list(df["status"]) == ["ok", "ok", "failed"]
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "Strategy briefings by branch" in html and "notebook 02_churn, cell 7" in html
+
+
+def test_index_of_only_failures(tmp_path):
+    html = build_index(tmp_path, [runner.BranchOutcome("x", False, 0.0, error="no snapshot rows")], "en").read_text(encoding="utf-8")
+    assert "no snapshot rows" in html and "Headline figures" not in html
