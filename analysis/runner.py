@@ -171,6 +171,7 @@ def branch_fingerprint(bank: Bank) -> str:
 def run_card(bank: Bank, opts: RunOptions, data_dir: str, timings: dict | None = None) -> dict:
     return {
         "branch_id": bank.branch_id,
+        "branch": {k: bank.branch[k] for k in ("branch_name", "city", "home_bank")},
         "as_of": bank.timeframe.as_of.strftime("%Y-%m-%d"),
         "generated_at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
         "data_fingerprint": branch_fingerprint(bank),
@@ -377,7 +378,7 @@ def headline_figures(results: dict) -> dict:
         "products_per_customer": get("qvsrs.relationship.products_per_customer"),
         "rm_coverage": get("qvsrs.relationship.rm_coverage"),
         "revenue_growth_12m": get("qvsrs.sustainability.revenue_growth_12m"),
-        "home_deposit_share": None,
+        "home_deposit_share": (get("competitors.deposit_share") or {}).get(get("branch.home_bank")),
         "coverage_top20": get("relationship_managers.coverage_top20"),
         "data_fingerprint": results.get("data_fingerprint"),
     }
@@ -442,8 +443,12 @@ def run_all(
             for b in todo:
                 outcomes.append(_run_prepared_folder(str(prep_root / b), data_dir, opts))
         elif submit is not None:
-            futures = [submit(_run_prepared_folder, str(prep_root / b), data_dir, opts) for b in todo]
-            outcomes.extend(f.result() for f in futures)
+            futures = {b: submit(_run_prepared_folder, str(prep_root / b), data_dir, opts) for b in todo}
+            for b, fut in futures.items():
+                try:
+                    outcomes.append(fut.result())
+                except Exception as exc:  # a worker lost, a cluster gone
+                    outcomes.append(BranchOutcome(b, False, 0.0, error=f"{type(exc).__name__}: {exc}"))
         else:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 futures = {pool.submit(_run_prepared_folder, str(prep_root / b), data_dir, opts): b for b in todo}
