@@ -38,13 +38,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import results
+from . import plots, results
 from .bank import Bank
 from .causal import ATTEstimator
 from .did import EventStudy, balance_panel, months_between
 from .contract import VIP_TIERS
 from .features import driver_features
-from .glossary import GLOSSARY, term
+from .glossary import feature_term, is_term, term
 from .timeframe import month_start
 
 #: The contract's 95 % normal quantile, as the reference implementation
@@ -66,26 +66,6 @@ DID_TREND_FEATURES = [
     "segment[high_net_worth]",
     "segment[sme]",
 ]
-
-# Terms the glossary does not have yet (to move into shared/GLOSSARY.md).
-_LOCAL_TERMS: dict[str, tuple[str, str]] = {
-    "complier effect": ("参加者效应（依从者效应，以随机分组为工具变量）", "Effect of taking part (complier effect, IV)"),
-    "SMD": ("标准化均值差", "Standardized mean difference"),
-    "propensity": ("参与倾向得分", "Propensity score"),
-    "event study": ("事件研究（逐月对比）", "Event study (month by month)"),
-    "pre-trend": ("活动前趋势", "Pre-campaign trend"),
-    "response": ("响应率（90天内购买或升级产品）", "Response (bought or upgraded within 90 days)"),
-    "balance change": ("余额变化（存款+理财）", "Balance change (deposits + wealth)"),
-    "cost effectiveness": ("每元成本带来的余额增量", "Balance added per CNY spent"),
-}
-
-
-def _term(key: str, lang: str) -> str:
-    if key in GLOSSARY:
-        return term(key, lang)
-    zh, en = _LOCAL_TERMS[key]
-    return zh if lang == "zh" else en
-
 
 # ---------------------------------------------------------------------------
 # Building blocks
@@ -519,8 +499,7 @@ def campaign_label(name: str, kind: str, campaign_id: str, lang: str = "zh") -> 
     """The campaign's name (zh) or the glossary term of its kind (en), with its id."""
     if lang == "zh":
         return f"{name}（{campaign_id}）"
-    key = {"year_end_gala": "year-end gala"}.get(kind, kind.replace("_", " "))
-    words = term(key, "en") if key in GLOSSARY else name
+    words = term(kind, "en") if is_term(kind) else name
     return f"{words} ({campaign_id})"
 
 
@@ -618,12 +597,8 @@ def rank_uncertainty(table: pd.DataFrame, draws: int = 4000, seed: int = 0) -> p
 # Prose
 
 
-def _money(v: float, lang: str) -> str:
-    return f"{v / 1e4:,.1f}万元" if lang == "zh" else f"CNY {v / 1e3:,.1f} thousand"
-
-
 def _interval(e: Mapping, lang: str) -> str:
-    lo, hi = _money(e["ci_low"], lang), _money(e["ci_high"], lang)
+    lo, hi = plots.money(e["ci_low"], lang), plots.money(e["ci_high"], lang)
     return f"（95%区间 {lo} 至 {hi}）" if lang == "zh" else f" (95% interval {lo} to {hi})"
 
 
@@ -669,9 +644,9 @@ def describe_campaigns(section: Mapping, lang: str = "zh", analysis: CampaignsAn
             )
             if be:
                 s += (
-                    f"{label(cid)}：被邀请客户的余额变化比对照组平均多{_money(be['estimate'], lang)}{_interval(be, lang)}"
+                    f"{label(cid)}：被邀请客户的余额变化比对照组平均多{plots.money(be['estimate'], lang)}{_interval(be, lang)}"
                     if zh
-                    else f"{label(cid)}: invited customers' balances changed by {_money(be['estimate'], lang)} more than the holdout's{_interval(be, lang)}"
+                    else f"{label(cid)}: invited customers' balances changed by {plots.money(be['estimate'], lang)} more than the holdout's{_interval(be, lang)}"
                 )
             else:
                 s += f"{label(cid)}：余额变化尚无法衡量" if zh else f"{label(cid)}: the balance change cannot be measured yet"
@@ -695,13 +670,13 @@ def describe_campaigns(section: Mapping, lang: str = "zh", analysis: CampaignsAn
                 if cb is not None and np.isfinite(r.participation):
                     s += explain(
                         "complier",
-                        f"{_term('complier effect', lang)}：效果除以被邀请者中实际参加的比例，估计的是真正参加对参加者的效果。",
-                        f" {_term('complier effect', lang)}: the ITT divided by the share of the invited who took part — what taking part did for those who took part. ",
+                        f"{term('complier effect', lang)}：效果除以被邀请者中实际参加的比例，估计的是真正参加对参加者的效果。",
+                        f" {term('complier effect', lang)}: the ITT divided by the share of the invited who took part — what taking part did for those who took part. ",
                     )
                     s += (
-                        f"被邀请者中{r.participation:.0%}实际参加；对参加者而言，余额效应约为{_money(cb['estimate'], lang)}{_interval(cb, lang)}。"
+                        f"被邀请者中{r.participation:.0%}实际参加；对参加者而言，余额效应约为{plots.money(cb['estimate'], lang)}{_interval(cb, lang)}。"
                         if zh
-                        else f" {r.participation:.0%} of the invited took part; for them the balance effect was about {_money(cb['estimate'], lang)}{_interval(cb, lang)}."
+                        else f" {r.participation:.0%} of the invited took part; for them the balance effect was about {plots.money(cb['estimate'], lang)}{_interval(cb, lang)}."
                     )
             out.append(s)
         else:
@@ -715,17 +690,17 @@ def describe_campaigns(section: Mapping, lang: str = "zh", analysis: CampaignsAn
             )
             if naive is not None:
                 s += (
-                    f"{label(cid)}：{term('naive difference', lang)}为{_money(naive, lang)}"
+                    f"{label(cid)}：{term('naive difference', lang)}为{plots.money(naive, lang)}"
                     if zh
-                    else f"{label(cid)}: the naive difference is {_money(naive, lang)}"
+                    else f"{label(cid)}: the naive difference is {plots.money(naive, lang)}"
                 )
             else:
                 s += f"{label(cid)}：没有可比较的余额变化" if zh else f"{label(cid)}: no balance change to compare"
             if be:
                 s += (
-                    f"，调整后参加者的余额效应为{_money(be['estimate'], lang)}{_interval(be, lang)}。"
+                    f"，调整后参加者的余额效应为{plots.money(be['estimate'], lang)}{_interval(be, lang)}。"
                     if zh
-                    else f"; adjusted, the effect on participants is {_money(be['estimate'], lang)}{_interval(be, lang)}."
+                    else f"; adjusted, the effect on participants is {plots.money(be['estimate'], lang)}{_interval(be, lang)}."
                 )
             else:
                 s += "，无法给出调整后的效应。" if zh else "; no adjusted effect could be estimated."
@@ -744,7 +719,7 @@ def describe_campaigns(section: Mapping, lang: str = "zh", analysis: CampaignsAn
             best = ru.index[0]
             row = ru.iloc[0]
             out.append(
-                f"按{_term('cost effectiveness', lang)}计，{label(best)}最划算：每投入1元带来约{row['balance_per_cny']:,.1f}元余额"
+                f"按{term('cost effectiveness', lang)}计，{label(best)}最划算：每投入1元带来约{row['balance_per_cny']:,.1f}元余额"
                 f"（区间{row['ci_low']:,.1f}至{row['ci_high']:,.1f}）；在按各项效应区间模拟的排名中，它有{row['p_best']:.0%}的概率排第一"
                 + ("，排名尚不确定，宜再做一次随机对照验证。" if row["p_best"] < 0.8 else "，排名较为可靠。")
                 if zh
@@ -765,8 +740,8 @@ def _describe_checks(r: TargetedResult, lang: str, explain) -> str:
         worst_after = est.balance_["smd_after"].abs().max()
         s += explain(
             "SMD",
-            f"{_term('SMD', lang)}衡量两组在某特征上的差距（以标准差计），低于0.1视为可比。",
-            f" The {_term('SMD', lang).lower()} measures the gap between two groups on a feature in standard deviations; below 0.1 counts as comparable.",
+            f"{term('SMD', lang)}衡量两组在某特征上的差距（以标准差计），低于0.1视为可比。",
+            f" The {term('SMD', lang).lower()} measures the gap between two groups on a feature in standard deviations; below 0.1 counts as comparable.",
         )
         s += (
             f"调整前两组特征最大差距{worst_before:.2f}个标准差，调整后{worst_after:.2f}；"
@@ -784,12 +759,12 @@ def _describe_checks(r: TargetedResult, lang: str, explain) -> str:
         )
         parallel = pt["p_value"] is not None and np.isfinite(pt["p_value"]) and pt["p_value"] >= 0.05
         s += (
-            f"{term('DiD', lang)}估计为{_money(d['estimate'], lang)}{_interval(d, lang)}；活动前两组走势"
+            f"{term('DiD', lang)}估计为{plots.money(d['estimate'], lang)}{_interval(d, lang)}；活动前两组走势"
             + ("基本平行（检验p=" if parallel else "并不平行（检验p=")
             + f"{pt['p_value']:.2f}）"
             + ("，结论可信。" if parallel else "，该估计需谨慎解读。")
             if zh
-            else f" The difference-in-differences is {_money(d['estimate'], lang)}{_interval(d, lang)}; before start the two groups "
+            else f" The difference-in-differences is {plots.money(d['estimate'], lang)}{_interval(d, lang)}; before start the two groups "
             + ("moved in step (test p = " if parallel else "did not move in step (test p = ")
             + f"{pt['p_value']:.2f})"
             + ("." if parallel else ", so read it with care.")
@@ -803,35 +778,16 @@ def _describe_checks(r: TargetedResult, lang: str, explain) -> str:
 SOURCES = "campaigns, campaign_contacts, monthly_snapshots"
 
 
-def caption_text(analysis: CampaignsAnalysis, lang: str, n: int | None = None, what: str = "") -> str:
-    """Source line: tables, branch, as-of, n."""
-    as_of = "" if analysis.as_of is None else f"{analysis.as_of:%Y-%m-%d}"
-    n_txt = "" if n is None else (f"；n = {n:,}" if lang == "zh" else f"; n = {n:,}")
-    extra = f"；{what}" if what and lang == "zh" else (f"; {what}" if what else "")
-    if lang == "zh":
-        return f"来源：{SOURCES}；{analysis.branch_name}；截至{as_of}{n_txt}{extra}"
-    return f"Source: {SOURCES}; {analysis.branch_name}; as of {as_of}{n_txt}{extra}"
-
-
-def _finish(fig, text: str) -> None:
-    """Leave room under the axes for the source line, then write it."""
-    from . import plots
-
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    plots.caption(fig, text)
-
-
-def _errorbars(ax, y, est, lo, hi, color, label, marker="o"):
-    est, lo, hi = np.asarray(est, float), np.asarray(lo, float), np.asarray(hi, float)
-    ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt=marker, color=color, capsize=3, label=label)
+def _finish(fig, analysis: CampaignsAnalysis, lang: str, n: int | None, extra: str | None = None) -> None:
+    """Lay the figure out and write its source line (tables, branch, as-of, n)."""
+    fig.tight_layout()
+    plots.caption(fig, plots.caption_line(analysis.branch_name, analysis.as_of, SOURCES, n, lang, extra=extra))
 
 
 def plot_randomized(analysis: CampaignsAnalysis, lang: str = "zh"):
     """Randomized campaigns: balance effect of inviting (ITT) and of taking
     part (complier effect), CNY per person, with 95 % intervals."""
     import matplotlib.pyplot as plt
-
-    from . import plots
 
     rs = [r for r in analysis.results.values() if isinstance(r, RandomizedResult) and r.balance_effect]
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.6 * max(len(rs), 1)))
@@ -840,11 +796,11 @@ def plot_randomized(analysis: CampaignsAnalysis, lang: str = "zh"):
     y = np.arange(len(rs))
     itt = [r.balance_effect for r in rs]
     cb = [r.complier_balance or {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan} for r in rs]
-    _errorbars(ax, y + 0.15, [e["estimate"] for e in itt], [e["ci_low"] for e in itt], [e["ci_high"] for e in itt], plots.HOME, term("ITT", lang))
-    _errorbars(ax, y - 0.15, [e["estimate"] for e in cb], [e["ci_low"] for e in cb], [e["ci_high"] for e in cb], plots.PALETTE[1], _term("complier effect", lang), "s")
+    plots.interval_dots(ax, y + 0.15, [e["estimate"] for e in itt], [e["ci_low"] for e in itt], [e["ci_high"] for e in itt], plots.HOME, term("ITT", lang))
+    plots.interval_dots(ax, y - 0.15, [e["estimate"] for e in cb], [e["ci_low"] for e in cb], [e["ci_high"] for e in cb], plots.PALETTE[1], term("complier effect", lang), "s")
     ax.axvline(0, color=plots.NEUTRAL, lw=1)
     ax.set_yticks(y, [analysis.label(r.campaign_id, lang) for r in rs])
-    plots.money_axis(ax, "x", lang, _term("balance change", lang))
+    plots.money_axis(ax, "x", lang, term("balance change", lang))
     best = max(rs, key=lambda r: r.balance_effect["estimate"])
     sure = best.balance_effect["ci_low"] > 0
     if lang == "zh":
@@ -854,15 +810,13 @@ def plot_randomized(analysis: CampaignsAnalysis, lang: str = "zh"):
     ax.set_title(title)
     ax.legend(loc="lower right")
     n = sum(r.n_balance_treatment + r.n_balance_control for r in rs)
-    _finish(fig, caption_text(analysis, lang, n))
+    _finish(fig, analysis, lang, n)
     return fig
 
 
 def plot_targeted(analysis: CampaignsAnalysis, lang: str = "zh"):
     """Targeted campaigns: the naive difference beside the adjusted ATT (CNY per participant)."""
     import matplotlib.pyplot as plt
-
-    from . import plots
 
     rs = [r for r in analysis.results.values() if isinstance(r, TargetedResult) and r.naive and r.estimator]
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.6 * max(len(rs), 1)))
@@ -871,11 +825,11 @@ def plot_targeted(analysis: CampaignsAnalysis, lang: str = "zh"):
     y = np.arange(len(rs))
     nv = [r.naive for r in rs]
     att = [r.balance_effect for r in rs]
-    _errorbars(ax, y + 0.15, [e["estimate"] for e in nv], [e["ci_low"] for e in nv], [e["ci_high"] for e in nv], plots.ACCENT, term("naive difference", lang), "x")
-    _errorbars(ax, y - 0.15, [e["estimate"] for e in att], [e["ci_low"] for e in att], [e["ci_high"] for e in att], plots.HOME, term("ATT", lang))
+    plots.interval_dots(ax, y + 0.15, [e["estimate"] for e in nv], [e["ci_low"] for e in nv], [e["ci_high"] for e in nv], plots.ACCENT, term("naive difference", lang), "x")
+    plots.interval_dots(ax, y - 0.15, [e["estimate"] for e in att], [e["ci_low"] for e in att], [e["ci_high"] for e in att], plots.HOME, term("ATT", lang))
     ax.axvline(0, color=plots.NEUTRAL, lw=1)
     ax.set_yticks(y, [analysis.label(r.campaign_id, lang) for r in rs])
-    plots.money_axis(ax, "x", lang, _term("balance change", lang))
+    plots.money_axis(ax, "x", lang, term("balance change", lang))
     naive_sum, att_sum = sum(e["estimate"] for e in nv), sum(e["estimate"] for e in att)
     if att_sum > 0 and naive_sum > att_sum:
         ratio = naive_sum / att_sum
@@ -887,7 +841,7 @@ def plot_targeted(analysis: CampaignsAnalysis, lang: str = "zh"):
     ax.set_title(title)
     ax.legend(loc="lower right")
     n = sum(r.n_balance_participants + r.n_balance_comparison for r in rs)
-    _finish(fig, caption_text(analysis, lang, n))
+    _finish(fig, analysis, lang, n)
     return fig
 
 
@@ -895,8 +849,6 @@ def plot_balance(analysis: CampaignsAnalysis, campaign_id: str, lang: str = "zh"
     """Love plot: standardized mean difference of each feature, before and
     after weighting; |SMD| < 0.1 is the usual mark of comparable groups."""
     import matplotlib.pyplot as plt
-
-    from . import plots
 
     r = analysis.results[campaign_id]
     b = r.estimator.balance_
@@ -907,8 +859,8 @@ def plot_balance(analysis: CampaignsAnalysis, campaign_id: str, lang: str = "zh"
     for v in (-0.1, 0.1):
         ax.axvline(v, color=plots.NEUTRAL, ls="--", lw=1)
     ax.axvline(0, color=plots.NEUTRAL, lw=1)
-    ax.set_yticks(y, [feature_label(c, lang) for c in b.index])
-    ax.set_xlabel(_term("SMD", lang))
+    ax.set_yticks(y, [feature_term(c, lang) for c in b.index])
+    ax.set_xlabel(term("SMD", lang))
     worst = b["smd_after"].abs().max()
     if lang == "zh":
         title = f"{r.name}：加权后参加者与对照客户" + ("在各项特征上可比" if worst < 0.1 else f"仍有差距（最大{worst:.2f}）")
@@ -916,7 +868,7 @@ def plot_balance(analysis: CampaignsAnalysis, campaign_id: str, lang: str = "zh"
         title = f"{analysis.label(campaign_id, lang)}: after weighting the groups " + ("are comparable" if worst < 0.1 else f"still differ (up to {worst:.2f})")
     ax.set_title(title)
     ax.legend(loc="lower right")
-    _finish(fig, caption_text(analysis, lang, r.n_balance_participants + r.n_balance_comparison))
+    _finish(fig, analysis, lang, r.n_balance_participants + r.n_balance_comparison)
     return fig
 
 
@@ -925,15 +877,13 @@ def plot_overlap(analysis: CampaignsAnalysis, campaign_id: str, lang: str = "zh"
     outside common support are trimmed (counted in the title)."""
     import matplotlib.pyplot as plt
 
-    from . import plots
-
     r = analysis.results[campaign_id]
     e, t, o = r.estimator.propensity_, r.estimator.treated_, r.estimator.overlap_
     fig, ax = plt.subplots()
     bins = np.linspace(0, 1, 41)
     ax.hist(e[~t], bins=bins, density=True, alpha=0.6, color=plots.NEUTRAL, label="对照池" if lang == "zh" else "Comparison pool")
     ax.hist(e[t], bins=bins, density=True, alpha=0.6, color=plots.HOME, label="参加者" if lang == "zh" else "Participants")
-    ax.set_xlabel(_term("propensity", lang))
+    ax.set_xlabel(term("propensity", lang))
     ax.set_ylabel("密度" if lang == "zh" else "Density")
     if lang == "zh":
         title = f"{r.name}：剔除{o['treated_trimmed']}名无可比对象的参加者、{o['comparison_trimmed']}名对照客户"
@@ -941,7 +891,7 @@ def plot_overlap(analysis: CampaignsAnalysis, campaign_id: str, lang: str = "zh"
         title = f"{analysis.label(campaign_id, lang)}: {o['treated_trimmed']} participants and {o['comparison_trimmed']} comparison customers outside common support"
     ax.set_title(title)
     ax.legend()
-    _finish(fig, caption_text(analysis, lang, len(e)))
+    _finish(fig, analysis, lang, len(e))
     return fig
 
 
@@ -949,8 +899,6 @@ def plot_event_study(analysis: CampaignsAnalysis, campaign_id: str, lang: str = 
     """Event study: participants minus comparison, month by month relative to
     start (CNY), for the adjusted and the naive comparison, with 95 % intervals."""
     import matplotlib.pyplot as plt
-
-    from . import plots
 
     r = analysis.results[campaign_id]
     fig, ax = plt.subplots()
@@ -979,15 +927,13 @@ def plot_event_study(analysis: CampaignsAnalysis, campaign_id: str, lang: str = 
         ax.set_title(title)
     ax.legend()
     n = 0 if r.did is None else r.did.n_treated_ + r.did.n_comparison_
-    _finish(fig, caption_text(analysis, lang, n))
+    _finish(fig, analysis, lang, n)
     return fig
 
 
 def plot_heterogeneity(analysis: CampaignsAnalysis, by: str, lang: str = "zh"):
     """Effects by segment or VIP tier (ITT for randomized, ATT for targeted), with 95 % intervals."""
     import matplotlib.pyplot as plt
-
-    from . import plots
 
     h = analysis.heterogeneity()
     h = h[h["by"] == by] if len(h) else h
@@ -996,18 +942,17 @@ def plot_heterogeneity(analysis: CampaignsAnalysis, by: str, lang: str = "zh"):
         return fig
     y = np.arange(len(h))
     colors = [plots.HOME if analysis.results[c].design == "randomized" else plots.PALETTE[2] for c in h["campaign_id"]]
-    for yi, (_, row), col in zip(y, h.iterrows(), colors):
-        _errorbars(ax, [yi], [row["estimate"]], [row["ci_low"]], [row["ci_high"]], col, None)
+    plots.interval_dots(ax, y, h["estimate"], h["ci_low"], h["ci_high"], colors)
     ax.axvline(0, color=plots.NEUTRAL, lw=1)
     ax.set_yticks(y, [f"{analysis.label(c, lang)} · {term(str(g), lang)} (n={n})" for c, g, n in zip(h["campaign_id"], h["group"], h["n_treated"])])
-    plots.money_axis(ax, "x", lang, _term("balance change", lang))
+    plots.money_axis(ax, "x", lang, term("balance change", lang))
     best = h.loc[h["estimate"].idxmax()]
     what = "客群" if by == "segment" and lang == "zh" else ("VIP等级" if lang == "zh" else ("segment" if by == "segment" else "VIP tier"))
     title = (
         f"按{what}看，{term(str(best['group']), lang)}的效果最大" if lang == "zh" else f"By {what}, {term(str(best['group']), lang)} customers gained most"
     )
     ax.set_title(title)
-    _finish(fig, caption_text(analysis, lang, int(h["n_treated"].sum() + h["n_comparison"].sum())))
+    _finish(fig, analysis, lang, int(h["n_treated"].sum() + h["n_comparison"].sum()))
     return fig
 
 
@@ -1016,15 +961,13 @@ def plot_ranking(analysis: CampaignsAnalysis, lang: str = "zh"):
     share of simulated rankings in which each ranks first."""
     import matplotlib.pyplot as plt
 
-    from . import plots
-
     ru = rank_uncertainty(analysis.table)
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * max(len(ru), 1)))
     if ru.empty:
         return fig
     ru = ru.iloc[::-1]
     y = np.arange(len(ru))
-    _errorbars(ax, y, ru["balance_per_cny"], ru["ci_low"], ru["ci_high"], plots.HOME, None)
+    plots.interval_dots(ax, y, ru["balance_per_cny"], ru["ci_low"], ru["ci_high"], plots.HOME)
     for yi, (_, row) in zip(y, ru.iterrows()):
         ax.annotate(f"P(1) = {row['p_best']:.0%}", (row["ci_high"], yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     ax.axvline(0, color=plots.NEUTRAL, lw=1)
@@ -1036,32 +979,5 @@ def plot_ranking(analysis: CampaignsAnalysis, lang: str = "zh"):
     else:
         title = f"{analysis.label(ru.index[-1], lang)} adds most balance per CNY" + ("" if top["p_best"] >= 0.8 else ", but the ranking is uncertain")
     ax.set_title(title)
-    _finish(fig, caption_text(analysis, lang, len(ru), "P(1)：模拟中排名第一的概率" if lang == "zh" else "P(1): share of simulations ranked first"))
+    _finish(fig, analysis, lang, len(ru), "P(1)：模拟中排名第一的概率" if lang == "zh" else "P(1): share of simulations ranked first")
     return fig
-
-
-_FEATURE_LABELS = {
-    "age": ("年龄", "Age"),
-    "tenure_years": ("开户年限", "Years with the bank"),
-    "products_held": ("持有产品数", "Products held"),
-    "log_total_balance": ("余额（对数）", "Balance (log)"),
-    "balance_trend": ("余额半年变化（对数）", "6-month balance trend (log)"),
-    "digital_active": ("手机/网银活跃", "Digitally active"),
-    "complaints_12m": ("近12个月投诉数", "Complaints, 12 months"),
-    "unresolved_complaint": ("投诉未及时解决", "Complaint unresolved in 30 days"),
-    "vip": ("VIP客户", "VIP"),
-    "has_rm": ("有客户经理", "Has a relationship manager"),
-    TREND_MISSING: ("余额变化缺失（新客户）", "Balance trend missing (newer customer)"),
-}
-
-
-def feature_label(col: str, lang: str = "zh") -> str:
-    """Readable label of a feature column (segment/area dummies via the glossary)."""
-    if col in _FEATURE_LABELS:
-        zh, en = _FEATURE_LABELS[col]
-        return zh if lang == "zh" else en
-    if "[" in col:
-        level = col[col.index("[") + 1 : -1]
-        if level in GLOSSARY:
-            return term(level, lang)
-    return col

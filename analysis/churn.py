@@ -8,7 +8,7 @@
 - `loss_factors`: the seed's "customer loss factors" table: close reasons and
   destination banks, by segment and by quarter.
 - `at_risk_list`: active customers ranked by predicted churn probability ×
-  12-month revenue, with the drivers that put each at risk.
+  12-month profit (revenue_12m), with the drivers that put each at risk.
 - `describe_*`: the sentences a briefing prints under these figures.
 - `plot_*`: the figures of the churn notebook (house style of `plots`).
 
@@ -38,7 +38,7 @@ from .bank import Bank
 from .cohorts import active_customer_ids, churn_cohort, value_base
 from .contract import AREAS, CLOSE_REASONS, SEGMENTS
 from .features import COMPLAINT_DRIVERS, DRIVER_ORDER, UNRESOLVED_DAYS, driver_features
-from .glossary import term
+from .glossary import feature_term, term
 
 MIN_COHORT = 100  # customers in the churn cohort
 MIN_EVENTS = 20  # churners (and stayers): fewer and 15 odds ratios are not estimable
@@ -65,30 +65,15 @@ class ChurnModelError(ValueError):
 
 
 # ---------------------------------------------------------------------------
-# Labels (zh, en). The glossary has no entry for these driver and reason names.
+# Labels: the glossary's terms, with the unit an odds ratio is per
 
-_DRIVER_LABELS: dict[str, tuple[str, str]] = {
-    "age": ("年龄（每岁）", "Age (per year)"),
-    "tenure_years": ("在行年限（每年）", "Years with the bank (per year)"),
-    "products_held": ("持有产品数（每类）", "Products held (per product line)"),
-    "log_total_balance": ("资产余额（对数）", "Balances (log)"),
-    "balance_trend": ("近半年资产变化（对数）", "6-month balance trend (log)"),
-    "digital_active": ("手机银行/网银活跃", "Uses mobile/online banking"),
-    "complaints_12m": ("近12个月投诉（每次）", "Complaints in 12 months (each)"),
-    "unresolved_complaint": ("投诉未在30天内解决", "Complaint not resolved within 30 days"),
-    "vip": ("VIP客户", "VIP customer"),
-    "has_rm": ("配有" + "客户经理", "Has a relationship manager"),
+#: Per-unit qualifiers of the numeric drivers (zh, en): an odds ratio is per one of these.
+_PER_UNIT: dict[str, tuple[str, str]] = {
+    "age": ("每岁", "per year"),
+    "tenure_years": ("每年", "per year"),
+    "products_held": ("每类", "per product line"),
+    "complaints_12m": ("每次", "each"),
 }
-
-_CLOSE_REASON_LABELS: dict[str, tuple[str, str]] = {
-    "competitor_offer": ("他行优惠吸引", "Competitor's offer"),
-    "relocation": ("迁居外地", "Moved away"),
-    "deceased": ("客户身故", "Deceased"),
-    "other": ("其他", "Other"),
-    "unknown": ("未记录", "Not recorded"),
-}
-# close reasons that are glossary attributes
-_REASON_TERMS = {"service_quality": "service_quality", "fees": "fees_value", "convenience": "convenience", "product": "product_quality"}
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -96,23 +81,18 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 
 def driver_label(key: str, lang: str = "zh") -> str:
-    """Label of a driver key (`segment[sme]` → 小微企业主（对比大众客户）)."""
-    if key.startswith("segment["):
-        level = key[len("segment[") : -1]
-        ref = term(SEGMENTS[0], lang)
-        return f"{term(level, lang)}（对比{ref}）" if lang == "zh" else f"{term(level, lang)} (vs {ref.lower()})"
-    if key.startswith("area["):
-        level = key[len("area[") : -1]
-        ref = term(AREAS[0], lang)
-        return f"{term(level, lang)}（对比{ref}）" if lang == "zh" else f"{term(level, lang)} (vs {ref.lower()})"
-    return _pick(_DRIVER_LABELS[key], lang)
-
-
-def close_reason_label(reason: str, lang: str = "zh") -> str:
-    """Label of a close_reason (or "unknown" for none recorded)."""
-    if reason in _REASON_TERMS:
-        return term(_REASON_TERMS[reason], lang)
-    return _pick(_CLOSE_REASON_LABELS[reason], lang)
+    """Label of a driver key: its term with the unit its odds ratio is per
+    (`age` → 年龄（每岁）), a dummy with its reference level
+    (`segment[sme]` → 小微企业主（对比大众客户）). KeyError for an unknown key."""
+    for prefix, levels in (("segment[", SEGMENTS), ("area[", AREAS)):
+        if key.startswith(prefix):
+            level, ref = feature_term(key, lang), term(levels[0], lang)
+            return f"{level}（对比{ref}）" if lang == "zh" else f"{level} (vs {ref.lower()})"
+    label = term(key, lang)
+    if key in _PER_UNIT:
+        unit = _pick(_PER_UNIT[key], lang)
+        return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+    return label
 
 
 # ---------------------------------------------------------------------------
@@ -533,7 +513,7 @@ def loss_table(lf: LossFactors, lang: str = "zh") -> pd.DataFrame:
     for s in SEGMENTS:
         if seg_tot[s] > 0:
             out[term(s, lang)] = t[s] / seg_tot[s]
-    out.index = [close_reason_label(r, lang) for r in out.index]
+    out.index = [term(r, lang) for r in out.index]
     out.index.name = "流失原因" if lang == "zh" else "Reason for leaving"
     return out.sort_values(n_col, ascending=False)
 
@@ -542,9 +522,8 @@ def destination_table(lf: LossFactors, lang: str = "zh") -> pd.DataFrame:
     """Destination banks of the window's leavers, by segment (counts)."""
     t = lf.destinations_by_segment
     t = t.loc[:, (t.sum() > 0) | (t.columns == "total")]
-    unknown = "未记录" if lang == "zh" else "Not recorded"
     out = t.rename(columns={s: term(s, lang) for s in SEGMENTS} | {"total": "合计" if lang == "zh" else "Total"})
-    out.index = [unknown if d == "unknown" else d for d in out.index]
+    out.index = [term(d, lang) if d == "unknown" else d for d in out.index]
     out.index.name = "转投银行" if lang == "zh" else "Destination bank"
     out.columns.name = None
     return out
@@ -631,27 +610,28 @@ def risk_phrase(key: str, row: Mapping, lang: str = "zh") -> str:
     if key == "balance_trend":
         change = math.expm1(v)
         return f"资产半年内{'减少' if change < 0 else '增加'}{abs(change):.0%}" if zh else f"balances {change:+.0%} in 6 months"
-    words = {
-        "digital_active": (("未使用手机银行/网银", "no mobile/online banking"), ("使用手机银行/网银", "uses mobile/online banking")),
-        "unresolved_complaint": (("无逾期未解决投诉", "no overdue complaint"), ("投诉逾30天未解决", "complaint unresolved > 30 days")),
-        "has_rm": (("未配客户经理", "no relationship manager"), ("配有客户经理", "has a relationship manager")),
-        "vip": (("非VIP", "not VIP"), ("VIP客户", "VIP")),
-    }
-    return _pick(words[key][int(v >= 0.5)], lang)
+    return _pick(_STATES[key][int(v >= 0.5)], lang)
 
 
-_RISK_NAMES = {  # drivers whose risky state varies by customer, named in general
-    "products_held": ("持有产品少", "few products"),
-    "complaints_12m": ("投诉多", "repeated complaints"),
-    "balance_trend": ("资产下降", "falling balances"),
+#: The two states of each actionable driver in words, (low / 0, high / 1), each (zh, en).
+_STATES = {
+    "products_held": (("持有产品少", "few products"), ("持有产品多", "many products")),
+    "digital_active": (("未使用手机银行/网银", "no mobile/online banking"), ("使用手机银行/网银", "uses mobile/online banking")),
+    "complaints_12m": (("投诉少", "few complaints"), ("投诉多", "repeated complaints")),
+    "unresolved_complaint": (("无逾期未解决投诉", "no overdue complaint"), ("投诉逾30天未解决", "complaint unresolved > 30 days")),
+    "has_rm": (("未配客户经理", "no relationship manager"), ("配有客户经理", "has a relationship manager")),
+    "vip": (("非VIP", "not VIP"), ("VIP客户", "VIP")),
+    "balance_trend": (("资产下降", "falling balances"), ("资产上升", "rising balances")),
 }
+#: Drivers whose risky state varies by customer, named in general by their usual risky state.
+_RISKY_SIDE = {"products_held": 0, "complaints_12m": 1, "balance_trend": 0}
 
 
 def _risk_name(key: str, table: pd.DataFrame, lang: str) -> str:
     """The risky state of a driver in general words (binary drivers: the state
     of the customers for whom it is a risk driver)."""
-    if key in _RISK_NAMES:
-        return _pick(_RISK_NAMES[key], lang)
+    if key in _RISKY_SIDE:
+        return _pick(_STATES[key][_RISKY_SIDE[key]], lang)
     rows = table[table["risk_drivers"].map(lambda ks: key in ks)]
     return risk_phrase(key, rows.iloc[0], lang) if len(rows) else driver_label(key, lang)
 
@@ -671,8 +651,8 @@ def at_risk_display(atrisk: AtRiskList, pseud, lang: str = "zh", top: int | None
     out["VIP"] = [term(v, lang) for v in t["vip_tier"]]
     out["流失概率" if zh else "P(leave, 12 months)"] = t["p_churn"].map(lambda v: f"{v:.0%}").to_numpy()
     money = lambda v: f"{v / div:,.1f}"  # noqa: E731
-    out[f"近12个月收入（{unit}）" if zh else f"Revenue, 12 months ({unit})"] = t["revenue_12m"].map(money).to_numpy()
-    out[f"风险收入（{unit}）" if zh else f"Revenue at risk ({unit})"] = t["value_at_risk"].map(money).to_numpy()
+    out[f"{term('revenue_12m', lang)}（{unit}）" if zh else f"{term('revenue_12m', lang)} ({unit})"] = t["revenue_12m"].map(money).to_numpy()
+    out[f"风险利润（{unit}）" if zh else f"Profit at risk ({unit})"] = t["value_at_risk"].map(money).to_numpy()
     sep = "；" if zh else "; "
     out["主要风险因素" if zh else "What puts them at risk"] = [
         sep.join(risk_phrase(k, row, lang) for k in row["risk_drivers"]) or "—" for _, row in t.iterrows()
@@ -857,13 +837,13 @@ def describe_loss_factors(lf: LossFactors, lang: str = "zh") -> list[str]:
     if top.sum() > 0:
         r1, n1 = top.index[0], int(top.iloc[0])
         out.append(
-            f"近12个月共有{lf.n:,}名客户销户，首要原因是“{close_reason_label(r1, lang)}”（{n1}人，占{n1 / lf.n:.0%}）"
-            + (f"，其次是“{close_reason_label(top.index[1], lang)}”（{int(top.iloc[1])}人）" if len(top) > 1 and top.iloc[1] > 0 else "")
+            f"近12个月共有{lf.n:,}名客户销户，首要原因是“{term(r1, lang)}”（{n1}人，占{n1 / lf.n:.0%}）"
+            + (f"，其次是“{term(top.index[1], lang)}”（{int(top.iloc[1])}人）" if len(top) > 1 and top.iloc[1] > 0 else "")
             + "。"
             if zh else
-            f"{lf.n:,} customers left in the last 12 months; the main reason given was “{close_reason_label(r1, lang)}” "
+            f"{lf.n:,} customers left in the last 12 months; the main reason given was “{term(r1, lang)}” "
             f"({n1}, {n1 / lf.n:.0%})"
-            + (f", then “{close_reason_label(top.index[1], lang)}” ({int(top.iloc[1])})" if len(top) > 1 and top.iloc[1] > 0 else "")
+            + (f", then “{term(top.index[1], lang)}” ({int(top.iloc[1])})" if len(top) > 1 and top.iloc[1] > 0 else "")
             + "."
         )
     d = lf.destinations_by_segment["total"].drop(index="unknown", errors="ignore")
@@ -882,22 +862,21 @@ def describe_loss_factors(lf: LossFactors, lang: str = "zh") -> list[str]:
 
 
 def describe_at_risk(atrisk: AtRiskList, source: str, lang: str = "zh", top: int = 20) -> list[str]:
-    """Sentences on the at-risk list: how much revenue the top customers carry,
+    """Sentences on the at-risk list: how much profit the top customers put at risk,
     what most often puts them at risk, and how identifiers are protected."""
     zh = lang == "zh"
     t = atrisk.table
     head = t.head(top)
-    div, unit = plots.money_unit(lang)
     total = t["value_at_risk"].clip(lower=0).sum()
     share = head["value_at_risk"].sum() / total if total > 0 else float("nan")
     counts = pd.Series([k for ks in head["risk_drivers"] for k in ks], dtype=object).value_counts()
     out = [
-        f"按{atrisk.scored_month:%Y年%m月}的状况，对{len(t):,}名活跃客户估计了未来12个月的流失概率，并乘以其近12个月收入得到“风险收入”。"
-        f"排名前{len(head)}的客户风险收入合计{head['value_at_risk'].sum() / div:,.1f}{unit}，占全部风险收入的{share:.0%}。"
+        f"按{atrisk.scored_month:%Y年%m月}的状况，对{len(t):,}名活跃客户估计了未来12个月的流失概率，并乘以其近12个月利润得到“风险利润”。"
+        f"排名前{len(head)}的客户风险利润合计{plots.money(head['value_at_risk'].sum(), lang)}，占全部风险利润的{share:.0%}。"
         if zh else
         f"With their state in {atrisk.scored_month:%B %Y}, {len(t):,} active customers were scored for the chance of "
-        f"leaving within 12 months, times their last 12 months' revenue (revenue at risk). The top {len(head)} carry "
-        f"{head['value_at_risk'].sum() / div:,.1f} {unit} of revenue at risk, {share:.0%} of the total."
+        f"leaving within 12 months, times their profit over the last 12 months (profit at risk). The top {len(head)} carry "
+        f"{plots.money(head['value_at_risk'].sum(), lang)} of profit at risk, {share:.0%} of the total."
     ]
     if len(counts):
         k, c = counts.index[0], int(counts.iloc[0])
@@ -915,20 +894,9 @@ def describe_at_risk(atrisk: AtRiskList, source: str, lang: str = "zh", top: int
     return out
 
 
-_SHORT = {  # the risky state of an actionable driver, by direction of its effect (−, +)
-    "products_held": (("产品少", "few products"), ("产品多", "many products")),
-    "digital_active": (("不用手机银行", "no digital banking"), ("使用手机银行", "digital banking")),
-    "complaints_12m": (("投诉少", "few complaints"), ("投诉多", "repeated complaints")),
-    "unresolved_complaint": (("无逾期投诉", "no overdue complaint"), ("投诉逾30天未解决", "complaint unresolved > 30 days")),
-    "has_rm": (("没有客户经理", "no relationship manager"), ("有客户经理", "a relationship manager")),
-    "vip": (("非VIP", "not VIP"), ("VIP", "VIP")),
-    "balance_trend": (("资产下降", "falling balances"), ("资产上升", "rising balances")),
-}
-
-
 def key_findings(section: Mapping, lf: LossFactors | None = None, atrisk: AtRiskList | None = None, lang: str = "zh") -> list[str]:
     """The churn chapter in four lines for a retail director: the rate, the
-    drivers to act on, why and where leavers go, and the revenue at risk."""
+    drivers to act on, why and where leavers go, and the profit at risk."""
     zh = lang == "zh"
     out = []
     if section.get("status") == "ok":
@@ -939,7 +907,8 @@ def key_findings(section: Mapping, lf: LossFactors | None = None, atrisk: AtRisk
             parts = []
             for k in top:
                 f, _, _, s = risk_factor(k, section["drivers"][k])
-                parts.append(f"{_pick(_SHORT[k][s > 0], lang)}（×{f:.1f}）" if zh else f"{_pick(_SHORT[k][s > 0], lang)} (× {f:.1f})")
+                state = _pick(_STATES[k][s > 0], lang)  # the risky state: the side the effect raises risk on
+                parts.append(f"{state}（×{f:.1f}）" if zh else f"{state} (× {f:.1f})")
             out.append(("- 可着手的流失因素：" + "、".join(parts) + "。") if zh else "- Drivers to act on: " + ", ".join(parts) + ".")
         else:
             out.append("- 支行可改变的因素都未显示出可靠影响。" if zh else "- No factor the branch can change shows a reliable effect.")
@@ -949,17 +918,16 @@ def key_findings(section: Mapping, lf: LossFactors | None = None, atrisk: AtRisk
         bits = []
         if known.sum() > 0:
             r = known.idxmax()
-            bits.append(f"首要流失原因“{close_reason_label(r, lang)}”（{known[r] / lf.n:.0%}）" if zh
-                        else f"main reason “{close_reason_label(r, lang)}” ({known[r] / lf.n:.0%})")
+            bits.append(f"首要流失原因“{term(r, lang)}”（{known[r] / lf.n:.0%}）" if zh
+                        else f"main reason “{term(r, lang)}” ({known[r] / lf.n:.0%})")
         if dest.sum() > 0:
             bits.append(f"转投最多的是{dest.idxmax()}" if zh else f"most went to {dest.idxmax()}")
         if bits:
             out.append(("- " + "，".join(bits) + "。") if zh else "- Leavers: " + "; ".join(bits) + ".")
     if atrisk is not None and len(atrisk.table):
-        div, unit = plots.money_unit(lang)
-        v = atrisk.table["value_at_risk"].head(20).sum() / div
-        out.append(f"- 风险收入最高的20名客户合计{v:,.1f}{unit}，名单已交客户经理（运行目录 private/）。" if zh
-                   else f"- The 20 customers with the most revenue at risk carry {v:,.1f} {unit}; their list is with the relationship managers (run folder, private/).")
+        v = plots.money(atrisk.table["value_at_risk"].head(20).sum(), lang)
+        out.append(f"- 风险利润最高的20名客户合计{v}，名单已交客户经理（运行目录 private/）。" if zh
+                   else f"- The 20 customers with the most profit at risk carry {v}; their list is with the relationship managers (run folder, private/).")
     return out
 
 
@@ -968,15 +936,6 @@ def key_findings(section: Mapping, lf: LossFactors | None = None, atrisk: AtRisk
 
 #: Colours of customer groups: the suite's palette without the home bank's colour.
 GROUP_COLORS = [c for c in plots.PALETTE if c != plots.HOME]
-
-
-def figure_caption(bank: Bank, sources: str, n: int, lang: str = "zh", unit: str | None = None) -> str:
-    """Caption line: source tables, branch, as-of date and n."""
-    b = bank.branch
-    who = unit or ("客户" if lang == "zh" else "customers")
-    if lang == "zh":
-        return f"数据：{sources}；{b['branch_name']}；截至{bank.timeframe.as_of:%Y-%m-%d}；n = {n:,}{who}"
-    return f"Source: {sources}; {b['branch_name']}; as of {bank.timeframe.as_of:%Y-%m-%d}; n = {n:,} {who}"
 
 
 def forest_plot(table: pd.DataFrame, labels: Mapping[str, str], title: str, xlabel: str, ax=None):
@@ -1043,12 +1002,12 @@ def plot_loss_reasons(lf: LossFactors, lang: str = "zh"):
     for i, s in enumerate(SEGMENTS):
         if t[s].sum() == 0:
             continue
-        ax.barh([close_reason_label(r, lang) for r in t.index], t[s], left=left, color=GROUP_COLORS[i], label=term(s, lang))
+        ax.barh([term(r, lang) for r in t.index], t[s], left=left, color=GROUP_COLORS[i], label=term(s, lang))
         left += t[s].to_numpy()
     known = t.drop(index="unknown", errors="ignore")
     r1 = known["total"].idxmax() if len(known) and known["total"].max() > 0 else None
-    title = (f"“{close_reason_label(r1, lang)}”是客户销户的首要原因" if lang == "zh"
-             else f"{close_reason_label(r1, lang)}: the main reason customers give for leaving") if r1 else (
+    title = (f"“{term(r1, lang)}”是客户销户的首要原因" if lang == "zh"
+             else f"{term(r1, lang)}: the main reason customers give for leaving") if r1 else (
         "流失原因" if lang == "zh" else "Why customers leave")
     ax.set_title(title, loc="left")
     ax.set_xlabel("近12个月销户客户数" if lang == "zh" else "Customers who left in the last 12 months")
@@ -1086,7 +1045,7 @@ def plot_reasons_over_time(lf: LossFactors, lang: str = "zh"):
     for i, r in enumerate(t.columns):
         if t[r].sum() == 0:
             continue
-        ax.bar(t.index, t[r], bottom=bottom, color=(GROUP_COLORS + plots.MUTED)[i], label=close_reason_label(r, lang))
+        ax.bar(t.index, t[r], bottom=bottom, color=(GROUP_COLORS + plots.MUTED)[i], label=term(r, lang))
         bottom += t[r].to_numpy()
     trend = ""
     if len(t) >= 2:

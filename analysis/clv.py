@@ -50,6 +50,8 @@ from scipy import optimize, special, stats
 
 from .bank import Bank
 from .cohorts import active_customer_ids, value_base
+from .glossary import is_term, term
+from .plots import money
 
 DAYS_PER_YEAR = 365.25  # tenure in years as RESULTS.md measures it (days ÷ 365.25)
 
@@ -762,15 +764,14 @@ def _clv_interval(
 
 
 def _label(key, lang: str) -> str:
-    from .glossary import GLOSSARY, term
-
-    return term(str(key), lang) if str(key) in GLOSSARY else ("全部客户" if lang == "zh" else "All customers") if key == "all" else str(key)
+    """Term of a group (segment …); "all" is every customer."""
+    if key == "all":
+        return "全部客户" if lang == "zh" else "All customers"
+    return term(str(key), lang) if is_term(str(key)) else str(key)
 
 
 def clv_title(result: SegmentCLV, lang: str = "zh") -> str:
     """Title of the CLV figure: the most and least valuable group, in numbers."""
-    from .value import money
-
     ok = result.table[result.table["status"] == "ok"]
     if ok.empty:
         return "客户终身价值" if lang == "zh" else "Customer lifetime value"
@@ -788,7 +789,7 @@ def retention_title(result: SegmentCLV, lang: str = "zh") -> str:
     """Title of the retention figure: which group keeps its customers best."""
     ok = result.table[result.table["status"] == "ok"]
     if ok.empty:
-        return _term_retention(lang)
+        return term("retention", lang)
     best = ok["retention_next_year"].idxmax()
     r = ok.loc[best, "retention_next_year"]
     if lang == "zh":
@@ -796,16 +797,8 @@ def retention_title(result: SegmentCLV, lang: str = "zh") -> str:
     return f"{_label(best, lang)} stay best: {r:.0%} expected to stay next year"
 
 
-def _term_retention(lang: str) -> str:
-    from .glossary import term
-
-    return term("retention", lang)
-
-
 def describe_clv(result: SegmentCLV, lang: str = "zh") -> list[str]:
     """Sentences on retention and lifetime value per group, with the method in one line each."""
-    from .value import money
-
     d = f"{result.discount_rate:.0%}"
     t = result.table
     if lang == "zh":
@@ -890,8 +883,7 @@ def plot_retention(result: SegmentCLV, bank: Bank, lang: str = "zh"):
     """Observed survival by tenure year (life table) against the fitted sBG, per group."""
     import matplotlib.pyplot as plt
 
-    from .plots import PALETTE, caption, percent_axis
-    from .value import source_caption
+    from .plots import PALETTE, caption, percent_axis, source_caption
 
     fig, ax = plt.subplots()
     lt = result.life_tables
@@ -903,11 +895,11 @@ def plot_retention(result: SegmentCLV, bank: Bank, lang: str = "zh"):
         ax.plot(t, m.survival_function(t).values, "-", color=color, label=_label(key, lang))
     percent_axis(ax, "y")
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("在行年限（年）" if lang == "zh" else "Years with the bank")
+    ax.set_xlabel(f"{term('tenure_years', lang)}（年）" if lang == "zh" else term("tenure_years", lang))
     ax.set_ylabel("仍在本行的客户占比" if lang == "zh" else "Share of customers still with the bank")
     ax.legend(title="点 = 实际，线 = 模型" if lang == "zh" else "dots = observed, lines = model")
     ax.set_title(retention_title(result, lang))
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout()
     caption(fig, source_caption(bank, "customers, monthly_snapshots", len(result.lifetimes), lang))
     return fig
 
@@ -916,8 +908,7 @@ def plot_clv(result: SegmentCLV, bank: Bank, lang: str = "zh"):
     """Lifetime value of a current customer per group, with 95 % intervals."""
     import matplotlib.pyplot as plt
 
-    from .plots import HOME, caption, money_axis
-    from .value import source_caption
+    from .plots import HOME, caption, money_axis, source_caption
 
     ok = result.table[result.table["status"] == "ok"]
     fig, ax = plt.subplots()
@@ -928,7 +919,7 @@ def plot_clv(result: SegmentCLV, bank: Bank, lang: str = "zh"):
     label = f"客户终身价值（折现率{result.discount_rate:.0%}）" if lang == "zh" else f"Lifetime value (discount {result.discount_rate:.0%} a year)"
     money_axis(ax, "y", lang, label)
     ax.set_title(clv_title(result, lang))
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout()
     caption(fig, source_caption(bank, "customers, monthly_snapshots", int(ok["active_customers"].sum()), lang))
     return fig
 
@@ -950,8 +941,6 @@ CLV_COLUMNS = {
 def clv_table(result: SegmentCLV, lang: str = "zh") -> pd.DataFrame:
     """The per-group CLV table for display: money in 万元 / thousand CNY,
     shares as %, the reason in words for groups not modelled."""
-    from .value import money
-
     rows = {}
     for key, r in result.table.iterrows():
         ok = r["status"] == "ok"

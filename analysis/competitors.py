@@ -25,16 +25,14 @@ from . import results
 from .bank import Bank
 from .choice import ConditionalLogitFitter
 from .contract import ATTRIBUTES, SEGMENTS
-from .glossary import term
+from .glossary import check_lang, term, word_list
 
 RATINGS = [f"rating_{a}" for a in ATTRIBUTES]
 QUARTERS_BACK = 4
 
 
 def _zh(lang: str) -> bool:
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    return lang == "zh"
+    return check_lang(lang) == "zh"
 
 
 # ---------------------------------------------------------------------------
@@ -280,17 +278,6 @@ def competitors_section(bank: Bank) -> dict:
 # Prose
 
 
-def _attr(a: str, lang: str) -> str:
-    return term(a, lang)
-
-
-def _join(items, lang: str) -> str:
-    items = list(items)
-    if _zh(lang):
-        return "、".join(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def describe_market(history: pd.DataFrame, h2h: pd.DataFrame | None, home_bank: str, lang: str = "zh") -> list[str]:
     """Sentences on the home bank's market share and its gains/losses."""
     latest = history["period"].max()
@@ -313,14 +300,14 @@ def describe_market(history: pd.DataFrame, h2h: pd.DataFrame | None, home_bank: 
         winners = h2h[h2h["home_net_deposit"] > 0].index.tolist()
         if zh:
             out.append(f"过去四个季度本行存款份额变化{d * 100:+.2f}个百分点。" +
-                       (f"相对{_join(losers, lang)}失去了份额" if losers else "") +
+                       (f"相对{word_list(losers, lang)}失去了份额" if losers else "") +
                        ("；" if losers and winners else "") +
-                       (f"相对{_join(winners, lang)}赢得了份额" if winners else "") + "。")
+                       (f"相对{word_list(winners, lang)}赢得了份额" if winners else "") + "。")
         else:
             out.append(f"Over four quarters the home bank's deposit share moved {d * 100:+.2f} percentage points." +
-                       (f" It lost ground to {_join(losers, lang)}" if losers else "") +
+                       (f" It lost ground to {word_list(losers, lang)}" if losers else "") +
                        (";" if losers and winners else "") +
-                       (f" it gained ground on {_join(winners, lang)}" if winners else "") + ".")
+                       (f" it gained ground on {word_list(winners, lang)}" if winners else "") + ".")
     return out
 
 
@@ -337,15 +324,15 @@ def describe_positioning(means: pd.DataFrame, home_bank: str, lang: str = "zh") 
     out = []
     if lead:
         out.append(
-            (f"{home_bank}领先同业平均的属性：" + "、".join(f"{_attr(a, lang)}（{gap[a]:+.2f}分，排第{int(rank[a])}）" for a in lead) + "。")
+            (f"{home_bank}领先同业平均的属性：" + "、".join(f"{term(a, lang)}（{gap[a]:+.2f}分，排第{int(rank[a])}）" for a in lead) + "。")
             if zh else
-            (f"{home_bank} rates above the competitors' average on " + _join([f"{_attr(a, lang)} ({gap[a]:+.2f}, rank {int(rank[a])})" for a in lead], lang) + ".")
+            (f"{home_bank} rates above the competitors' average on " + word_list([f"{term(a, lang)} ({gap[a]:+.2f}, rank {int(rank[a])})" for a in lead], lang) + ".")
         )
     if trail:
         out.append(
-            (f"落后于同业平均的属性：" + "、".join(f"{_attr(a, lang)}（{gap[a]:+.2f}分，排第{int(rank[a])}）" for a in trail) + "。")
+            ("落后于同业平均的属性：" + "、".join(f"{term(a, lang)}（{gap[a]:+.2f}分，排第{int(rank[a])}）" for a in trail) + "。")
             if zh else
-            ("It trails on " + _join([f"{_attr(a, lang)} ({gap[a]:+.2f}, rank {int(rank[a])})" for a in trail], lang) + ".")
+            ("It trails on " + word_list([f"{term(a, lang)} ({gap[a]:+.2f}, rank {int(rank[a])})" for a in trail], lang) + ".")
         )
     return out
 
@@ -365,19 +352,19 @@ def describe_choice(priorities: pd.DataFrame | None, home_bank: str, lang: str =
         if zh else
         ("A conditional logit compares the banks each respondent knows and asks which one became their "
          f"{term('primary bank', lang).lower()}: for one more rating point on an attribute, the odds of being chosen multiply by exp(coefficient)."),
-        (f"对{term('primary bank', lang)}选择影响最大的是{_attr(top, lang)}：评分每高1分，被选为主办银行的几率约为原来的"
+        (f"对{term('primary bank', lang)}选择影响最大的是{term(top, lang)}：评分每高1分，被选为主办银行的几率约为原来的"
          f"{r['odds_multiplier']:.2f}倍（95%区间 {np.exp(r['ci_low']):.2f}–{np.exp(r['ci_high']):.2f}）。")
         if zh else
-        (f"{_attr(top, lang)} moves the choice of primary bank most: one more point multiplies the odds of being chosen by "
+        (f"{term(top, lang)} moves the choice of primary bank most: one more point multiplies the odds of being chosen by "
          f"{r['odds_multiplier']:.2f} (95 % interval {np.exp(r['ci_low']):.2f}–{np.exp(r['ci_high']):.2f})."),
     ]
     if len(weak):
-        items = [f"{_attr(a, lang)}（{weak.loc[a, 'gap']:+.2f}分）" if zh else f"{_attr(a, lang)} ({weak.loc[a, 'gap']:+.2f})"
+        items = [f"{term(a, lang)}（{weak.loc[a, 'gap']:+.2f}分）" if zh else f"{term(a, lang)} ({weak.loc[a, 'gap']:+.2f})"
                  for a in weak.index]
         out.append(
             (f"{home_bank}在这些客户看重的属性上低于同业平均：" + "、".join(items) + "，是争夺主办银行地位的短板。")
             if zh else
-            (f"{home_bank} rates below the competitors' average on attributes that clearly matter: " + _join(items, lang)
+            (f"{home_bank} rates below the competitors' average on attributes that clearly matter: " + word_list(items, lang)
              + ": its weak spots in the fight for primary-bank status.")
         )
     else:
@@ -432,7 +419,8 @@ def plot_share_trend(history: pd.DataFrame, home_bank: str, kind: str = "deposit
                     fontsize=8, color=colors[bank], fontweight="bold" if home else "normal")
     percent_axis(ax, "y")
     h = history[history["bank"] == home_bank].sort_values("period")
-    what = ("存款" if kind == "deposit" else "贷款") if _zh(lang) else ("deposits" if kind == "deposit" else "loans")
+    what = term("deposits" if kind == "deposit" else "loans", lang)
+    what = what if _zh(lang) else what.lower()
     if len(h) >= 2:
         d = h[f"{kind}_share"].iloc[-1] - h[f"{kind}_share"].iloc[0]
         title = (f"{home_bank}{what}份额{h['period'].iloc[0]:%Y年%m月}以来{'上升' if d >= 0 else '下降'}{abs(d) * 100:.1f}个百分点"
@@ -442,7 +430,7 @@ def plot_share_trend(history: pd.DataFrame, home_bank: str, kind: str = "deposit
         title = f"本市{what}份额" if _zh(lang) else f"Share of the city's {what}"
     ax.set_title(title)
     ax.set_ylabel(f"{what}市场份额" if _zh(lang) else f"Share of {what}")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -455,11 +443,11 @@ def plot_head_to_head(h2h: pd.DataFrame, lang: str = "zh"):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
     y = np.arange(len(h2h))
     for ax, col, name in zip(axes, ("home_net_deposit", "home_net_loan"),
-                             (("存款", "Deposits"), ("贷款", "Loans"))):
+                             (term("deposits", lang), term("loans", lang))):
         v = h2h[col] * 100
         ax.barh(y, v, color=[GOOD if x > 0 else ACCENT for x in v])
         ax.axvline(0, color="#333333", lw=0.8)
-        ax.set_title(name[0] if _zh(lang) else name[1], fontsize=11)
+        ax.set_title(name, fontsize=11)
         ax.set_xlabel("本行净得失（百分点）" if _zh(lang) else "Home bank's net gain (percentage points)")
     axes[0].set_yticks(y, h2h.index)
     worst = h2h["home_net_deposit"].idxmin()
@@ -470,7 +458,7 @@ def plot_head_to_head(h2h: pd.DataFrame, lang: str = "zh"):
                     else "Home bank's share gains against each competitor over four quarters")),
         fontweight="bold",
     )
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -485,7 +473,7 @@ def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
     fig, ax = plt.subplots(figsize=(8, 6.5))
     for a, r in attrs.iterrows():
         ax.annotate("", xy=(r["pc1"], r["pc2"]), xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="#999999", lw=1))
-        ax.text(r["pc1"] * 1.08, r["pc2"] * 1.08, _attr(a, lang), fontsize=8, color="#666666", ha="center")
+        ax.text(r["pc1"] * 1.08, r["pc2"] * 1.08, term(a, lang), fontsize=8, color="#666666", ha="center")
     for b, r in banks.iterrows():
         home = b == home_bank
         ax.scatter(r["pc1"], r["pc2"], s=140 if home else 60, color=colors[b], zorder=3, edgecolor="black" if home else "none")
@@ -505,7 +493,7 @@ def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
         ax.set_title(f"{term('perceptual map', lang)}: banks toward an arrow rate higher on it")
         ax.set_xlabel(f"Axis 1 ({expl[0]:.0%} of the differences between banks)")
         ax.set_ylabel(f"Axis 2 ({expl[1]:.0%})")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -526,7 +514,7 @@ def plot_gap_heatmap(gaps: pd.DataFrame, lang: str = "zh"):
                 ax.text(j, i, f"{v:+.2f}", ha="center", va="center", fontsize=9,
                         color="white" if abs(v) > lim * 0.6 else "black", alpha=1.0 if sig.iat[i, j] else 0.45,
                         fontstyle="normal" if sig.iat[i, j] else "italic")
-    ax.set_xticks(range(wide.shape[1]), [_attr(a, lang) for a in wide.columns], rotation=30, ha="right", fontsize=9)
+    ax.set_xticks(range(wide.shape[1]), [term(a, lang) for a in wide.columns], rotation=30, ha="right", fontsize=9)
     ax.set_yticks(range(wide.shape[0]), wide.index)
     ax.grid(False)
     fig.colorbar(im, ax=ax, label="本行 − 对手（评分差，7分制）" if _zh(lang) else "Home − competitor (rating points of 7)")
@@ -534,12 +522,12 @@ def plot_gap_heatmap(gaps: pd.DataFrame, lang: str = "zh"):
                   fontsize=8, color="#555555")
     worst = gaps.loc[gaps["gap"].idxmin()] if gaps["gap"].notna().any() else None
     if _zh(lang):
-        ax.set_title(f"本行最大的短板：{_attr(worst['attribute'], lang)}落后{worst['competitor']} {abs(worst['gap']):.2f}分"
+        ax.set_title(f"本行最大的短板：{term(worst['attribute'], lang)}落后{worst['competitor']} {abs(worst['gap']):.2f}分"
                      if worst is not None and worst["gap"] < 0 else "本行与各竞争对手的评分差")
     else:
-        ax.set_title(f"Widest shortfall: {_attr(worst['attribute'], lang)}, {abs(worst['gap']):.2f} points behind {worst['competitor']}"
+        ax.set_title(f"Widest shortfall: {term(worst['attribute'], lang)}, {abs(worst['gap']):.2f} points behind {worst['competitor']}"
                      if worst is not None and worst["gap"] < 0 else "Home bank's rating gap to each competitor")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -547,25 +535,23 @@ def plot_choice_drivers(priorities: pd.DataFrame, lang: str = "zh"):
     """Odds multiplier per rating point with 95 % intervals; attributes where the home bank is weak in ACCENT."""
     import matplotlib.pyplot as plt
 
-    from .plots import ACCENT, HOME
+    from .plots import ACCENT, HOME, interval_dots
 
     t = priorities.sort_values("coef")
     y = np.arange(len(t))
     fig, ax = plt.subplots(figsize=(8, 4.8))
     colors = [ACCENT if w else HOME for w in t["weak_on_what_matters"]]
-    om, lo, hi = np.exp(t["coef"]), np.exp(t["ci_low"]), np.exp(t["ci_high"])
-    for yi, o, l, h, c in zip(y, om, lo, hi, colors):
-        ax.errorbar(o, yi, xerr=[[o - l], [h - o]], fmt="o", color=c, capsize=3)
+    interval_dots(ax, y, np.exp(t["coef"]), np.exp(t["ci_low"]), np.exp(t["ci_high"]), colors)
     ax.axvline(1, color="#333333", lw=0.8)
-    ax.set_yticks(y, [_attr(a, lang) for a in t.index])
+    ax.set_yticks(y, [term(a, lang) for a in t.index])
     top = t.index[-1]
     if _zh(lang):
-        ax.set_title(f"{_attr(top, lang)}最能决定客户选谁做主办银行")
+        ax.set_title(f"{term(top, lang)}最能决定客户选谁做主办银行")
         ax.set_xlabel("评分每高1分，被选为主办银行的几率倍数（线段为95%区间；橙色：本行低于同业）")
     else:
-        ax.set_title(f"{_attr(top, lang)} decides the choice of primary bank most")
+        ax.set_title(f"{term(top, lang)} decides the choice of primary bank most")
         ax.set_xlabel("Odds of being chosen, × per rating point (95 % intervals; orange: home bank below competitors)")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -581,7 +567,7 @@ def plot_switching(by_segment: pd.DataFrame, home_bank: str | None = None, lang:
     palette = PALETTE[1:] + MUTED
     for i, dest in enumerate(by_segment.columns):
         v = by_segment[dest].to_numpy()
-        name = ("去向未知" if _zh(lang) else "Unknown") if dest == UNKNOWN else dest
+        name = term(UNKNOWN, lang) if dest == UNKNOWN else dest
         ax.barh(labels, v, left=left, color="#DDDDDD" if dest == UNKNOWN else palette[i % len(palette)], label=name)
         left += v
     ax.legend(fontsize=8, loc="lower right")
@@ -592,5 +578,5 @@ def plot_switching(by_segment: pd.DataFrame, home_bank: str | None = None, lang:
         ax.set_title(f"流失客户去得最多的是{top}" if _zh(lang) else f"Most leavers went to {top}")
     else:
         ax.set_title("流失客户去向" if _zh(lang) else "Where leavers went")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig

@@ -53,7 +53,8 @@ from .bank import Bank
 from .cohorts import active_customer_ids, churn_cohort, value_base
 from .contract import RM_GRADES
 from .glossary import term
-from .value import TOP_SHARE, count_of
+from .plots import money, pct
+from .value import TOP_SHARE, count_of, rank_by_revenue
 
 #: Extra customer columns read as a household key, first found wins.
 HOUSEHOLD_COLUMNS = ("household_id", "household", "family_id")
@@ -109,14 +110,6 @@ class CapacityRule:
 
 # ---------------------------------------------------------------------------
 # Coverage (the contract's figures)
-
-
-def rank_by_revenue(base: pd.DataFrame) -> pd.DataFrame:
-    """The value base ranked: revenue_12m descending, ties by customer_id; `rank` 1 = most profitable."""
-    out = base.sort_values(["revenue_12m", "customer_id"], ascending=[False, True], kind="mergesort")
-    out = out.reset_index(drop=True)
-    out["rank"] = np.arange(1, len(out) + 1)
-    return out
 
 
 def household_column(customers: pd.DataFrame) -> str | None:
@@ -642,16 +635,6 @@ def outliers(book: pd.DataFrame) -> pd.DataFrame:
 # Words
 
 
-def _pct(v: float, d: int = 0) -> str:
-    return f"{v * 100:.{d}f}%"
-
-
-def _money(v: float, lang: str) -> str:
-    div, unit = plots.money_unit(lang)
-    x = v / div
-    return f"{x:,.{0 if abs(x) >= 100 else 1}f}{unit}" if lang == "zh" else f"{x:,.{0 if abs(x) >= 100 else 1}f} {unit}"
-
-
 def describe_coverage(section: Mapping, proposal: Proposal | None, lang: str = "zh") -> list[str]:
     """Sentences on coverage of the top 20 % and what the proposal changes."""
     zh = lang == "zh"
@@ -660,9 +643,9 @@ def describe_coverage(section: Mapping, proposal: Proposal | None, lang: str = "
         return [f"{rm}分析未进行：{section.get('reason')}。" if zh else f"The relationship-manager analysis was not run: {section.get('reason')}."]
     k, cov, unc = section["top20_customers"], section["coverage_top20"], section["uncovered_top20"]
     out = [
-        f"按近12个月利润排名，前20%的{k:,}位客户中有{_pct(cov, 1)}配有{rm}，{unc:,}位没有专人负责（与种子方案的“{rm}一对一责任制”相比的缺口）。"
+        f"按近12个月利润排名，前20%的{k:,}位客户中有{pct(cov, 1)}配有{rm}，{unc:,}位没有专人负责（与种子方案的“{rm}一对一责任制”相比的缺口）。"
         if zh else
-        f"Of the top 20 % of customers by 12-month profit ({k:,}), {_pct(cov, 1)} have a {rm.lower()}; {unc:,} have nobody "
+        f"Of the top 20 % of customers by 12-month profit ({k:,}), {pct(cov, 1)} have a {rm.lower()}; {unc:,} have nobody "
         "answerable for them (the gap to the seed's one-manager-per-customer rule)."
     ]
     if proposal is None:
@@ -672,20 +655,20 @@ def describe_coverage(section: Mapping, proposal: Proposal | None, lang: str = "
         out.append(f"其中{closed}位已销户，无法再分配。" if zh else f"{closed} of them have already closed their relationship and cannot be assigned.")
     at_risk = int(proposal.assignments["at_risk"].sum()) if proposal.n else 0
     rule = proposal.rule
-    cap = ("、".join(f"{term_grade(g, lang)}{v}人" for g, v in rule.by_grade.items()) if proposal.graded else f"每人{rule.default}人") if zh else (
-        ", ".join(f"{term_grade(g, lang)} {v}" for g, v in rule.by_grade.items()) if proposal.graded else f"{rule.default} each")
+    cap = ("、".join(f"{term(g, lang)}{v}人" for g, v in rule.by_grade.items()) if proposal.graded else f"每人{rule.default}人") if zh else (
+        ", ".join(f"{term(g, lang).lower()} {v}" for g, v in rule.by_grade.items()) if proposal.graded else f"{rule.default} each")
     if zh:
         first = f"其中{at_risk}位流失风险高于全行平均、排在最前；" if at_risk else ""
         out.append(
             f"建议将{proposal.n:,}位分配给现有{rm}（容量上限{'按职级' if proposal.graded else ''}：{cap}，以活跃客户数计），{first}"
-            f"分配后前20%客户的覆盖率由{_pct(proposal.coverage_before, 1)}升至{_pct(proposal.coverage_after, 1)}。"
+            f"分配后前20%客户的覆盖率由{pct(proposal.coverage_before, 1)}升至{pct(proposal.coverage_after, 1)}。"
         )
     else:
         first = f", the {at_risk} whose risk of leaving is above the branch average first" if at_risk else ""
         out.append(
             f"We propose assigning {proposal.n:,} of them to the current managers (capacity{' by grade' if proposal.graded else ''}: "
             f"{cap}, active customers){first}; coverage of the top 20 % would rise from "
-            f"{_pct(proposal.coverage_before, 1)} to {_pct(proposal.coverage_after, 1)}."
+            f"{pct(proposal.coverage_before, 1)} to {pct(proposal.coverage_after, 1)}."
         )
     if full:
         out.append(f"另有{full}位因所有{rm}已满员而未能分配：需增配人手或调整容量。" if zh
@@ -702,26 +685,24 @@ def describe_coverage(section: Mapping, proposal: Proposal | None, lang: str = "
     return out
 
 
-def term_grade(grade: str, lang: str) -> str:
-    zh = {"junior": "初级", "senior": "中级", "principal": "高级"}
-    return zh[grade] if lang == "zh" else grade
-
-
+#: The portfolio's own measures (zh, en); churn_rate is the glossary's churn_rate_12m.
 _METRIC_WORDS = {
-    "churn_rate": ("近12个月流失率", "12-month churn"),
-    "complaints_per_100": ("每百位客户投诉数", "complaints per 100 customers"),
-    "digital_share": ("手机银行/网银活跃客户占比", "share active on mobile/online banking"),
-    "utilisation": ("负荷（客户数÷容量）", "load (customers ÷ capacity)"),
+    "complaints_per_100": ("每百位客户投诉数", "Complaints per 100 customers"),
+    "digital_share": ("手机银行/网银活跃客户占比", "Share active on mobile/online banking"),
+    "utilisation": ("负荷（客户数÷容量）", "Load (customers ÷ capacity)"),
 }
 
 
 def metric_label(metric: str, lang: str = "zh") -> str:
+    """Label of a portfolio measure (churn_rate, complaints_per_100, digital_share, utilisation)."""
+    if metric == "churn_rate":
+        return term("churn_rate_12m", lang)
     zh, en = _METRIC_WORDS[metric]
     return zh if lang == "zh" else en
 
 
 def _fmt(metric: str, v: float) -> str:
-    return f"{v:.1f}" if metric == "complaints_per_100" else _pct(v, 1) if metric != "utilisation" else _pct(v)
+    return f"{v:.1f}" if metric == "complaints_per_100" else pct(v, 1) if metric != "utilisation" else pct(v)
 
 
 def describe_portfolio(book: pd.DataFrame, flags: pd.DataFrame, lang: str = "zh") -> list[str]:
@@ -734,18 +715,18 @@ def describe_portfolio(book: pd.DataFrame, flags: pd.DataFrame, lang: str = "zh"
     big, small = b["customers"].idxmax(), b["customers"].idxmin()
     out = [
         f"{len(b)}位客户经理名下共有{int(b['customers'].sum()):,}位活跃客户，"
-        f"最多的{big}有{int(b.loc[big, 'customers'])}位（近12个月利润{_money(b.loc[big, 'revenue_12m'], lang)}），"
+        f"最多的{big}有{int(b.loc[big, 'customers'])}位（近12个月利润{money(b.loc[big, 'revenue_12m'], lang)}），"
         f"最少的{small}有{int(b.loc[small, 'customers'])}位。"
         if zh else
         f"{len(b)} managers look after {int(b['customers'].sum()):,} active customers; the largest book, {big}, has "
-        f"{int(b.loc[big, 'customers'])} (12-month profit {_money(b.loc[big, 'revenue_12m'], lang)}), the smallest, {small}, "
+        f"{int(b.loc[big, 'customers'])} (12-month profit {money(b.loc[big, 'revenue_12m'], lang)}), the smallest, {small}, "
         f"{int(b.loc[small, 'customers'])}."
     ]
     if br is not None and not pd.isna(br["churn_rate"]):
         managed = b["churned"].sum() / b["cohort"].sum() if b["cohort"].sum() else float("nan")
         out.append(
-            f"客户经理名下客户的流失率合计{_pct(managed, 1)}，全行为{_pct(br['churn_rate'], 1)}。" if zh else
-            f"Customers with a manager churned at {_pct(managed, 1)} over 12 months, the branch as a whole at {_pct(br['churn_rate'], 1)}."
+            f"客户经理名下客户的流失率合计{pct(managed, 1)}，全行为{pct(br['churn_rate'], 1)}。" if zh else
+            f"Customers with a manager churned at {pct(managed, 1)} over 12 months, the branch as a whole at {pct(br['churn_rate'], 1)}."
         )
     out.append(
         "以下把每位客户经理的客户与其他客户经理的客户合并比较；因为同时比较多位，p值按Holm方法校正（控制误判任何一位的机会不超过5%）。"
@@ -760,8 +741,8 @@ def describe_portfolio(book: pd.DataFrame, flags: pd.DataFrame, lang: str = "zh"
     for f in flags.itertuples(index=False):
         lab = metric_label(f.metric, lang)
         if f.metric == "utilisation":
-            out.append(f"- {f.rm_id}：名下活跃客户已达容量的{_pct(f.value)}，超出上限，新客户不应再分给他/她。" if zh else
-                       f"- {f.rm_id}: the book is at {_pct(f.value)} of capacity, over the limit; no new customers should go there.")
+            out.append(f"- {f.rm_id}：名下活跃客户已达容量的{pct(f.value)}，超出上限，新客户不应再分给他/她。" if zh else
+                       f"- {f.rm_id}: the book is at {pct(f.value)} of capacity, over the limit; no new customers should go there.")
             continue
         hi = f.direction == "higher"
         meaning = {
@@ -796,7 +777,7 @@ def assignment_display(proposal: Proposal, pseud, lang: str = "zh", top: int | N
     out[term("relationship manager", lang)] = t["rm_id"].to_numpy()
     out["客户类型" if zh else "Segment"] = [term(s, lang) for s in t["segment"]]
     out["VIP"] = [term(v, lang) for v in t["vip_tier"]]
-    out[f"近12个月利润（{unit}）" if zh else f"Profit, 12 months ({unit})"] = [f"{v / div:,.1f}" for v in t["revenue_12m"]]
+    out[f"{term('revenue_12m', lang)}（{unit}）" if zh else f"{term('revenue_12m', lang)} ({unit})"] = [f"{v / div:,.1f}" for v in t["revenue_12m"]]
     out["流失概率" if zh else "P(leave, 12 months)"] = [("—" if pd.isna(p) else f"{p:.0%}") for p in t["p_churn"]]
     why = {"household": ("已服务其家庭", "serves the household"), "segment": ("同类客户经验", "segment experience"),
            "load": ("负荷最低", "lightest load")}
@@ -815,13 +796,6 @@ def private_assignment_table(proposal: Proposal) -> pd.DataFrame:
 # Figures
 
 
-def caption_text(bank: Bank, tables: str, n: int, lang: str = "zh") -> str:
-    b = bank.branch.get("branch_name", bank.branch_id)
-    if lang == "zh":
-        return f"数据：{tables}；{b}；截至{bank.timeframe.as_of:%Y-%m-%d}；n = {n:,}"
-    return f"Source: {tables}; {b}; as of {bank.timeframe.as_of:%Y-%m-%d}; n = {n:,}"
-
-
 def plot_proposal(proposal: Proposal, lang: str = "zh"):
     """Before/after in one figure: coverage of the top 20 % (left) and each
     manager's load against capacity (right)."""
@@ -833,7 +807,7 @@ def plot_proposal(proposal: Proposal, lang: str = "zh"):
     labels = ["现在", "分配后"] if zh else ["Now", "After"]
     a1.bar(labels, [before, after], color=[plots.NEUTRAL, plots.HOME])
     for x, v in enumerate([before, after]):
-        a1.text(x, v + 0.02, _pct(v), ha="center")
+        a1.text(x, v + 0.02, pct(v), ha="center")
     a1.set_ylim(0, 1.1)
     plots.percent_axis(a1, "y")
     a1.set_ylabel("前20%客户中有客户经理的比例" if zh else "Top 20 % with a manager")
@@ -849,11 +823,11 @@ def plot_proposal(proposal: Proposal, lang: str = "zh"):
     a2.grid(axis="x", visible=False)
     a1.grid(axis="x", visible=False)
     fig.suptitle(
-        f"再分配{proposal.n}位高价值客户，覆盖率由{_pct(before)}升至{_pct(after)}" if zh
-        else f"Assigning {proposal.n} valuable customers lifts coverage from {_pct(before)} to {_pct(after)}",
+        f"再分配{proposal.n}位高价值客户，覆盖率由{pct(before)}升至{pct(after)}" if zh
+        else f"Assigning {proposal.n} valuable customers lifts coverage from {pct(before)} to {pct(after)}",
         x=0.01, ha="left", fontweight="bold",
     )
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout()
     return fig
 
 
@@ -866,12 +840,12 @@ def portfolio_title(book: pd.DataFrame, lang: str = "zh") -> str:
     worse = [rm for rm, r in b.iterrows() if r["churn_rate_p"] < ALPHA and r["churn_rate"] > peer_rates(book, rm, "churn_rate")]
     if worse:
         rm = max(worse, key=lambda x: b.loc[x, "churn_rate"])
-        return (f"{rm}名下客户流失率{_pct(b.loc[rm, 'churn_rate'])}，明显高于其他客户经理" if zh
-                else f"{rm}'s book churns at {_pct(b.loc[rm, 'churn_rate'])}, reliably above the other managers'")
+        return (f"{rm}名下客户流失率{pct(b.loc[rm, 'churn_rate'])}，明显高于其他客户经理" if zh
+                else f"{rm}'s book churns at {pct(b.loc[rm, 'churn_rate'])}, reliably above the other managers'")
     br = book.loc["branch", "churn_rate"] if "branch" in book.index else np.nan
     if not pd.isna(br) and (b["churn_rate"] < br).all():
-        return (f"每位客户经理名下客户的流失率都低于全行的{_pct(br)}" if zh
-                else f"Every manager's book churns less than the branch's {_pct(br)}")
+        return (f"每位客户经理名下客户的流失率都低于全行的{pct(br)}" if zh
+                else f"Every manager's book churns less than the branch's {pct(br)}")
     return ("客户经理之间的流失率差异在随机波动范围内" if zh
             else "Managers' churn rates differ no more than chance would")
 
@@ -900,7 +874,7 @@ def plot_portfolio(book: pd.DataFrame, lang: str = "zh"):
     ax.grid(axis="y", visible=False)
     title = portfolio_title(book, lang)
     ax.set_title(title, loc="left", pad=24)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout()
     return fig
 
 
@@ -920,13 +894,13 @@ def portfolio_display(book: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     for rm, r in book.iterrows():
         rows.append({
             (term("relationship manager", lang)): ("全行" if zh else "Branch") if rm == "branch" else rm,
-            ("职级" if zh else "Grade"): "—" if not isinstance(r["grade"], str) else term_grade(r["grade"], lang),
+            ("职级" if zh else "Grade"): "—" if not isinstance(r["grade"], str) else term(r["grade"], lang),
             ("活跃客户" if zh else "Active customers"): int(r["customers"]),
-            ("负荷" if zh else "Load"): "—" if pd.isna(r.get("utilisation")) else _pct(r["utilisation"]),
-            (f"近12个月利润（{unit}）" if zh else f"Profit, 12 months ({unit})"): f"{r['revenue_12m'] / div:,.1f}",
-            ("流失率" if zh else "Churn, 12 months"): "—" if pd.isna(r["churn_rate"]) else mark(rm, "churn_rate", _pct(r["churn_rate"], 1)),
-            ("每百位客户投诉" if zh else "Complaints per 100"): "—" if pd.isna(r["complaints_per_100"]) else mark(rm, "complaints_per_100", f"{r['complaints_per_100']:.1f}"),
-            ("手机银行活跃" if zh else "Mobile banking active"): "—" if pd.isna(r["digital_share"]) else mark(rm, "digital_share", _pct(r["digital_share"], 1)),
+            metric_label("utilisation", lang): "—" if pd.isna(r.get("utilisation")) else pct(r["utilisation"]),
+            (f"{term('revenue_12m', lang)}（{unit}）" if zh else f"{term('revenue_12m', lang)} ({unit})"): f"{r['revenue_12m'] / div:,.1f}",
+            metric_label("churn_rate", lang): "—" if pd.isna(r["churn_rate"]) else mark(rm, "churn_rate", pct(r["churn_rate"], 1)),
+            metric_label("complaints_per_100", lang): "—" if pd.isna(r["complaints_per_100"]) else mark(rm, "complaints_per_100", f"{r['complaints_per_100']:.1f}"),
+            metric_label("digital_share", lang): "—" if pd.isna(r["digital_share"]) else mark(rm, "digital_share", pct(r["digital_share"], 1)),
         })
     return pd.DataFrame(rows).set_index(term("relationship manager", lang))
 

@@ -9,6 +9,7 @@ import pandas as pd
 from .bank import Bank
 from .cohorts import active_customer_ids
 from .glossary import term
+from .plots import source_caption
 
 
 def monthly_book(bank: Bank) -> pd.DataFrame:
@@ -68,18 +69,6 @@ def describe_overview(bank: Bank, book: pd.DataFrame, lang: str = "zh") -> list[
     return out
 
 
-BOOK_LABELS = {
-    "deposits": ("存款", "Deposits"),
-    "wealth_aum": ("理财资产", "Wealth assets"),
-    "loans": ("贷款", "Loans"),
-}
-
-
-def book_label(col: str, lang: str = "zh") -> str:
-    zh, en = BOOK_LABELS[col]
-    return zh if lang == "zh" else en
-
-
 def book_title(book: pd.DataFrame, lang: str = "zh") -> str:
     """A manager's sentence on where deposits went over the last year."""
     ch = book_change(book).get("deposits")
@@ -91,9 +80,5 @@ def book_title(book: pd.DataFrame, lang: str = "zh") -> str:
 
 
 def caption(bank: Bank, lang: str = "zh", tables: str = "monthly_snapshots") -> str:
-    """Source line: tables, branch, as-of, n."""
-    n = bank.customers.shape[0]
-    b = bank.branch["branch_name"]
-    if lang == "zh":
-        return f"数据：{tables}；{b}；截至{bank.timeframe.as_of:%Y-%m-%d}；客户数 n = {n:,}"
-    return f"Source: {tables}; {b}; as of {bank.timeframe.as_of:%Y-%m-%d}; n = {n:,} customers"
+    """Source line of the book figure: tables, branch, as-of, n = the branch's customers."""
+    return source_caption(bank, tables, len(bank.customers), lang, "customers")

@@ -61,11 +61,12 @@ import numpy as np
 import pandas as pd
 
 from . import plots, results
+from .plots import money
 from .bank import Bank
 from .cohorts import active_customer_ids, value_base
 from .features import driver_features
-from .glossary import GLOSSARY, term
-from .value import tier_of_rank
+from .glossary import term
+from .value import rank_by_revenue, tier_of_rank
 
 VIP_PLAN_TIERS = ("diamond", "platinum", "gold")
 VALUE_PLAN_TIERS = ("top20", "next30", "middle20", "bottom30")
@@ -126,9 +127,8 @@ def plan_tiers(bank: Bank) -> pd.DataFrame:
     Columns: tier (PLAN_TIERS), value_tier (of `analysis.value`), vip_tier,
     revenue_12m (CNY), rm_id.
     """
-    base = value_base(bank)
-    base = base.sort_values(["revenue_12m", "customer_id"], ascending=[False, True], kind="mergesort")
-    base["value_tier"] = tier_of_rank(np.arange(1, len(base) + 1), len(base))
+    base = rank_by_revenue(value_base(bank))
+    base["value_tier"] = tier_of_rank(base["rank"].to_numpy(), len(base))
     base = base.set_index("customer_id")
     active = active_customer_ids(bank)
     c = bank.customers.set_index("customer_id").reindex(active)
@@ -548,56 +548,18 @@ def build_plans(bank: Bank, churn_section: Mapping | None, campaign_section: Map
 # Words
 
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "top20": ("非VIP · 利润前20%", "Not VIP · top 20 % by profit"),
-    "next30": ("非VIP · 次30%", "Not VIP · next 30 %"),
-    "middle20": ("非VIP · 中间20%", "Not VIP · middle 20 %"),
-    "bottom30": ("非VIP · 后30%", "Not VIP · bottom 30 %"),
-    "offer": ("全面推行", "Offer"),
-    "pilot": ("小范围试点（留对照组）", "Pilot (with holdout)"),
-    "test": ("再测一次（留对照组）", "Test again (with holdout)"),
-    "stop": ("停办", "Stop"),
-    "rm_visit": ("客户经理上门/面谈", "RM visit"),
-    "rm_call": ("客户经理电话", "RM call"),
-    "phone": ("电话回访", "Phone call"),
-    "digital": ("手机银行/短信推送", "Mobile banking / SMS"),
-    "birthday": ("生日问候", "Birthday greeting"),
-    "festival": ("重大节庆日问候", "Festival greetings"),
-    "digital_onboarding": ("开通并辅导使用手机银行", "Get them onto mobile banking"),
-    "complaint_closure": ("投诉30天内闭环，客户经理回访", "Close complaints within 30 days, RM follow-up"),
-    "complaint_follow_up": ("投诉客户专人回访、整改根因", "Follow up complainers, fix root causes"),
-    "cross_sell": ("交叉销售：多持有一类产品（代发、信用卡、理财）", "Cross-sell one more product line (payroll, card, wealth)"),
-    "balance_drop_alert": ("资产下降预警：余额半年降两成以上即约见", "Balance-drop alert: meet anyone whose balances fell ≥ 20 % in six months"),
-    "assign_rm": ("配备客户经理", "Assign a relationship manager"),
-    "vip_upgrade_review": ("评估升级VIP", "Review for VIP upgrade"),
-    "proven": ("效果可靠", "proven"),
-    "promising": ("效果为正但不确定", "positive but uncertain"),
-    "no_effect": ("未见效果", "no effect"),
-    "unmeasured": ("效果未测出", "not measured"),
-}
-
-
 def label(key: str, lang: str = "zh") -> str:
-    """Label of a tier, action, channel, greeting or evidence class (glossary first)."""
-    if key in _LABELS:
-        zh, en = _LABELS[key]
-        return zh if lang == "zh" else en
-    g = {"year_end_gala": "year-end gala"}.get(key, key.replace("_", " "))
-    if g in GLOSSARY:
-        return term(g, lang)
-    return term(key, lang) if key in GLOSSARY else key
-
-
-def _money(v: float, lang: str) -> str:
-    div, unit = plots.money_unit(lang)
-    x = v / div
-    d = 0 if abs(x) >= 100 else 1
-    return f"{x:,.{d}f}{unit}" if lang == "zh" else f"{x:,.{d}f} {unit}"
+    """Label of a plan tier (VIP tiers and value tiers of the customers who are
+    not VIP: 非VIP · 利润前20%), or the glossary term of an action, channel,
+    greeting, evidence class or campaign kind."""
+    if key in VALUE_PLAN_TIERS:
+        return f"{term('none', lang)} · {term(key, lang)}"
+    return term(key, lang)
 
 
 def _interval(e: Mapping, lang: str) -> str:
-    return (f"{_money(e['estimate'], lang)}（95%区间{_money(e['ci_low'], lang)}至{_money(e['ci_high'], lang)}）" if lang == "zh"
-            else f"{_money(e['estimate'], lang)} (95 % interval {_money(e['ci_low'], lang)} to {_money(e['ci_high'], lang)})")
+    return (f"{money(e['estimate'], lang)}（95%区间{money(e['ci_low'], lang)}至{money(e['ci_high'], lang)}）" if lang == "zh"
+            else f"{money(e['estimate'], lang)} (95 % interval {money(e['ci_low'], lang)} to {money(e['ci_high'], lang)})")
 
 
 def describe_plan(tier: str, plan: Mapping, lang: str = "zh") -> list[str]:
@@ -605,8 +567,8 @@ def describe_plan(tier: str, plan: Mapping, lang: str = "zh") -> list[str]:
     zh = lang == "zh"
     sep = "、" if zh else ", "
     name = label(tier, lang)
-    head = (f"**{name}**（{plan['customers']:,}位活跃客户，近12个月利润{_money(plan['revenue_12m'], lang)}"
-            if zh else f"**{name}** ({plan['customers']:,} active customers, 12-month profit {_money(plan['revenue_12m'], lang)}")
+    head = (f"**{name}**（{plan['customers']:,}位活跃客户，近12个月利润{money(plan['revenue_12m'], lang)}"
+            if zh else f"**{name}** ({plan['customers']:,} active customers, 12-month profit {money(plan['revenue_12m'], lang)}")
     if plan.get("p_churn") is not None:
         head += (f"，预计一年内流失{plan['p_churn']:.0%}）" if zh else f", {plan['p_churn']:.0%} expected to leave within a year)")
     else:
@@ -636,15 +598,15 @@ def describe_plan(tier: str, plan: Mapping, lang: str = "zh") -> list[str]:
     for o in plan["offers"]:
         k = label(o["kind"], lang)
         act = label(o["action"], lang)
-        ev = label(o["evidence"], lang)
+        ev = label(o["evidence"], lang) if zh else label(o["evidence"], lang).lower()
         if o["designs"] == ["targeted"] and o["evidence"] != "unmeasured":
             ev += "，来自无对照组活动的调整估计" if zh else ", adjusted estimate from a campaign without holdout"
         if o["action"] == "stop":
-            out.append(f"- {k}：{act}（{ev}），可省下约{_money(o['saved'], lang)}。" if zh
-                       else f"- {k}: {act.lower()} ({ev}); saves about {_money(o['saved'], lang)}.")
+            out.append(f"- {k}：{act}（{ev}），可省下约{money(o['saved'], lang)}。" if zh
+                       else f"- {k}: {act.lower()} ({ev}); saves about {money(o['saved'], lang)}.")
             continue
-        line = (f"- {k}：{act}，邀请{o['invitations']:,}人，预算{_money(o['budget'], lang)}（{ev}）" if zh
-                else f"- {k}: {act.lower()}, invite {o['invitations']:,}, budget {_money(o['budget'], lang)} ({ev})")
+        line = (f"- {k}：{act}，邀请{o['invitations']:,}人，预算{money(o['budget'], lang)}（{ev}）" if zh
+                else f"- {k}: {act.lower()}, invite {o['invitations']:,}, budget {money(o['budget'], lang)} ({ev})")
         if o["expected_return"]:
             line += (f"，预计带来存款+理财增量{_interval(o['expected_return'], lang)}" if zh
                      else f", expected extra deposits + wealth {_interval(o['expected_return'], lang)}")
@@ -663,9 +625,9 @@ def describe_plan(tier: str, plan: Mapping, lang: str = "zh") -> list[str]:
                    else f"- Give {plan['to_assign']} customers without a manager one (see the assignment list).")
     if plan["budget"] > 0:
         ret = plan["expected_return"]
-        out.append((f"- 活动预算合计{_money(plan['budget'], lang)}" + (f"，预计回报{_interval(ret, lang)}。" if ret else "，回报尚无可靠测量。"))
+        out.append((f"- 活动预算合计{money(plan['budget'], lang)}" + (f"，预计回报{_interval(ret, lang)}。" if ret else "，回报尚无可靠测量。"))
                    if zh else
-                   (f"- Event budget {_money(plan['budget'], lang)}" + (f", expected return {_interval(ret, lang)}." if ret else "; no measured return yet.")))
+                   (f"- Event budget {money(plan['budget'], lang)}" + (f", expected return {_interval(ret, lang)}." if ret else "; no measured return yet.")))
     return out
 
 
@@ -693,9 +655,9 @@ def describe_plans(section: Mapping, lang: str = "zh") -> list[str]:
                    else f"Note: the {'campaign effects' if name == 'campaigns' else 'churn model'} are not available ({why}); that part of the plan is missing.")
     t = section["total"]
     if t["budget"] > 0:
-        out.append((f"全部活动预算{_money(t['budget'], lang)}" + (f"，预计带来存款+理财增量{_interval(t['expected_return'], lang)}。" if t["expected_return"] else "。"))
+        out.append((f"全部活动预算{money(t['budget'], lang)}" + (f"，预计带来存款+理财增量{_interval(t['expected_return'], lang)}。" if t["expected_return"] else "。"))
                    if zh else
-                   (f"Total event budget {_money(t['budget'], lang)}" + (f", expected extra deposits + wealth {_interval(t['expected_return'], lang)}." if t["expected_return"] else ".")))
+                   (f"Total event budget {money(t['budget'], lang)}" + (f", expected extra deposits + wealth {_interval(t['expected_return'], lang)}." if t["expected_return"] else ".")))
     for tier in section["order"]:
         out += describe_plan(tier, section["tiers"][tier], lang)
     return out
@@ -750,8 +712,8 @@ def plot_plans(section: Mapping, lang: str = "zh"):
             best, best_low = t, lo
     ax.axvline(0, color="#333333", lw=0.8)
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{label(t, lang)}（预算{_money(section['tiers'][t]['budget'], lang)}）" if zh
-                        else f"{label(t, lang)} (budget {_money(section['tiers'][t]['budget'], lang)})" for t in tiers])
+    ax.set_yticklabels([f"{label(t, lang)}（预算{money(section['tiers'][t]['budget'], lang)}）" if zh
+                        else f"{label(t, lang)} (budget {money(section['tiers'][t]['budget'], lang)})" for t in tiers])
     ax.set_xlabel("每花1元预计带来的存款+理财增量（元，95%区间）" if zh
                   else "Expected extra deposits + wealth per CNY spent (CNY, 95 % interval)")
     ax.grid(axis="y", visible=False)
@@ -765,7 +727,7 @@ def plot_plans(section: Mapping, lang: str = "zh"):
     else:
         title = "下季度活动没有测得的回报" if zh else "No measured return for next quarter's events"
     ax.set_title(title, loc="left")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout()
     return fig
 
 

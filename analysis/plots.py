@@ -4,9 +4,12 @@
   always `HOME`, competitors `MUTED` greys.
 - A CJK font comes with the package's own install (mplfonts ships Noto Sans
   CJK SC), so Chinese labels never show as empty boxes on a fresh machine.
-- Money axes in 万元 (zh) or thousand CNY (en): `money_axis`.
-- Every figure is saved by `save` as PNG into the run's `figures/` folder and
-  shown in the notebook.
+- Money axes in 万元 (zh) or thousand CNY (en): `money_axis`; money and
+  shares in prose and tables: `money`, `pct`.
+- Every figure carries one source line under it (`caption(fig,
+  source_caption(bank, tables, n, lang))`: tables, branch, as-of, n) and is
+  saved by `save` as PNG into the run's `figures/` folder and shown in the
+  notebook.
 """
 from __future__ import annotations
 
@@ -15,8 +18,11 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib import font_manager
+from matplotlib.text import Annotation
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import Bbox
 
 # Okabe–Ito: distinguishable under the common colour-vision deficiencies.
 HOME = "#0072B2"  # the home bank, everywhere
@@ -77,6 +83,19 @@ def money_unit(lang: str = "zh") -> tuple[float, str]:
     return (1e4, "万元") if lang == "zh" else (1e3, "thousand CNY")
 
 
+def money(v: float, lang: str = "zh") -> str:
+    """CNY in words: 万元 (zh) or thousand CNY (en); whole units from 100 up, else one decimal."""
+    div, unit = money_unit(lang)
+    x = v / div
+    digits = 0 if abs(x) >= 100 else 1
+    return f"{x:,.{digits}f}{unit}" if lang == "zh" else f"{x:,.{digits}f} {unit}"
+
+
+def pct(v: float, digits: int = 0) -> str:
+    """A share (0.253) as a percentage ("25%")."""
+    return f"{v * 100:.{digits}f}%"
+
+
 def money_axis(ax, axis: str = "y", lang: str = "zh", label: str | None = None) -> None:
     """Format an axis holding CNY as 万元 / thousand CNY, with the unit in its label."""
     div, unit = money_unit(lang)
@@ -92,6 +111,15 @@ def percent_axis(ax, axis: str = "y", decimals: int = 0) -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
+def interval_dots(ax, y, estimate, low, high, color, label: str | None = None, marker: str = "o") -> None:
+    """Estimates at rows `y` as dots with their intervals as capped horizontal
+    whiskers; `color` one colour or one per row, `label` the legend entry."""
+    est, lo, hi = (np.asarray(v, dtype=float) for v in (estimate, low, high))
+    colors = [color] * len(est) if isinstance(color, str) else list(color)
+    for i, (yi, e, l, h, c) in enumerate(zip(np.asarray(y, dtype=float), est, lo, hi, colors)):
+        ax.errorbar(e, yi, xerr=[[e - l], [h - e]], fmt=marker, color=c, capsize=3, label=label if i == 0 else None)
+
+
 def bank_colors(banks, home_bank: str) -> dict[str, str]:
     """The home bank in HOME, every competitor a muted grey, stable by name."""
     out, i = {}, 0
@@ -104,9 +132,92 @@ def bank_colors(banks, home_bank: str) -> dict[str, str]:
     return out
 
 
+#: Units of a caption's n: (zh, en).
+CAPTION_UNITS: dict[str, tuple[str, str]] = {
+    "customers": ("名客户", "customers"),
+    "responses": ("份问卷", "responses"),
+    "complaints": ("条投诉", "complaints"),
+    "respondents": ("名受访者", "respondents"),
+    "banks": ("家银行", "banks"),
+    "quarters": ("个季度", "quarters"),
+}
+
+
+def caption_line(
+    branch_name: str,
+    as_of,
+    tables: str,
+    n: int | None,
+    lang: str = "zh",
+    unit: str | None = None,
+    extra: str | None = None,
+) -> str:
+    """The source line of a figure: source tables, branch, as-of date, n (in
+    `unit`, a key of CAPTION_UNITS) and an optional note. `source_caption`
+    fills branch and as-of from a bank."""
+    zh = lang == "zh"
+    sep = "；" if zh else "; "
+    parts = [f"数据：{tables}" if zh else f"Source: {tables}", branch_name]
+    if as_of is not None:
+        parts.append(f"截至{as_of:%Y-%m-%d}" if zh else f"as of {as_of:%Y-%m-%d}")
+    if n is not None:
+        words = CAPTION_UNITS[unit][0 if zh else 1] if unit else ""
+        parts.append(f"n = {n:,}{words}" if zh or not words else f"n = {n:,} {words}")
+    if extra:
+        parts.append(extra)
+    return sep.join(parts)
+
+
+def source_caption(bank, tables: str, n: int | None, lang: str = "zh", unit: str | None = None,
+                   extra: str | None = None) -> str:
+    """The source line of a figure on `bank`: tables, branch, as-of, n (see `caption_line`)."""
+    name = bank.branch.get("branch_name") or bank.branch_id
+    return caption_line(name, bank.timeframe.as_of, tables, n, lang, unit, extra)
+
+
+CAPTION_GAP = 6  # points between the lowest text of the figure and its source line
+
+
+def _content_below(fig, caption: Annotation):
+    """The coordinates the source line hangs from: y = 0 is the lowest edge of
+    everything drawn before it (axes with their tick and axis labels, figure
+    texts, legends, earlier source lines), measured when the figure is drawn,
+    so a layout changed after `caption` is still respected."""
+
+    def bbox(renderer) -> Bbox:
+        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+        boxes += [t.get_window_extent(renderer) for t in fig.texts if t.get_visible() and t.get_text()]
+        boxes += [lg.get_window_extent(renderer) for lg in fig.legends]
+        mine = fig.artists.index(caption) if caption in fig.artists else len(fig.artists)
+        boxes += [a.get_window_extent(renderer) for a in fig.artists[:mine] if a.get_gid() == "source-caption"]
+        boxes = [b for b in boxes if b is not None and b.width >= 0 and b.height >= 0]
+        return Bbox.union(boxes) if boxes else fig.bbox
+
+    return bbox
+
+
 def caption(fig, text: str) -> None:
-    """Source line under a figure: tables, branch, as-of, n."""
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=8, color="#555555")
+    """Write the source line under a figure (tables, branch, as-of, n).
+
+    It hangs below the lowest text of the figure, x-axis labels included, so
+    it never overlaps them whatever the layout; the saved and the shown
+    figure (bbox "tight") grow to hold it.
+    """
+    note = Annotation(
+        text,
+        xy=(0.01, 0),
+        xycoords=("figure fraction", "figure fraction"),
+        xytext=(0, -CAPTION_GAP),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=8,
+        color="#555555",
+        annotation_clip=False,
+    )
+    note.set_gid("source-caption")
+    note.xycoords = ("figure fraction", _content_below(fig, note))
+    fig.add_artist(note)
 
 
 def save(fig, out_dir: str | Path | None, name: str) -> Path | None:

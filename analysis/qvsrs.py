@@ -30,7 +30,8 @@ from . import results
 from .bank import Bank
 from .cohorts import active_customer_ids, churn_cohort, customers_active_at_t0
 from .glossary import term
-from .satisfaction import cs_overall, source_line, window_responses
+from .plots import source_caption
+from .satisfaction import cs_overall, window_responses
 from .timeframe import Timeframe
 
 QUALITY_ATTRIBUTES = ("service_quality", "staff_attitude", "product_quality")
@@ -160,14 +161,14 @@ METRIC_LABELS = {
                             "活跃客户与本行往来年限的中位数", "Median years active customers have banked with the branch"),
     "retention_12m": ("12个月客户保留率", "12-month retention",
                       "一年前的客户中一年后仍在的比例", "Share of last year's customers still with the branch"),
-    "revenue_growth_12m": ("收入同比增长", "Revenue growth (year on year)",
-                           "近12个月收入比前12个月", "Revenue of the last 12 months vs the 12 before"),
+    "revenue_growth_12m": ("利润同比增长", "Profit growth (year on year)",
+                           "近12个月利润比前12个月", "Profit of the last 12 months vs the 12 before"),
     "net_customer_growth_12m": ("客户净增长率", "Net customer growth",
                                 "（新开户 − 销户）÷ 一年前客户数", "(Opened − closed) ÷ customers a year ago"),
 }
 PILLAR_DEFINITIONS = {
     "relationship": ("户均产品、客户经理覆盖与往来年限：关系越深、越稳", "Products held, RM coverage and tenure: deeper, steadier ties"),
-    "sustainability": ("保留、收入增长与客户净增长：绩效能否持续", "Retention, revenue growth, net customer growth: can results last"),
+    "sustainability": ("保留、利润增长与客户净增长：绩效能否持续", "Retention, profit growth, net customer growth: can results last"),
 }
 PERCENT_METRICS = {"rm_coverage", "retention_12m", "revenue_growth_12m", "net_customer_growth_12m"}
 
@@ -317,4 +318,4 @@ def plot_scorecard(card: pd.DataFrame, lang: str = "zh"):
 def caption(bank: Bank, lang: str = "zh") -> str:
     """Caption of the scorecard figure."""
     n = len(active_customer_ids(bank))
-    return source_line(bank, "surveys, customers, monthly_snapshots", n, "customers", lang)
+    return source_caption(bank, "surveys, customers, monthly_snapshots", n, lang, "customers")

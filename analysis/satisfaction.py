@@ -19,8 +19,6 @@ against performance as an importance–performance matrix, and complaints
 """
 from __future__ import annotations
 
-from typing import Sequence
-
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
@@ -31,7 +29,7 @@ from . import results
 from .bank import Bank
 from .contract import ATTRIBUTES
 from .features import UNRESOLVED_DAYS
-from .glossary import term
+from .glossary import check_lang, term, word_list
 from .importance import relative_weights_ci
 
 PERC = [f"perc_{a}" for a in ATTRIBUTES]
@@ -40,19 +38,7 @@ QUADRANTS = ("fix_first", "keep_up", "low_priority", "possible_overkill")
 
 
 def _zh(lang: str) -> bool:
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    return lang == "zh"
-
-
-def source_line(bank: Bank, tables: str, n: int, unit: str = "responses", lang: str = "zh") -> str:
-    """Caption text of a figure: source tables, branch, as-of, n."""
-    name = bank.branch["branch_name"]
-    units_zh = {"responses": "份问卷", "complaints": "条投诉", "respondents": "名受访者",
-                "customers": "名客户", "banks": "家银行", "quarters": "个季度"}
-    if _zh(lang):
-        return f"数据：{tables}；{name}；截至{bank.timeframe.as_of:%Y-%m-%d}；n = {n:,}{units_zh.get(unit, '')}"
-    return f"Source: {tables}; {name}; as of {bank.timeframe.as_of:%Y-%m-%d}; n = {n:,} {unit}"
+    return check_lang(lang) == "zh"
 
 
 # ---------------------------------------------------------------------------
@@ -364,19 +350,6 @@ def complaints_and_satisfaction(bank: Bank, alpha: float = 0.05) -> pd.DataFrame
 # Prose
 
 
-def _attr(a: str, lang: str) -> str:
-    return term(a, lang)
-
-
-def _list(items: Sequence[str], lang: str) -> str:
-    items = list(items)
-    if not items:
-        return ""
-    if _zh(lang):
-        return "、".join(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def describe_gaps(section: dict, table: pd.DataFrame, lang: str = "zh") -> list[str]:
     """Sentences on the CS gaps and NPS of the window."""
     if section.get("status") != "ok":
@@ -389,13 +362,13 @@ def describe_gaps(section: dict, table: pd.DataFrame, lang: str = "zh") -> list[
     if _zh(lang):
         out = [
             f"窗口期内共{n}份问卷。满意度缺口 = 感知 − 期望（7分制）：小于0表示服务未达到客户期望，大于0表示超出期望。",
-            f"八项平均缺口为{cs:+.2f}分；差距最大的是{_attr(worst, lang)}（{t.loc[worst, 'gap']:+.2f}分），"
-            f"表现最好的是{_attr(best, lang)}（{t.loc[best, 'gap']:+.2f}分）。",
+            f"八项平均缺口为{cs:+.2f}分；差距最大的是{term(worst, lang)}（{t.loc[worst, 'gap']:+.2f}分），"
+            f"表现最好的是{term(best, lang)}（{t.loc[best, 'gap']:+.2f}分）。",
         ]
         if below:
-            out.append(f"95%置信区间整体低于0、可以确定未达期望的项目：{_list([_attr(a, lang) for a in below], lang)}。")
+            out.append(f"95%置信区间整体低于0、可以确定未达期望的项目：{word_list([term(a, lang) for a in below], lang)}。")
         if above:
-            out.append(f"确定超出期望的项目：{_list([_attr(a, lang) for a in above], lang)}。")
+            out.append(f"确定超出期望的项目：{word_list([term(a, lang) for a in above], lang)}。")
         out.append(
             f"{term('NPS', lang)}（推荐者占比 − 贬损者占比，×100）为{score:+.1f}"
             f"{'：推荐者多于贬损者' if score > 0 else '：贬损者不少于推荐者'}。"
@@ -404,13 +377,13 @@ def describe_gaps(section: dict, table: pd.DataFrame, lang: str = "zh") -> list[
     out = [
         f"{n} survey responses fall in the window. The satisfaction gap is perceived − expected on a 7-point scale: "
         "below 0 the branch falls short of what customers expect, above 0 it exceeds it.",
-        f"The average of the eight gaps is {cs:+.2f} points; the widest shortfall is {_attr(worst, lang)} "
-        f"({t.loc[worst, 'gap']:+.2f}), the best {_attr(best, lang)} ({t.loc[best, 'gap']:+.2f}).",
+        f"The average of the eight gaps is {cs:+.2f} points; the widest shortfall is {term(worst, lang)} "
+        f"({t.loc[worst, 'gap']:+.2f}), the best {term(best, lang)} ({t.loc[best, 'gap']:+.2f}).",
     ]
     if below:
-        out.append(f"Clearly below expectations (95 % interval entirely below 0): {_list([_attr(a, lang) for a in below], lang)}.")
+        out.append(f"Clearly below expectations (95 % interval entirely below 0): {word_list([term(a, lang) for a in below], lang)}.")
     if above:
-        out.append(f"Clearly above expectations: {_list([_attr(a, lang) for a in above], lang)}.")
+        out.append(f"Clearly above expectations: {word_list([term(a, lang) for a in above], lang)}.")
     out.append(
         f"The {term('NPS', lang)} (share of promoters − share of detractors, × 100) is {score:+.1f}"
         f"{': promoters outnumber detractors' if score > 0 else ': detractors are at least as many as promoters'}."
@@ -449,21 +422,21 @@ def describe_drivers(table: pd.DataFrame | None, lang: str = "zh") -> list[str]:
         out = [
             f"回归系数（最小二乘）：在其他七项不变时，某项感知评分每提高1分，总体满意度（10分制）平均变化的分数。"
             f"模型基于{table.attrs['n']}份完整问卷，解释了总体满意度差异的{table.attrs['r_squared']:.0%}。",
-            f"影响最大的是{_attr(top, lang)}：每提高1分，总体满意度约提高{table.loc[top, 'estimate']:.2f}分"
+            f"影响最大的是{term(top, lang)}：每提高1分，总体满意度约提高{table.loc[top, 'estimate']:.2f}分"
             f"（95%区间 {table.loc[top, 'ci_low']:.2f} 至 {table.loc[top, 'ci_high']:.2f}）。",
         ]
         if len(sig):
-            out.append(f"统计上确定有正向作用的因素：{_list([_attr(a, lang) for a in sig.index], lang)}。")
+            out.append(f"统计上确定有正向作用的因素：{word_list([term(a, lang) for a in sig.index], lang)}。")
         return out
     out = [
         "Regression coefficient (least squares): the change in overall satisfaction (1–10) for one more point on "
         f"an attribute's rating, the other seven held fixed. Fitted on {table.attrs['n']} complete responses, the "
         f"model explains {table.attrs['r_squared']:.0%} of the variation in overall satisfaction.",
-        f"The largest is {_attr(top, lang)}: one more point lifts overall satisfaction by about "
+        f"The largest is {term(top, lang)}: one more point lifts overall satisfaction by about "
         f"{table.loc[top, 'estimate']:.2f} (95 % interval {table.loc[top, 'ci_low']:.2f} to {table.loc[top, 'ci_high']:.2f}).",
     ]
     if len(sig):
-        out.append(f"Clearly positive drivers: {_list([_attr(a, lang) for a in sig.index], lang)}.")
+        out.append(f"Clearly positive drivers: {word_list([term(a, lang) for a in sig.index], lang)}.")
     return out
 
 
@@ -480,14 +453,14 @@ def describe_ipa(ipa: pd.DataFrame | None, lang: str = "zh") -> list[str]:
             f"{term('keep_up', lang)}（重要且表现好）、{term('low_priority', lang)}、{term('possible_overkill', lang)}（不太重要但表现好）。",
         ]
         if fix:
-            items = [f"{_attr(a, lang)}（重要性{ipa.loc[a, 'importance']:.0%}，表现{ipa.loc[a, 'performance']:.2f}分）" for a in fix]
-            out.append(f"{term('fix_first', lang)}：{_list(items, lang)}，应作为服务改进的首要对象。")
+            items = [f"{term(a, lang)}（重要性{ipa.loc[a, 'importance']:.0%}，表现{ipa.loc[a, 'performance']:.2f}分）" for a in fix]
+            out.append(f"{term('fix_first', lang)}：{word_list(items, lang)}，应作为服务改进的首要对象。")
         else:
             out.append(f"没有属性落在{term('fix_first', lang)}象限。")
         if by_q["keep_up"]:
-            out.append(f"{term('keep_up', lang)}：{_list([_attr(a, lang) for a in by_q['keep_up']], lang)}。")
+            out.append(f"{term('keep_up', lang)}：{word_list([term(a, lang) for a in by_q['keep_up']], lang)}。")
         if by_q["possible_overkill"]:
-            out.append(f"{term('possible_overkill', lang)}：{_list([_attr(a, lang) for a in by_q['possible_overkill']], lang)}，可考虑把资源转向优先改进项。")
+            out.append(f"{term('possible_overkill', lang)}：{word_list([term(a, lang) for a in by_q['possible_overkill']], lang)}，可考虑把资源转向优先改进项。")
         return out
     out = [
         "Relative importance (Johnson's relative weights) shares the variation in satisfaction that the model explains "
@@ -499,15 +472,15 @@ def describe_ipa(ipa: pd.DataFrame | None, lang: str = "zh") -> list[str]:
     if fix:
         out.append(
             f"{term('fix_first', lang)}: "
-            + _list([f"{_attr(a, lang)} (importance {ipa.loc[a, 'importance']:.0%}, performance {ipa.loc[a, 'performance']:.2f})" for a in fix], lang)
+            + word_list([f"{term(a, lang)} (importance {ipa.loc[a, 'importance']:.0%}, performance {ipa.loc[a, 'performance']:.2f})" for a in fix], lang)
             + ": the first service improvements to make."
         )
     else:
         out.append(f"No attribute falls in {term('fix_first', lang)}.")
     if by_q["keep_up"]:
-        out.append(f"{term('keep_up', lang)}: {_list([_attr(a, lang) for a in by_q['keep_up']], lang)}.")
+        out.append(f"{term('keep_up', lang)}: {word_list([term(a, lang) for a in by_q['keep_up']], lang)}.")
     if by_q["possible_overkill"]:
-        out.append(f"{term('possible_overkill', lang)}: {_list([_attr(a, lang) for a in by_q['possible_overkill']], lang)}; resources could move to the fix-first items.")
+        out.append(f"{term('possible_overkill', lang)}: {word_list([term(a, lang) for a in by_q['possible_overkill']], lang)}; resources could move to the fix-first items.")
     return out
 
 
@@ -547,29 +520,14 @@ def describe_complaints(overall: pd.DataFrame, by_category: pd.DataFrame, linked
     return out
 
 
-CATEGORY_LABELS = {
-    "wait_time": ("等候时间", "Waiting time"),
-    "staff_attitude": ("服务态度", "Staff attitude"),
-    "fees": ("收费", "Fees"),
-    "product": ("产品", "Products"),
-    "system": ("系统故障", "System outages"),
-    "error": ("差错", "Errors"),
-    "other": ("其他", "Other"),
-    "branch": ("网点", "Branch"),
-    "phone": ("电话", "Phone"),
-    "mobile": ("手机银行", "Mobile"),
-    "online": ("网上银行", "Online"),
-    "rm": ("客户经理", "Relationship manager"),
-    "none": ("无投诉", "No complaint"),
-    "resolved_30d": ("投诉30天内解决", "Complaint resolved ≤ 30 days"),
-    "unresolved": ("投诉未及时解决", "Complaint unresolved > 30 days"),
-}
+#: Glossary keys of the complaint groups (COMPLAINT_GROUPS).
+GROUP_TERMS = {"none": "no_complaint", "resolved_30d": "resolved_30d", "unresolved": "unresolved_complaint"}
 
 
 def category_label(key: str, lang: str = "zh") -> str:
-    """Label of a complaint category, channel or complaint group."""
-    zh, en = CATEGORY_LABELS.get(str(key), (str(key), str(key)))
-    return zh if _zh(lang) else en
+    """Term of a complaint category, channel or complaint group."""
+    key = str(key)
+    return term(GROUP_TERMS.get(key, key), lang)
 
 
 # ---------------------------------------------------------------------------
@@ -588,16 +546,16 @@ def plot_gaps(table: pd.DataFrame, lang: str = "zh"):
     y = np.arange(len(t))
     ax.barh(y, t["gap"], color=colors, alpha=0.85)
     ax.errorbar(t["gap"], y, xerr=[t["gap"] - t["ci_low"], t["ci_high"] - t["gap"]], fmt="none", ecolor="#333333", capsize=3)
-    ax.set_yticks(y, [_attr(a, lang) for a in t.index])
+    ax.set_yticks(y, [term(a, lang) for a in t.index])
     ax.axvline(0, color="#333333", lw=0.8)
     worst = t.index[0]
     if _zh(lang):
-        ax.set_title(f"{_attr(worst, lang)}离客户期望最远")
+        ax.set_title(f"{term(worst, lang)}离客户期望最远")
         ax.set_xlabel("满意度缺口：感知 − 期望（分，7分制；线段为95%区间）")
     else:
-        ax.set_title(f"{_attr(worst, lang)} falls furthest short of expectations")
+        ax.set_title(f"{term(worst, lang)} falls furthest short of expectations")
         ax.set_xlabel("Satisfaction gap: perceived − expected (points of 7; bars show 95 % intervals)")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -615,14 +573,14 @@ def plot_gap_trend(trend: pd.DataFrame, lang: str = "zh"):
         ax.errorbar(x, d["gap"], yerr=[d["gap"] - d["ci_low"], d["ci_high"] - d["gap"]], color=HOME, marker="o",
                     ms=3, capsize=2, lw=1.2)
         ax.axhline(0, color="#333333", lw=0.7)
-        ax.set_title(_attr(a, lang), fontsize=10)
+        ax.set_title(term(a, lang), fontsize=10)
     step = max(1, len(quarters) // 4)
     for ax in axes[-1]:
         ax.set_xticks(x[::step], [str(q) for q in quarters][::step], rotation=45, fontsize=8)
     fig.suptitle("各项满意度缺口的季度走势" if _zh(lang) else "How each satisfaction gap moved by quarter",
                  fontweight="bold")
     fig.supylabel("感知 − 期望（分）" if _zh(lang) else "Perceived − expected (points)", fontsize=9)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -645,7 +603,7 @@ def plot_nps_trend(trend: pd.DataFrame, lang: str = "zh"):
     else:
         ax.set_title(f"The latest quarter's {term('NPS', lang)} is {last:+.0f}")
         ax.set_ylabel(f"{term('NPS', lang)} (bars: 95 % intervals)")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -653,24 +611,22 @@ def plot_drivers(table: pd.DataFrame, lang: str = "zh"):
     """Coefficient plot of the OLS drivers with 95 % intervals."""
     import matplotlib.pyplot as plt
 
-    from .plots import HOME, NEUTRAL
+    from .plots import HOME, NEUTRAL, interval_dots
 
     t = table.sort_values("estimate")
     fig, ax = plt.subplots(figsize=(8, 4.8))
     y = np.arange(len(t))
-    colors = [HOME if p < 0.05 else NEUTRAL for p in t["p_value"]]
-    for yi, (est, lo, hi), c in zip(y, t[["estimate", "ci_low", "ci_high"]].to_numpy(), colors):
-        ax.errorbar(est, yi, xerr=[[est - lo], [hi - est]], fmt="o", color=c, capsize=3)
-    ax.set_yticks(y, [_attr(a, lang) for a in t.index])
+    interval_dots(ax, y, t["estimate"], t["ci_low"], t["ci_high"], [HOME if p < 0.05 else NEUTRAL for p in t["p_value"]])
+    ax.set_yticks(y, [term(a, lang) for a in t.index])
     ax.axvline(0, color="#333333", lw=0.8)
     top = t.index[-1]
     if _zh(lang):
-        ax.set_title(f"{_attr(top, lang)}对总体满意度的拉动最大")
+        ax.set_title(f"{term(top, lang)}对总体满意度的拉动最大")
         ax.set_xlabel("感知评分每提高1分，总体满意度变化（分，10分制；线段为95%区间）")
     else:
-        ax.set_title(f"{_attr(top, lang)} lifts overall satisfaction the most")
+        ax.set_title(f"{term(top, lang)} lifts overall satisfaction the most")
         ax.set_xlabel("Change in overall satisfaction (of 10) per rating point (bars: 95 % intervals)")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -687,7 +643,7 @@ def plot_ipa(ipa: pd.DataFrame, lang: str = "zh"):
         c = colors[r["quadrant"]]
         ax.errorbar(r["performance"], r["importance"], yerr=[[r["importance"] - r["ci_low"]], [r["ci_high"] - r["importance"]]],
                     fmt="o", color=c, capsize=3)
-        ax.annotate(_attr(a, lang), (r["performance"], r["importance"]), textcoords="offset points", xytext=(6, 4), fontsize=9)
+        ax.annotate(term(a, lang), (r["performance"], r["importance"]), textcoords="offset points", xytext=(6, 4), fontsize=9)
     ax.axvline(pc, color="#555555", lw=0.8, ls="--")
     ax.axhline(ic, color="#555555", lw=0.8, ls="--")
     x0, x1 = ax.get_xlim()
@@ -704,14 +660,14 @@ def plot_ipa(ipa: pd.DataFrame, lang: str = "zh"):
     percent_axis(ax, "y")
     fix = ipa.index[ipa["quadrant"] == "fix_first"].tolist()
     if _zh(lang):
-        ax.set_title(f"优先改进：{'、'.join(_attr(a, lang) for a in fix)}" if fix else "没有需要优先改进的属性")
+        ax.set_title(f"优先改进：{'、'.join(term(a, lang) for a in fix)}" if fix else "没有需要优先改进的属性")
         ax.set_xlabel("表现：平均感知分（7分制）")
         ax.set_ylabel("重要性：相对权重（占可解释差异，线段为95%区间）")
     else:
-        ax.set_title(f"Fix first: {', '.join(_attr(a, lang) for a in fix)}" if fix else "Nothing falls in fix first")
+        ax.set_title(f"Fix first: {', '.join(term(a, lang) for a in fix)}" if fix else "Nothing falls in fix first")
         ax.set_xlabel("Performance: mean perception (of 7)")
         ax.set_ylabel("Importance: relative weight (share of explained variance; 95 % intervals)")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -741,7 +697,7 @@ def plot_complaints(by_category: pd.DataFrame, by_channel: pd.DataFrame, lang: s
         f"投诉最多的是“{category_label(top, lang)}”" if _zh(lang) else f"Most complaints are about {category_label(top, lang).lower()}",
         fontweight="bold",
     )
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig
 
 
@@ -766,5 +722,5 @@ def plot_complaint_satisfaction(linked: pd.DataFrame, lang: str = "zh"):
     else:
         ax.set_title("Customers with unresolved complaints are less satisfied" if linked.loc["unresolved", "overall_satisfaction"] < linked.loc["none", "overall_satisfaction"] else "Complaints and satisfaction")
         ax.set_ylabel("Overall satisfaction (of 10; 95 % intervals)")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))  # room for the caption
+    fig.tight_layout()
     return fig

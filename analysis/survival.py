@@ -389,7 +389,6 @@ def retention_title(curves: pd.DataFrame, lang: str = "zh", horizon: float = 5.0
     h = min(horizon, math.floor(reach)) or reach
     r = retention_at(curves, h).dropna()
     if len(r) < 2:
-        g = r.index[0] if len(r) else curves["group"].iloc[0]
         v = r.iloc[0] if len(r) else float("nan")
         return (f"开户{h:g}年后仍有{v:.0%}的客户留在本行" if lang == "zh" else f"{v:.0%} of customers are still with the bank {h:g} years after opening")
     best, worst = r.idxmax(), r.idxmin()

@@ -25,20 +25,14 @@ from . import results
 from .bank import Bank
 from .cohorts import active_customer_ids, value_base
 from .contract import AREAS, SEGMENTS, VIP_TIERS
-from .glossary import term
-from .plots import money_unit
+from .glossary import is_term, term
+from .plots import money, money_unit, pct
 
 TOP_SHARE = Fraction(2, 10)  # the seed's "20% of customers"
 BOTTOM_SHARE = Fraction(3, 10)  # the seed's "bottom 30%"
 SERVICE_INTERACTIONS = ("complaint", "service_request", "inquiry", "visit")  # not greetings: the bank's own outreach
 GROUPS = {"segment": SEGMENTS, "area": AREAS, "vip_tier": VIP_TIERS}
-TIERS = ("top20", "next30", "middle20", "bottom30")
-TIER_LABELS = {
-    "top20": ("前20%", "Top 20%"),
-    "next30": ("次30%", "Next 30%"),
-    "middle20": ("中间20%", "Middle 20%"),
-    "bottom30": ("后30%", "Bottom 30%"),
-}
+TIERS = ("top20", "next30", "middle20", "bottom30")  # value tiers: glossary terms
 
 
 def count_of(n: int, share: Fraction | float) -> int:
@@ -125,12 +119,11 @@ def customer_values(bank: Bank) -> pd.DataFrame:
             "wealth_aum": g["wealth_aum"].mean(),
         }
     )
-    rev = value_base(bank).set_index("customer_id")["revenue_12m"]
-    out.insert(0, "revenue_12m", rev.reindex(out.index))
-    out = out.sort_values("revenue_12m", ascending=False, kind="mergesort")
-    n = len(out)
-    out.insert(1, "rank", np.arange(1, n + 1))
-    out.insert(2, "tier", tier_of_rank(out["rank"].to_numpy(), n))
+    ranked = rank_by_revenue(value_base(bank)).set_index("customer_id")
+    out = out.reindex(ranked.index)
+    out.insert(0, "revenue_12m", ranked["revenue_12m"])
+    out.insert(1, "rank", ranked["rank"])
+    out.insert(2, "tier", tier_of_rank(out["rank"].to_numpy(), len(out)))
     out.insert(3, "money_losing", out["revenue_12m"] < 0)
     c = bank.customers.set_index("customer_id").reindex(out.index)
     for col in ("segment", "area"):
@@ -143,6 +136,15 @@ def customer_values(bank: Bank) -> pd.DataFrame:
     if bank.has("transactions"):
         out["counter_share"] = _counter_share(bank).reindex(out.index)
     return out.rename_axis("customer_id")
+
+
+def rank_by_revenue(base: pd.DataFrame) -> pd.DataFrame:
+    """Customers (columns customer_id, revenue_12m, …) ranked: revenue_12m
+    descending, ties by customer_id ascending; `rank` 1 = most profitable."""
+    out = base.sort_values(["revenue_12m", "customer_id"], ascending=[False, True], kind="mergesort")
+    out = out.reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out
 
 
 def tier_of_rank(rank: np.ndarray, n: int) -> np.ndarray:
@@ -324,28 +326,6 @@ def value_analysis(bank: Bank) -> ValueResult:
 # Words
 
 
-def money(v: float, lang: str = "zh") -> str:
-    """CNY in 万元 (zh) or thousand CNY (en)."""
-    div, unit = money_unit(lang)
-    x = v / div
-    digits = 0 if abs(x) >= 100 else 1
-    return f"{x:,.{digits}f}{unit}" if lang == "zh" else f"{x:,.{digits}f} {unit}"
-
-
-def pct(v: float, digits: int = 0) -> str:
-    return f"{v * 100:.{digits}f}%"
-
-
-def tier_label(tier: str, lang: str = "zh") -> str:
-    zh, en = TIER_LABELS[tier]
-    return zh if lang == "zh" else en
-
-
-def group_label(value: str, lang: str = "zh") -> str:
-    """Glossary label of a segment, area or VIP tier."""
-    return term(str(value), lang)
-
-
 def value_title(result: ValueResult, lang: str = "zh") -> str:
     """The Pareto figure's title: how few customers make 80% of the profit."""
     if not result.ok:
@@ -379,7 +359,7 @@ def describe_value(result: ValueResult, lang: str = "zh") -> list[str]:
             f"{_verdict_top(top, lang)}；贡献八成利润只需前{pct(result.share_for_80, 1)}的客户。",
         ]
         if top > 1:
-            out.append(f"前20%客户的贡献超过100%，是因为有客户在亏钱：其余客户合计为负。")
+            out.append("前20%客户的贡献超过100%，是因为有客户在亏钱：其余客户合计为负。")
         claim = "种子方案称“底部30%的客户消耗了一半利润”。"
         if bottom < 0:
             how = "与此相符" if -0.6 <= bottom <= -0.4 else ("比这更严重" if bottom < -0.6 else "确有消耗，但不到一半")
@@ -435,18 +415,18 @@ def describe_profitability(table: pd.DataFrame, by: str, lang: str = "zh") -> li
     b, w = t.loc[best], t.loc[worst]
     if lang == "zh":
         out = [
-            f"{group_label(best, lang)}占客户的{pct(b['customer_share'])}，却贡献了{pct(b['revenue_share'])}的利润"
+            f"{term(best, lang)}占客户的{pct(b['customer_share'])}，却贡献了{pct(b['revenue_share'])}的利润"
             f"（人均{money(b['mean_revenue'], lang)}），其中{pct(b['top20_share'])}位列前20%。"
         ]
         if w["unprofitable_share"] > 0:
-            out.append(f"亏损客户比例最高的是{group_label(worst, lang)}：{pct(w['unprofitable_share'], 1)}。")
+            out.append(f"亏损客户比例最高的是{term(worst, lang)}：{pct(w['unprofitable_share'], 1)}。")
         return out
     out = [
-        f"{group_label(best, lang)}: {pct(b['customer_share'])} of customers, but {pct(b['revenue_share'])} of "
+        f"{term(best, lang)}: {pct(b['customer_share'])} of customers, but {pct(b['revenue_share'])} of "
         f"the profit ({money(b['mean_revenue'], lang)} each on average); {pct(b['top20_share'])} of them are in the top 20%."
     ]
     if w["unprofitable_share"] > 0:
-        out.append(f"The share of money-losing customers is highest among {group_label(worst, lang)}: {pct(w['unprofitable_share'], 1)}.")
+        out.append(f"The share of money-losing customers is highest among {term(worst, lang)}: {pct(w['unprofitable_share'], 1)}.")
     return out
 
 
@@ -456,30 +436,32 @@ def profitability_title(table: pd.DataFrame, lang: str = "zh") -> str:
     best = t["index"].idxmax()
     b = t.loc[best]
     if lang == "zh":
-        return f"{group_label(best, lang)}占客户{pct(b['customer_share'])}，贡献利润{pct(b['revenue_share'])}"
-    return f"{group_label(best, lang)}: {pct(b['customer_share'])} of customers, {pct(b['revenue_share'])} of profit"
+        return f"{term(best, lang)}占客户{pct(b['customer_share'])}，贡献利润{pct(b['revenue_share'])}"
+    return f"{term(best, lang)}: {pct(b['customer_share'])} of customers, {pct(b['revenue_share'])} of profit"
 
 
+#: The value profile's own measures (zh, en); the other PROFILE_METRICS are
+#: glossary terms, the balances as monthly means of them (`AVERAGED`).
 METRIC_LABELS = {
     "txn_per_month": ("月均交易笔数", "Transactions a month"),
     "counter_share": ("柜面交易占比", "Share of transactions at the counter"),
-    "digital_share": ("手机/网银活跃月份占比", "Share of months active on mobile/online banking"),
+    "digital_share": ("手机银行/网银活跃月份占比", "Share of months active on mobile/online banking"),
     "interactions_12m": ("近12个月服务接触次数", "Service contacts in 12 months"),
-    "complaints_12m": ("近12个月投诉次数", "Complaints in 12 months"),
-    "products_held": ("持有产品数", "Products held"),
-    "deposit_balance": ("月均存款", "Average deposits"),
-    "wealth_aum": ("月均理财资产", "Average wealth assets"),
-    "loan_balance": ("月均贷款", "Average loans"),
-    "tenure_years": ("在行年限", "Years with the bank"),
-    "revenue_12m": ("近12个月利润", "Profit over 12 months"),
 }
+AVERAGED = {"deposit_balance": "deposits", "wealth_aum": "wealth_aum", "loan_balance": "loans"}
 MONEY_METRICS = ("deposit_balance", "wealth_aum", "loan_balance", "revenue_12m")
 SHARE_METRICS = ("counter_share", "digital_share")
 
 
 def metric_label(metric: str, lang: str = "zh") -> str:
-    zh, en = METRIC_LABELS[metric]
-    return zh if lang == "zh" else en
+    """Label of a profile metric (PROFILE_METRICS)."""
+    if metric in METRIC_LABELS:
+        zh, en = METRIC_LABELS[metric]
+        return zh if lang == "zh" else en
+    if metric in AVERAGED:
+        t = term(AVERAGED[metric], lang)
+        return f"月均{t}" if lang == "zh" else f"Average {t.lower()}"
+    return term(metric, lang)
 
 
 def _metric_value(metric: str, v: float, lang: str) -> str:
@@ -582,14 +564,6 @@ def money_losing_title(profile: pd.DataFrame, lang: str = "zh") -> str:
     return f"亏损客户的{words}" if lang == "zh" else f"Money-losing customers: {words}"
 
 
-def source_caption(bank: Bank, tables: str, n: int, lang: str = "zh") -> str:
-    """Caption: source tables, branch, as-of, n."""
-    b = bank.branch["branch_name"]
-    if lang == "zh":
-        return f"数据：{tables}；{b}；截至{bank.timeframe.as_of:%Y-%m-%d}；n = {n:,}"
-    return f"Source: {tables}; {b}; as of {bank.timeframe.as_of:%Y-%m-%d}; n = {n:,}"
-
-
 # ---------------------------------------------------------------------------
 # Figures (matplotlib; the notebook shows and saves them)
 
@@ -598,7 +572,7 @@ def plot_pareto(result: ValueResult, bank: Bank, lang: str = "zh"):
     """The Pareto curve with the top-20% and bottom-30% points marked."""
     import matplotlib.pyplot as plt
 
-    from .plots import ACCENT, HOME, NEUTRAL, caption, percent_axis
+    from .plots import ACCENT, HOME, NEUTRAL, caption, percent_axis, source_caption
 
     curve = pareto_curve(result.values["revenue_12m"])
     f = result.section
@@ -629,7 +603,7 @@ def plot_pareto(result: ValueResult, bank: Bank, lang: str = "zh"):
     ax.set_xlabel("客户（按利润从高到低）" if lang == "zh" else "Customers, most profitable first")
     ax.set_ylabel("累计利润占比" if lang == "zh" else "Cumulative share of profit")
     ax.set_title(value_title(result, lang))
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout()
     caption(fig, source_caption(bank, "monthly_snapshots", result.n, lang))
     return fig
 
@@ -638,7 +612,7 @@ def plot_tiers(tiers: pd.DataFrame, bank: Bank, lang: str = "zh"):
     """Share of customers and of profit per value tier."""
     import matplotlib.pyplot as plt
 
-    from .plots import ACCENT, HOME, NEUTRAL, caption, percent_axis
+    from .plots import ACCENT, HOME, NEUTRAL, caption, percent_axis, source_caption
 
     fig, ax = plt.subplots()
     x = np.arange(len(tiers))
@@ -647,13 +621,13 @@ def plot_tiers(tiers: pd.DataFrame, bank: Bank, lang: str = "zh"):
     ax.bar(x + 0.2, tiers["revenue_share"], 0.4, color=colors, label="利润占比" if lang == "zh" else "Share of profit")
     for xi, v in zip(x, tiers["revenue_share"]):
         ax.annotate(pct(v, 1), (xi + 0.2, v), ha="center", va="bottom" if v >= 0 else "top", fontsize=9)
-    ax.set_xticks(x, [tier_label(t, lang) for t in tiers.index])
+    ax.set_xticks(x, [term(t, lang) for t in tiers.index])
     ax.axhline(0, color="#333333", lw=0.8)
     percent_axis(ax, "y")
     ax.legend()
     top = tiers.loc["top20", "revenue_share"] if "top20" in tiers.index else float("nan")
     ax.set_title(f"前20%的客户贡献了{pct(top)}的利润" if lang == "zh" else f"The top 20% of customers make {pct(top)} of the profit")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout()
     caption(fig, source_caption(bank, "monthly_snapshots", int(tiers["customers"].sum()), lang))
     return fig
 
@@ -662,7 +636,7 @@ def plot_profitability(tables: dict[str, pd.DataFrame], bank: Bank, lang: str = 
     """Share of customers vs share of profit per segment, area and VIP tier."""
     import matplotlib.pyplot as plt
 
-    from .plots import HOME, NEUTRAL, caption, percent_axis
+    from .plots import HOME, NEUTRAL, caption, percent_axis, source_caption
 
     fig, axes = plt.subplots(1, len(tables), figsize=(12, 4.5), sharey=True)
     axes = np.atleast_1d(axes)
@@ -670,13 +644,13 @@ def plot_profitability(tables: dict[str, pd.DataFrame], bank: Bank, lang: str = 
         x = np.arange(len(t))
         ax.bar(x - 0.2, t["customer_share"], 0.4, color=NEUTRAL, label="客户占比" if lang == "zh" else "Share of customers")
         ax.bar(x + 0.2, t["revenue_share"], 0.4, color=HOME, label="利润占比" if lang == "zh" else "Share of profit")
-        ax.set_xticks(x, [group_label(v, lang) for v in t.index], rotation=20)
+        ax.set_xticks(x, [term(v, lang) for v in t.index], rotation=20)
         percent_axis(ax, "y")
     axes[0].legend()
     seg = tables.get("segment", next(iter(tables.values())))
     fig.suptitle(profitability_title(seg, lang))
     caption(fig, source_caption(bank, "monthly_snapshots, customers", int(seg["customers"].sum()), lang))
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout()
     return fig
 
 
@@ -685,7 +659,7 @@ def plot_money_losing(profile: pd.DataFrame, result: ValueResult, bank: Bank, la
     log scale so that "half" and "twice" lie equally far from 1."""
     import matplotlib.pyplot as plt
 
-    from .plots import ACCENT, NEUTRAL, caption
+    from .plots import ACCENT, NEUTRAL, caption, source_caption
 
     p = profile.drop(index="revenue_12m", errors="ignore")["ratio"].dropna()
     positive = p[p > 0]
@@ -704,7 +678,7 @@ def plot_money_losing(profile: pd.DataFrame, result: ValueResult, bank: Bank, la
     ax.set_xlabel("亏损客户 ÷ 盈利客户（1× = 相同）" if lang == "zh" else "Money-losing ÷ profitable customers (1× = alike)")
     ax.set_title(money_losing_title(profile, lang))
     tables = "monthly_snapshots, interactions" + (", transactions" if "counter_share" in profile.index else "")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout()
     caption(fig, source_caption(bank, tables, result.n, lang))
     return fig
 
@@ -715,7 +689,6 @@ def plot_money_losing(profile: pd.DataFrame, result: ValueResult, bank: Bank, la
 COLUMN_LABELS = {
     "customers": ("客户数", "Customers"),
     "customer_share": ("客户占比", "Share of customers"),
-    "revenue_12m": ("近12个月利润", "Profit, 12 months"),
     "revenue_share": ("利润占比", "Share of profit"),
     "mean_revenue": ("人均利润", "Mean profit"),
     "median_revenue": ("利润中位数", "Median profit"),
@@ -740,8 +713,11 @@ def labelled(table: pd.DataFrame, lang: str = "zh") -> "pd.io.formats.style.Styl
             t[c] = t[c] / div
     names = {}
     for c in t.columns:
-        zh, en = COLUMN_LABELS.get(c, (c, c))
-        name = zh if lang == "zh" else en
+        if c == "revenue_12m":
+            name = term(c, lang)
+        else:
+            zh, en = COLUMN_LABELS.get(c, (c, c))
+            name = zh if lang == "zh" else en
         names[c] = f"{name}（{unit}）" if lang == "zh" and c in MONEY_COLUMNS else (f"{name} ({unit})" if c in MONEY_COLUMNS else name)
     fmt = {names[c]: "{:.1%}" for c in t.columns if c in SHARE_COLUMNS}
     fmt.update({names[c]: "{:,.1f}" for c in t.columns if c in MONEY_COLUMNS})
@@ -749,14 +725,9 @@ def labelled(table: pd.DataFrame, lang: str = "zh") -> "pd.io.formats.style.Styl
     fmt.update({names[c]: "{:.2f}" for c in t.columns if c in ("index", "ratio")})
 
     def row_label(k):
-        if k in TIER_LABELS:
-            return tier_label(k, lang)
-        if k in METRIC_LABELS:
+        if k in PROFILE_METRICS:
             return metric_label(k, lang)
-        try:
-            return group_label(k, lang)
-        except KeyError:
-            return k
+        return term(k, lang) if is_term(k) else k
 
     t.index = [row_label(k) for k in t.index]
     return t.rename(columns=names).style.format(fmt, na_rep="–")

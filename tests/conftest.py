@@ -1,4 +1,6 @@
-"""Shared fixtures: the contract's conformance bank and a small sample bank."""
+"""Shared fixtures, built once per test session (once per xdist worker):
+the contract's conformance bank (good and lean), the sample banks of the
+suite's generator (loaded), and helpers to run and check the notebooks."""
 from __future__ import annotations
 
 import json
@@ -9,6 +11,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CONFORMANCE = SHARED / "contract" / "conformance"
+NOTEBOOKS = REPO / "notebooks"
+#: The papermill parameters cell every notebook starts with (house rules).
+NOTEBOOK_PARAMETERS = ['bank_path = None', 'data_dir = None', 'branch = "meishan"', 'as_of = None', 'out_dir = None',
+                       'lang = "zh"']
 
 
 @pytest.fixture(scope="session")
@@ -43,10 +49,81 @@ def bank_b(conformance_dir):
 
 
 @pytest.fixture(scope="session")
+def good_banks(bank_a, bank_b) -> dict:
+    """The conformance bank with every table, per branch (do not modify)."""
+    return {"fixture-a": bank_a, "fixture-b": bank_b}
+
+
+@pytest.fixture(scope="session")
+def lean_banks(conformance_dir) -> dict:
+    """The conformance bank with only the required tables, per branch (do not modify)."""
+    import analysis
+
+    return {b: analysis.load(conformance_dir / "lean", branch=b) for b in ("fixture-a", "fixture-b")}
+
+
+@pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory) -> Path:
-    """A small sample bank (2 branches), generated once per test session."""
+    """A small sample bank (2 branches × 1,500 customers, seed 7), generated once per test session."""
     from analysis.sample import generate
 
     out = tmp_path_factory.mktemp("sample") / "bank"
     generate(out, branches=2, customers=1500, seed=7)
     return out
+
+
+@pytest.fixture(scope="session")
+def sample_banks(sample_dir) -> dict:
+    """The branches of `sample_dir`, loaded: branch id → Bank (do not modify)."""
+    import analysis
+    from analysis.bank import branch_ids
+
+    return {b: analysis.load(sample_dir, branch=b) for b in branch_ids(sample_dir)}
+
+
+@pytest.fixture(scope="session")
+def sample_dir_3000(tmp_path_factory) -> Path:
+    """The sample bank at the suite's default size (2 branches × 3,000 customers,
+    seed 0), for the tests that need that many customers; generated once per session."""
+    from analysis.sample import generate
+
+    out = tmp_path_factory.mktemp("sample3000") / "bank"
+    generate(out, branches=2, customers=3000, seed=0)
+    return out
+
+
+@pytest.fixture(scope="session")
+def run_notebook():
+    """`run(name, tmp_path, **parameters)`: execute notebooks/<name>.ipynb with
+    papermill (kernel python3) and return the executed notebook, also written
+    to tmp_path/<name>.ipynb."""
+    import papermill as pm
+
+    def run(name: str, tmp_path: Path, **parameters):
+        return pm.execute_notebook(
+            str(NOTEBOOKS / f"{name}.ipynb"),
+            str(tmp_path / f"{name}.ipynb"),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(NOTEBOOKS),
+        )
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def committed_clean():
+    """`check(name)`: notebooks/<name>.ipynb is committed without outputs, with
+    the house parameters cell (tagged `parameters`) and the python3 kernel."""
+    import nbformat
+
+    def check(name: str) -> None:
+        nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.outputs == [] and c.execution_count is None for c in code)
+        assert "parameters" in code[0].metadata.get("tags", [])
+        assert code[0].source.split("\n") == NOTEBOOK_PARAMETERS
+        assert nb.metadata["kernelspec"]["name"] == "python3"
+
+    return check

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import matplotlib
 
@@ -17,7 +16,6 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import statsmodels.api as sm  # noqa: E402
 
-import analysis  # noqa: E402
 from analysis import churn  # noqa: E402
 from analysis.bank import Bank  # noqa: E402
 from analysis.cohorts import active_customer_ids, churn_cohort  # noqa: E402
@@ -161,14 +159,9 @@ def _assert_conforms(section: dict, want: dict) -> list[str]:
     return diffs
 
 
-@pytest.fixture(scope="module")
-def lean_banks(conformance_dir):
-    return {b: analysis.load(conformance_dir / "lean", branch=b) for b in ("fixture-a", "fixture-b")}
-
-
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
-def test_churn_section_conforms(branch, bank_a, bank_b, expected):
-    bank = {"fixture-a": bank_a, "fixture-b": bank_b}[branch]
+def test_churn_section_conforms(branch, good_banks, expected):
+    bank = good_banks[branch]
     section = churn.churn_section(bank)
     assert _assert_conforms(section, expected[branch]["churn"]) == []
     assert 0.5 < section["auc_holdout"] < 1
@@ -301,10 +294,8 @@ STRONG = ("digital_active", "unresolved_complaint")
 
 
 @pytest.fixture(scope="module")
-def sample_analyses(sample_dir):
-    from analysis.bank import branch_ids
-
-    return {b: churn.analyse_churn(analysis.load(sample_dir, branch=b)) for b in branch_ids(sample_dir)}
+def sample_analyses(sample_banks):
+    return {b: churn.analyse_churn(bank) for b, bank in sample_banks.items()}
 
 
 def test_sample_bank_recovers_planted_odds_ratios(sample_analyses):
@@ -441,7 +432,7 @@ def test_key_findings_for_the_director(bank_a, analysis_a):
     ar = churn.at_risk_list(bank_a, analysis_a)
     zh = churn.key_findings(s, lf, ar, "zh")
     assert zh[0] == "- 近12个月流失率13.4%（2,308名客户中309人）。"
-    assert zh[1] == "- 可着手的流失因素：不用手机银行（×2.4）、投诉逾30天未解决（×2.2）、非VIP（×2.1）。"
+    assert zh[1] == "- 可着手的流失因素：未使用手机银行/网银（×2.4）、投诉逾30天未解决（×2.2）、非VIP（×2.1）。"
     assert "服务质量" in zh[2] and "乐山商业银行" in zh[2] and "private/" in zh[3]
     assert churn.key_findings({"status": "skipped", "reason": "x"}, None, None, "en") == []
 
@@ -471,35 +462,20 @@ def test_figures_have_manager_titles(bank_a, analysis_a):
 # The notebook
 
 
-NB = Path(__file__).resolve().parents[1] / "notebooks" / "02_churn.ipynb"
+def test_notebook_is_committed_clean(committed_clean):
+    committed_clean("02_churn")
 
 
-def test_notebook_is_committed_clean():
-    nb = json.loads(NB.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
-    assert "parameters" in code[0]["metadata"].get("tags", [])
-    src = "".join(code[0]["source"])
-    assert src.split("\n") == ['bank_path = None', 'data_dir = None', 'branch = "meishan"', 'as_of = None', 'out_dir = None', 'lang = "zh"']
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
-
-
-def _run_notebook(tmp_path, data_dir, branch, monkeypatch, lang="zh"):
-    import papermill as pm
-
+def _run_notebook(run_notebook, tmp_path, data_dir, branch, monkeypatch, lang="zh"):
     monkeypatch.setenv("QVSRS_PSEUDONYM_KEY", "a-test-secret")
     out_dir = tmp_path / "run"
-    pm.execute_notebook(
-        str(NB), str(tmp_path / "02.ipynb"), kernel_name="python3", progress_bar=False,
-        parameters=dict(data_dir=str(data_dir), branch=branch, out_dir=str(out_dir), lang=lang),
-        cwd=str(NB.parent),
-    )
-    return out_dir, json.loads((tmp_path / "02.ipynb").read_text(encoding="utf-8"))
+    nb = run_notebook("02_churn", tmp_path, data_dir=str(data_dir), branch=branch, out_dir=str(out_dir), lang=lang)
+    return out_dir, nb
 
 
 @pytest.mark.slow
-def test_notebook_writes_section_figures_and_private_list(tmp_path, conformance_dir, expected, monkeypatch):
-    out_dir, nb = _run_notebook(tmp_path, conformance_dir / "good", "fixture-a", monkeypatch)
+def test_notebook_writes_section_figures_and_private_list(tmp_path, conformance_dir, expected, monkeypatch, run_notebook):
+    out_dir, nb = _run_notebook(run_notebook, tmp_path, conformance_dir / "good", "fixture-a", monkeypatch)
     section = json.loads((out_dir / "sections" / "churn.json").read_text(encoding="utf-8"))
     assert _assert_conforms(section, expected["fixture-a"]["churn"]) == []
     figs = {p.name for p in (out_dir / "figures").glob("churn_*.png")}
@@ -517,25 +493,20 @@ def test_notebook_writes_section_figures_and_private_list(tmp_path, conformance_
 
 
 @pytest.mark.slow
-def test_notebook_runs_lean(tmp_path, conformance_dir, expected_lean, monkeypatch):
-    out_dir, _ = _run_notebook(tmp_path, conformance_dir / "lean", "fixture-b", monkeypatch, lang="en")
+def test_notebook_runs_lean(tmp_path, conformance_dir, expected_lean, monkeypatch, run_notebook):
+    out_dir, _ = _run_notebook(run_notebook, tmp_path, conformance_dir / "lean", "fixture-b", monkeypatch, lang="en")
     section = json.loads((out_dir / "sections" / "churn.json").read_text(encoding="utf-8"))
     assert _assert_conforms(section, expected_lean["fixture-b"]["churn"]) == []
     assert (out_dir / "private" / "at_risk_customers.csv").is_file()
 
 
 @pytest.mark.slow
-def test_notebook_runs_to_the_end_when_churn_is_skipped(tmp_path, conformance_dir, monkeypatch):
-    import papermill as pm
-
+def test_notebook_runs_to_the_end_when_churn_is_skipped(tmp_path, conformance_dir, monkeypatch, run_notebook):
     monkeypatch.delenv("QVSRS_PSEUDONYM_KEY", raising=False)
     out_dir = tmp_path / "run"
     # as of 2025-03 the data (from 2024-01) do not reach back to M−18: no cohort
-    pm.execute_notebook(
-        str(NB), str(tmp_path / "02.ipynb"), kernel_name="python3", progress_bar=False,
-        parameters=dict(data_dir=str(conformance_dir / "good"), branch="fixture-b", as_of="2025-03", out_dir=str(out_dir), lang="en"),
-        cwd=str(NB.parent),
-    )
+    run_notebook("02_churn", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-b", as_of="2025-03",
+                 out_dir=str(out_dir), lang="en")
     section = json.loads((out_dir / "sections" / "churn.json").read_text(encoding="utf-8"))
     assert section["status"] == "skipped" and "19 months" in section["reason"]
     assert (out_dir / "figures" / "churn_retention_segment.png").is_file()

@@ -2,8 +2,6 @@
 missing tables, planted choice coefficients and the notebook."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -32,7 +30,6 @@ from analysis.competitors import (
     window_leavers,
 )
 
-REPO = Path(__file__).resolve().parents[1]
 HOME = "中国建设银行"
 
 
@@ -53,10 +50,8 @@ def _close(actual, expected, coef=False):
 
 
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
-def test_conformance(branch, conformance_dir, expected):
-    import analysis
-
-    bank = analysis.load(conformance_dir / "good", branch=branch)
+def test_conformance(branch, good_banks, expected):
+    bank = good_banks[branch]
     s = competitors_section(bank)
     exp = expected[branch]["competitors"]
     assert set(s) == {"status", *exp}
@@ -153,12 +148,11 @@ def test_switching_by_segment_adds_up(bank_a, expected):
         assert str(len(leavers)) in text
 
 
-def test_planted_choice_coefficients_inside_intervals(sample_dir):
-    import analysis
+def test_planted_choice_coefficients_inside_intervals(sample_banks):
     from analysis.planted import CHOICE
 
     for branch in ("meishan", "leshan"):
-        bank = analysis.load(sample_dir, branch=branch)
+        bank = sample_banks[branch]
         s = competitors_section(bank)
         for a in ATTRIBUTES:
             b = CHOICE.coefficients[a]
@@ -166,18 +160,14 @@ def test_planted_choice_coefficients_inside_intervals(sample_dir):
             assert d["ci_low"] <= b <= d["ci_high"], (branch, a, b, d)
 
 
-@pytest.mark.slow
-def test_notebook_runs_on_conformance_bank(conformance_dir, tmp_path):
-    import papermill as pm
+def test_notebook_is_committed_clean(committed_clean):
+    committed_clean("04_competitors")
 
+
+@pytest.mark.slow
+def test_notebook_runs_on_conformance_bank(conformance_dir, tmp_path, run_notebook):
     out = tmp_path / "out"
-    pm.execute_notebook(
-        str(REPO / "notebooks" / "04_competitors.ipynb"),
-        str(tmp_path / "04.ipynb"),
-        parameters=dict(data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out), lang="en"),
-        kernel_name="python3",
-        cwd=str(REPO),
-    )
+    run_notebook("04_competitors", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out), lang="en")
     s = results.read_sections(out)["competitors"]
     assert s["period"] == "2026-06-30"
     figures = {p.stem for p in (out / "figures").glob("*.png")}

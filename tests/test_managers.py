@@ -4,28 +4,18 @@ portfolio view and the notebook."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import analysis
 from analysis import managers as M
 from analysis.bank import Bank
 from analysis.cohorts import active_customer_ids
 from analysis.pseudonym import pseudonymiser
 
-NB = Path(__file__).resolve().parents[1] / "notebooks" / "06_plan.ipynb"
-
-
 # ---------------------------------------------------------------------------
 # fixtures
-
-
-@pytest.fixture(scope="module")
-def lean_banks(conformance_dir):
-    return {b: analysis.load(conformance_dir / "lean", branch=b) for b in ("fixture-a", "fixture-b")}
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +50,8 @@ def _conforms(section: dict, expected: dict) -> None:
 
 
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
-def test_section_reproduces_expected(branch, bank_a, bank_b, expected):
-    bank = {"fixture-a": bank_a, "fixture-b": bank_b}[branch]
+def test_section_reproduces_expected(branch, good_banks, expected):
+    bank = good_banks[branch]
     section, cov, prop = M.rm_section(bank)
     _conforms(section, expected[branch]["relationship_managers"])
     # proposed_assignments is the number the proposal assigns, among the uncovered
@@ -80,10 +70,10 @@ def test_lean_bank_without_manager_table(branch, lean_banks, expected_lean):
     assert set(prop.managers["capacity"]) == {M.CapacityRule().default}
 
 
-def test_definitions_on_a_bank_the_suite_has_not_seen(sample_dir):
+def test_definitions_on_a_bank_the_suite_has_not_seen(sample_banks):
     """An independent recomputation from the raw tables (numpy, not the module's pandas path)."""
     for branch in ("leshan",):
-        bank = analysis.load(sample_dir, branch=branch)
+        bank = sample_banks[branch]
         section, cov, prop = M.rm_section(bank)
         s = bank.monthly_snapshots
         tf = bank.timeframe
@@ -108,13 +98,6 @@ def test_definitions_on_a_bank_the_suite_has_not_seen(sample_dir):
         assert section["proposed_assignments"] == prop.n
         uncovered_active = {i for i in top[~has] if i in set(active)}
         assert set(prop.assignments["customer_id"]) <= uncovered_active
-
-
-def test_ties_are_broken_by_customer_id():
-    base = pd.DataFrame({"customer_id": ["c3", "c1", "c2", "c0", "c4"], "revenue_12m": [5.0, 5.0, 9.0, 1.0, 5.0]})
-    ranked = M.rank_by_revenue(base)
-    assert ranked["customer_id"].tolist() == ["c2", "c1", "c3", "c4", "c0"]
-    assert ranked["rank"].tolist() == [1, 2, 3, 4, 5]
 
 
 def test_skipped_without_any_rm_id(bank_a):
@@ -394,31 +377,19 @@ def test_figures_draw(run_a, bank_a):
 # the notebook
 
 
-def test_notebook_is_committed_clean():
-    nb = json.loads(NB.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
-    assert "parameters" in code[0]["metadata"].get("tags", [])
-    src = "".join(code[0]["source"])
-    assert src.split("\n") == ['bank_path = None', 'data_dir = None', 'branch = "meishan"', 'as_of = None', 'out_dir = None', 'lang = "zh"']
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+def test_notebook_is_committed_clean(committed_clean):
+    committed_clean("06_plan")
 
 
 @pytest.mark.slow
-def test_notebook_writes_both_sections(tmp_path, conformance_dir, expected, monkeypatch):
-    import papermill as pm
-
+def test_notebook_writes_both_sections(tmp_path, conformance_dir, expected, monkeypatch, run_notebook):
     monkeypatch.setenv("QVSRS_PSEUDONYM_KEY", "a-test-secret")
     out_dir = tmp_path / "run"
     # the campaigns notebook of the same run would have written this earlier
     camp = {"status": "ok", **expected["fixture-a"]["campaigns"]}
     (out_dir / "sections").mkdir(parents=True)
     (out_dir / "sections" / "campaigns.json").write_text(json.dumps(camp), encoding="utf-8")
-    pm.execute_notebook(
-        str(NB), str(tmp_path / "06.ipynb"), kernel_name="python3", progress_bar=False,
-        parameters=dict(data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out_dir)),
-        cwd=str(NB.parent),
-    )
+    nb = run_notebook("06_plan", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out_dir))
     section = json.loads((out_dir / "sections" / "relationship_managers.json").read_text(encoding="utf-8"))
     _conforms(section, expected["fixture-a"]["relationship_managers"])
     private = pd.read_csv(out_dir / "private" / "proposed_assignments.csv", dtype=str)
@@ -428,7 +399,6 @@ def test_notebook_writes_both_sections(tmp_path, conformance_dir, expected, monk
     assert any(o["campaigns"] == ["FX-A0"] for p in plans["tiers"].values() for o in p["offers"])
     figs = {p.name for p in (out_dir / "figures").glob("*.png")}
     assert {"relationship_managers_proposal.png", "relationship_managers_portfolio.png", "plans_budget.png"} <= figs
-    nb = json.loads((tmp_path / "06.ipynb").read_text(encoding="utf-8"))
     outputs = json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
     shared = (out_dir / "tables" / "proposed_assignments.csv").read_text(encoding="utf-8-sig")
     assert not any(i in outputs or i in shared for i in private["customer_id"])

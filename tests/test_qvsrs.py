@@ -98,10 +98,8 @@ def test_quality_and_value_by_hand():
 
 
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
-def test_conformance(branch, conformance_dir, expected):
-    import analysis
-
-    bank = analysis.load(conformance_dir / "good", branch=branch)
+def test_conformance(branch, good_banks, expected):
+    bank = good_banks[branch]
     section = qvsrs_section(bank)
     exp = expected[branch]["qvsrs"]
     assert set(section) == {"status", *exp}
@@ -114,10 +112,8 @@ def test_conformance(branch, conformance_dir, expected):
     results.dumps(section)
 
 
-def test_lean_bank_keeps_relationship_and_sustainability(conformance_dir, expected):
-    import analysis
-
-    bank = analysis.load(conformance_dir / "lean", branch="fixture-a")
+def test_lean_bank_keeps_relationship_and_sustainability(lean_banks, expected):
+    bank = lean_banks["fixture-a"]
     s = qvsrs_section(bank)
     assert s["status"] == "ok" and s["quality"] is None and s["value"] is None and s["satisfaction"] is None
     # the lean bank is the same bank: R and S equal the full bank's figures

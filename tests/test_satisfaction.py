@@ -3,7 +3,6 @@ importance–performance, prose, planted-driver recovery and the notebook."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,7 +35,6 @@ from analysis.satisfaction import (
 )
 from analysis.timeframe import Timeframe
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 # ---------------------------------------------------------------------------
@@ -184,10 +182,8 @@ def test_quadrants_are_named_for_managers():
 
 
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
-def test_conformance(branch, conformance_dir, expected):
-    import analysis
-
-    bank = analysis.load(conformance_dir / "good", branch=branch)
+def test_conformance(branch, good_banks, expected):
+    bank = good_banks[branch]
     section = satisfaction_section(bank)
     assert section["status"] == "ok"
     assert_figures(section, expected[branch]["satisfaction"])
@@ -197,10 +193,8 @@ def test_conformance(branch, conformance_dir, expected):
     results.dumps(section)  # JSON-clean
 
 
-def test_lean_bank_is_skipped(conformance_dir):
-    import analysis
-
-    bank = analysis.load(conformance_dir / "lean", branch="fixture-a")
+def test_lean_bank_is_skipped(lean_banks):
+    bank = lean_banks["fixture-a"]
     s = satisfaction_section(bank)
     assert s == results.skipped(s["reason"])
 
@@ -237,12 +231,11 @@ def test_prose_reads_the_branch_numbers(bank_a, expected):
 # planted effects
 
 
-def test_planted_satisfaction_weights_inside_intervals(sample_dir):
-    import analysis
+def test_planted_satisfaction_weights_inside_intervals(sample_banks):
     from analysis.planted import SATISFACTION
 
     for branch in ("meishan", "leshan"):
-        bank = analysis.load(sample_dir, branch=branch)
+        bank = sample_banks[branch]
         t = drivers_table(window_responses(bank))
         for a in ATTRIBUTES:
             w = SATISFACTION.weights[a]
@@ -253,18 +246,14 @@ def test_planted_satisfaction_weights_inside_intervals(sample_dir):
 # notebook
 
 
-@pytest.mark.slow
-def test_notebook_runs_on_conformance_bank(conformance_dir, tmp_path):
-    import papermill as pm
+def test_notebook_is_committed_clean(committed_clean):
+    committed_clean("03_satisfaction")
 
+
+@pytest.mark.slow
+def test_notebook_runs_on_conformance_bank(conformance_dir, tmp_path, run_notebook):
     out = tmp_path / "out"
-    pm.execute_notebook(
-        str(REPO / "notebooks" / "03_satisfaction.ipynb"),
-        str(tmp_path / "03.ipynb"),
-        parameters=dict(data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out), lang="zh"),
-        kernel_name="python3",
-        cwd=str(REPO),
-    )
+    run_notebook("03_satisfaction", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out), lang="zh")
     sections = results.read_sections(out)
     assert sections["satisfaction"]["responses"] == 141
     assert sections["qvsrs"]["status"] == "ok"

@@ -18,6 +18,7 @@ from analysis.value import (
     money_losing_profile,
     pareto_curve,
     profitability_by,
+    rank_by_revenue,
     revenue_shares,
     share_of_customers_for,
     value_analysis,
@@ -31,20 +32,11 @@ FIGURES = ("top20_revenue_share", "bottom30_revenue_share", "unprofitable_share"
 # --------------------------------------------------------------------------- the contract
 
 
-@pytest.fixture(scope="module")
-def lean_banks(conformance_dir):
-    return {b: analysis.load(conformance_dir / "lean", branch=b) for b in ("fixture-a", "fixture-b")}
-
-
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
 @pytest.mark.parametrize("variant", ["good", "lean"])
-def test_value_section_reproduces_the_conformance_figures(branch, variant, request, lean_banks):
-    if variant == "good":
-        bank = request.getfixturevalue("bank_a" if branch == "fixture-a" else "bank_b")
-        expected = request.getfixturevalue("expected")[branch]
-    else:
-        bank = lean_banks[branch]
-        expected = request.getfixturevalue("expected_lean")[branch]
+def test_value_section_reproduces_the_conformance_figures(branch, variant, good_banks, lean_banks, expected, expected_lean):
+    bank = (good_banks if variant == "good" else lean_banks)[branch]
+    expected = (expected if variant == "good" else expected_lean)[branch]
     section = value_section(bank)
     assert section["status"] == "ok"
     assert set(section) == {"status", "_top", *FIGURES}
@@ -147,6 +139,13 @@ def test_a_branch_without_profit_is_skipped_with_the_counts_kept(tmp_path):
     assert s["_top"] == {"customers": 9, "active_customers": 7}
 
 
+def test_ties_are_broken_by_customer_id():
+    base = pd.DataFrame({"customer_id": ["c3", "c1", "c2", "c0", "c4"], "revenue_12m": [5.0, 5.0, 9.0, 1.0, 5.0]})
+    ranked = rank_by_revenue(base)
+    assert ranked["customer_id"].tolist() == ["c2", "c1", "c3", "c4", "c0"]
+    assert ranked["rank"].tolist() == [1, 2, 3, 4, 5]
+
+
 def test_customer_values_tiers_and_profile_by_hand(hand_bank):
     v = customer_values(hand_bank)
     assert list(v.index[:3]) == ["c1", "c2", "c3"] and "c7" not in v.index
@@ -230,19 +229,9 @@ def test_describe_money_losing_says_why_they_lose(hand_bank):
 
 
 @pytest.mark.slow
-def test_value_notebook_runs_on_the_conformance_bank(conformance_dir, expected, tmp_path):
-    import papermill as pm
-
-    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "01_value.ipynb"
+def test_value_notebook_runs_on_the_conformance_bank(conformance_dir, expected, tmp_path, run_notebook):
     out = tmp_path / "run"
-    out.mkdir()
-    pm.execute_notebook(
-        str(notebook),
-        str(out / "01_value.ipynb"),
-        parameters=dict(data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out)),
-        kernel_name="python3",
-        progress_bar=False,
-    )
+    run_notebook("01_value", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out))
     section = json.loads((out / "sections" / "value.json").read_text(encoding="utf-8"))
     want = expected["fixture-a"]
     assert section["status"] == "ok"
@@ -252,3 +241,7 @@ def test_value_notebook_runs_on_the_conformance_bank(conformance_dir, expected, 
     for name in ("pareto", "tiers", "by_group", "money_losing", "retention", "clv"):
         assert (out / "figures" / f"value_{name}.png").stat().st_size > 10_000
     assert (out / "tables" / "value_clv.csv").is_file()
+
+
+def test_notebook_is_committed_clean(committed_clean):
+    committed_clean("01_value")
