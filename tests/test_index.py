@@ -67,8 +67,12 @@ def test_index_links_league_table_and_failures(tmp_path, outcomes):
 def test_columns_without_any_figure_are_left_out(tmp_path, outcomes):
     ctx = compose_index(tmp_path, outcomes, "en")
     keys = [r["key"] for r in ctx["rows"]]
-    assert "home_deposit_share" not in keys  # no branch reports it yet
+    assert "home_deposit_share" in keys  # the run card names the home bank
     assert keys == [c.key for c in COLUMNS if c.key in keys]
+    for o in outcomes:
+        o.headline.pop("home_deposit_share", None)
+    keys = [r["key"] for r in compose_index(tmp_path, outcomes, "en")["rows"]]
+    assert "home_deposit_share" not in keys  # no branch reports it: no empty row
     assert ctx["rows"][0]["label"] == "Customers"
 
 
