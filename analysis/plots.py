@@ -228,4 +228,25 @@ def save(fig, out_dir: str | Path | None, name: str) -> Path | None:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     fig.savefig(path, bbox_inches="tight")
+    _show_saved(fig, path)
     return path
+
+
+def _show_saved(fig, path: Path) -> None:
+    """In a notebook, show the PNG just written and close the figure: drawn
+    once, not a second time by the inline backend (figures are the largest
+    cost of a branch run)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return
+    from IPython.display import Image, display
+
+    png = path.read_bytes()
+    width = int.from_bytes(png[16:20], "big")  # the PNG header's pixel width
+    screen = plt.rcParams["figure.dpi"] / plt.rcParams["savefig.dpi"]
+    display(Image(data=png, format="png", width=int(width * screen)))
+    plt.close(fig)
