@@ -51,6 +51,12 @@ class RunOptions:
     notebooks: tuple[str, ...] | None = None  # names to run; default every notebook
     notebook_dir: Path = NOTEBOOK_DIR
     notebook_jobs: int = 1  # notebooks of one branch run side by side
+
+    def __post_init__(self) -> None:
+        # Notebooks run with their staging folder as working directory, so
+        # every path handed to them must be absolute.
+        self.out_root = Path(self.out_root).resolve()
+        self.notebook_dir = Path(self.notebook_dir).resolve()
     keep_prepared: bool = False
 
 
@@ -339,6 +345,7 @@ def run_branch(data_dir: str, branch: str, opts: RunOptions) -> BranchOutcome:
     Data problems and bad requests raise (DataError, UsageError) before any
     kernel starts; failures while running are returned as the outcome.
     """
+    data_dir = str(Path(data_dir).resolve())
     bank = load(data_dir, branch, as_of=opts.as_of)
     check_as_of(bank.monthly_snapshots["month"], opts.as_of, branch)
     return run_prepared_branch(bank, data_dir, opts)
@@ -430,6 +437,7 @@ def run_all(
     client's submit); each task runs one prepared branch.
     """
     Path(opts.out_root).mkdir(parents=True, exist_ok=True)
+    data_dir = str(Path(data_dir).resolve())
     branches, prep_root = prepare_all(data_dir, branches, opts)
     outcomes: list[BranchOutcome] = []
     try:

@@ -192,3 +192,17 @@ def test_branch_run_reports_orphan_rows(conformance_dir, tmp_path):
     with pytest.raises(DataError) as err:
         analysis.load(copy, "fixture-b")
     assert "monthly_snapshots" in str(err.value) and "customer_id" in str(err.value)
+
+
+def test_relative_paths_from_any_working_directory(conformance_dir, tmp_path, good_notebooks, monkeypatch):
+    """`--data` and `--out` relative to where the consultant stands, as
+    `make report` passes them, while notebooks run in their staging folder."""
+    work = tmp_path / "work"
+    shutil.copytree(conformance_dir / "lean", work / "data")
+    monkeypatch.chdir(work)
+    opts = runner.RunOptions(out_root=Path("reports"), quiet=True, notebook_dir=good_notebooks)
+    assert runner.run_branch("data", "fixture-b", opts).ok
+    outcomes = runner.run_all("data", runner.RunOptions(out_root=Path("reports2"), quiet=True, notebook_dir=good_notebooks))
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    assert (work / "reports" / "fixture-b" / "results.json").is_file()
+    assert (work / "reports2" / "fixture-a" / "results.json").is_file()
