@@ -147,7 +147,7 @@ def per_rm_table(ctx: ReportContext) -> pd.DataFrame | None:
     div = 1e4 if lang == "zh" else 1e3
     rows = [{term("relationship manager", lang): rm,
              t("active_customers", lang): v.get("customers"),
-             pick(lang, "近12个月收入（万元）", "Revenue, 12 months (thousand CNY)"): (v.get("revenue_12m") or 0) / div}
+             pick(lang, "近12个月利润（万元）", "Profit, 12 months (thousand CNY)"): (v.get("revenue_12m") or 0) / div}
             for rm, v in per.items() if isinstance(v, dict)]
     return pd.DataFrame(rows)
 

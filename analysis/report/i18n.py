@@ -70,8 +70,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # index
     "index_title": ("各网点战略简报", "Strategy briefings by branch"),
     "league_table": ("主要指标对比", "Headline figures side by side"),
-    "league_note": ("绿色为该项最好的网点，橙色为最差；收入集中度不分好坏，不作标示。",
-                    "Green marks the best branch on a figure, orange the worst; revenue concentration is neither good nor bad and is not marked."),
+    "league_note": ("绿色为该项最好的网点，橙色为最差；利润集中度不分好坏，不作标示。",
+                    "Green marks the best branch on a figure, orange the worst; profit concentration is neither good nor bad and is not marked."),
     "branch": ("网点", "Branch"),
     "status": ("状态", "Status"),
     "ok": ("完成", "done"),
@@ -181,8 +181,8 @@ METHOD_NOTES: dict[str, tuple[str, str]] = {
         "Month M is the last month of the snapshots (or the month asked for); “the last 12 months” are months M−11 to M.",
     ),
     "value": (
-        "顾客价值：窗口内有快照的客户，按近12个月收入（利差 + 手续费 − 服务成本）排序；前20%、后30%客户的收入占比，以及收入为负的客户占比。",
-        "Customer value: customers with a snapshot in the window, ranked by revenue over the 12 months (margin + fees − cost to serve); the revenue share of the top 20% and bottom 30%, and the share with negative revenue.",
+        "顾客价值：窗口内有快照的客户，按近12个月利润（利差 + 手续费 − 服务成本）排序；前20%、后30%客户的利润占比，以及利润为负的客户占比。",
+        "Customer value: customers with a snapshot in the window, ranked by profit over the 12 months (net contribution: margin + fees − cost to serve); the profit share of the top 20% and bottom 30%, and the share with negative profit.",
     ),
     "churn": (
         "客户流失：一年前（M−12月）与一年半前都有快照、且此前未销户的客户为观察组，近12个月内销户即为流失。流失因素由逻辑回归估计，以优势比及95%置信区间表示；AUC在随机留出的30%客户上计算。",
@@ -201,7 +201,7 @@ METHOD_NOTES: dict[str, tuple[str, str]] = {
         "Campaigns: randomized campaigns compare the contacted group with the holdout (intention to treat); targeted campaigns estimate the effect on participants adjusted for how they differ from the comparison pool; return on investment = (incremental business − cost) ÷ cost, for randomized campaigns only.",
     ),
     "plan": (
-        "客户经理：收入前20%客户中有专属客户经理的比例；分配方案按客户经理容量为未覆盖的高价值客户安排客户经理。",
+        "客户经理：利润前20%客户中有专属客户经理的比例；分配方案按客户经理容量为未覆盖的高价值客户安排客户经理。",
         "Relationship managers: the share of the top 20% of customers with a relationship manager; the proposal assigns uncovered top customers to managers within their capacity.",
     ),
     "recommendations": (

@@ -35,7 +35,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("customers", "客户数", "Customers", "count", 0),
     Column("active_customers", "活跃客户", "Active customers", "count", 0),
-    Column("top20_revenue_share", "前20%客户收入占比", "Revenue share of top 20%", "pct", 0),
+    Column("top20_revenue_share", "前20%客户利润占比", "Profit share of top 20%", "pct", 0),
     Column("unprofitable_share", "亏损客户占比", "Loss-making customers", "pct", -1),
     Column("churn_rate_12m", "近12个月流失率", "12-month attrition", "pct", -1),
     Column("cs_overall", "满意度缺口", "Satisfaction gap", "signed", +1),
@@ -45,7 +45,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("products_per_customer", "户均产品数", "Products per customer", "number2", +1),
     Column("rm_coverage", "客户经理覆盖率", "RM coverage", "pct", +1),
     Column("coverage_top20", "前20%客户覆盖率", "RM coverage of top 20%", "pct", +1),
-    Column("revenue_growth_12m", "收入同比增长", "Revenue growth", "signed_pct", +1),
+    Column("revenue_growth_12m", "利润同比增长", "Profit growth", "signed_pct", +1),
     Column("home_deposit_share", "存款份额", "Deposit share", "pct", +1),
 )
 

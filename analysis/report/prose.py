@@ -43,7 +43,7 @@ def describe_overview(ctx: ReportContext) -> list[str]:
     g = _n(ctx, "qvsrs.sustainability.revenue_growth_12m")
     ng = _n(ctx, "qvsrs.sustainability.net_customer_growth_12m")
     if g is not None:
-        out.append(pick(lang, f"近12个月收入比前12个月{'增长' if g >= 0 else '下降'}{pct(abs(g))}",
+        out.append(pick(lang, f"近12个月利润比前12个月{'增长' if g >= 0 else '下降'}{pct(abs(g))}",
                         f"Revenue of the last 12 months is {pct(abs(g))} {'above' if g >= 0 else 'below'} the 12 months before")
                    + (pick(lang, f"，客户数净{'增加' if ng >= 0 else '减少'}{pct(abs(ng))}。", f", and the customer base {'grew' if ng >= 0 else 'shrank'} by a net {pct(abs(ng))}.")
                       if ng is not None else pick(lang, "。", ".")))
@@ -66,16 +66,16 @@ def describe_value(ctx: ReportContext) -> list[str]:
     lang, out = ctx.lang, []
     top, bottom, loss = (_n(ctx, f"value.{k}") for k in ("top20_revenue_share", "bottom30_revenue_share", "unprofitable_share"))
     if top is not None:
-        out.append(pick(lang, f"收入前20%的客户贡献了近12个月收入的{pct(top)}。",
-                        f"The top 20% of customers made {pct(top)} of the last 12 months' revenue."))
+        out.append(pick(lang, f"利润前20%的客户贡献了近12个月利润的{pct(top)}。",
+                        f"The top 20% of customers made {pct(top)} of the last 12 months' profit."))
         if top > 1:
-            out.append(pick(lang, "这一比例超过100%，因为有客户在亏钱，把其余客户创造的部分收入抵消了。",
+            out.append(pick(lang, "这一比例超过100%，因为有客户在亏钱，把其余客户创造的部分利润抵消了。",
                             "The share exceeds 100% because loss-making customers cancel part of what the others earn."))
     if bottom is not None:
-        out.append(pick(lang, f"收入最低的30%客户合计贡献{pct(bottom)}。", f"The bottom 30% together made {pct(bottom)}."))
+        out.append(pick(lang, f"利润最低的30%客户合计贡献{pct(bottom)}。", f"The bottom 30% together made {pct(bottom)}."))
     if loss is not None:
-        out.append(pick(lang, f"{pct(loss)}的客户近12个月收入为负，即服务他们的成本高于他们带来的收入。",
-                        f"{pct(loss)} of customers had negative revenue: they cost more to serve than they bring in."))
+        out.append(pick(lang, f"{pct(loss)}的客户近12个月利润为负，即服务他们的成本高于他们带来的收入。",
+                        f"{pct(loss)} of customers had negative profit: they cost more to serve than they bring in."))
     return out
 
 
@@ -293,7 +293,7 @@ def describe_plan(ctx: ReportContext) -> list[str]:
     unc = _n(ctx, "relationship_managers.uncovered_top20")
     prop = _n(ctx, "relationship_managers.proposed_assignments")
     if cov is not None:
-        out.append(pick(lang, f"收入前20%客户的客户经理覆盖率为{pct(cov)}" + (f"，{num(unc)}名尚无客户经理" if unc is not None else "") + "。",
+        out.append(pick(lang, f"利润前20%客户的客户经理覆盖率为{pct(cov)}" + (f"，{num(unc)}名尚无客户经理" if unc is not None else "") + "。",
                         f"{pct(cov)} of the top 20% of customers have a relationship manager" + (f"; {num(unc)} have none" if unc is not None else "") + "."))
     if prop is not None:
         out.append(pick(lang, f"分配方案在客户经理容量之内安排了其中{num(prop)}名。", f"The proposed assignment places {num(prop)} of them within managers' capacity."))
@@ -302,8 +302,8 @@ def describe_plan(ctx: ReportContext) -> list[str]:
         custs = [v.get("customers") for v in per.values() if isinstance(v.get("customers"), (int, float))]
         revs = [v.get("revenue_12m") for v in per.values() if isinstance(v.get("revenue_12m"), (int, float))]
         if custs and revs:
-            out.append(pick(lang, f"{len(per)}名客户经理各管{num(min(custs))}至{num(max(custs))}名活跃客户，名下近12个月收入{money(min(revs), lang)}至{money(max(revs), lang)}。",
-                            f"{len(per)} relationship managers look after {num(min(custs))} to {num(max(custs))} active customers each, with {money(min(revs), lang)} to {money(max(revs), lang)} of revenue over 12 months."))
+            out.append(pick(lang, f"{len(per)}名客户经理各管{num(min(custs))}至{num(max(custs))}名活跃客户，名下近12个月利润{money(min(revs), lang)}至{money(max(revs), lang)}。",
+                            f"{len(per)} relationship managers look after {num(min(custs))} to {num(max(custs))} active customers each, with {money(min(revs), lang)} to {money(max(revs), lang)} of profit over 12 months."))
     return out
 
 

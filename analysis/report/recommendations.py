@@ -128,9 +128,9 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
     elif path == "relationship_managers.coverage_top20":
         label, shown = pick(lang, "前20%客户的客户经理覆盖率", "relationship-manager coverage of the top 20%"), pct(v)
     elif path == "value.top20_revenue_share":
-        label, shown = pick(lang, "前20%客户的收入占比", "revenue share of the top 20%"), pct(v)
+        label, shown = pick(lang, "前20%客户的利润占比", "profit share of the top 20%"), pct(v)
     elif path == "value.unprofitable_share":
-        label, shown = pick(lang, "收入为负的客户占比", "share of customers with negative revenue"), pct(v)
+        label, shown = pick(lang, "利润为负的客户占比", "share of customers with negative profit"), pct(v)
     elif parts[:2] == ["competitors", "deposit_share_change_4q"]:
         bank = ".".join(parts[2:])
         label, shown = pick(lang, f"{bank}存款份额一年变化", f"change in {bank}'s deposit share over a year"), pp(v, lang, signed=True)

@@ -37,13 +37,13 @@ class TopCustomersUncovered(Rule):
             headline=pick(lang, "高价值客户无人专门维护", "Top customers without a relationship manager"),
             finding=pick(
                 lang,
-                f"收入前20%的高价值客户中，只有{pct(cov)}配有专属客户经理" + (f"，{num(n)}名没有。" if n is not None else "。"),
-                f"Only {pct(cov)} of the top 20% of customers by revenue have a relationship manager" + (f"; {num(n)} have none." if n is not None else "."),
+                f"利润前20%的高价值客户中，只有{pct(cov)}配有专属客户经理" + (f"，{num(n)}名没有。" if n is not None else "。"),
+                f"Only {pct(cov)} of the top 20% of customers by profit have a relationship manager" + (f"; {num(n)} have none." if n is not None else "."),
             ),
             recommendation=pick(
                 lang,
-                f"本季度内为{nn}名未覆盖的高价值客户指定客户经理{plan}，并按客户数和收入贡献平衡客户经理的工作量。",
-                f"Assign a relationship manager this quarter to the {nn} uncovered top customers{plan}, balancing managers' books by customers and revenue.",
+                f"本季度内为{nn}名未覆盖的高价值客户指定客户经理{plan}，并按客户数和利润贡献平衡客户经理的工作量。",
+                f"Assign a relationship manager this quarter to the {nn} uncovered top customers{plan}, balancing managers' books by customers and profit.",
             ),
             evidence=Evidence(
                 title=pick(lang, "前20%客户的客户经理覆盖率", "Relationship-manager coverage of the top 20%"),
@@ -60,7 +60,7 @@ def _value_evidence(ctx) -> Evidence | None:
     vals = [(lab, v) for lab, v in vals if v is not None]
     if not vals:
         return None
-    return Evidence(title=pick(lang, "近12个月收入的占比", "Share of the last 12 months' revenue"),
+    return Evidence(title=pick(lang, "近12个月利润的占比", "Share of the last 12 months' profit"),
                     labels=tuple(v[0] for v in vals), values=tuple(v[1] for v in vals), highlight=0, unit="pct")
 
 
@@ -81,9 +81,9 @@ class RevenueConcentration(Rule):
         return [self.make(
             ctx, cites="value.top20_revenue_share", distance=share - self.threshold, span=self.span,
             supporting=["value.bottom30_revenue_share"],
-            headline=pick(lang, f"两成客户贡献{pct(share, 0)}的收入", f"20% of customers make {pct(share, 0)} of revenue"),
-            finding=pick(lang, f"收入前20%的客户贡献了近12个月收入的{pct(share)}。",
-                         f"The top 20% of customers made {pct(share)} of the last 12 months' revenue."),
+            headline=pick(lang, f"两成客户贡献{pct(share, 0)}的利润", f"20% of customers make {pct(share, 0)} of profit"),
+            finding=pick(lang, f"利润前20%的客户贡献了近12个月利润的{pct(share)}。",
+                         f"The top 20% of customers made {pct(share)} of the last 12 months' profit."),
             recommendation=pick(
                 lang,
                 "用VIP服务体系守住这批客户：分级权益、专属客户经理、每季度至少一次面谈，并单独跟踪他们的流失。",
@@ -110,15 +110,15 @@ class LossMakingCustomers(Rule):
         return [self.make(
             ctx, cites="value.unprofitable_share", distance=share - self.threshold, span=self.span,
             headline=pick(lang, "部分客户在亏钱", "Some customers lose the bank money"),
-            finding=pick(lang, f"{pct(share)}的客户近12个月给本行带来的是亏损（收入为负）。",
-                         f"{pct(share)} of customers lost the bank money over the last 12 months (negative revenue)."),
+            finding=pick(lang, f"{pct(share)}的客户近12个月给本行带来的是亏损（利润为负）。",
+                         f"{pct(share)} of customers lost the bank money over the last 12 months (negative profit)."),
             recommendation=pick(
                 lang,
                 "调整亏损客户的服务方式：引导到手机银行和自助渠道，清理低效账户、检讨费用减免，有潜力的由客户经理交叉销售。",
                 "Serve loss-making customers differently: move them to mobile and self-service channels, clean up idle accounts, review fee waivers, and cross-sell to those with potential.",
             ),
             evidence=Evidence(
-                title=pick(lang, "收入为负的客户占比", "Share of customers with negative revenue"),
+                title=pick(lang, "利润为负的客户占比", "Share of customers with negative profit"),
                 labels=(pick(lang, "亏损客户", "loss-making"),), values=(share,), highlight=0,
                 reference=self.threshold, reference_label=pick(lang, "警戒线", "alert line"), unit="pct"),
         )]

@@ -55,7 +55,7 @@ def _evidence_figures(res: dict, lang: str, home_bank: str | None) -> dict[str, 
     v = res.get("value") or {}
     if "top20_revenue_share" in v:
         out["value_concentration"] = (Evidence(
-            title=pick(lang, f"两成客户贡献了{v['top20_revenue_share']:.0%}的收入", f"20% of customers make {v['top20_revenue_share']:.0%} of revenue"),
+            title=pick(lang, f"两成客户贡献了{v['top20_revenue_share']:.0%}的利润", f"20% of customers make {v['top20_revenue_share']:.0%} of profit"),
             labels=(pick(lang, "前20%客户", "top 20%"), pick(lang, "后30%客户", "bottom 30%"), pick(lang, "亏损客户占比", "loss-making share")),
             values=(v["top20_revenue_share"], v.get("bottom30_revenue_share", 0), v.get("unprofitable_share", 0)), highlight=0, unit="pct"), None)
     drivers = (res.get("churn") or {}).get("drivers") or {}
