@@ -602,6 +602,77 @@ def _interval(e: Mapping, lang: str) -> str:
     return f"（95%区间 {lo} 至 {hi}）" if lang == "zh" else f" (95% interval {lo} to {hi})"
 
 
+def evidence_of(effect: Mapping | None) -> str:
+    """proven / promising / no_effect / unmeasured, from an effect with a 95 % interval."""
+    if not effect or effect.get("estimate") is None or pd.isna(effect.get("estimate")):
+        return "unmeasured"
+    if effect["estimate"] <= 0:
+        return "no_effect"
+    return "proven" if effect["ci_low"] > 0 else "promising"
+
+
+VERDICTS = ("grow", "keep", "test", "stop")
+
+
+def verdict(design: str, evidence: str, roi: float | None) -> str:
+    """What to do with a campaign next time, from its measured effect.
+
+    grow: a randomized campaign whose balance effect is proven (95 % interval
+    above 0) and whose response value pays back its cost (ROI > 0). keep: the
+    effect is proven but it does not pay back in new business (ROI ≤ 0), or
+    it was measured only without a holdout (targeted: adjusted, so run it
+    again with a holdout before growing it). test: the effect is positive but
+    not proven, or could not be measured: run it again only with a random
+    holdout. stop: no positive effect.
+    """
+    if evidence == "no_effect":
+        return "stop"
+    if evidence in ("promising", "unmeasured"):
+        return "test"
+    if design == "randomized" and roi is not None and not pd.isna(roi) and roi > 0:
+        return "grow"
+    return "keep"
+
+
+def verdicts(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per campaign (from `CampaignsAnalysis.table`): its balance
+    effect and interval (CNY per invited customer for randomized, per
+    participant for targeted), ROI, evidence class and verdict (VERDICTS)."""
+    out = table[["name", "kind", "design", "cost", "balance_effect", "ci_low", "ci_high", "roi"]].copy()
+    out["evidence"] = [
+        evidence_of({"estimate": r.balance_effect, "ci_low": r.ci_low, "ci_high": r.ci_high}) for r in out.itertuples()
+    ]
+    out["verdict"] = [verdict(r.design, r.evidence, r.roi) for r in out.itertuples()]
+    order = {v: i for i, v in enumerate(VERDICTS)}
+    return out.sort_values(["verdict", "balance_effect"], key=lambda c: c.map(order) if c.name == "verdict" else -c)
+
+
+def describe_verdicts(table: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """One sentence per verdict: which events to grow, keep, test or stop, and why."""
+    out = []
+    for v in VERDICTS:
+        rows = table[table["verdict"] == v]
+        if rows.empty:
+            continue
+        items = []
+        for r in rows.itertuples():
+            eff = f"{plots.money(r.balance_effect, lang)}（95%区间 {plots.money(r.ci_low, lang)}–{plots.money(r.ci_high, lang)}）" if lang == "zh" \
+                else f"{plots.money(r.balance_effect, lang)} (95% interval {plots.money(r.ci_low, lang)} to {plots.money(r.ci_high, lang)})"
+            roi = "" if pd.isna(r.roi) else (f"，投资回报率{r.roi:.0%}" if lang == "zh" else f", ROI {r.roi:.0%}")
+            items.append(f"{r.name}：{eff}{roi}" if lang == "zh" else f"{r.name}: {eff}{roi}")
+        why = {
+            "grow": ("效果经随机对照证实且回报为正", "effect proven against a random holdout and it pays back"),
+            "keep": ("效果已证实，但未以新增业务收回成本，或仅有无对照组的调整估计", "effect proven, but it does not pay back in new business or was measured without a holdout"),
+            "test": ("效果为正但未被证实，下次须保留随机对照组再测", "positive but not proven: run again only with a random holdout"),
+            "stop": ("未见正面效果", "no positive effect"),
+        }[v]
+        if lang == "zh":
+            out.append(f"**{term(v, lang)}**（{why[0]}）：" + "；".join(items) + "。")
+        else:
+            out.append(f"**{term(v, lang)}** ({why[1]}): " + "; ".join(items) + ".")
+    return out
+
+
 def describe_campaigns(section: Mapping, lang: str = "zh", analysis: CampaignsAnalysis | None = None) -> list[str]:
     """Sentences reading the branch's campaign figures (zh or en).
 

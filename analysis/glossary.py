@@ -147,6 +147,8 @@ SUITE: dict[str, tuple[str, str]] = {
     'pilot': ('小范围试点（留对照组）', 'Pilot (with holdout)'),
     'test': ('再测一次（留对照组）', 'Test again (with holdout)'),
     'stop': ('停办', 'Stop'),
+    'grow': ('扩大', 'Grow'),
+    'keep': ('保持', 'Keep'),
     # ... on what evidence ...
     'proven': ('效果可靠', 'Proven'),
     'promising': ('效果为正但不确定', 'Positive but uncertain'),

@@ -66,6 +66,7 @@ from .bank import Bank
 from .cohorts import active_customer_ids, value_base
 from .features import driver_features
 from .glossary import term
+from .campaigns import evidence_of
 from .value import rank_by_revenue, tier_of_rank
 
 VIP_PLAN_TIERS = ("diamond", "platinum", "gold")
@@ -192,15 +193,6 @@ def _campaign_figures(section: Mapping | None) -> dict[str, Mapping]:
     if not section or section.get("status") != "ok":
         return {}
     return {k: v for k, v in section.items() if isinstance(v, Mapping) and "design" in v}
-
-
-def evidence_of(effect: Mapping | None) -> str:
-    """proven / promising / no_effect / unmeasured, from an effect with a 95 % interval."""
-    if not effect or effect.get("estimate") is None:
-        return "unmeasured"
-    if effect["estimate"] <= 0:
-        return "no_effect"
-    return "proven" if effect["ci_low"] > 0 else "promising"
 
 
 def campaign_evidence(section: Mapping | None, campaigns: pd.DataFrame | None, contacts: pd.DataFrame | None,

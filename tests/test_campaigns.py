@@ -24,6 +24,7 @@ from analysis.campaigns import (
     rank_uncertainty,
 )
 from analysis.plots import money
+from analysis import campaigns as C
 
 
 def _close_interval(got: dict, want: dict) -> None:
@@ -232,3 +233,35 @@ def test_notebook_runs(conformance_dir, tmp_path, folder, run_notebook):
 
 def test_notebook_is_committed_clean(committed_clean):
     committed_clean("05_campaigns")
+
+
+@pytest.mark.parametrize(
+    "design, effect, roi, expected",
+    [
+        ("randomized", (10.0, 2.0, 18.0), 0.5, "grow"),
+        ("randomized", (10.0, 2.0, 18.0), -0.2, "keep"),
+        ("targeted", (10.0, 2.0, 18.0), None, "keep"),  # adjusted only: test with a holdout before growing
+        ("randomized", (10.0, -2.0, 22.0), 3.0, "test"),
+        ("randomized", (-5.0, -20.0, 10.0), -1.0, "stop"),
+        ("targeted", (None, None, None), None, "test"),
+    ],
+)
+def test_verdict_rule(design, effect, roi, expected):
+    est, lo, hi = effect
+    ev = C.evidence_of(None if est is None else {"estimate": est, "ci_low": lo, "ci_high": hi})
+    assert C.verdict(design, ev, roi) == expected
+
+
+def test_verdicts_name_every_campaign_and_follow_the_numbers(bank_a):
+    table = C.analyze_campaigns(bank_a).table
+    v = C.verdicts(table)
+    assert set(v.index) == set(table.index)
+    assert set(v["verdict"]) <= set(C.VERDICTS)
+    text = " ".join(C.describe_verdicts(v, "en"))
+    for name in v["name"]:
+        assert name in text
+    # Make one randomized campaign clearly pay back: it must move to "grow".
+    rid = table.index[table["design"] == "randomized"][0]
+    t2 = table.copy()
+    t2.loc[rid, ["balance_effect", "ci_low", "ci_high", "roi"]] = [50_000.0, 10_000.0, 90_000.0, 2.0]
+    assert C.verdicts(t2).loc[rid, "verdict"] == "grow"
