@@ -325,6 +325,43 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
         return BranchOutcome(branch, False, time.monotonic() - started, error=detail)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_out_root(out_root: Path) -> None:
+    """Undo what a killed run left behind in `out_root`.
+
+    A run killed while swapping may have moved the previous report aside
+    (`.old-<branch>-<pid>`) without putting the new one in place: the
+    previous report goes back. Staging and prepared folders of runs that no
+    longer live are removed. Folders of runs still alive are left alone.
+    """
+    if not out_root.is_dir():
+        return
+    for p in out_root.iterdir():
+        if not (p.is_dir() and p.name.startswith((".staging-", ".prepared-", ".old-"))):
+            continue
+        try:
+            pid = int(p.name.rsplit("-", 1)[1])
+        except (IndexError, ValueError):
+            continue
+        if _alive(pid) and pid != os.getpid():
+            continue
+        if p.name.startswith(".old-"):
+            branch = p.name[len(".old-"):].rsplit("-", 1)[0]
+            if not (out_root / branch).exists():
+                p.rename(out_root / branch)
+                continue
+        shutil.rmtree(p, ignore_errors=True)
+
+
 def swap_in(staging: Path, final: Path) -> None:
     """Replace `final` by `staging` so that a complete report is always there."""
     old = final.with_name(f".old-{final.name}-{os.getpid()}")
@@ -346,6 +383,7 @@ def run_branch(data_dir: str, branch: str, opts: RunOptions) -> BranchOutcome:
     kernel starts; failures while running are returned as the outcome.
     """
     data_dir = str(Path(data_dir).resolve())
+    recover_out_root(opts.out_root)
     bank = load(data_dir, branch, as_of=opts.as_of)
     check_as_of(bank.monthly_snapshots["month"], opts.as_of, branch)
     return run_prepared_branch(bank, data_dir, opts)
@@ -437,6 +475,7 @@ def run_all(
     client's submit); each task runs one prepared branch.
     """
     Path(opts.out_root).mkdir(parents=True, exist_ok=True)
+    recover_out_root(opts.out_root)
     data_dir = str(Path(data_dir).resolve())
     branches, prep_root = prepare_all(data_dir, branches, opts)
     outcomes: list[BranchOutcome] = []

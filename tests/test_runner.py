@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -206,3 +207,44 @@ def test_relative_paths_from_any_working_directory(conformance_dir, tmp_path, go
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     assert (work / "reports" / "fixture-b" / "results.json").is_file()
     assert (work / "reports2" / "fixture-a" / "results.json").is_file()
+
+
+def test_killed_run_leaves_previous_report_and_is_cleaned_up(conformance_dir, tmp_path, good_notebooks):
+    """SIGKILL a run halfway: the previous report is byte for byte as it was,
+    and the next run clears what the dead one left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    data, out = str(conformance_dir / "good"), tmp_path / "out"
+    assert runner.run_branch(data, "fixture-b", runner.RunOptions(out_root=out, quiet=True, notebook_dir=good_notebooks)).ok
+    before = {p.relative_to(out): p.read_bytes() for p in (out / "fixture-b").rglob("*") if p.is_file()}
+
+    slow = tmp_path / "nbs_slow"
+    _notebook(slow, "01_probe.ipynb", GOOD_CODE + "\nimport time; time.sleep(60)")
+    code = (
+        "from pathlib import Path; from analysis import runner\n"
+        f"runner.run_branch({data!r}, 'fixture-b', runner.RunOptions(out_root=Path({str(out)!r}), quiet=True, notebook_dir=Path({str(slow)!r})))"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not list(out.glob(".staging-*/sections/probe.json")):
+        time.sleep(0.5)
+    assert list(out.glob(".staging-*/sections/probe.json")), "the run never reached its notebook"
+    os.killpg(proc.pid, signal.SIGKILL)  # the run and its kernel
+    proc.wait()
+
+    after = {p.relative_to(out): p.read_bytes() for p in (out / "fixture-b").rglob("*") if p.is_file()}
+    assert after == before
+    assert list(out.glob(".staging-*"))  # what the dead run left …
+    runner.recover_out_root(out)
+    assert not list(out.glob(".staging-*"))  # … is cleared by the next run
+
+
+def test_a_swap_cut_short_is_undone(tmp_path):
+    out = tmp_path / "out"
+    (out / ".old-fixture-b-999999").mkdir(parents=True)
+    (out / ".old-fixture-b-999999" / "results.json").write_text("{}")
+    runner.recover_out_root(out)
+    assert (out / "fixture-b" / "results.json").is_file()
