@@ -40,7 +40,7 @@ test: $(VENV)/.installed browser
 
 lab: $(VENV)/.installed $(SAMPLE)/.complete
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,lab]'
-	$(VENV)/bin/jupyter lab --notebook-dir=.
+	$(VENV)/bin/jupyter lab --notebook-dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
