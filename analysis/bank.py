@@ -3,37 +3,123 @@
     bank = analysis.load("data/sample", branch="meishan")
     bank.customers, bank.monthly_snapshots, bank.timeframe.as_of, bank.features
 
-Reading goes files → `io` (typed) → `validate` (every rule) → the branch's
-rows. A prepared bank can be written once per run (`Bank.save`) and opened by
+Reading goes files → `io` (small tables, typed in pandas) or `scan` (big
+tables, left in their files for DuckDB) → `validate` (every rule, in SQL)
+→ the branch's rows. A prepared bank can be written once per run (`Bank.save`) and opened by
 every notebook of that run (`Bank.open`) without re-reading the raw files.
 """
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+import numpy as np
 import pandas as pd
 
-from . import validate
+from . import scan, validate
 from .contract import REQUIRED_TABLES, TABLES
 from .errors import DataError, DataProblem, UsageError
-from .io import find_sources, read_table
+from .io import _Unreadable, find_sources, read_table
 from .timeframe import Timeframe
 
 
+class FolderTables(Mapping):
+    """The tables `read_folder` found, each a DataFrame on first use.
+
+    A table read by `io` is kept as read (with row bookkeeping); a table
+    checked over its files (`analysis.scan`) is read into pandas only when
+    asked for, so `python -m analysis validate` of a bank with 100 million
+    transactions never holds them in memory. `row_count` needs no reading.
+    """
+
+    def __init__(self, engine: scan.Engine, views: dict[str, scan.View], frames: dict[str, pd.DataFrame],
+                 selected: bool) -> None:
+        self._engine, self._views, self._frames, self._selected = engine, views, frames, selected
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def _positions(self, name: str) -> np.ndarray | None:
+        """Rows of an io frame that the branch selection keeps (None: all of them)."""
+        view = self._views[name]
+        if not self._selected or view.rows == len(self._frames[name]):
+            return None
+        pos = self._engine.arrow(f"SELECT _pos FROM {view.name}").column("_pos").to_numpy()
+        return np.sort(pos)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._views:
+            raise KeyError(name)
+        if name not in self._loaded:
+            if name in self._frames:
+                pos = self._positions(name)
+                df = self._frames[name]
+                self._loaded[name] = df if pos is None else df.iloc[pos].reset_index(drop=True)
+            else:
+                self._loaded[name] = self._engine.to_pandas(self._views[name])
+        return self._loaded[name]
+
+    def final(self, name: str) -> pd.DataFrame:
+        """The table with its final dtypes and without bookkeeping (after validation passed)."""
+        if name in self._frames or name in self._loaded:
+            return validate.finalize(TABLES[name], self[name])
+        return self._engine.to_pandas(self._views[name], final=True)
+
+    def row_count(self, name: str) -> int:
+        return self._views[name].rows
+
+    def close(self) -> None:
+        """Let go of the DuckDB engine (tables already read stay readable)."""
+        self._engine.close()
+
+    def select(self, branch: str) -> dict[str, pd.DataFrame]:
+        """One branch's rows of every table, final dtypes (`select_branch` of the
+        finalized tables, without reading the big ones whole into pandas).
+
+        For a whole-folder read that passed validation: `--all-branches`
+        validates once and prepares each branch from here.
+        """
+        views = _select_branch_views(self._engine, self._views, branch)
+        out = {}
+        for name, view in views.items():
+            if name in self._frames:
+                pos = None
+                if view.rows != len(self._frames[name]):
+                    pos = np.sort(self._engine.arrow(f"SELECT _pos FROM {view.name}").column("_pos").to_numpy())
+                df = self._frames[name] if pos is None else self._frames[name].iloc[pos].reset_index(drop=True)
+                out[name] = validate.finalize(TABLES[name], df)
+            else:
+                out[name] = self._engine.to_pandas(view, final=True)
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._views)
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+
 def read_folder(
-    data_dir: str | Path, branch: str | None = None
-) -> tuple[dict[str, pd.DataFrame], list[DataProblem]]:
+    data_dir: str | Path, branch: str | None = None, engine: str = "auto"
+) -> tuple[FolderTables, list[DataProblem]]:
     """Read, type and check every table of a data folder.
 
-    With `branch`, Hive partitions of other branches are not opened and the
-    cross-table rules are checked on that branch's rows; without it, on the
-    whole folder (what `python -m analysis validate` does). Returns the
-    tables (still with row bookkeeping) and every problem found.
+    With `branch`, Hive partitions of other branches are not opened, and
+    every rule is checked on the rows the branch run reads: the branch's own
+    rows and those that belong to no branch (a key that names no branch,
+    customer or campaign is reported, not dropped); rows of other branches
+    in a shared file are neither typed nor checked (`scan.BranchRows`).
+    Without it, every row of the folder is checked (what `python -m
+    analysis validate` does). Returns the tables (still with row
+    bookkeeping; big tables are read into pandas only when asked for) and
+    every problem found.
+
+    `engine`: "auto" checks `transactions`, `monthly_snapshots` and any big
+    table over its files (`analysis.scan.scanned`), the others after `io`
+    has read them; "pandas" reads every table with `io` first; "duckdb"
+    scans every CSV and Parquet entry. All three report the same problems.
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -49,37 +135,101 @@ def read_folder(
                     file=str(data_dir),
                 )
             )
-    tables: dict[str, pd.DataFrame] = {}
+    eng = scan.Engine()
+    views: dict[str, scan.View] = {}
+    frames: dict[str, pd.DataFrame] = {}
     branch_ids = [branch] if branch else None
+    rows: scan.BranchRows | None = None  # a branch run's rows, once branches are read
     for name, source in sources.items():
-        df, found = read_table(data_dir, source, branch_ids=branch_ids)
-        problems.extend(found)
-        if df is None:
+        view = None
+        if scan.scanned(source, engine):
+            try:
+                view = eng.add_files(data_dir, source, branch_ids=branch_ids, rows=rows)
+            except _Unreadable as exc:
+                problems.append(DataProblem(name, str(exc), file=exc.file or source.label(data_dir)))
+                continue
+            if view is not None:
+                problems.extend(view.type_problems)
+        if view is None:
+            def keep(raw: pd.DataFrame, name: str = name) -> np.ndarray | None:
+                if rows is None:
+                    return None
+                rows.note_frame_keys(eng, name, raw)
+                return rows.mask(eng, name, raw)
+
+            df, found = read_table(data_dir, source, branch_ids=branch_ids, rows=keep)
+            problems.extend(found)
+            if df is None:
+                continue
+            frames[name] = df
+            view = eng.add_frame(TABLES[name], df)
+        problems.extend(validate.table_problems(eng, view))
+        views[name] = view
+        if name == "branches" and branch is not None:
+            rows = _branch_rows(eng, view, branch)
+    if branch is not None and "branches" in views:
+        # Every rule is checked on the rows the branch run reads (its own and
+        # those of no branch: a key pointing nowhere is reported, not dropped).
+        problems.extend(validate.relation_problems(eng, views))
+        return FolderTables(eng, _select_branch_views(eng, views, branch), frames, selected=True), problems
+    problems.extend(validate.relation_problems(eng, views))
+    return FolderTables(eng, views, frames, selected=False), problems
+
+
+def _branch_rows(eng: scan.Engine, branches: scan.View, branch: str) -> scan.BranchRows:
+    """The branch's selection of rows; `UsageError` for a branch that `branches` does not list."""
+    known = {r[0] for r in eng.sql(f"SELECT DISTINCT branch_id FROM {branches.name} WHERE branch_id IS NOT NULL")} \
+        if branches.has("branch_id") else set()
+    if branch not in known:
+        eng.close()
+        raise UsageError(f"branch {branch!r} is not in branches; known branches: {', '.join(sorted(known))}")
+    city = eng.sql(f"SELECT city FROM {branches.name} WHERE branch_id = ? ORDER BY _pos LIMIT 1", [branch]) \
+        if branches.has("city") else []
+    return scan.BranchRows(branch, city[0][0] if city else None, known)
+
+
+def _select_branch_views(eng: scan.Engine, views: dict[str, scan.View], branch: str) -> dict[str, scan.View]:
+    """`select_branch` as SQL views: the rows of every table that belong to `branch`."""
+    b = views["branches"]
+    city = eng.sql(f"SELECT city FROM {b.name} WHERE branch_id = ? ORDER BY _pos LIMIT 1", [branch]) \
+        if b.has("city") else []
+    city_sql = scan.lit(city[0][0]) if city and city[0][0] is not None else "NULL"
+    br = scan.lit(branch)
+
+    def ids(name: str, key: str) -> str:
+        v = views.get(name)
+        if v is None or not v.has(key, "branch_id"):
+            return "(SELECT NULL WHERE FALSE)"
+        return f"(SELECT {scan.q(key)} FROM {v.name} WHERE branch_id = {br})"
+
+    out: dict[str, scan.View] = {}
+    for name, view in views.items():
+        key = TABLES[name].branch_key
+        where = None
+        if name in ("market_survey", "market_share"):
+            where = f"city = {city_sql}"
+        elif name == "campaign_contacts":
+            where = f"campaign_id IN {ids('campaigns', 'campaign_id')}"
+        elif name == "branches":
+            where = None  # kept whole: foreign keys and the branch list refer to it
+        elif key == "branch_id" and view.has("branch_id"):
+            where = f"branch_id = {br}"
+        elif key == "customer_id" and view.has("customer_id"):
+            where = f"customer_id IN {ids('customers', 'customer_id')}"
+        if where is None:
+            out[name] = view
             continue
-        problems.extend(validate.check_table(TABLES[name], df))
-        tables[name] = df
-    if branch is not None and "branches" in tables:
-        known = set(tables["branches"]["branch_id"].dropna())
-        if branch not in known:
-            raise UsageError(
-                f"branch {branch!r} is not in branches; known branches: {', '.join(sorted(known))}"
-            )
-        # Keys are checked on every row read, so that a row pointing at no
-        # customer is reported, not dropped by the branch selection. Only
-        # when customers come from the branch's own partition (other
-        # branches' customers unread) must the check wait for the selection.
-        customers_partitioned = "customers" in sources and sources["customers"].partitioned_by_branch
-        if not customers_partitioned:
-            problems.extend(validate.check_relations(tables))
-        tables = select_branch(tables, branch)
-        if customers_partitioned:
-            problems.extend(validate.check_relations(tables))
-        return tables, problems
-    problems.extend(validate.check_relations(tables))
-    return tables, problems
+        rows = int(eng.sql(f"SELECT count(*) FROM {view.name} WHERE {where}")[0][0])
+        if rows == view.rows:
+            out[name] = view  # all the branch's (its own partition): read as it lies
+            continue
+        sel = eng._name("sel")
+        eng.con.execute(f"CREATE TEMP VIEW {sel} AS SELECT * FROM {view.name} WHERE {where}")
+        out[name] = replace(view, name=sel, rows=rows, type_problems=[], parquet=())
+    return out
 
 
-def select_branch(tables: dict[str, pd.DataFrame], branch: str) -> dict[str, pd.DataFrame]:
+def select_branch(tables: Mapping[str, pd.DataFrame], branch: str) -> dict[str, pd.DataFrame]:
     """The rows of every table that belong to `branch` (and its city)."""
     out: dict[str, pd.DataFrame] = {}
     branches = tables["branches"]
@@ -91,28 +241,36 @@ def select_branch(tables: dict[str, pd.DataFrame], branch: str) -> dict[str, pd.
     campaign_ids = (
         set(campaigns.loc[campaigns["branch_id"] == branch, "campaign_id"]) if campaigns is not None else set()
     )
+
+    def rows(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+        # A table that is all the branch's (its own partition) is kept, not copied.
+        return df if bool(mask.all()) else df[mask].reset_index(drop=True)
+
     for name, df in tables.items():
         if name in ("market_survey", "market_share"):
-            out[name] = df[df["city"] == city]
+            out[name] = rows(df, df["city"] == city)
         elif name == "campaign_contacts":
-            out[name] = df[df["campaign_id"].isin(campaign_ids)]
+            out[name] = rows(df, df["campaign_id"].isin(campaign_ids))
         elif name == "branches":
             out[name] = df  # kept whole: foreign keys and the branch list refer to it
         elif TABLES[name].branch_key == "branch_id" and "branch_id" in df:
-            out[name] = df[df["branch_id"] == branch]
+            out[name] = rows(df, df["branch_id"] == branch)
         elif TABLES[name].branch_key == "customer_id" and "customer_id" in df:
-            out[name] = df[df["customer_id"].isin(ids)]
+            out[name] = rows(df, df["customer_id"].isin(ids))
         else:
             out[name] = df
-    return {k: v.reset_index(drop=True) for k, v in out.items()}
+    return out
 
 
 def load_tables(data_dir: str | Path, branch: str | None = None) -> dict[str, pd.DataFrame]:
     """Validated tables with their final dtypes; raises `DataError` listing every problem."""
     tables, problems = read_folder(data_dir, branch)
-    if problems:
-        raise DataError(problems)
-    return {name: validate.finalize(TABLES[name], df) for name, df in tables.items()}
+    try:
+        if problems:
+            raise DataError(problems)
+        return {name: tables.final(name) for name in tables}
+    finally:
+        tables.close()
 
 
 class PreparedTables(Mapping):
@@ -126,8 +284,7 @@ class PreparedTables(Mapping):
         if name not in self._rows:
             raise KeyError(name)
         if name not in self._loaded:
-            df = pd.read_parquet(self._folder / f"{name}.parquet")
-            self._loaded[name] = validate.restore_dtypes(TABLES[name], df)
+            self._loaded[name] = scan.read_frame(self._folder / f"{name}.parquet", TABLES[name])
         return self._loaded[name]
 
     def __iter__(self) -> Iterator[str]:

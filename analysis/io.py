@@ -11,12 +11,16 @@ their kind become `DataProblem`s with their row numbers; the rules on values
 Every frame returned keeps two bookkeeping columns, `SOURCE_FILE` and
 `SOURCE_ROW`, so that a problem found later can name the row as a person
 counts it in that file. `analysis.validate.finalize` drops them.
+
+How a value is read as its kind is defined once, in `convert`; how a
+problem names its rows, once, in `render_problem`. `analysis.scan` uses
+both for the tables it checks where they lie.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Callable, Iterable, Literal
 
 import numpy as np
 import pandas as pd
@@ -25,7 +29,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .contract import TABLES, Column, Table
-from .errors import DataProblem
+from .errors import FIRST_ROWS_SHOWN as FIRST_ROWS, DataProblem
 
 SOURCE_FILE = "_source_file"
 SOURCE_ROW = "_source_row"
@@ -266,18 +270,39 @@ def _as_text(s: pd.Series) -> pd.Series:
     return out.map(lambda v: v if v is None or isinstance(v, str) else str(v))
 
 
-def _bad(
-    table: Table, df: pd.DataFrame, col: str, mask: pd.Series, rule: str, raw: pd.Series
-) -> DataProblem:
-    return problem_for_rows(table.name, df, mask, rule, column=col, values=raw)
-
-
 def _files_of(source: pd.Series, idx: np.ndarray) -> list[str]:
     """The distinct files of rows `idx`; cheap on millions of rows (categorical codes)."""
     if isinstance(source.dtype, pd.CategoricalDtype):
         codes = source.cat.codes.to_numpy()[idx]
         return [str(source.cat.categories[c]) for c in pd.unique(codes) if c >= 0]
     return [str(f) for f in pd.unique(source.iloc[idx].astype(str))]
+
+
+def render_problem(
+    table: str,
+    rule: str,
+    column: str | None,
+    count: int,
+    first_files: list[str | None],
+    first_rows: list[int],
+    all_files: list[str],
+    examples: tuple[str, ...] = (),
+    fallback_file: str | None = None,
+) -> DataProblem:
+    """The one way a problem names its rows, whichever engine found them.
+
+    `first_files`/`first_rows`: the file and row (as a person counts it) of
+    the first broken rows; `all_files`: every file with a broken row. When
+    the rows come from several files (a partitioned folder), each row names
+    its file.
+    """
+    if len(all_files) > 1:
+        rows = tuple(f"{f} row {r}" for f, r in zip(first_files, first_rows))
+        file = ", ".join(sorted(all_files)[:3]) + (" …" if len(all_files) > 3 else "")
+    else:
+        rows = tuple(f"row {r}" for r in first_rows)
+        file = all_files[0] if len(all_files) else fallback_file
+    return DataProblem(table, rule, file=file, column=column, count=count, rows=rows, examples=examples)
 
 
 def problem_for_rows(
@@ -296,58 +321,64 @@ def problem_for_rows(
     mask = np.asarray(mask, dtype=bool)
     idx = np.flatnonzero(mask)
     count = int(idx.size)
-    first = idx[:5]
+    first = idx[:FIRST_ROWS]
     files = df[SOURCE_FILE].iloc[first].astype(str).tolist() if SOURCE_FILE in df else []
     lines = df[SOURCE_ROW].iloc[first].tolist() if SOURCE_ROW in df else (first + 1).tolist()
     all_files = _files_of(df[SOURCE_FILE], idx) if SOURCE_FILE in df and count else []
-    if len(all_files) > 1:
-        rows = tuple(f"{f} row {r}" for f, r in zip(files, lines))
-        file = ", ".join(sorted(all_files)[:3]) + (" …" if len(all_files) > 3 else "")
-    else:
-        rows = tuple(f"row {r}" for r in lines)
-        file = all_files[0] if len(all_files) else file_label(df)
     examples: tuple[str, ...] = ()
     if values is not None:
         examples = tuple(str(v) for v in values.iloc[first].tolist())
-    return DataProblem(table, rule, file=file, column=column, count=count, rows=rows, examples=examples)
+    return render_problem(table, rule, column, count, files, lines, all_files, examples, file_label(df))
 
 
-def _coerce_column(table: Table, df: pd.DataFrame, col: Column) -> tuple[pd.Series, list[DataProblem]]:
-    raw = df[col.name]
-    null = _null_mask(raw)
-    problems: list[DataProblem] = []
+# The rules on reading a value as its kind, in the order they are reported.
+# `convert` flags each value under at most one of its kind's rules.
+_WHAT = {"date": "an ISO date (YYYY-MM-DD)", "month": "a month (YYYY-MM-01 or YYYY-MM)",
+         "datetime": "an ISO date-time (YYYY-MM-DD HH:MM:SS)"}
+TYPE_RULES: dict[str, tuple[str, ...]] = {
+    "str": (),
+    "category": (),
+    "date": (f"not {_WHAT['date']}", "a date with a time of day; give the date only"),
+    "month": (f"not {_WHAT['month']}", "month must be the first day of the month (YYYY-MM-01)"),
+    "datetime": (f"not {_WHAT['datetime']}",),
+    "float": ("not a number",),
+    "int": ("not a number", "not a whole number"),
+    "bool": ("not true/false",),
+}
 
-    if col.kind in ("str", "category"):
-        return _as_text(raw), problems
 
-    if col.kind in ("date", "month", "datetime"):
+def convert(kind: str, raw: pd.Series) -> tuple[pd.Series, list[np.ndarray]]:
+    """Values of `raw` read as `kind`, and per rule of `TYPE_RULES[kind]` the
+    mask of values broken under it (those values become null).
+
+    The one definition of how a value is read: `coerce` applies it to a
+    column, `analysis.scan` to the distinct values of a column it cannot
+    cast in SQL outright. Integers stay float64 (nulls survive until
+    validation); bools are objects (True/False/None).
+    """
+    null = _null_mask(raw).to_numpy()
+
+    if kind in ("str", "category"):
+        return _as_text(raw), []
+
+    if kind in ("date", "month", "datetime"):
         if pd.api.types.is_datetime64_any_dtype(raw):
             out = raw
             if getattr(out.dt, "tz", None) is not None:
                 out = out.dt.tz_localize(None)
         else:
-            txt = _as_text(raw)
-            out = pd.to_datetime(txt, format="ISO8601", errors="coerce")
+            out = pd.to_datetime(_as_text(raw), format="ISO8601", errors="coerce")
         out = out.astype("datetime64[ns]")
-        failed = out.isna() & ~null
-        if failed.any():
-            what = {"date": "an ISO date (YYYY-MM-DD)", "month": "a month (YYYY-MM-01 or YYYY-MM)",
-                    "datetime": "an ISO date-time (YYYY-MM-DD HH:MM:SS)"}[col.kind]
-            problems.append(_bad(table, df, col.name, failed, f"not {what}", raw))
-        if col.kind == "date":
-            timed = out.notna() & (out != out.dt.normalize())
-            if timed.any():
-                problems.append(_bad(table, df, col.name, timed, "a date with a time of day; give the date only", raw))
-        if col.kind == "month":
-            off = out.notna() & ((out.dt.day != 1) | (out != out.dt.normalize()))
-            if off.any():
-                problems.append(_bad(table, df, col.name, off, "month must be the first day of the month (YYYY-MM-01)", raw))
-        return out, problems
+        known = out.notna().to_numpy()
+        failed = ~known & ~null
+        if kind == "date":
+            return out, [failed, known & (out != out.dt.normalize()).to_numpy()]
+        if kind == "month":
+            return out, [failed, known & ((out.dt.day != 1) | (out != out.dt.normalize())).to_numpy()]
+        return out, [failed]
 
-    if col.kind in ("float", "int"):
-        if pd.api.types.is_bool_dtype(raw):
-            num = raw.astype(float)
-        elif pd.api.types.is_numeric_dtype(raw):
+    if kind in ("float", "int"):
+        if pd.api.types.is_bool_dtype(raw) or pd.api.types.is_numeric_dtype(raw):
             num = raw.astype(float)
         else:
             txt = _as_text(raw)
@@ -357,30 +388,37 @@ def _coerce_column(table: Table, df: pd.DataFrame, col: Column) -> tuple[pd.Seri
             retry = num.isna() & txt.notna()
             if retry.any():
                 num[retry] = pd.to_numeric(txt[retry].str.replace(",", "", regex=False), errors="coerce")
-        failed = (num.isna() & ~null) | np.isinf(num)
+        failed = ((num.isna() & ~null) | np.isinf(num)).to_numpy()
         if failed.any():
-            problems.append(_bad(table, df, col.name, failed, "not a number", raw))
             num = num.where(~failed)
-        if col.kind == "int":
-            frac = num.notna() & (num != np.floor(num))
-            if frac.any():
-                problems.append(_bad(table, df, col.name, frac, "not a whole number", raw))
-                num = num.where(~frac)
-        return num, problems
+        if kind == "float":
+            return num, [failed]
+        frac = (num.notna() & (num != np.floor(num))).to_numpy()
+        if frac.any():
+            num = num.where(~frac)
+        return num, [failed, frac]
 
-    if col.kind == "bool":
+    if kind == "bool":
         if pd.api.types.is_bool_dtype(raw):
-            return raw.astype(object).where(raw.notna(), None), problems
+            return raw.astype(object).where(raw.notna(), None), [np.zeros(len(raw), dtype=bool)]
         txt = _as_text(raw)
         low = txt.str.strip().str.lower()  # vectorised: a bool column may have 24M rows
         is_true, is_false = low.isin(TRUE_TOKENS).to_numpy(), low.isin(FALSE_TOKENS).to_numpy()
         out = pd.Series(np.where(is_true, True, np.where(is_false, False, None)), index=raw.index, dtype=object)
-        failed = ~(is_true | is_false) & txt.notna().to_numpy()
-        if failed.any():
-            problems.append(_bad(table, df, col.name, failed, "not true/false", raw))
-        return out, problems
+        return out, [~(is_true | is_false) & txt.notna().to_numpy()]
 
-    raise AssertionError(f"unknown kind {col.kind}")
+    raise AssertionError(f"unknown kind {kind}")
+
+
+def _coerce_column(table: Table, df: pd.DataFrame, col: Column) -> tuple[pd.Series, list[DataProblem]]:
+    raw = df[col.name]
+    out, broken = convert(col.kind, raw)
+    problems = [
+        problem_for_rows(table.name, df, mask, rule, column=col.name, values=raw)
+        for rule, mask in zip(TYPE_RULES[col.kind], broken)
+        if mask.any()
+    ]
+    return out, problems
 
 
 def coerce(table: Table, df: pd.DataFrame) -> tuple[pd.DataFrame, list[DataProblem]]:
@@ -411,11 +449,23 @@ def read_table(
     data_dir: Path,
     source: Source,
     branch_ids: Iterable[str] | None = None,
+    rows: Callable[[pd.DataFrame], np.ndarray | None] | None = None,
 ) -> tuple[pd.DataFrame | None, list[DataProblem]]:
-    """Read and coerce one table; `None` with a problem when unreadable."""
+    """Read and coerce one table; `None` with a problem when unreadable.
+
+    `rows(raw)`: the rows to keep (a mask over the values as found, or None
+    for all), chosen before any value is typed or checked.
+    """
     table = TABLES[source.table]
     try:
         raw = read_raw(source, data_dir, branch_ids=branch_ids)
     except _Unreadable as exc:
         return None, [DataProblem(table.name, str(exc), file=exc.file or source.label(data_dir))]
+    if rows is not None and len(raw):
+        keep = rows(raw)
+        if keep is not None and not keep.all():
+            label = file_label(raw)
+            raw = raw[keep].reset_index(drop=True)
+            if raw.empty:
+                raw.attrs[SOURCE_ATTR] = label
     return coerce(table, raw)

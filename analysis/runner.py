@@ -27,13 +27,11 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from . import __version__
-from .bank import Bank, load, read_folder, select_branch
-from .contract import TABLES
+from .bank import Bank, load, read_folder
 from .errors import DataError, UsageError
 from .fingerprint import data_fingerprint
 from .results import assemble
 from .timeframe import Timeframe, month_start
-from . import validate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
@@ -440,25 +438,29 @@ def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> 
     data the way `validate` reports it.
     """
     tables, problems = read_folder(data_dir)
-    if problems:
-        raise DataError(problems)
-    tables = {n: validate.finalize(TABLES[n], df) for n, df in tables.items()}
-    known = tables["branches"]["branch_id"].tolist()
-    if branches:
-        unknown = [b for b in branches if b not in known]
-        if unknown:
-            raise UsageError(f"unknown branch {', '.join(unknown)}; known branches: {', '.join(known)}")
-    else:
-        branches = known
-    prep_root = Path(opts.out_root) / f".prepared-{os.getpid()}"
-    for b in branches:
-        sel = select_branch(tables, b)
-        months = sel["monthly_snapshots"]["month"]
-        if months.empty:
-            continue
-        check_as_of(months, opts.as_of, b)
-        bank = Bank(b, sel, Timeframe.from_snapshots(months, opts.as_of), data_dir=str(data_dir))
-        bank.save(prep_root / b)
+    try:
+        if problems:
+            raise DataError(problems)
+        known = tables.final("branches")["branch_id"].tolist()
+        if branches:
+            unknown = [b for b in branches if b not in known]
+            if unknown:
+                raise UsageError(f"unknown branch {', '.join(unknown)}; known branches: {', '.join(known)}")
+        else:
+            branches = known
+        prep_root = Path(opts.out_root) / f".prepared-{os.getpid()}"
+        for b in branches:
+            # One branch's rows at a time: the whole bank is never in pandas at once.
+            sel = tables.select(b)
+            months = sel["monthly_snapshots"]["month"]
+            if months.empty:
+                continue
+            check_as_of(months, opts.as_of, b)
+            bank = Bank(b, sel, Timeframe.from_snapshots(months, opts.as_of), data_dir=str(data_dir))
+            bank.save(prep_root / b)
+            del sel, bank
+    finally:
+        tables.close()
     return branches, prep_root
 
 

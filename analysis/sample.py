@@ -1192,6 +1192,75 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
     df.to_csv(path, index=False, encoding="utf-8")
 
 
+def _branch_job(out_dir: Path, info: BranchInfo, bidx: int, customers: int, seed: int, months: int,
+                end_month: str) -> dict:
+    """Simulate one branch, write its Parquet partitions and return its CSV rows.
+
+    A function of its arguments only (the branch's own random streams), so
+    branches can run in any process and in any order.
+    """
+    cal = _Calendar(months, end_month)
+    br = _Branch(info, customers, cal, np.random.SeedSequence([seed, bidx]))
+    br.simulate(bidx)
+    rows = {}
+    arr = br.snapshot_arrays()
+    snap = br.snapshots_table(arr)
+    _write_parquet(snap, out_dir / "monthly_snapshots", info.branch_id)
+    rows["monthly_snapshots"] = snap.num_rows
+    del snap
+    txn = br.transactions_table(arr)
+    _write_parquet(txn, out_dir / "transactions", info.branch_id)
+    rows["transactions"] = txn.num_rows
+    del arr, txn
+    camp, contacts = br.campaigns_tables()
+    parts = {
+        "customers": br.customers_table(),
+        "relationship_managers": br.rm_table(),
+        "interactions": br.interactions_table(),
+        "surveys": br.surveys_table(),
+        "campaigns": camp,
+        "campaign_contacts": contacts,
+        "branches": pd.DataFrame([{"branch_id": info.branch_id, "branch_name": info.branch_name,
+                                   "city": info.city, "home_bank": HOME_BANK}]),
+    }
+    # CSV text is made here, in the branch's process: the parent only joins it.
+    csv = {name: df[list(TABLES[name].column_names)].to_csv(index=False, header=False) for name, df in parts.items()}
+    campaigns = []
+    for c in camp.itertuples(index=False):
+        e = P.campaign_effect(c.kind)
+        campaigns.append(
+            {
+                "campaign_id": c.campaign_id,
+                "branch_id": c.branch_id,
+                "kind": c.kind,
+                "design": c.design,
+                "start_date": c.start_date,
+                "end_date": c.end_date,
+                "balance_effect_per_participant": e.balance_effect,
+                "itt_balance": e.itt_balance if c.design == "randomized" else None,
+                "response_ate": e.response_ate if c.design == "randomized" else None,
+                "att_balance": e.att_balance,
+            }
+        )
+    return {
+        "csv": csv,
+        "csv_rows": {name: len(df) for name, df in parts.items()},
+        "rows": rows,
+        "campaigns": campaigns,
+        "intercept": float(br.churn_intercept),
+    }
+
+
+def _market_job(city: str, city_idx: int, months: int, end_month: str, seed: int, respondents: int,
+                prefix: str) -> dict:
+    share, survey = _market_tables(city, city_idx, _Calendar(months, end_month), seed, respondents, prefix)
+    parts = {"market_share": share, "market_survey": survey}
+    return {
+        "csv": {n: df[list(TABLES[n].column_names)].to_csv(index=False, header=False) for n, df in parts.items()},
+        "csv_rows": {n: len(df) for n, df in parts.items()},
+    }
+
+
 def generate(
     out_dir: Path,
     branches: int = 3,
@@ -1199,13 +1268,16 @@ def generate(
     seed: int = 0,
     months: int = 30,
     end_month: str = "2026-09",
+    jobs: int = 1,
 ) -> dict:
     """Write a sample bank folder in the contract's shape; return a summary.
 
     `branches`: the first K of `BRANCH_CATALOG` (建行眉山分行 first);
     `customers`: rows of `customers` per branch (including those who closed
     before the data begin and those who open during the data period);
-    `months`: months of monthly_snapshots (≥ 24), the last being `end_month`.
+    `months`: months of monthly_snapshots (≥ 24), the last being `end_month`;
+    `jobs`: branches simulated at once in separate processes (the files
+    are the same, byte for byte, for any number of jobs).
 
     The summary: out_dir, branches, first_month, last_month, each table's
     path and rows (`tables`: {name: {"path", "rows"}}; `rows`: {name: rows}),
@@ -1231,65 +1303,43 @@ def generate(
         if (out_dir / name).is_dir():
             shutil.rmtree(out_dir / name)
 
-    csv_parts: dict[str, list[pd.DataFrame]] = {n: [] for n in TABLES if n not in PARTITIONED}
-    rows = {n: 0 for n in TABLES}
-    campaigns_summary: list[dict] = []
-    intercepts: dict[str, float] = {}
-    cities_done: dict[str, int] = {}
     respondents = int(np.clip(customers // 6, 300, 1500))
-    for bidx, info in enumerate(infos):
-        br = _Branch(info, customers, cal, np.random.SeedSequence([seed, bidx]))
-        br.simulate(bidx)
-        intercepts[info.branch_id] = float(br.churn_intercept)
-        arr = br.snapshot_arrays()
-        snap = br.snapshots_table(arr)
-        _write_parquet(snap, out_dir / "monthly_snapshots", info.branch_id)
-        rows["monthly_snapshots"] += snap.num_rows
-        txn = br.transactions_table(arr)
-        _write_parquet(txn, out_dir / "transactions", info.branch_id)
-        rows["transactions"] += txn.num_rows
-        del arr, snap, txn
-        csv_parts["customers"].append(br.customers_table())
-        csv_parts["relationship_managers"].append(br.rm_table())
-        csv_parts["interactions"].append(br.interactions_table())
-        csv_parts["surveys"].append(br.surveys_table())
-        camp, contacts = br.campaigns_tables()
-        csv_parts["campaigns"].append(camp)
-        csv_parts["campaign_contacts"].append(contacts)
-        for c in camp.itertuples(index=False):
-            e = P.campaign_effect(c.kind)
-            campaigns_summary.append(
-                {
-                    "campaign_id": c.campaign_id,
-                    "branch_id": c.branch_id,
-                    "kind": c.kind,
-                    "design": c.design,
-                    "start_date": c.start_date,
-                    "end_date": c.end_date,
-                    "balance_effect_per_participant": e.balance_effect,
-                    "itt_balance": e.itt_balance if c.design == "randomized" else None,
-                    "response_ate": e.response_ate if c.design == "randomized" else None,
-                    "att_balance": e.att_balance,
-                }
-            )
-        csv_parts["branches"].append(
-            pd.DataFrame([{"branch_id": info.branch_id, "branch_name": info.branch_name, "city": info.city, "home_bank": HOME_BANK}])
-        )
-        if info.city not in cities_done:
-            cities_done[info.city] = len(cities_done)
-            city_idx = [b.city for b in BRANCH_CATALOG].index(info.city)
-            share, survey = _market_tables(info.city, city_idx, cal, seed, respondents, info.prefix)
-            csv_parts["market_share"].append(share)
-            csv_parts["market_survey"].append(survey)
+    # Each city's market is drawn once, with the first of its branches.
+    cities: dict[str, BranchInfo] = {}
+    for info in infos:
+        cities.setdefault(info.city, info)
+    catalog_cities = [b.city for b in BRANCH_CATALOG]
+    branch_args = [(out_dir, info, bidx, customers, seed, months, end_month) for bidx, info in enumerate(infos)]
+    market_args = [(city, catalog_cities.index(city), months, end_month, seed, respondents, info.prefix)
+                   for city, info in cities.items()]
+    if jobs > 1 and len(infos) > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
 
+        # A fresh interpreter per worker: no fork of a parent's threads (BLAS, Arrow).
+        with ProcessPoolExecutor(max_workers=min(jobs, len(infos)), mp_context=mp.get_context("spawn")) as pool:
+            done = list(pool.map(_branch_job, *zip(*branch_args)))
+            markets = list(pool.map(_market_job, *zip(*market_args)))
+    else:
+        done = [_branch_job(*a) for a in branch_args]
+        markets = [_market_job(*a) for a in market_args]
+
+    rows = {n: 0 for n in TABLES}
+    for d in done:
+        for n, k in d["rows"].items():
+            rows[n] += k
     tables: dict[str, dict] = {}
-    for name, parts in csv_parts.items():
-        df = pd.concat(parts, ignore_index=True)
-        df = df[list(TABLES[name].column_names)]
+    for name in TABLES:
+        if name in PARTITIONED:
+            continue
+        source = markets if name in ("market_share", "market_survey") else done
         path = out_dir / f"{name}.csv"
-        _write_csv(df, path)
-        rows[name] = len(df)
-        tables[name] = {"path": str(path), "rows": len(df)}
+        with path.open("w", encoding="utf-8", newline="") as f:
+            f.write(",".join(TABLES[name].column_names) + "\n")
+            for d in source:
+                f.write(d["csv"][name])
+        rows[name] = sum(d["csv_rows"][name] for d in source)
+        tables[name] = {"path": str(path), "rows": rows[name]}
     for name in PARTITIONED:
         tables[name] = {"path": str(out_dir / name), "rows": rows[name]}
     return {
@@ -1300,6 +1350,6 @@ def generate(
         "last_month": str(cal.first_month + (cal.T - 1)),
         "tables": {n: tables[n] for n in TABLES},
         "rows": {n: tables[n]["rows"] for n in TABLES},
-        "campaigns": campaigns_summary,
-        "churn_intercepts": intercepts,
+        "campaigns": [c for d in done for c in d["campaigns"]],
+        "churn_intercepts": {info.branch_id: d["intercept"] for info, d in zip(infos, done)},
     }

@@ -356,3 +356,54 @@ def test_a_bool_column_of_the_wrong_type(lean, small):
     s.to_csv(lean / "monthly_snapshots.csv", index=False)
     p = only_problem(lean)
     assert (p.column, p.rows, p.examples, p.rule) == ("digital_active", ("row 2",), ("maybe",), "not true/false")
+
+
+# ---- a branch run reads and checks the rows it analyses
+
+
+def test_a_broken_row_of_another_branch_does_not_stop_a_branch(small, tmp_path):
+    tables = {k: v.copy() for k, v in small.items()}
+    c = tables["customers"] = tables["customers"].astype({"gender": object, "birth_year": object})
+    b_row = int(c.index[c["branch_id"] == "fixture-b"][0])
+    c.loc[b_row, "gender"] = "X"
+    c.loc[b_row, "birth_year"] = "nineteen"
+    folder = write_bank(tables, tmp_path / "bank")
+    assert len(read_folder(folder)[1]) == 2  # validate sees every row
+    tables_a, problems_a = read_folder(folder, "fixture-a")
+    assert problems_a == []
+    assert set(tables_a.final("customers")["branch_id"]) == {"fixture-a"}
+    _, problems_b = read_folder(folder, "fixture-b")
+    assert [(p.column, p.rows) for p in problems_b] == [("birth_year", (f"row {b_row + 2}",)), ("gender", (f"row {b_row + 2}",))]
+
+
+def test_a_row_of_no_branch_is_reported_in_every_branch_run(small, tmp_path):
+    tables = {k: v.copy() for k, v in small.items()}
+    tables["interactions"].loc[3, "customer_id"] = "nobody"
+    tables["customers"].loc[0, "branch_id"] = "fixture-z"
+    folder = write_bank(tables, tmp_path / "bank")
+    for branch in ("fixture-a", "fixture-b"):
+        problems = read_folder(folder, branch)[1]
+        assert {(p.table, p.column, p.rows) for p in problems} >= {
+            ("interactions", "customer_id", ("row 5",)), ("customers", "branch_id", ("row 2",))
+        }, branch
+
+
+def test_a_branch_load_is_the_branch_of_the_whole_load(conformance_dir):
+    from analysis.bank import load_tables, select_branch
+
+    whole = load_tables(conformance_dir / "good")
+    for branch in ("fixture-a", "fixture-b"):
+        mine = load_tables(conformance_dir / "good", branch)
+        for name, df in select_branch(whole, branch).items():
+            pd.testing.assert_frame_equal(mine[name], df.reset_index(drop=True), obj=f"{branch} {name}")
+
+
+def test_a_whole_folder_read_gives_each_branch_without_reading_it_again(conformance_dir):
+    from analysis.bank import load_tables
+
+    tables, problems = read_folder(conformance_dir / "good")
+    assert problems == []
+    for branch in ("fixture-a", "fixture-b"):
+        mine = tables.select(branch)
+        for name, df in load_tables(conformance_dir / "good", branch).items():
+            pd.testing.assert_frame_equal(mine[name], df, obj=f"{branch} {name}")

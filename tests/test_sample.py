@@ -444,3 +444,11 @@ def test_home_bank_loses_deposit_share(small):
     share = share.assign(s=share.deposits / share.groupby(["city", "period"]).deposits.transform("sum"))
     home = share[share.bank == HOME_BANK].sort_values("period").groupby("city").s
     assert ((home.last() - home.first()) < 0).all()
+
+
+def test_parallel_generation_writes_the_same_bytes(tmp_path):
+    one = generate(tmp_path / "one", branches=3, customers=300, seed=5, jobs=1)
+    two = generate(tmp_path / "two", branches=3, customers=300, seed=5, jobs=2)
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+    same = lambda s: {k: v for k, v in s.items() if k not in ("out_dir", "tables")}  # noqa: E731
+    assert same(one) == same(two)
