@@ -29,14 +29,16 @@ Comparison customers can carry weights (the odds weights of
 comparison group look like the participants before start — the "matched"
 comparison. Customer fixed effects are absorbed by demeaning within customer
 (exact here because a customer's weight is the same in every month);
-standard errors are clustered by customer (statsmodels, `cov_type="cluster"`).
+standard errors are clustered by customer (`analysis.wls`, statsmodels'
+`cov_type="cluster"` figures computed for a wide design).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+
+from .wls import ClusteredWLS, demean_within, fit_clustered_wls
 
 MONTHS_BEFORE = 6
 MONTHS_AFTER = 6
@@ -173,11 +175,8 @@ class EventStudy:
         self.coefs_.index.name = "rel_month"
         pre = [f"k{p}" for p in periods if p < self.ref_period]
         if pre:
-            R = np.zeros((len(pre), len(res.params)))
-            for i, name in enumerate(pre):
-                R[i, list(res.params.index).index(name)] = 1.0
-            w = res.wald_test(R, use_f=False, scalar=True)
-            self.pretrend_ = {"statistic": float(w.statistic), "df": len(pre), "p_value": float(w.pvalue)}
+            statistic, df, p_value = res.wald(pre)
+            self.pretrend_ = {"statistic": statistic, "df": df, "p_value": p_value}
         else:
             self.pretrend_ = {"statistic": np.nan, "df": 0, "p_value": np.nan}
 
@@ -226,12 +225,10 @@ class EventStudy:
         return pd.concat([md, pd.DataFrame(inter, index=d.index, columns=names)], axis=1)
 
     @staticmethod
-    def _fit_within(d: pd.DataFrame, X: pd.DataFrame):
+    def _fit_within(d: pd.DataFrame, X: pd.DataFrame) -> ClusteredWLS:
         """WLS of balance on X after demeaning both within customer (absorbs α_i)."""
-        g = d["customer_id"]
-        yd = d["balance"] - d.groupby("customer_id")["balance"].transform("mean")
-        Xd = X - X.groupby(g).transform("mean")
-        Xd = Xd.loc[:, Xd.abs().sum() > 0]
-        groups = pd.factorize(g)[0]
-        model = sm.WLS(yd.to_numpy(), Xd, weights=d["w"].to_numpy())
-        return model.fit(method="qr", cov_type="cluster", cov_kwds={"groups": groups})
+        groups = pd.factorize(d["customer_id"])[0]
+        yd = demean_within(d["balance"].to_numpy(dtype=float), groups)
+        Xd = pd.DataFrame(demean_within(X.to_numpy(dtype=float), groups), columns=X.columns)
+        Xd = Xd.loc[:, np.abs(Xd.to_numpy()).sum(axis=0) > 0]
+        return fit_clustered_wls(yd, Xd, d["w"].to_numpy(dtype=float), groups)

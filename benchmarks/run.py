@@ -85,7 +85,7 @@ def bench_size(size: str, work: Path, jobs_compare: bool) -> dict:
     res["sample"] = stage(
         "sample",
         f"from analysis.sample import generate\n"
-        f"s = generate({str(data)!r}, branches={spec['branches']}, customers={spec['customers']}, seed=1)\n"
+        f"s = generate({str(data)!r}, branches={spec['branches']}, customers={spec['customers']}, seed=1, jobs={CORES})\n"
         f"extra = s.get('rows', {{}})",
     )
     res["rows"] = res["sample"]["extra"]
