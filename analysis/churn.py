@@ -556,6 +556,15 @@ class AtRiskList:
 MIN_PUSH = 0.05  # log-odds: a driver must raise the odds by ≥ 5 % to be named
 
 
+def top_drivers(push: pd.DataFrame, at_least: float, most: int) -> list[list[str]]:
+    """Per row, the columns whose value is ≥ `at_least`, largest first, at most `most` of them."""
+    values = push.to_numpy(dtype=float)
+    order = np.argsort(-values, axis=1, kind="stable")[:, :most]
+    names = np.asarray(push.columns, dtype=object)[order]
+    keep = np.take_along_axis(values, order, axis=1) >= at_least
+    return [list(n[k]) for n, k in zip(names, keep)]
+
+
 def at_risk_list(bank: Bank, analysis: ChurnAnalysis, top: int | None = None) -> AtRiskList:
     """Rank active customers by p_churn × revenue_12m.
 
@@ -575,9 +584,7 @@ def at_risk_list(bank: Bank, analysis: ChurnAnalysis, top: int | None = None) ->
     p = model.predict_proba(X)
     rev = value_base(bank).set_index("customer_id")["revenue_12m"].reindex(X.index).fillna(0.0)
     push = model.contributions(X)[[c for c in model.features_ if c in ACTIONABLE]]
-    drivers = [
-        [k for k, v in row.sort_values(ascending=False).items() if v >= MIN_PUSH][:3] for _, row in push.iterrows()
-    ]
+    drivers = top_drivers(push, MIN_PUSH, 3)
     c = bank.customers.set_index("customer_id").reindex(X.index)
     table = pd.DataFrame(
         {

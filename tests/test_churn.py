@@ -511,3 +511,8 @@ def test_notebook_runs_to_the_end_when_churn_is_skipped(tmp_path, conformance_di
     assert section["status"] == "skipped" and "19 months" in section["reason"]
     assert (out_dir / "figures" / "churn_retention_segment.png").is_file()
     assert not (out_dir / "private").exists()
+
+
+def test_top_drivers_largest_first_above_the_floor():
+    push = pd.DataFrame({"a": [0.2, 0.01, 0.3], "b": [0.5, 0.02, 0.3], "c": [0.06, 0.0, 0.9], "d": [0.1, 0.04, 0.04]})
+    assert churn.top_drivers(push, 0.05, 3) == [["b", "a", "d"], [], ["c", "a", "b"]]

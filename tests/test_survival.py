@@ -173,3 +173,22 @@ def test_retention_curves_and_words_for_a_branch(bank_a, cox_a):
     assert any("left truncation" in x for x in lines)
     assert any(x.startswith("- ") and "hazard of leaving" in x for x in lines)
     assert any("Proportional-hazards check" in x for x in lines)
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_scaled_schoenfeld_residuals_are_lifelines(ties):
+    """The vectorised residuals equal lifelines' own (Efron ties), and so does the PH test."""
+    from lifelines import CoxPHFitter
+    from lifelines.statistics import proportional_hazard_test
+
+    df = load_rossi()
+    if ties:
+        df = df.assign(week=(df["week"] // 8) * 8 + 1)  # many deaths share a time
+    cph = CoxPHFitter().fit(df, "week", "arrest")
+    ours = survival.scaled_schoenfeld(cph, df, "week", "arrest")
+    ref = cph.compute_residuals(df, kind="scaled_schoenfeld")
+    # same rows; within tied times lifelines' order is arbitrary, so compare sorted by index
+    pd.testing.assert_frame_equal(ours.sort_index(), ref.sort_index(), rtol=1e-9, check_names=False)
+    lib = proportional_hazard_test(cph, df, time_transform="rank").summary
+    mine = proportional_hazard_test(cph, df, time_transform="rank", precomputed_residuals=ours).summary
+    np.testing.assert_allclose(mine["test_statistic"], lib["test_statistic"], rtol=1e-9)
