@@ -115,9 +115,11 @@ def ensure_kernel() -> str:
     never whatever `python3` a machine has on its PATH."""
     folder = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
     spec = {
-        # The kernel runs on this machine for this run only; its TCP notice is
-        # noise on a consultant's terminal, so kernel warnings are kept to errors.
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR"],
+        # The kernel runs on this machine for this run only; its TCP notice and
+        # the "KeyboardInterrupt caught" that jupyter_client's interrupt before
+        # every shutdown makes it log are noise on a consultant's terminal. A
+        # kernel that dies still fails its notebook with the cell and error.
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=CRITICAL"],
         "display_name": "QVSRS analysis (.venv)",
         "language": "python",
         "metadata": {"debugger": False},
@@ -207,9 +209,14 @@ def _say(opts: RunOptions, text: str) -> None:
         print(text, flush=True)
 
 
-def execute_notebook(nb: Path, staging: Path, bank_dir: Path, opts: RunOptions, branch: str, kernel: str) -> None:
+def execute_notebook(nb: Path, staging: Path, bank_dir: Path, opts: RunOptions, branch: str, kernel: str,
+                     km=None) -> None:
+    """Run one notebook with papermill into staging/notebooks/; on a lent
+    warm kernel (`analysis.kernels`) when `km` is given."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+
+    from .kernels import WARM_ENGINE
 
     out_nb = staging / "notebooks" / nb.name
     out_nb.parent.mkdir(parents=True, exist_ok=True)
@@ -225,6 +232,7 @@ def execute_notebook(nb: Path, staging: Path, bank_dir: Path, opts: RunOptions, 
         pm.execute_notebook(
             str(nb), str(out_nb), parameters=params, kernel_name=kernel,
             progress_bar=False, log_output=False, cwd=str(staging), request_save_on_cell_execute=False,
+            **({"engine_name": WARM_ENGINE, "km": km} if km is not None else {}),
         )
     except PapermillExecutionError as exc:
         # papermill counts the injected-parameters cell; report the cell as
@@ -243,14 +251,32 @@ def notebook_dependencies(nb: Path) -> set[str]:
     return set(meta.get("depends_on", []))
 
 
+def _dependents(stem: str, deps: dict[str, set[str]]) -> set[str]:
+    """The notebooks that wait, directly or through others, for `stem`."""
+    out: set[str] = set()
+    todo = [stem]
+    while todo:
+        cur = todo.pop()
+        for nb, needs in deps.items():
+            if cur in needs and nb not in out:
+                out.add(nb)
+                todo.append(nb)
+    return out
+
+
 def execute_notebooks(paths: list[Path], staging: Path, bank_dir: Path, opts: RunOptions, branch: str) -> dict:
     """Run the notebooks, `opts.notebook_jobs` at a time, each after those it
     depends on; stop at the first failure (after the running ones end)."""
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
+    from .kernels import KernelPool, KernelReset
+
     kernel = ensure_kernel()
     deps = {nb.stem: notebook_dependencies(nb) & {p.stem for p in paths} for nb in paths}
-    pending = list(paths)
+    # Notebooks others wait for start first (then in file order), so that the
+    # last ones are not left running alone at the end.
+    waiting = {nb.stem: len(_dependents(nb.stem, deps)) for nb in paths}
+    pending = sorted(paths, key=lambda p: -waiting[p.stem])
     done: set[str] = set()
     timings: dict[str, float] = {}
     failure: NotebookFailed | None = None
@@ -258,10 +284,14 @@ def execute_notebooks(paths: list[Path], staging: Path, bank_dir: Path, opts: Ru
     def run(nb: Path) -> float:
         t = time.monotonic()
         _say(opts, f"[{branch}] {nb.stem} …")
-        execute_notebook(nb, staging, bank_dir, opts, branch, kernel)
+        try:
+            with kernels.kernel() as km:
+                execute_notebook(nb, staging, bank_dir, opts, branch, kernel, km)
+        except KernelReset as exc:
+            raise NotebookFailed(nb.stem, None, str(exc)) from None
         return round(time.monotonic() - t, 2)
 
-    with ThreadPoolExecutor(max_workers=max(1, opts.notebook_jobs)) as pool:
+    with KernelPool(kernel) as kernels, ThreadPoolExecutor(max_workers=max(1, opts.notebook_jobs)) as pool:
         running: dict = {}
         while (pending or running) and failure is None:
             for nb in [p for p in pending if deps[p.stem] <= done][: max(1, opts.notebook_jobs) - len(running)]:

@@ -248,3 +248,38 @@ def test_a_swap_cut_short_is_undone(tmp_path):
     (out / ".old-fixture-b-999999" / "results.json").write_text("{}")
     runner.recover_out_root(out)
     assert (out / "fixture-b" / "results.json").is_file()
+
+
+def test_notebooks_others_wait_for_are_counted_through_chains():
+    deps = {"00_a": set(), "02_churn": set(), "05_campaigns": set(), "06_plan": {"02_churn", "05_campaigns"},
+            "07_after_plan": {"06_plan"}}
+    assert runner._dependents("02_churn", deps) == {"06_plan", "07_after_plan"}
+    assert runner._dependents("06_plan", deps) == {"07_after_plan"}
+    assert runner._dependents("00_a", deps) == set()
+
+
+def test_a_warm_kernel_runs_the_next_notebook_with_nothing_left_behind(conformance_dir, tmp_path):
+    """One notebook slot: the second notebook runs in the first one's kernel
+    (same process, modules already imported) but sees none of its names or
+    figures, and its cells are numbered from 1."""
+    folder = tmp_path / "nbs_warm"
+    _notebook(
+        folder, "01_first.ipynb",
+        "import os, sys, matplotlib.pyplot as plt\nfrom analysis import results\n"
+        "leftover = 42\nplt.figure()\n"
+        "results.write_section(out_dir, 'first', results.ok(pid=os.getpid()))",
+    )
+    _notebook(
+        folder, "02_second.ipynb",
+        "import os, sys, matplotlib.pyplot as plt\nfrom analysis import results\n"
+        "results.write_section(out_dir, 'second', results.ok(pid=os.getpid(), leftover='leftover' in dir(),\n"
+        "    figures=len(plt.get_fignums())))",
+    )
+    opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=folder, notebook_jobs=1)
+    outcome = runner.run_branch(str(conformance_dir / "good"), "fixture-b", opts)
+    assert outcome.ok, outcome.error
+    res = json.loads((tmp_path / "out" / "fixture-b" / "results.json").read_text(encoding="utf-8"))
+    assert res["second"]["pid"] == res["first"]["pid"]
+    assert (res["second"]["leftover"], res["second"]["figures"]) == (False, 0)
+    second = nbf.read(tmp_path / "out" / "fixture-b" / "notebooks" / "02_second.ipynb", as_version=4)
+    assert [c.execution_count for c in second.cells if c.cell_type == "code"][0] == 1
