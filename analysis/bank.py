@@ -296,6 +296,10 @@ class PreparedTables(Mapping):
     def row_count(self, name: str) -> int:
         return self._rows.get(name, 0)
 
+    def unread_file(self, name: str) -> Path | None:
+        """The table's Parquet file while it has not been read into pandas (else None)."""
+        return None if name in self._loaded or name not in self._rows else self._folder / f"{name}.parquet"
+
 
 @dataclass
 class Bank:
@@ -321,6 +325,33 @@ class Bank:
             return self.tables.row_count(name) > 0
         df = self.tables.get(name)
         return df is not None and len(df) > 0
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """The result of DuckDB `sql` over the branch's tables, each under its
+        own name (only the tables the text names are opened).
+
+        How the big tables are aggregated: a prepared table not yet read is
+        scanned from its Parquet file, column by column, and never becomes a
+        DataFrame; a table already in memory is read where it lies. The
+        result should be branch-sized (a row per customer, say).
+        """
+        import re
+
+        import duckdb
+
+        con = duckdb.connect()
+        try:
+            for name in TABLES:
+                if not re.search(rf"\b{name}\b", sql) or not self.has(name):
+                    continue
+                path = self.tables.unread_file(name) if isinstance(self.tables, PreparedTables) else None
+                if path is not None:
+                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({scan.lit(str(path))})")
+                else:
+                    con.register(name, self.tables[name])
+            return con.execute(sql, params or []).df()
+        finally:
+            con.close()
 
     @property
     def branch(self) -> dict:

@@ -17,11 +17,10 @@ from .contract import TABLES
 
 def table_digest(name: str, df: pd.DataFrame) -> str:
     cols = [c for c in TABLES[name].column_names if c in df.columns] if name in TABLES else sorted(df.columns)
-    part = df[cols].copy()
-    for c in part.columns:
-        if isinstance(part[c].dtype, pd.CategoricalDtype):
-            part[c] = part[c].astype(object)
-    rows = pd.util.hash_pandas_object(part, index=False).to_numpy(dtype=np.uint64)
+    # Same hashes either way; pandas' default first factorizes string columns,
+    # which costs 7 s on 5 million unique txn_ids, for nothing. Categoricals
+    # hash through their categories to the values their strings would give.
+    rows = pd.util.hash_pandas_object(df[cols], index=False, categorize=False).to_numpy(dtype=np.uint64)
     rows.sort()  # row order is not data
     h = hashlib.sha256()
     h.update(name.encode())

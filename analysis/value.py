@@ -173,9 +173,13 @@ def _interaction_counts(bank: Bank, ids: pd.Index) -> pd.DataFrame:
 def _counter_share(bank: Bank) -> pd.Series:
     """Share of each customer's transactions in the window made at the counter."""
     tf = bank.timeframe
-    t = bank.transactions
-    t = t[(t["ts"] >= tf.t0) & (t["ts"] < tf.as_of + pd.Timedelta(days=1))]
-    return (t["channel"] == "counter").groupby(t["customer_id"]).mean()
+    # In DuckDB: a branch has millions of transactions and this is their only use.
+    shares = bank.query(
+        "SELECT customer_id, avg(CASE WHEN channel = 'counter' THEN 1.0 ELSE 0.0 END) AS share "
+        "FROM transactions WHERE ts >= ? AND ts < ? GROUP BY customer_id",
+        [tf.t0.to_pydatetime(), (tf.as_of + pd.Timedelta(days=1)).to_pydatetime()],
+    )
+    return shares.set_index("customer_id")["share"]
 
 
 # ---------------------------------------------------------------------------

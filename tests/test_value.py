@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import analysis
+from analysis.bank import Bank
 from analysis.value import (
     ValueResult,
     count_of,
@@ -245,3 +246,35 @@ def test_value_notebook_runs_on_the_conformance_bank(conformance_dir, expected, 
 
 def test_notebook_is_committed_clean(committed_clean):
     committed_clean("01_value")
+
+
+def test_counter_share_counts_the_window_by_hand_in_memory_and_from_the_prepared_bank(tmp_path):
+    """Share of each customer's window transactions at the counter, the same
+    whether the table is in memory or scanned from the prepared bank's file
+    (which it is never read from into pandas)."""
+    folder = write_hand_bank(tmp_path / "txn")
+    rows = [
+        ("c1", "2025-06-30 23:59:59", "counter"),  # the second before the window: not counted
+        ("c1", "2025-07-01 00:00:00", "counter"),
+        ("c1", "2025-12-01 10:00:00", "counter"),
+        ("c1", "2026-02-01 10:00:00", "counter"),
+        ("c1", "2026-03-01 10:00:00", "mobile"),
+        ("c2", "2026-01-05 09:00:00", "mobile"),
+        ("c2", "2026-01-06 09:00:00", "online"),
+        ("c6", "2026-06-30 23:59:59", "counter"),  # the window's last second: counted
+        ("c6", "2026-04-02 12:00:00", "atm"),
+    ]
+    pd.DataFrame(
+        [{"txn_id": f"t{i}", "customer_id": c, "ts": ts, "amount": 10.0, "direction": "debit", "channel": ch,
+          "category": "cash"} for i, (c, ts, ch) in enumerate(rows)]
+    ).to_csv(folder / "transactions.csv", index=False)
+    bank = analysis.load(folder, branch="hand")
+    expected = {"c1": 3 / 4, "c2": 0.0, "c6": 1 / 2}
+    v = customer_values(bank)
+    assert v["counter_share"].dropna().to_dict() == pytest.approx(expected)
+    assert v["counter_share"].isna().sum() == len(v) - 3  # no transactions: no share
+
+    prepared = Bank.open(bank.save(tmp_path / "prep"))
+    assert prepared.query("SELECT count(*) AS n FROM transactions")["n"].iloc[0] == len(rows)
+    pd.testing.assert_series_equal(customer_values(prepared)["counter_share"], v["counter_share"])
+    assert prepared.tables.unread_file("transactions") is not None
