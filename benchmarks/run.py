@@ -180,6 +180,14 @@ for nb_path in runner.notebook_paths():
     import matplotlib.pyplot as plt
     plt.close("all")
     extra[nb_path.stem] = round(time.perf_counter() - t, 2)
+# and the briefing, as the runner builds it after the notebooks
+from pathlib import Path
+from analysis.report.briefing import build_briefing
+from analysis.results import assemble
+t = time.perf_counter()
+card = runner.run_card(bank, runner.RunOptions(out_root=out), {data!r}, {{}})
+build_briefing(Path(out), assemble(Path(out), card), lang="zh")
+extra["briefing"] = round(time.perf_counter() - t, 2)
 """
 
 

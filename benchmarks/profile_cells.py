@@ -1,0 +1,64 @@
+"""Where a branch's time goes: every notebook's code executed in this one
+process, with the slowest cells of each (not part of the tests).
+
+    .venv/bin/python benchmarks/profile_cells.py DATA_DIR [NOTEBOOK ...] [--branch meishan]
+
+For a closer look at one call, run it under cProfile or py-spy; this finds
+the cell to look at.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import tempfile
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+
+from analysis import runner  # noqa: E402
+from analysis.bank import load  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data")
+    ap.add_argument("notebooks", nargs="*", help="stems such as 05_campaigns (default: all)")
+    ap.add_argument("--branch", default="meishan")
+    ap.add_argument("--top", type=int, default=6)
+    args = ap.parse_args()
+    out = tempfile.mkdtemp(prefix="qvsrs-cells-")
+    t = time.perf_counter()
+    bank = load(args.data, args.branch)
+    prepared = bank.save(os.path.join(out, "_bank"))
+    print(f"load and prepare: {time.perf_counter() - t:.1f} s")
+    for nb_path in runner.notebook_paths():
+        if args.notebooks and nb_path.stem not in args.notebooks:
+            continue
+        nb = nbformat.read(nb_path, as_version=4)
+        ns = {"__name__": "__main__", "bank_path": str(prepared), "data_dir": None, "branch": args.branch,
+              "as_of": None, "out_dir": out, "lang": "zh"}
+        cells, started = [], time.perf_counter()
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+                continue
+            src = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+            t = time.perf_counter()
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(src, nb_path.name, "exec"), ns)
+            first = next((line for line in src.splitlines() if line.strip()), "")
+            cells.append((time.perf_counter() - t, i, first[:80]))
+        plt.close("all")
+        print(f"{nb_path.stem}: {time.perf_counter() - started:.1f} s")
+        for dt, i, first in sorted(cells, reverse=True)[: args.top]:
+            print(f"  {dt:6.2f} s  cell {i:2d}  {first}")
+
+
+if __name__ == "__main__":
+    main()
