@@ -46,6 +46,7 @@ from .contract import VIP_TIERS
 from .features import driver_features
 from .glossary import feature_term, is_term, term
 from .timeframe import month_start
+from .verdicts import VERDICTS, evidence_of, verdict  # noqa: F401  (the one rule, re-exported)
 
 #: The contract's 95 % normal quantile, as the reference implementation
 #: (conformance/expected.json) rounds it.
@@ -600,38 +601,6 @@ def rank_uncertainty(table: pd.DataFrame, draws: int = 4000, seed: int = 0) -> p
 def _interval(e: Mapping, lang: str) -> str:
     lo, hi = plots.money(e["ci_low"], lang), plots.money(e["ci_high"], lang)
     return f"（95%区间 {lo} 至 {hi}）" if lang == "zh" else f" (95% interval {lo} to {hi})"
-
-
-def evidence_of(effect: Mapping | None) -> str:
-    """proven / promising / no_effect / unmeasured, from an effect with a 95 % interval."""
-    if not effect or effect.get("estimate") is None or pd.isna(effect.get("estimate")):
-        return "unmeasured"
-    if effect["estimate"] <= 0:
-        return "no_effect"
-    return "proven" if effect["ci_low"] > 0 else "promising"
-
-
-VERDICTS = ("grow", "keep", "test", "stop")
-
-
-def verdict(design: str, evidence: str, roi: float | None) -> str:
-    """What to do with a campaign next time, from its measured effect.
-
-    grow: a randomized campaign whose balance effect is proven (95 % interval
-    above 0) and whose response value pays back its cost (ROI > 0). keep: the
-    effect is proven but it does not pay back in new business (ROI ≤ 0), or
-    it was measured only without a holdout (targeted: adjusted, so run it
-    again with a holdout before growing it). test: the effect is positive but
-    not proven, or could not be measured: run it again only with a random
-    holdout. stop: no positive effect.
-    """
-    if evidence == "no_effect":
-        return "stop"
-    if evidence in ("promising", "unmeasured"):
-        return "test"
-    if design == "randomized" and roi is not None and not pd.isna(roi) and roi > 0:
-        return "grow"
-    return "keep"
 
 
 def verdicts(table: pd.DataFrame) -> pd.DataFrame:

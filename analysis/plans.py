@@ -66,7 +66,7 @@ from .bank import Bank
 from .cohorts import active_customer_ids, value_base
 from .features import driver_features
 from .glossary import term
-from .campaigns import evidence_of
+from .verdicts import evidence_of
 from .value import rank_by_revenue, tier_of_rank
 
 VIP_PLAN_TIERS = ("diamond", "platinum", "gold")

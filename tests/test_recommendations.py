@@ -138,19 +138,48 @@ def test_deposit_share_rule_needs_the_home_bank_and_a_fall(res_a):
 
 def test_campaign_verdicts(res_a):
     recs = evaluate(res_a, "en")
-    # fixture-a: both randomized campaigns pay on paper but their effects are not significant
+    # fixture-a: both randomized campaigns pay on paper but their balance effects are not proven
     assert {"campaigns.unproven.FX-A1", "campaigns.unproven.FX-A0"} <= ids(recs)
     assert not any(r.id.startswith("campaigns.scale_up") for r in recs)
     assert "campaigns.holdout.FX-A2" in ids(recs)  # targeted, judged by a naive comparison
     # a proven effect with a positive return: scale up
-    res_a["campaigns"]["FX-A0"]["response_ate"].update(ci_low=0.01, ci_high=0.1)
+    res_a["campaigns"]["FX-A0"]["balance_effect"].update(ci_low=1_000.0)
     scale = CampaignScaleUp()(ReportContext(res_a, "en", **BRANCH_A))
     assert [r.id for r in scale] == ["campaigns.scale_up.FX-A0"]
     assert scale[0].cites == "campaigns.FX-A0.roi"
-    # a loss: stop or redesign
-    res_a["campaigns"]["FX-A1"]["roi"] = -0.4
+    # proven, but the new business does not cover the cost: keep it and make it pay
+    res_a["campaigns"]["FX-A0"]["roi"] = -0.4
+    pay = by_id(evaluate(res_a, "en"), "campaigns.pay_back.FX-A0")
+    assert "-40%" in pay.finding and "cost per customer" in pay.recommendation
+    # no positive effect: stop or redesign
+    res_a["campaigns"]["FX-A1"]["balance_effect"].update(estimate=-3_000.0, ci_low=-9_000.0, ci_high=3_000.0)
     stop = by_id(evaluate(res_a, "en"), "campaigns.stop.FX-A1")
-    assert "-40%" in stop.finding and "redesign" in stop.recommendation.lower()
+    assert "no positive effect" in stop.finding and "redesign" in stop.recommendation.lower()
+
+
+def test_the_briefing_says_what_the_campaigns_notebook_decides(res_a):
+    """Each randomized campaign gets the one recommendation its verdict
+    (analysis.verdicts, the notebook's table) calls for, and no other."""
+    from analysis.verdicts import campaign_verdict
+
+    rule_of = {"grow": "scale_up", "keep": "pay_back", "stop": "stop", "test": "unproven"}
+    camps = res_a["campaigns"]
+    cases = {  # balance effect (estimate, ci_low, ci_high), ROI → verdict
+        "grow": ((5_000.0, 1_000.0, 9_000.0), 2.0),
+        "keep": ((5_000.0, 1_000.0, 9_000.0), -0.5),
+        "stop": ((-5_000.0, -9_000.0, -1_000.0), -0.5),
+        "test": ((5_000.0, -1_000.0, 11_000.0), 2.0),
+    }
+    template = camps["FX-A0"]
+    for v, ((est, lo, hi), roi) in cases.items():
+        camps[f"X-{v}"] = {**template, "roi": roi, "balance_effect": {"estimate": est, "ci_low": lo, "ci_high": hi}}
+    recs = evaluate(res_a, "en")
+    for cid, c in camps.items():
+        if not isinstance(c, dict) or c.get("design") != "randomized":
+            continue
+        fired = {r.id.split(".")[1] for r in recs if r.id.endswith("." + cid) and r.id.startswith("campaigns.")}
+        assert fired == {rule_of[campaign_verdict(c)]}, cid
+    assert {campaign_verdict(camps[f"X-{v}"]) for v in cases} == set(cases)
 
 
 def test_churn_rate_rule(res_a):
@@ -199,8 +228,10 @@ def test_top_findings_with_few_recommendations(res_a):
 
 
 def test_cited_paths_resolve_keys_with_dots():
-    res = {"campaigns": {"status": "ok", "2025.Q3": {"roi": -0.5, "design": "randomized"}}, "a": {"b": None}}
+    effect = {"estimate": -100.0, "ci_low": -300.0, "ci_high": 100.0}
+    res = {"campaigns": {"status": "ok", "2025.Q3": {"roi": -0.5, "design": "randomized", "balance_effect": effect}},
+           "a": {"b": None}}
     assert paths.get(res, "campaigns.2025.Q3.roi") == -0.5
     assert paths.exists(res, "a.b") and not paths.exists(res, "a.c") and paths.get(res, "a.b.c", 7) == 7
     stop = by_id(evaluate(res, "en"), "campaigns.stop.2025.Q3")
-    assert stop.cites == "campaigns.2025.Q3.roi" and paths.number(res, stop.cites) == -0.5
+    assert stop.cites == "campaigns.2025.Q3.balance_effect.estimate" and paths.number(res, stop.cites) == -100.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from ..glossary import term
+from ..verdicts import campaign_verdict
 from . import paths
 from .context import ReportContext
 from .i18n import join, money, num, pct, pick, pp, times
@@ -240,6 +241,12 @@ def campaign_notes(ctx: ReportContext) -> list[str]:
     return out
 
 
+def _verdict_text(c: dict, lang: str) -> str:
+    """The campaign's verdict, as the campaigns notebook gives it (`analysis.verdicts`)."""
+    v = campaign_verdict(c)
+    return pick(lang, f"结论：{term(v, lang)}", f"verdict: {term(v, lang).lower()}")
+
+
 def campaign_lines(ctx: ReportContext) -> list[str]:
     """One sentence per campaign with its effects, then their ranking."""
     lang, out = ctx.lang, []
@@ -265,6 +272,7 @@ def campaign_lines(ctx: ReportContext) -> list[str]:
             roi = c.get("roi")
             if isinstance(roi, (int, float)):
                 parts.append(pick(lang, f"{term('ROI', lang)} {roi * 100:,.0f}%", f"ROI {roi * 100:,.0f}%"))
+            parts.append(_verdict_text(c, lang))
             out.append(head + pick(lang, "，", ", ").join(parts) + pick(lang, "。", "."))
         else:
             parts = []
@@ -279,6 +287,7 @@ def campaign_lines(ctx: ReportContext) -> list[str]:
             if isinstance(be, dict) and isinstance(be.get("estimate"), (int, float)):
                 parts.append(pick(lang, f"调整后{term('ATT', lang)}{money(be['estimate'], lang)}{'（显著）' if significant(be, 0) else '（不显著）'}",
                                   f"adjusted {term('ATT', lang).lower()} {money(be['estimate'], lang)} {'(significant)' if significant(be, 0) else '(not significant)'}"))
+            parts.append(_verdict_text(c, lang))
             out.append(head + pick(lang, "，", ", ").join(parts) + pick(lang, "。", "."))
     ranked = ctx.results.get("campaigns_ranked")
     if isinstance(ranked, list) and len(ranked) > 1:

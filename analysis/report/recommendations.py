@@ -47,7 +47,9 @@ from .rulebase import (  # noqa: F401  (the rules' vocabulary, re-exported)
     severity,
     significant,
 )
-from .rules_campaigns import CampaignScaleUp, CampaignStop, CampaignUnproven, TargetedWithoutHoldout, campaign_name  # noqa: F401
+from .rules_campaigns import (  # noqa: F401
+    CampaignPayBack, CampaignScaleUp, CampaignStop, CampaignUnproven, TargetedWithoutHoldout, campaign_name,
+)
 from .rules_churn import (  # noqa: F401
     CHURN_EVIDENCE_DRIVERS,
     ChurnRate,
@@ -78,6 +80,7 @@ RULES: tuple[Rule, ...] = (
     NetCustomerDecline(),
     CampaignScaleUp(),
     CampaignStop(),
+    CampaignPayBack(),
     SwitchingDestination(),
     RepeatComplaints(),
     FallingBalances(),

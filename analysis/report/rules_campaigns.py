@@ -1,10 +1,12 @@
-"""Recommendation rules on campaigns: scale up, stop, keep testing, keep a holdout."""
+"""Recommendation rules on campaigns: one per verdict of `analysis.verdicts`
+(scale up, make it pay back, stop, keep testing), and keep a holdout."""
 from __future__ import annotations
 
 from ..glossary import term
 from . import paths
-from .i18n import money, pick, pp
-from .rulebase import Evidence, Rule, _cap, _interval, _money_interval, significant
+from .i18n import money, pick
+from ..verdicts import campaign_verdict
+from .rulebase import Evidence, Rule, _cap, _money_interval
 
 # --- campaigns ---------------------------------------------------------------
 
@@ -40,8 +42,11 @@ def _roi_evidence(ctx, highlight: str) -> Evidence | None:
                     highlight=list(camps).index(highlight), reference=0.0, unit="pct")
 
 
-def _effect_proven(c: dict) -> bool:
-    return significant(c.get("response_ate"), 0.0) or significant(c.get("balance_effect"), 0.0)
+def _randomized_with(ctx, wanted: str) -> list[tuple[str, dict]]:
+    """Randomized campaigns whose verdict (`analysis.verdicts`, the notebook's
+    own rule) is `wanted`."""
+    return [(cid, c) for cid, c in _campaigns(ctx).items()
+            if c["design"] == "randomized" and campaign_verdict(c) == wanted]
 
 
 def _roi_text(roi: float, lang: str) -> str:
@@ -49,7 +54,18 @@ def _roi_text(roi: float, lang: str) -> str:
                 f"a return on investment of {roi * 100:,.0f}% (CNY {roi:,.2f} net per yuan spent)")
 
 
+def _balance_text(c: dict, lang: str) -> str:
+    be = c["balance_effect"]
+    return pick(lang, f"接触客户的资产比对照组多增加{money(be['estimate'], lang)}{_money_interval(be, lang)}",
+                f"contacted customers' balances grew {money(be['estimate'], lang)} more than the holdout's{_money_interval(be, lang)}")
+
+
+_CITES_EFFECT = ("balance_effect", "estimate")
+
+
 class CampaignScaleUp(Rule):
+    """Verdict grow: the effect is proven against a random holdout and it pays back."""
+
     id = "campaigns.scale_up"
     section = "campaigns"
     weight = 0.6
@@ -60,23 +76,15 @@ class CampaignScaleUp(Rule):
 
     def fire(self, ctx):
         lang, out = ctx.lang, []
-        for cid, c in _campaigns(ctx).items():
-            roi = c.get("roi")
-            if c["design"] != "randomized" or not isinstance(roi, (int, float)) or roi <= 0 or not _effect_proven(c):
-                continue
+        for cid, c in _randomized_with(ctx, "grow"):
+            roi = c["roi"]
             name = campaign_name(cid, c, lang, ctx.campaign_names)
-            ate = c.get("response_ate") if significant(c.get("response_ate"), 0.0) else None
-            proof = (pick(lang, f"接触客户的响应率比对照组高{pp(ate['estimate'], lang, 1)}{_interval(ate, lang, 1, 100, '%')}",
-                          f"contacted customers responded {pp(ate['estimate'], lang, 1)} more often than the holdout{_interval(ate, lang, 1, 100, '%')}")
-                     if ate else
-                     pick(lang, f"接触客户的资产比对照组多增加{money(c['balance_effect']['estimate'], lang)}",
-                          f"contacted customers' balances grew {money(c['balance_effect']['estimate'], lang)} more than the holdout's"))
             out.append(self.make(
                 ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, "roi"), distance=roi, span=self.span,
-                supporting=[paths.join("campaigns", cid, "response_ate", "estimate"), paths.join("campaigns", cid, "balance_effect", "estimate")],
+                supporting=[paths.join("campaigns", cid, *_CITES_EFFECT)],
                 headline=pick(lang, f"扩大{name}", f"Scale up {name}"),
-                finding=pick(lang, f"随机对照活动{name}{_roi_text(roi, lang)}，且效果经对照组证实：{proof}。",
-                             f"The randomized campaign {name} had {_roi_text(roi, lang)}, and the holdout proves it: {proof}."),
+                finding=pick(lang, f"随机对照活动{name}{_roi_text(roi, lang)}，且效果经对照组证实：{_balance_text(c, lang)}。",
+                             f"The randomized campaign {name} had {_roi_text(roi, lang)}, and the holdout proves it: {_balance_text(c, lang)}."),
                 recommendation=pick(lang, f"扩大{name}：下一轮推广到同类客户，同时继续随机保留一小部分对照组核实效果。",
                                     f"Scale up {name}: extend it to similar customers next round, keeping a small random holdout to confirm the effect."),
                 evidence=_roi_evidence(ctx, cid),
@@ -84,7 +92,40 @@ class CampaignScaleUp(Rule):
         return out
 
 
+class CampaignPayBack(Rule):
+    """Verdict keep (randomized): the effect is proven but the new business does not cover the cost."""
+
+    id = "campaigns.pay_back"
+    section = "campaigns"
+    weight = 0.4
+    figure_hints = ("campaigns_randomized", "campaigns_roi")
+
+    def __init__(self, span: float = 1.0):
+        self.span = span
+
+    def fire(self, ctx):
+        lang, out = ctx.lang, []
+        for cid, c in _randomized_with(ctx, "keep"):
+            roi = c.get("roi")
+            if not isinstance(roi, (int, float)):
+                continue
+            name = campaign_name(cid, c, lang, ctx.campaign_names)
+            out.append(self.make(
+                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, "roi"), distance=min(-roi, self.span),
+                span=self.span, supporting=[paths.join("campaigns", cid, *_CITES_EFFECT)],
+                headline=pick(lang, f"{name}有效但不划算", f"{_cap(name)} works but does not pay back"),
+                finding=pick(lang, f"随机对照活动{name}效果已证实（{_balance_text(c, lang)}），但{_roi_text(roi, lang)}：带来的新增业务不抵成本。",
+                             f"The randomized campaign {name} works ({_balance_text(c, lang)}), but had {_roi_text(roi, lang)}: the new business it brings does not cover its cost."),
+                recommendation=pick(lang, f"保留{name}，但降低单客成本或只面向响应更高的客户，改版后继续随机保留对照组核算回报。",
+                                    f"Keep {name}, but cut its cost per customer or aim it at customers who respond, keeping a random holdout to price the new version."),
+                evidence=_roi_evidence(ctx, cid),
+            ))
+        return out
+
+
 class CampaignStop(Rule):
+    """Verdict stop: no positive effect against a random holdout."""
+
     id = "campaigns.stop"
     section = "campaigns"
     weight = 0.5
@@ -95,16 +136,17 @@ class CampaignStop(Rule):
 
     def fire(self, ctx):
         lang, out = ctx.lang, []
-        for cid, c in _campaigns(ctx).items():
-            roi = c.get("roi")
-            if c["design"] != "randomized" or not isinstance(roi, (int, float)) or roi >= 0:
-                continue
+        for cid, c in _randomized_with(ctx, "stop"):
             name = campaign_name(cid, c, lang, ctx.campaign_names)
+            roi = c.get("roi")
+            cost = (pick(lang, f"，投资回报率为{roi * 100:,.0f}%", f", and it returned {roi * 100:,.0f}% on its cost")
+                    if isinstance(roi, (int, float)) else "")
             out.append(self.make(
-                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, "roi"), distance=-roi, span=self.span,
-                headline=pick(lang, f"{name}入不敷出", f"{_cap(name)} does not pay back"),
-                finding=pick(lang, f"随机对照活动{name}的投资回报率为{roi * 100:,.0f}%：带来的新增业务不抵成本。",
-                             f"The randomized campaign {name} returned {roi * 100:,.0f}% on its cost: the new business it brought does not cover it."),
+                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, *_CITES_EFFECT), distance=self.span,
+                span=self.span, supporting=[paths.join("campaigns", cid, "roi")],
+                headline=pick(lang, f"{name}没有效果", f"{_cap(name)} shows no effect"),
+                finding=pick(lang, f"随机对照活动{name}没有带来正面效果：{_balance_text(c, lang)}{cost}。",
+                             f"The randomized campaign {name} brought no positive effect: {_balance_text(c, lang)}{cost}."),
                 recommendation=pick(lang, f"停止或重新设计{name}：缩小到响应更高的客户群、降低单客成本，改版后先用随机对照小规模测试。",
                                     f"Stop or redesign {name}: narrow it to customers who respond, cut the cost per customer, and test the new version small, with a random holdout."),
                 evidence=_roi_evidence(ctx, cid),
@@ -113,6 +155,8 @@ class CampaignStop(Rule):
 
 
 class CampaignUnproven(Rule):
+    """Verdict test: positive on paper but not proven (or not measured)."""
+
     id = "campaigns.unproven"
     section = "campaigns"
     weight = 0.3
@@ -123,22 +167,20 @@ class CampaignUnproven(Rule):
 
     def fire(self, ctx):
         lang, out = ctx.lang, []
-        for cid, c in _campaigns(ctx).items():
+        for cid, c in _randomized_with(ctx, "test"):
             roi = c.get("roi")
-            if c["design"] != "randomized" or not isinstance(roi, (int, float)) or roi <= 0 or _effect_proven(c):
+            if not isinstance(c.get("balance_effect"), dict):
                 continue
             name = campaign_name(cid, c, lang, ctx.campaign_names)
-            ate = c.get("response_ate") or {}
-            diff = (pick(lang, f"但接触组与对照组的响应率只差{pp(ate['estimate'], lang, 1, signed=True)}，{_interval(ate, lang, 1, 100, '%', bare=True)}包含0，效果尚不能确认",
-                         f"but contacted customers responded only {pp(ate['estimate'], lang, 1, signed=True)} more than the holdout, and the {_interval(ate, lang, 1, 100, '%', bare=True)} includes zero, so the effect is not yet proven")
-                    if isinstance(ate.get("estimate"), (int, float)) else
-                    pick(lang, "但效果的区间包含0，尚不能确认", "but the effect's interval includes zero, so it is not yet proven"))
+            paper = pick(lang, f"账面{_roi_text(roi, lang)}，", f"shows {_roi_text(roi, lang)} on paper, ") \
+                if isinstance(roi, (int, float)) else ""
             out.append(self.make(
-                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, "roi"), distance=min(roi, self.span), span=self.span,
-                supporting=[paths.join("campaigns", cid, "response_ate", "estimate")],
+                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, *_CITES_EFFECT),
+                distance=min(roi, self.span) if isinstance(roi, (int, float)) and roi > 0 else 0.5 * self.span,
+                span=self.span, supporting=[paths.join("campaigns", cid, "roi")],
                 headline=pick(lang, f"{name}效果待证实", f"{_cap(name)}: effect not yet proven"),
-                finding=pick(lang, f"随机对照活动{name}账面{_roi_text(roi, lang)}，{diff}。",
-                             f"The randomized campaign {name} shows {_roi_text(roi, lang)} on paper, {diff}."),
+                finding=pick(lang, f"随机对照活动{name}{paper}但{_balance_text(c, lang)}，区间包含0，效果尚不能确认。",
+                             f"The randomized campaign {name} {paper}but {_balance_text(c, lang)}, an interval that includes zero, so the effect is not yet proven."),
                 recommendation=pick(lang, f"先不扩大{name}：加大样本再测一轮并保留随机对照组，效果确认后再推广。",
                                     f"Do not scale up {name} yet: run it again on more customers with a random holdout, and roll it out once the effect is confirmed."),
                 evidence=_roi_evidence(ctx, cid),
