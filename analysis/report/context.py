@@ -2,8 +2,8 @@
 
 results.json names the branch by id only; the name, the city and the home
 bank (needed to find "our" bank among the competitors) come from, in order:
-`results["branch"]` (the run card), a section's `branch` (overview), or the
-prepared bank that a run leaves in its staging folder (`_bank/branches.parquet`).
+`results["branch"]` (the run card, which every run writes), else a
+section's `branch` (overview, competitors).
 """
 from __future__ import annotations
 
@@ -32,21 +32,7 @@ class ReportContext:
         return self.branch_name or self.branch_id
 
 
-def _from_prepared(out_dir: Path, branch_id: str) -> dict:
-    path = out_dir / "_bank" / "branches.parquet"
-    if not path.is_file():
-        return {}
-    try:
-        import pandas as pd
-
-        b = pd.read_parquet(path)
-        row = b[b["branch_id"].astype(str) == branch_id]
-        return {} if row.empty else {k: str(v) for k, v in row.iloc[0].to_dict().items()}
-    except Exception:  # an unreadable staging file only costs the branch's name
-        return {}
-
-
-def branch_info(results: dict, out_dir: str | Path | None = None) -> dict:
+def branch_info(results: dict) -> dict:
     """{branch_name, city, home_bank} of the branch, as far as known."""
     for path in ("branch", "overview.branch", "competitors.branch"):
         v = get(results, path)
@@ -58,9 +44,6 @@ def branch_info(results: dict, out_dir: str | Path | None = None) -> dict:
             v = get(results, where + key)
             if isinstance(v, str) and v:
                 info.setdefault(key, v)
-    if out_dir is not None and not info.get("home_bank"):
-        for k, v in _from_prepared(Path(out_dir), str(results.get("branch_id"))).items():
-            info.setdefault(k, v)
     return info
 
 
@@ -87,6 +70,6 @@ def campaign_names(results: dict, out_dir: str | Path | None = None) -> dict[str
 
 
 def make_context(results: dict, lang: str = "zh", out_dir: str | Path | None = None) -> ReportContext:
-    info = branch_info(results, out_dir)
+    info = branch_info(results)
     return ReportContext(results, lang, info.get("branch_name"), info.get("city"), info.get("home_bank"),
                          campaign_names(results, out_dir))
