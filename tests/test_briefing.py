@@ -211,14 +211,18 @@ def test_english_briefing_has_no_chinese_but_the_data_names(run_en):
     assert html_tag["lang"] == "en"
 
 
-def test_home_bank_from_the_prepared_bank_when_results_do_not_name_it(run_zh):
+def test_branch_named_by_a_section_when_the_run_card_does_not_name_it(run_zh):
     folder, res = run_zh
     res = {k: v for k, v in res.items() if k != "branch"}
-    (folder / "_bank").mkdir()
-    pd.DataFrame([{"branch_id": "fixture-a", **BRANCH_A}]).to_parquet(folder / "_bank" / "branches.parquet")
+    res["overview"] = {**res.get("overview", {}), "branch": dict(BRANCH_A)}
     page = compose(folder, res, "zh")
     assert page.context["branch_title"] == "建行测试甲支行"
     assert "competitors.deposit_share" in {r.id for r in page.recommendations}
+    # named nowhere: the branch id, and no rule that needs to know the home bank
+    res["overview"].pop("branch")
+    page = compose(folder, res, "zh")
+    assert page.context["branch_title"] == "fixture-a"
+    assert "competitors.deposit_share" not in {r.id for r in page.recommendations}
 
 
 def _glyph_warnings(ev: Evidence, lang: str) -> list[str]:
