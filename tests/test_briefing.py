@@ -12,7 +12,6 @@ import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from analysis.report import fonts, paths
