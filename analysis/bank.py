@@ -24,7 +24,8 @@ from . import scan, validate
 from .contract import REQUIRED_TABLES, TABLES
 from .errors import DataError, DataProblem, UsageError
 from .io import _Unreadable, find_sources, read_table
-from .timeframe import Timeframe
+from .asof import as_known_at
+from .timeframe import Timeframe, check_as_of
 
 
 class FolderTables(Mapping):
@@ -404,9 +405,11 @@ class Bank:
 def load(data_dir: str | Path, branch: str, as_of: str | None = None) -> Bank:
     """Load and validate one branch of a data folder.
 
-    `as_of` (`YYYY-MM`) sets month M; by default M is the last month in the
-    branch's `monthly_snapshots`. Raises `DataError` for data problems and
-    `UsageError` for an unknown branch.
+    `as_of` (`YYYY-MM`) sets month M and gives the bank as it stood at the
+    end of M (`analysis.asof`: later rows set aside, later changes undone);
+    by default M is the last month in the branch's `monthly_snapshots` and
+    nothing is set aside. Raises `DataError` for data problems and
+    `UsageError` for an unknown branch or an as_of outside the snapshots.
     """
     started = time.monotonic()
     tables = load_tables(data_dir, branch)
@@ -415,7 +418,10 @@ def load(data_dir: str | Path, branch: str, as_of: str | None = None) -> Bank:
         raise DataError(
             [DataProblem("monthly_snapshots", f"no snapshot rows for branch {branch!r}: nothing to analyse")]
         )
+    check_as_of(snaps["month"], as_of, branch)
     tf = Timeframe.from_snapshots(snaps["month"], as_of)
+    if as_of is not None:
+        tables = as_known_at(tables, tf)
     return Bank(branch, tables, tf, data_dir=str(data_dir), options={"load_seconds": round(time.monotonic() - started, 2)})
 
 

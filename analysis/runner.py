@@ -27,11 +27,12 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from . import __version__
+from .asof import as_known_at
 from .bank import Bank, load, read_folder
 from .errors import DataError, UsageError
 from .fingerprint import data_fingerprint
 from .results import assemble
-from .timeframe import Timeframe, month_start
+from .timeframe import Timeframe, check_as_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
@@ -83,18 +84,6 @@ def parse_as_of(value: str | None) -> str | None:
     except ValueError:
         raise UsageError(f"--as-of must be a month as YYYY-MM (e.g. 2026-06), not {value!r}") from None
     return ts.strftime("%Y-%m")
-
-
-def check_as_of(bank_months: pd.Series, as_of: str | None, branch: str) -> None:
-    if as_of is None:
-        return
-    m = month_start(as_of)
-    first, last = bank_months.min(), bank_months.max()
-    if not (first <= m <= last):
-        raise UsageError(
-            f"--as-of {as_of} is outside branch {branch}'s snapshots "
-            f"({first:%Y-%m} … {last:%Y-%m})"
-        )
 
 
 def notebook_paths(names: Iterable[str] | None = None, folder: Path = NOTEBOOK_DIR) -> list[Path]:
@@ -413,7 +402,6 @@ def run_branch(data_dir: str, branch: str, opts: RunOptions) -> BranchOutcome:
     data_dir = str(Path(data_dir).resolve())
     recover_out_root(opts.out_root)
     bank = load(data_dir, branch, as_of=opts.as_of)
-    check_as_of(bank.monthly_snapshots["month"], opts.as_of, branch)
     return run_prepared_branch(bank, data_dir, opts)
 
 
@@ -486,7 +474,10 @@ def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> 
             if months.empty:
                 continue
             check_as_of(months, opts.as_of, b)
-            bank = Bank(b, sel, Timeframe.from_snapshots(months, opts.as_of), data_dir=str(data_dir))
+            tf = Timeframe.from_snapshots(months, opts.as_of)
+            if opts.as_of is not None:
+                sel = as_known_at(sel, tf)
+            bank = Bank(b, sel, tf, data_dir=str(data_dir))
             bank.save(prep_root / b)
             del sel, bank
     finally:

@@ -54,3 +54,16 @@ class Timeframe:
     def in_window(self, dates: pd.Series) -> pd.Series:
         """True for dates within months M−11 … M."""
         return (dates >= self.t0) & (dates <= self.as_of)
+
+
+def check_as_of(months: pd.Series, as_of: str | None, branch: str) -> None:
+    """`UsageError` unless month `as_of` lies within the branch's snapshot months."""
+    from .errors import UsageError
+
+    if as_of is None:
+        return
+    m = month_start(as_of)
+    first, last = months.min(), months.max()
+    if months.empty or not (first <= m <= last):
+        span = "none" if months.empty else f"{first:%Y-%m} … {last:%Y-%m}"
+        raise UsageError(f"--as-of {as_of} is outside branch {branch}'s snapshots ({span})")

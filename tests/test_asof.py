@@ -1,0 +1,88 @@
+"""--as-of: the bank as it stood at the end of month M."""
+import pandas as pd
+import pytest
+
+import analysis
+from analysis.asof import as_known_at
+from analysis.errors import UsageError
+from analysis.timeframe import Timeframe
+
+TF = Timeframe(pd.Timestamp("2026-03-01"))  # as_of = 2026-03-31
+D = pd.Timestamp
+
+
+def _tables() -> dict[str, pd.DataFrame]:
+    customers = pd.DataFrame({
+        "customer_id": ["old", "leaves_later", "left_before", "new", "vip_later"],
+        "open_date": [D("2010-01-01"), D("2012-01-01"), D("2015-01-01"), D("2026-04-02"), D("2019-01-01")],
+        "close_date": [pd.NaT, D("2026-05-10"), D("2026-02-01"), pd.NaT, pd.NaT],
+        "close_reason": [None, "relocation", "fees", None, None],
+        "destination_bank": [None, "成都银行", None, None, None],
+        "vip_tier": pd.Categorical(["gold", "none", "none", "none", "platinum"],
+                                   categories=["none", "gold", "platinum", "diamond"]),
+        "vip_since": [D("2014-01-01"), pd.NaT, pd.NaT, pd.NaT, D("2026-04-01")],
+    })
+    snaps = pd.DataFrame({"customer_id": ["old", "old", "new"],
+                          "month": [D("2026-03-01"), D("2026-04-01"), D("2026-04-01")]})
+    txns = pd.DataFrame({"customer_id": ["old", "old", "old"],
+                         "ts": [D("2026-03-31 23:59:59"), D("2026-04-01 00:00:00"), D("2026-01-05 12:00")]})
+    inter = pd.DataFrame({"customer_id": ["old", "old", "old"],
+                          "date": [D("2026-03-20"), D("2026-03-25"), D("2026-04-03")],
+                          "resolved_date": [D("2026-03-28"), D("2026-04-15"), pd.NaT],
+                          "resolution_score": [4.0, 5.0, float("nan")]})
+    surveys = pd.DataFrame({"customer_id": [None, "old", "new"],
+                            "survey_date": [D("2026-03-15"), D("2026-03-16"), D("2026-03-20")]})
+    campaigns = pd.DataFrame({"campaign_id": ["before", "after"], "start_date": [D("2026-01-10"), D("2026-04-10")]})
+    contacts = pd.DataFrame({"campaign_id": ["before", "after", "before"], "customer_id": ["old", "old", "new"]})
+    share = pd.DataFrame({"period": [D("2025-12-31"), D("2026-03-31"), D("2026-06-30")]})
+    return {"customers": customers, "monthly_snapshots": snaps, "transactions": txns, "interactions": inter,
+            "surveys": surveys, "campaigns": campaigns, "campaign_contacts": contacts, "market_share": share}
+
+
+def test_rows_after_as_of_are_set_aside_and_later_changes_undone():
+    t = as_known_at(_tables(), TF)
+    c = t["customers"].set_index("customer_id")
+    assert list(c.index) == ["old", "leaves_later", "left_before", "vip_later"]  # "new" opened after as_of
+    # closed after as_of: still a customer then
+    assert pd.isna(c.at["leaves_later", "close_date"]) and c.at["leaves_later", "close_reason"] is None
+    assert pd.isna(c.at["leaves_later", "destination_bank"])
+    assert c.at["left_before", "close_date"] == D("2026-02-01") and c.at["left_before", "close_reason"] == "fees"
+    # VIP only after as_of: not VIP then
+    assert c.at["vip_later", "vip_tier"] == "none" and pd.isna(c.at["vip_later", "vip_since"])
+    assert c.at["old", "vip_tier"] == "gold"
+    assert t["monthly_snapshots"]["month"].tolist() == [D("2026-03-01")]
+    assert t["transactions"]["ts"].tolist() == [D("2026-03-31 23:59:59"), D("2026-01-05 12:00")]
+    i = t["interactions"]
+    assert i["date"].tolist() == [D("2026-03-20"), D("2026-03-25")]
+    assert i["resolved_date"].iloc[0] == D("2026-03-28") and pd.isna(i["resolved_date"].iloc[1])  # open at as_of
+    assert pd.isna(i["resolution_score"].iloc[1])
+    assert t["surveys"]["customer_id"].tolist() == [None, "old"]  # anonymous kept, the new customer's gone
+    assert t["campaigns"]["campaign_id"].tolist() == ["before"]
+    assert t["campaign_contacts"].values.tolist() == [["before", "old"]]
+    assert t["market_share"]["period"].tolist() == [D("2025-12-31"), D("2026-03-31")]
+
+
+def test_the_input_tables_are_left_as_they_were():
+    tables = _tables()
+    before = {k: v.copy() for k, v in tables.items()}
+    as_known_at(tables, TF)
+    for k, v in tables.items():
+        pd.testing.assert_frame_equal(v, before[k])
+
+
+def test_load_as_of_an_earlier_month(conformance_dir):
+    bank = analysis.load(conformance_dir / "good", "fixture-a", as_of="2026-03")
+    end = D("2026-04-01")
+    assert bank.timeframe.as_of == D("2026-03-31")
+    assert bank.monthly_snapshots["month"].max() == D("2026-03-01")
+    c = bank.customers
+    assert (c["open_date"] < end).all() and not (c["close_date"] >= end).any()
+    assert (bank.interactions["date"] < end).all() and (bank.surveys["survey_date"] < end).all()
+    # without --as-of nothing is set aside
+    whole = analysis.load(conformance_dir / "good", "fixture-a")
+    assert len(whole.customers) > len(c) and (whole.customers["close_date"] >= end).any()
+
+
+def test_as_of_outside_the_snapshots_is_a_usage_error(conformance_dir):
+    with pytest.raises(UsageError, match="outside branch fixture-a's snapshots"):
+        analysis.load(conformance_dir / "good", "fixture-a", as_of="2019-01")
