@@ -416,7 +416,7 @@ def plot_share_trend(history: pd.DataFrame, home_bank: str, kind: str = "deposit
         ax.plot(g["period"], g[f"{kind}_share"], color=colors[bank], lw=2.8 if home else 1.3, zorder=3 if home else 2,
                 marker="o" if home else None, ms=3)
         ax.annotate(bank, (g["period"].iloc[-1], g[f"{kind}_share"].iloc[-1]), textcoords="offset points", xytext=(4, 0),
-                    fontsize=8, color=colors[bank], fontweight="bold" if home else "normal")
+                    fontsize=8, color=colors[bank])
     percent_axis(ax, "y")
     h = history[history["bank"] == home_bank].sort_values("period")
     what = term("deposits" if kind == "deposit" else "loans", lang)
@@ -456,7 +456,6 @@ def plot_head_to_head(h2h: pd.DataFrame, lang: str = "zh"):
         else ("过去四个季度本行对各竞争对手的份额得失" if _zh(lang)
               else (f"Over four quarters the home bank lost most deposit ground to {worst}" if h2h.loc[worst, "home_net_deposit"] < 0
                     else "Home bank's share gains against each competitor over four quarters")),
-        fontweight="bold",
     )
     fig.tight_layout()
     return fig
@@ -478,7 +477,7 @@ def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
         home = b == home_bank
         ax.scatter(r["pc1"], r["pc2"], s=140 if home else 60, color=colors[b], zorder=3, edgecolor="black" if home else "none")
         ax.annotate(b, (r["pc1"], r["pc2"]), textcoords="offset points", xytext=(7, -10), fontsize=10 if home else 9,
-                    fontweight="bold" if home else "normal", color=colors[b] if home else "#333333")
+                    color=colors[b] if home else "#333333")
     ax.axhline(0, color="#cccccc", lw=0.6)
     ax.axvline(0, color="#cccccc", lw=0.6)
     # arrows and their labels are not part of autoscaling: make room for them

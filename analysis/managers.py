@@ -825,7 +825,7 @@ def plot_proposal(proposal: Proposal, lang: str = "zh"):
     fig.suptitle(
         f"再分配{proposal.n}位高价值客户，覆盖率由{pct(before)}升至{pct(after)}" if zh
         else f"Assigning {proposal.n} valuable customers lifts coverage from {pct(before)} to {pct(after)}",
-        x=0.01, ha="left", fontweight="bold",
+        x=0.01, ha="left",
     )
     fig.tight_layout()
     return fig

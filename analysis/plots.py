@@ -69,7 +69,8 @@ def use_style(lang: str = "zh") -> None:
             "axes.grid": True,
             "grid.alpha": 0.25,
             "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-            # Noto Sans CJK SC ships one weight; bold would fall back with a warning.
+            # Noto Sans CJK SC ships one weight: emphasis is by colour and size,
+            # never bold (which would fall back to regular with a warning).
             "axes.titleweight": "normal",
             "axes.titlesize": 14,
             "axes.labelsize": 10,

@@ -276,9 +276,9 @@ def plot_scorecard(card: pd.DataFrame, lang: str = "zh"):
     for ax, p in zip(axes, pillars):
         ax.set_axis_off()
         ax.add_patch(plt.Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor="#F4F7FB", edgecolor=HOME, lw=1.2))
-        ax.text(0.5, 0.93, letters[p], ha="center", va="top", fontsize=26, fontweight="bold", color=HOME, transform=ax.transAxes)
+        ax.text(0.5, 0.93, letters[p], ha="center", va="top", fontsize=26, color=HOME, transform=ax.transAxes)
         ax.text(0.5, 0.78, term(p, lang).split(" (")[0].split("(")[0].split(" =")[0], ha="center", va="top", fontsize=10,
-                fontweight="bold", transform=ax.transAxes, wrap=True)
+                transform=ax.transAxes, wrap=True)
         rows = card[card["pillar"] == p]
         top = 0.68
         step = 0.56 / max(len(rows), 1)
@@ -287,7 +287,7 @@ def plot_scorecard(card: pd.DataFrame, lang: str = "zh"):
             color = NEUTRAL if r["better"] is None else (GOOD if r["better"] else ACCENT)
             arrow = "" if pd.isna(r["change"]) else ("▲" if r["change"] > 0 else "▼" if r["change"] < 0 else "■")
             ax.text(0.5, top, format_metric(r["metric"], r["current"]), ha="center", va="top",
-                    fontsize=22 if big else 14, fontweight="bold", transform=ax.transAxes)
+                    fontsize=22 if big else 14, transform=ax.transAxes)
             dy = 0.14 if big else 0.075
             ax.text(0.5, top - dy, f"{arrow} {format_metric(r['metric'], r['change'], change=True)}", ha="center", va="top",
                     fontsize=11 if big else 9, color=color, transform=ax.transAxes)
@@ -309,7 +309,7 @@ def plot_scorecard(card: pd.DataFrame, lang: str = "zh"):
     else:
         title = f"Against the previous quarter: {better} figures improved, {worse} slipped"
         note = f"▲▼ change against the previous quarter (as of {prev:%Y-%m-%d}); green improved, orange slipped; pp = percentage points"
-    fig.suptitle(title, fontweight="bold", fontsize=14)
+    fig.suptitle(title, fontsize=14)
     fig.text(0.5, 0.06, note, ha="center", fontsize=8.5, color="#555555")
     fig.subplots_adjust(left=0.02, right=0.98, top=0.86, bottom=0.12, wspace=0.08)
     return fig

@@ -577,8 +577,7 @@ def plot_gap_trend(trend: pd.DataFrame, lang: str = "zh"):
     step = max(1, len(quarters) // 4)
     for ax in axes[-1]:
         ax.set_xticks(x[::step], [str(q) for q in quarters][::step], rotation=45, fontsize=8)
-    fig.suptitle("各项满意度缺口的季度走势" if _zh(lang) else "How each satisfaction gap moved by quarter",
-                 fontweight="bold")
+    fig.suptitle("各项满意度缺口的季度走势" if _zh(lang) else "How each satisfaction gap moved by quarter")
     fig.supylabel("感知 − 期望（分）" if _zh(lang) else "Perceived − expected (points)", fontsize=9)
     fig.tight_layout()
     return fig
@@ -654,7 +653,7 @@ def plot_ipa(ipa: pd.DataFrame, lang: str = "zh"):
         "low_priority": (x0, y0, "left", "bottom"),
         "possible_overkill": (x1, y0, "right", "bottom"),
     }.items():
-        ax.text(x, y, term(q, lang), ha=ha, va=va, color=colors[q], fontsize=11, fontweight="bold")
+        ax.text(x, y, term(q, lang), ha=ha, va=va, color=colors[q], fontsize=11)
     from .plots import percent_axis
 
     percent_axis(ax, "y")
@@ -695,7 +694,6 @@ def plot_complaints(by_category: pd.DataFrame, by_channel: pd.DataFrame, lang: s
     top = by_category["complaints"].idxmax()
     fig.suptitle(
         f"投诉最多的是“{category_label(top, lang)}”" if _zh(lang) else f"Most complaints are about {category_label(top, lang).lower()}",
-        fontweight="bold",
     )
     fig.tight_layout()
     return fig

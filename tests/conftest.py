@@ -100,7 +100,7 @@ def run_notebook():
     import papermill as pm
 
     def run(name: str, tmp_path: Path, **parameters):
-        return pm.execute_notebook(
+        nb = pm.execute_notebook(
             str(NOTEBOOKS / f"{name}.ipynb"),
             str(tmp_path / f"{name}.ipynb"),
             parameters=parameters,
@@ -108,6 +108,10 @@ def run_notebook():
             progress_bar=False,
             cwd=str(NOTEBOOKS),
         )
+        # A reader of the executed notebook never sees the font falling back.
+        streams = [o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream"]
+        assert not [t for t in streams if "findfont" in t], f"{name}: matplotlib font fallback in the outputs"
+        return nb
 
     return run
 
