@@ -2,15 +2,13 @@
 
     .venv/bin/python benchmarks/run.py                       # small and medium
     .venv/bin/python benchmarks/run.py --sizes large         # the 1M-customer bank (long, ~10 GB disk)
-    .venv/bin/python benchmarks/run.py --sizes small --repeat 3
 
 Sizes: small = 1 branch × 5,000 customers; medium = 1 branch × 50,000;
 large = 20 branches × 50,000 (1M customers; 31 months, so ≥ 24M snapshot
-rows). Each stage runs in its own
-process, so its wall time and peak memory (max RSS of the process and of any
-process it started: kernels, workers) are its own. Writes
-`benchmarks/results.json` and `benchmarks/results.md` with the
-machine and versions, and compares against the targets of issue 8.
+rows). Each stage runs in its own process, so its wall time and peak memory
+(max RSS of the process and of any process it started: kernels, workers)
+are its own. Writes `benchmarks/results.json` and `benchmarks/results.md`
+with the machine and versions, and compares against the targets of issue 8.
 """
 from __future__ import annotations
 
