@@ -19,6 +19,8 @@ from typing import Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from . import scan, validate
 from .contract import REQUIRED_TABLES, TABLES
@@ -71,6 +73,13 @@ class FolderTables(Mapping):
     def row_count(self, name: str) -> int:
         return self._views[name].rows
 
+    def arrow(self, name: str) -> pa.Table | None:
+        """A table checked over its files, as Arrow with final types (None for
+        a table `io` read into pandas, or one already read)."""
+        if name in self._frames or name in self._loaded:
+            return None
+        return self._engine.final_arrow(self._views[name])
+
     def close(self) -> None:
         """Let go of the DuckDB engine (tables already read stay readable)."""
         self._engine.close()
@@ -94,6 +103,9 @@ class FolderTables(Mapping):
             else:
                 out[name] = self._engine.to_pandas(view, final=True)
         return out
+
+    def __contains__(self, name: object) -> bool:  # without reading the table (Mapping's would)
+        return name in self._views
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._views)
@@ -288,6 +300,9 @@ class PreparedTables(Mapping):
             self._loaded[name] = scan.read_frame(self._folder / f"{name}.parquet", TABLES[name])
         return self._loaded[name]
 
+    def __contains__(self, name: object) -> bool:  # without reading the table (Mapping's would)
+        return name in self._rows
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)
 
@@ -300,6 +315,62 @@ class PreparedTables(Mapping):
     def unread_file(self, name: str) -> Path | None:
         """The table's Parquet file while it has not been read into pandas (else None)."""
         return None if name in self._loaded or name not in self._rows else self._folder / f"{name}.parquet"
+
+
+class LoadedTables(Mapping):
+    """A loaded branch's tables: small ones as DataFrames, the big ones that
+    were checked over their files (`KEPT_AS_ARROW`) as Arrow until first
+    asked for. A run writes them to its prepared bank and fingerprints them
+    without ever holding millions of rows as Python strings.
+    """
+
+    def __init__(self, frames: dict[str, pd.DataFrame], arrow: dict[str, pa.Table]):
+        self._frames, self._arrow = frames, arrow
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            if name not in self._arrow:
+                raise KeyError(name)
+            self._frames[name] = scan.arrow_frame(TABLES[name], self._arrow.pop(name), final=True)
+        return self._frames[name]
+
+    def __contains__(self, name: object) -> bool:  # without reading the table (Mapping's would)
+        return name in self._frames or name in self._arrow
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._frames, *[n for n in self._arrow if n not in self._frames]])
+
+    def __len__(self) -> int:
+        return len(set(self._frames) | set(self._arrow))
+
+    def row_count(self, name: str) -> int:
+        if name in self._frames:
+            return len(self._frames[name])
+        return self._arrow[name].num_rows if name in self._arrow else 0
+
+    def unread(self, name: str) -> pa.Table | None:
+        """The table as Arrow while it has not become a DataFrame (else None)."""
+        return self._arrow.get(name)
+
+    def frames(self, name: str, rows: int = 1_000_000) -> Iterator[pd.DataFrame]:
+        """The table in DataFrames of at most `rows` rows (the whole frame once read)."""
+        t = self._arrow.get(name)
+        if t is None:
+            yield self[name]
+            return
+        for start in range(0, max(t.num_rows, 1), rows):
+            yield scan.arrow_frame(TABLES[name], t.slice(start, rows), final=True)
+
+
+# Tables a branch load keeps as Arrow: only SQL (`Bank.query`) reads them in a run.
+KEPT_AS_ARROW = ("transactions",)
+
+
+def table_frames(tables: Mapping[str, pd.DataFrame], name: str) -> Iterator[pd.DataFrame]:
+    """A table in DataFrames, without reading a big one whole when it can be avoided."""
+    if isinstance(tables, LoadedTables):
+        return tables.frames(name)
+    return iter([tables[name]])
 
 
 @dataclass
@@ -321,11 +392,15 @@ class Bank:
             return self.__dict__["tables"].get(name)
         raise AttributeError(name)
 
-    def has(self, name: str) -> bool:
-        if isinstance(self.tables, PreparedTables):
-            return self.tables.row_count(name) > 0
+    def row_count(self, name: str) -> int:
+        """Rows of a table of the branch (0 when absent), without reading a big one."""
+        if isinstance(self.tables, (PreparedTables, LoadedTables)):
+            return self.tables.row_count(name)
         df = self.tables.get(name)
-        return df is not None and len(df) > 0
+        return 0 if df is None else len(df)
+
+    def has(self, name: str) -> bool:
+        return self.row_count(name) > 0
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """The result of DuckDB `sql` over the branch's tables, each under its
@@ -346,10 +421,11 @@ class Bank:
                 if not re.search(rf"\b{name}\b", sql) or not self.has(name):
                     continue
                 path = self.tables.unread_file(name) if isinstance(self.tables, PreparedTables) else None
+                arrow = self.tables.unread(name) if isinstance(self.tables, LoadedTables) else None
                 if path is not None:
                     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({scan.lit(str(path))})")
                 else:
-                    con.register(name, self.tables[name])
+                    con.register(name, arrow if arrow is not None else self.tables[name])
             return con.execute(sql, params or []).df()
         finally:
             con.close()
@@ -376,14 +452,22 @@ class Bank:
     def save(self, folder: str | Path) -> Path:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        for name, df in self.tables.items():
-            df.to_parquet(folder / f"{name}.parquet", index=False)
+        rows = {}
+        for name in self.tables:
+            t = self.tables.unread(name) if isinstance(self.tables, LoadedTables) else None
+            if t is not None:
+                pq.write_table(t, folder / f"{name}.parquet")  # never through pandas
+                rows[name] = t.num_rows
+            else:
+                df = self.tables[name]
+                df.to_parquet(folder / f"{name}.parquet", index=False)
+                rows[name] = len(df)
         meta = {
             "branch_id": self.branch_id,
             "M": self.timeframe.M.strftime("%Y-%m-%d"),
             "data_dir": str(self.data_dir),
             "options": self.options,
-            "tables": {name: int(len(df)) for name, df in self.tables.items()},
+            "tables": rows,
         }
         (folder / "bank.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         return folder
@@ -412,7 +496,14 @@ def load(data_dir: str | Path, branch: str, as_of: str | None = None) -> Bank:
     `UsageError` for an unknown branch or an as_of outside the snapshots.
     """
     started = time.monotonic()
-    tables = load_tables(data_dir, branch)
+    folder, problems = read_folder(data_dir, branch)
+    try:
+        if problems:
+            raise DataError(problems)
+        arrow = {n: t for n in KEPT_AS_ARROW if n in folder and (t := folder.arrow(n)) is not None}
+        tables = LoadedTables({n: folder.final(n) for n in folder if n not in arrow}, arrow)
+    finally:
+        folder.close()
     snaps = tables["monthly_snapshots"]
     if as_of is None and snaps.empty:
         raise DataError(

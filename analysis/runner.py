@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import __version__
 from .asof import as_known_at
-from .bank import Bank, load, read_folder
+from .bank import Bank, load, read_folder, table_frames
 from .errors import DataError, UsageError
 from .fingerprint import data_fingerprint
 from .results import assemble
@@ -157,8 +157,9 @@ def package_versions() -> dict[str, str]:
 
 
 def branch_fingerprint(bank: Bank) -> str:
-    tables = dict(bank.tables)
-    b = tables["branches"]
+    # big tables hashed piece by piece, never whole in pandas
+    tables = {name: table_frames(bank.tables, name) for name in bank.tables}
+    b = bank.tables["branches"]
     tables["branches"] = b[b["branch_id"] == bank.branch_id]
     return data_fingerprint(tables)
 
@@ -173,7 +174,7 @@ def run_card(bank: Bank, opts: RunOptions, data_dir: str, timings: dict | None =
         "run": {
             "data_dir": str(Path(data_dir).resolve()),
             "parameters": {"as_of": opts.as_of, "lang": opts.lang},
-            "tables": {name: int(len(df)) for name, df in bank.tables.items()},
+            "tables": {name: bank.row_count(name) for name in bank.tables},
             "missing_tables": bank.missing_tables,
             "versions": package_versions(),
             "suite_commit": suite_commit(),

@@ -756,16 +756,25 @@ class Engine:
         passed validation). Otherwise io's typed frame: ints as float64,
         bools as objects, row bookkeeping kept.
         """
-        if final and where is None and view.parquet:
+        if final and where is None:
+            return arrow_frame(view.table, self.final_arrow(view), final)
+        return arrow_frame(view.table, self._ordered(view, where, final), final)
+
+    def final_arrow(self, view: View) -> pa.Table:
+        """A validated table's columns as Arrow, in row order: what
+        `to_pandas(view, final=True)` converts, at a fraction of its memory."""
+        if view.parquet:
             # Straight from the files: repeated strings come as the files'
             # dictionaries, decoded once rather than hashed again.
             dictionary = [c for c in view.columns
                           if view.table.column(c).kind in ("str", "category") and not view.table.column(c).unique]
             try:
-                t = pq.read_table(list(view.parquet), columns=list(view.columns), read_dictionary=dictionary)
-                return arrow_frame(view.table, t, final)
+                return pq.read_table(list(view.parquet), columns=list(view.columns), read_dictionary=dictionary)
             except (pa.ArrowException, OSError, ValueError):
                 pass  # files that differ in shape: DuckDB unites them by name
+        return self._ordered(view, None, True)
+
+    def _ordered(self, view: View, where: str | None, final: bool) -> pa.Table:
         cols = [q(c) for c in view.columns]
         if not final:
             cols += [q(io.UNREADABLE + c) for c in view.columns] + ["_source_file", "_source_row"]
@@ -774,8 +783,7 @@ class Engine:
         pos = t.column("_pos").to_numpy()
         if len(pos) > 1 and not (np.diff(pos) > 0).all():
             t = t.take(pc.sort_indices(t.column("_pos")))
-        t = t.drop_columns(["_pos"])
-        return arrow_frame(view.table, t, final)
+        return t.drop_columns(["_pos"])
 
 
 def read_frame(path: str | Path, table: Table) -> pd.DataFrame:

@@ -36,6 +36,7 @@ def test_digest_is_the_definition_and_ignores_row_order_and_extra_columns():
     d = table_digest("transactions", df)
     assert d == _digest_as_strings("transactions", df)
     assert table_digest("transactions", df.sample(frac=1, random_state=1).drop(columns="extra")) == d
+    assert table_digest("transactions", [df.iloc[:17], df.iloc[17:0], df.iloc[17:]]) == d  # in pieces
     changed = df.copy()
     changed.loc[7, "amount"] += 0.01
     assert table_digest("transactions", changed) != d

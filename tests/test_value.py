@@ -274,7 +274,13 @@ def test_counter_share_counts_the_window_by_hand_in_memory_and_from_the_prepared
     assert v["counter_share"].dropna().to_dict() == pytest.approx(expected)
     assert v["counter_share"].isna().sum() == len(v) - 3  # no transactions: no share
 
+    # the load keeps transactions as Arrow: the counter share and the save never make them a DataFrame
+    assert bank.tables.unread("transactions") is not None and "transactions" in bank.tables
     prepared = Bank.open(bank.save(tmp_path / "prep"))
+    assert bank.tables.unread("transactions") is not None and bank.row_count("transactions") == len(rows)
     assert prepared.query("SELECT count(*) AS n FROM transactions")["n"].iloc[0] == len(rows)
     pd.testing.assert_series_equal(customer_values(prepared)["counter_share"], v["counter_share"])
     assert prepared.tables.unread_file("transactions") is not None
+    # and read when asked for, the same table either way
+    pd.testing.assert_frame_equal(prepared.transactions, bank.transactions)
+    assert bank.tables.unread("transactions") is None
