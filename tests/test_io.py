@@ -407,3 +407,21 @@ def test_a_whole_folder_read_gives_each_branch_without_reading_it_again(conforma
         mine = tables.select(branch)
         for name, df in load_tables(conformance_dir / "good", branch).items():
             pd.testing.assert_frame_equal(mine[name], df, obj=f"{branch} {name}")
+
+
+def test_a_branch_load_keeps_partitioned_transactions_as_arrow_to_the_prepared_bank(sample_dir, tmp_path):
+    """Hive-partitioned transactions stay Arrow through load, save and
+    fingerprint, and come back from the prepared bank as the pandas load has them."""
+    import analysis
+    from analysis.bank import Bank, load_tables
+    from analysis.fingerprint import data_fingerprint
+    from analysis.runner import branch_fingerprint
+
+    bank = analysis.load(sample_dir, branch="meishan")
+    assert bank.tables.unread("transactions") is not None
+    opened = Bank.open(bank.save(tmp_path / "prep"))
+    ref = load_tables(sample_dir, "meishan")
+    pd.testing.assert_frame_equal(opened.transactions, ref["transactions"])
+    ref["branches"] = ref["branches"][ref["branches"]["branch_id"] == "meishan"]
+    assert branch_fingerprint(bank) == data_fingerprint(ref)
+    assert bank.tables.unread("transactions") is not None  # none of it needed a DataFrame
