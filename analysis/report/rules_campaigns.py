@@ -42,13 +42,6 @@ def _roi_evidence(ctx, highlight: str) -> Evidence | None:
                     highlight=list(camps).index(highlight), reference=0.0, unit="pct")
 
 
-def _randomized_with(ctx, wanted: str) -> list[tuple[str, dict]]:
-    """Randomized campaigns whose verdict (`analysis.verdicts`, the notebook's
-    own rule) is `wanted`."""
-    return [(cid, c) for cid, c in _campaigns(ctx).items()
-            if c["design"] == "randomized" and campaign_verdict(c) == wanted]
-
-
 def _roi_text(roi: float, lang: str) -> str:
     return pick(lang, f"投资回报率为{roi * 100:,.0f}%（每投入1元，净回报{roi:,.2f}元）",
                 f"a return on investment of {roi * 100:,.0f}% (CNY {roi:,.2f} net per yuan spent)")
@@ -60,132 +53,135 @@ def _balance_text(c: dict, lang: str) -> str:
                 f"contacted customers' balances grew {money(be['estimate'], lang)} more than the holdout's{_money_interval(be, lang)}")
 
 
-_CITES_EFFECT = ("balance_effect", "estimate")
+def _roi(cid: str) -> str:
+    return paths.join("campaigns", cid, "roi")
 
 
-class CampaignScaleUp(Rule):
+def _effect(cid: str) -> str:
+    return paths.join("campaigns", cid, "balance_effect", "estimate")
+
+
+class VerdictRule(Rule):
+    """One recommendation for each randomized campaign whose verdict
+    (`analysis.verdicts`, the campaigns notebook's own rule) is `verdict`.
+    `texts` gives its wording and what it cites, or None to stay silent."""
+
+    section = "campaigns"
+    figure_hints = ("campaigns_randomized", "campaigns_roi")
+    verdict = ""
+
+    def __init__(self, span: float):
+        self.span = span
+
+    def fire(self, ctx):
+        out = []
+        for cid, c in _campaigns(ctx).items():
+            if c["design"] != "randomized" or campaign_verdict(c) != self.verdict:
+                continue
+            t = self.texts(ctx.lang, cid, c, campaign_name(cid, c, ctx.lang, ctx.campaign_names))
+            if t is not None:
+                out.append(self.make(ctx, rid=f"{self.id}.{cid}", span=self.span, evidence=_roi_evidence(ctx, cid), **t))
+        return out
+
+    def texts(self, lang: str, cid: str, c: dict, name: str) -> dict | None:
+        raise NotImplementedError
+
+
+class CampaignScaleUp(VerdictRule):
     """Verdict grow: the effect is proven against a random holdout and it pays back."""
 
     id = "campaigns.scale_up"
-    section = "campaigns"
+    verdict = "grow"
     weight = 0.6
-    figure_hints = ("campaigns_randomized", "campaigns_roi")
 
     def __init__(self, span: float = 5.0):
-        self.span = span
+        super().__init__(span)
 
-    def fire(self, ctx):
-        lang, out = ctx.lang, []
-        for cid, c in _randomized_with(ctx, "grow"):
-            roi = c["roi"]
-            name = campaign_name(cid, c, lang, ctx.campaign_names)
-            out.append(self.make(
-                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, "roi"), distance=roi, span=self.span,
-                supporting=[paths.join("campaigns", cid, *_CITES_EFFECT)],
-                headline=pick(lang, f"扩大{name}", f"Scale up {name}"),
-                finding=pick(lang, f"随机对照活动{name}{_roi_text(roi, lang)}，且效果经对照组证实：{_balance_text(c, lang)}。",
-                             f"The randomized campaign {name} had {_roi_text(roi, lang)}, and the holdout proves it: {_balance_text(c, lang)}."),
-                recommendation=pick(lang, f"扩大{name}：下一轮推广到同类客户，同时继续随机保留一小部分对照组核实效果。",
-                                    f"Scale up {name}: extend it to similar customers next round, keeping a small random holdout to confirm the effect."),
-                evidence=_roi_evidence(ctx, cid),
-            ))
-        return out
+    def texts(self, lang, cid, c, name):
+        roi = c["roi"]
+        return dict(
+            cites=_roi(cid), distance=roi, supporting=[_effect(cid)],
+            headline=pick(lang, f"扩大{name}", f"Scale up {name}"),
+            finding=pick(lang, f"随机对照活动{name}{_roi_text(roi, lang)}，且效果经对照组证实：{_balance_text(c, lang)}。",
+                         f"The randomized campaign {name} had {_roi_text(roi, lang)}, and the holdout proves it: {_balance_text(c, lang)}."),
+            recommendation=pick(lang, f"扩大{name}：下一轮推广到同类客户，同时继续随机保留一小部分对照组核实效果。",
+                                f"Scale up {name}: extend it to similar customers next round, keeping a small random holdout to confirm the effect."),
+        )
 
 
-class CampaignPayBack(Rule):
+class CampaignPayBack(VerdictRule):
     """Verdict keep (randomized): the effect is proven but the new business does not cover the cost."""
 
     id = "campaigns.pay_back"
-    section = "campaigns"
+    verdict = "keep"
     weight = 0.4
-    figure_hints = ("campaigns_randomized", "campaigns_roi")
 
     def __init__(self, span: float = 1.0):
-        self.span = span
+        super().__init__(span)
 
-    def fire(self, ctx):
-        lang, out = ctx.lang, []
-        for cid, c in _randomized_with(ctx, "keep"):
-            roi = c.get("roi")
-            if not isinstance(roi, (int, float)):
-                continue
-            name = campaign_name(cid, c, lang, ctx.campaign_names)
-            out.append(self.make(
-                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, "roi"), distance=min(-roi, self.span),
-                span=self.span, supporting=[paths.join("campaigns", cid, *_CITES_EFFECT)],
-                headline=pick(lang, f"{name}有效但不划算", f"{_cap(name)} works but does not pay back"),
-                finding=pick(lang, f"随机对照活动{name}效果已证实（{_balance_text(c, lang)}），但{_roi_text(roi, lang)}：带来的新增业务不抵成本。",
-                             f"The randomized campaign {name} works ({_balance_text(c, lang)}), but had {_roi_text(roi, lang)}: the new business it brings does not cover its cost."),
-                recommendation=pick(lang, f"保留{name}，但降低单客成本或只面向响应更高的客户，改版后继续随机保留对照组核算回报。",
-                                    f"Keep {name}, but cut its cost per customer or aim it at customers who respond, keeping a random holdout to price the new version."),
-                evidence=_roi_evidence(ctx, cid),
-            ))
-        return out
+    def texts(self, lang, cid, c, name):
+        roi = c.get("roi")
+        if not isinstance(roi, (int, float)):
+            return None
+        return dict(
+            cites=_roi(cid), distance=min(-roi, self.span), supporting=[_effect(cid)],
+            headline=pick(lang, f"{name}有效但不划算", f"{_cap(name)} works but does not pay back"),
+            finding=pick(lang, f"随机对照活动{name}效果已证实（{_balance_text(c, lang)}），但{_roi_text(roi, lang)}：带来的新增业务不抵成本。",
+                         f"The randomized campaign {name} works ({_balance_text(c, lang)}), but had {_roi_text(roi, lang)}: the new business it brings does not cover its cost."),
+            recommendation=pick(lang, f"保留{name}，但降低单客成本或只面向响应更高的客户，改版后继续随机保留对照组核算回报。",
+                                f"Keep {name}, but cut its cost per customer or aim it at customers who respond, keeping a random holdout to price the new version."),
+        )
 
 
-class CampaignStop(Rule):
+class CampaignStop(VerdictRule):
     """Verdict stop: no positive effect against a random holdout."""
 
     id = "campaigns.stop"
-    section = "campaigns"
+    verdict = "stop"
     weight = 0.5
-    figure_hints = ("campaigns_randomized", "campaigns_roi")
 
     def __init__(self, span: float = 1.0):
-        self.span = span
+        super().__init__(span)
 
-    def fire(self, ctx):
-        lang, out = ctx.lang, []
-        for cid, c in _randomized_with(ctx, "stop"):
-            name = campaign_name(cid, c, lang, ctx.campaign_names)
-            roi = c.get("roi")
-            cost = (pick(lang, f"，投资回报率为{roi * 100:,.0f}%", f", and it returned {roi * 100:,.0f}% on its cost")
-                    if isinstance(roi, (int, float)) else "")
-            out.append(self.make(
-                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, *_CITES_EFFECT), distance=self.span,
-                span=self.span, supporting=[paths.join("campaigns", cid, "roi")],
-                headline=pick(lang, f"{name}没有效果", f"{_cap(name)} shows no effect"),
-                finding=pick(lang, f"随机对照活动{name}没有带来正面效果：{_balance_text(c, lang)}{cost}。",
-                             f"The randomized campaign {name} brought no positive effect: {_balance_text(c, lang)}{cost}."),
-                recommendation=pick(lang, f"停止或重新设计{name}：缩小到响应更高的客户群、降低单客成本，改版后先用随机对照小规模测试。",
-                                    f"Stop or redesign {name}: narrow it to customers who respond, cut the cost per customer, and test the new version small, with a random holdout."),
-                evidence=_roi_evidence(ctx, cid),
-            ))
-        return out
+    def texts(self, lang, cid, c, name):
+        roi = c.get("roi")
+        cost = (pick(lang, f"，投资回报率为{roi * 100:,.0f}%", f", and it returned {roi * 100:,.0f}% on its cost")
+                if isinstance(roi, (int, float)) else "")
+        return dict(
+            cites=_effect(cid), distance=self.span, supporting=[_roi(cid)],
+            headline=pick(lang, f"{name}没有效果", f"{_cap(name)} shows no effect"),
+            finding=pick(lang, f"随机对照活动{name}没有带来正面效果：{_balance_text(c, lang)}{cost}。",
+                         f"The randomized campaign {name} brought no positive effect: {_balance_text(c, lang)}{cost}."),
+            recommendation=pick(lang, f"停止或重新设计{name}：缩小到响应更高的客户群、降低单客成本，改版后先用随机对照小规模测试。",
+                                f"Stop or redesign {name}: narrow it to customers who respond, cut the cost per customer, and test the new version small, with a random holdout."),
+        )
 
 
-class CampaignUnproven(Rule):
+class CampaignUnproven(VerdictRule):
     """Verdict test: positive on paper but not proven (or not measured)."""
 
     id = "campaigns.unproven"
-    section = "campaigns"
+    verdict = "test"
     weight = 0.3
-    figure_hints = ("campaigns_randomized", "campaigns_roi")
 
     def __init__(self, span: float = 5.0):
-        self.span = span
+        super().__init__(span)
 
-    def fire(self, ctx):
-        lang, out = ctx.lang, []
-        for cid, c in _randomized_with(ctx, "test"):
-            roi = c.get("roi")
-            if not isinstance(c.get("balance_effect"), dict):
-                continue
-            name = campaign_name(cid, c, lang, ctx.campaign_names)
-            paper = pick(lang, f"账面{_roi_text(roi, lang)}，", f"shows {_roi_text(roi, lang)} on paper, ") \
-                if isinstance(roi, (int, float)) else ""
-            out.append(self.make(
-                ctx, rid=f"{self.id}.{cid}", cites=paths.join("campaigns", cid, *_CITES_EFFECT),
-                distance=min(roi, self.span) if isinstance(roi, (int, float)) and roi > 0 else 0.5 * self.span,
-                span=self.span, supporting=[paths.join("campaigns", cid, "roi")],
-                headline=pick(lang, f"{name}效果待证实", f"{_cap(name)}: effect not yet proven"),
-                finding=pick(lang, f"随机对照活动{name}{paper}但{_balance_text(c, lang)}，区间包含0，效果尚不能确认。",
-                             f"The randomized campaign {name} {paper}but {_balance_text(c, lang)}, an interval that includes zero, so the effect is not yet proven."),
-                recommendation=pick(lang, f"先不扩大{name}：加大样本再测一轮并保留随机对照组，效果确认后再推广。",
-                                    f"Do not scale up {name} yet: run it again on more customers with a random holdout, and roll it out once the effect is confirmed."),
-                evidence=_roi_evidence(ctx, cid),
-            ))
-        return out
+    def texts(self, lang, cid, c, name):
+        if not isinstance(c.get("balance_effect"), dict):
+            return None
+        roi = c.get("roi")
+        has_roi = isinstance(roi, (int, float))
+        paper = pick(lang, f"账面{_roi_text(roi, lang)}，", f"shows {_roi_text(roi, lang)} on paper, ") if has_roi else ""
+        return dict(
+            cites=_effect(cid), distance=min(roi, self.span) if has_roi and roi > 0 else 0.5 * self.span,
+            supporting=[_roi(cid)],
+            headline=pick(lang, f"{name}效果待证实", f"{_cap(name)}: effect not yet proven"),
+            finding=pick(lang, f"随机对照活动{name}{paper}但{_balance_text(c, lang)}，区间包含0，效果尚不能确认。",
+                         f"The randomized campaign {name} {paper}but {_balance_text(c, lang)}, an interval that includes zero, so the effect is not yet proven."),
+            recommendation=pick(lang, f"先不扩大{name}：加大样本再测一轮并保留随机对照组，效果确认后再推广。",
+                                f"Do not scale up {name} yet: run it again on more customers with a random holdout, and roll it out once the effect is confirmed."),
+        )
 
 
 class TargetedWithoutHoldout(Rule):
