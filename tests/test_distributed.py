@@ -5,11 +5,11 @@ import json
 import os
 from pathlib import Path
 
-import nbformat as nbf
 import pytest
 
 from analysis import runner
 from analysis.distributed import dask_submitter
+from probe_notebooks import write_notebook
 
 PROBE = (
     "import os\n"
@@ -21,13 +21,7 @@ PROBE = (
 
 
 def _notebooks(folder: Path) -> Path:
-    nb = nbf.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    p = nbf.v4.new_code_cell('bank_path = None\ndata_dir = None\nbranch = "x"\nas_of = None\nout_dir = None\nlang = "zh"')
-    p.metadata["tags"] = ["parameters"]
-    nb.cells = [p, nbf.v4.new_code_cell(PROBE)]
-    folder.mkdir(parents=True, exist_ok=True)
-    nbf.write(nb, folder / "01_probe.ipynb")
+    write_notebook(folder, "01_probe.ipynb", PROBE)
     return folder
 
 

@@ -12,16 +12,7 @@ import pytest
 from analysis import runner
 from analysis.__main__ import main
 from analysis.errors import UsageError
-
-
-def _notebook(folder: Path, name: str, code: str) -> None:
-    nb = nbf.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    p = nbf.v4.new_code_cell('bank_path = None\ndata_dir = None\nbranch = "x"\nas_of = None\nout_dir = None\nlang = "zh"')
-    p.metadata["tags"] = ["parameters"]
-    nb.cells = [p, nbf.v4.new_code_cell(code)]
-    folder.mkdir(parents=True, exist_ok=True)
-    nbf.write(nb, folder / name)
+from probe_notebooks import write_notebook
 
 
 GOOD_CODE = (
@@ -35,15 +26,15 @@ GOOD_CODE = (
 @pytest.fixture()
 def good_notebooks(tmp_path) -> Path:
     folder = tmp_path / "nbs_good"
-    _notebook(folder, "01_probe.ipynb", GOOD_CODE)
+    write_notebook(folder, "01_probe.ipynb", GOOD_CODE)
     return folder
 
 
 @pytest.fixture()
 def failing_notebooks(tmp_path) -> Path:
     folder = tmp_path / "nbs_bad"
-    _notebook(folder, "01_probe.ipynb", GOOD_CODE)
-    _notebook(folder, "02_broken.ipynb", "x = 1\nraise ValueError('planted failure')")
+    write_notebook(folder, "01_probe.ipynb", GOOD_CODE)
+    write_notebook(folder, "02_broken.ipynb", "x = 1\nraise ValueError('planted failure')")
     return folder
 
 
@@ -81,7 +72,7 @@ def test_failed_rerun_keeps_previous_report(conformance_dir, tmp_path, good_note
 def test_all_branches_one_failure_others_finish(conformance_dir, tmp_path, good_notebooks, monkeypatch):
     # Branch fixture-a fails in its notebook; fixture-b must still be written.
     folder = tmp_path / "nbs_mixed"
-    _notebook(folder, "01_probe.ipynb", GOOD_CODE + "\nassert branch != 'fixture-a', 'planted failure for fixture-a'")
+    write_notebook(folder, "01_probe.ipynb", GOOD_CODE + "\nassert branch != 'fixture-a', 'planted failure for fixture-a'")
     opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=folder)
     outcomes = runner.run_all(str(conformance_dir / "good"), opts, jobs=2)
     by = {o.branch_id: o for o in outcomes}
@@ -144,9 +135,9 @@ def test_notebooks_run_side_by_side_after_their_dependencies(conformance_dir, tm
     """With two notebook slots, a notebook declaring `depends_on` still runs
     after the one whose section it reads; the others run in parallel."""
     folder = tmp_path / "nbs_deps"
-    _notebook(folder, "01_first.ipynb", GOOD_CODE + "\nimport time; time.sleep(2)")
-    _notebook(folder, "02_other.ipynb", "x = 1")
-    _notebook(
+    write_notebook(folder, "01_first.ipynb", GOOD_CODE + "\nimport time; time.sleep(2)")
+    write_notebook(folder, "02_other.ipynb", "x = 1")
+    write_notebook(
         folder,
         "03_reader.ipynb",
         "import json, pathlib\n"
@@ -222,7 +213,7 @@ def test_killed_run_leaves_previous_report_and_is_cleaned_up(conformance_dir, tm
     before = {p.relative_to(out): p.read_bytes() for p in (out / "fixture-b").rglob("*") if p.is_file()}
 
     slow = tmp_path / "nbs_slow"
-    _notebook(slow, "01_probe.ipynb", GOOD_CODE + "\nimport time; time.sleep(60)")
+    write_notebook(slow, "01_probe.ipynb", GOOD_CODE + "\nimport time; time.sleep(60)")
     code = (
         "from pathlib import Path; from analysis import runner\n"
         f"runner.run_branch({data!r}, 'fixture-b', runner.RunOptions(out_root=Path({str(out)!r}), quiet=True, notebook_dir=Path({str(slow)!r})))"
@@ -263,13 +254,13 @@ def test_a_warm_kernel_runs_the_next_notebook_with_nothing_left_behind(conforman
     (same process, modules already imported) but sees none of its names or
     figures, and its cells are numbered from 1."""
     folder = tmp_path / "nbs_warm"
-    _notebook(
+    write_notebook(
         folder, "01_first.ipynb",
         "import os, sys, matplotlib.pyplot as plt\nfrom analysis import results\n"
         "leftover = 42\nplt.figure()\n"
         "results.write_section(out_dir, 'first', results.ok(pid=os.getpid()))",
     )
-    _notebook(
+    write_notebook(
         folder, "02_second.ipynb",
         "import os, sys, matplotlib.pyplot as plt\nfrom analysis import results\n"
         "results.write_section(out_dir, 'second', results.ok(pid=os.getpid(), leftover='leftover' in dir(),\n"

@@ -95,13 +95,13 @@ def describe_churn(ctx: ReportContext) -> list[str]:
     if sig:
         from .recommendations import churn_driver_label
 
+        def driver(key: str) -> str:
+            label, odds = churn_driver_label(key, lang), times(sig[key]["odds_ratio"], lang)
+            return f"{label}（{odds}）" if lang == "zh" else f"{label.lower()} ({odds})"
+
         ranked = sorted(sig, key=lambda key: -abs(math.log(sig[key]["odds_ratio"])))[:4]
-        up = [f"{churn_driver_label(key, lang)}（{times(sig[key]['odds_ratio'], lang)}）" if lang == "zh"
-              else f"{churn_driver_label(key, lang).lower()} ({times(sig[key]['odds_ratio'], lang)})"
-              for key in ranked if sig[key]["odds_ratio"] > 1]
-        down = [f"{churn_driver_label(key, lang)}（{times(sig[key]['odds_ratio'], lang)}）" if lang == "zh"
-                else f"{churn_driver_label(key, lang).lower()} ({times(sig[key]['odds_ratio'], lang)})"
-                for key in ranked if sig[key]["odds_ratio"] < 1]
+        up = [driver(key) for key in ranked if sig[key]["odds_ratio"] > 1]
+        down = [driver(key) for key in ranked if sig[key]["odds_ratio"] < 1]
         if up:
             out.append(pick(lang, f"流失几率明显更高的客户：{join(up, lang)}。", f"Customers more likely to leave: {join(up, lang)}."))
         if down:
