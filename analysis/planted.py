@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, Mapping
 
-from .contract import AREAS, ATTRIBUTES, SEGMENTS
+from .contract import ATTRIBUTES
+from .features import DRIVER_ORDER
 
 
 def _frozen(d: dict) -> Mapping:
@@ -37,20 +38,7 @@ def _frozen(d: dict) -> Mapping:
 
 #: The churn drivers of RESULTS.md (`churn.drivers`), in the order of the table
 #: there. Dummies: `mass` and `urban` are the references.
-CHURN_FEATURES: tuple[str, ...] = (
-    "age",
-    "tenure_years",
-    "products_held",
-    "log_total_balance",
-    "balance_trend",
-    "digital_active",
-    "complaints_12m",
-    "unresolved_complaint",
-    "vip",
-    "has_rm",
-    *(f"segment[{s}]" for s in SEGMENTS[1:]),
-    *(f"area[{a}]" for a in AREAS[1:]),
-)
+CHURN_FEATURES: tuple[str, ...] = tuple(DRIVER_ORDER)
 
 
 @dataclass(frozen=True)
