@@ -219,9 +219,14 @@ def execute_notebook(nb: Path, staging: Path, bank_dir: Path, opts: RunOptions, 
         "lang": opts.lang,
     }
     try:
+        # The kernel starts in the staging folder (nbclient's `resources`
+        # path becomes its cwd). Never papermill's `cwd=`: it chdirs this
+        # whole process, and notebooks run here in threads side by side, so
+        # one thread would restore a folder another branch has since renamed.
         pm.execute_notebook(
             str(nb), str(out_nb), parameters=params, kernel_name=kernel,
-            progress_bar=False, log_output=False, cwd=str(staging), request_save_on_cell_execute=False,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            resources={"metadata": {"path": str(staging)}},
             **({"engine_name": WARM_ENGINE, "km": km} if km is not None else {}),
         )
     except PapermillExecutionError as exc:

@@ -106,7 +106,7 @@ def run_notebook():
             parameters=parameters,
             kernel_name="python3",
             progress_bar=False,
-            cwd=str(NOTEBOOKS),
+            resources={"metadata": {"path": str(NOTEBOOKS)}},  # the kernel's cwd; never chdir the test process
         )
         # A reader of the executed notebook never sees the font falling back.
         streams = [o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream"]

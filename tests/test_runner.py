@@ -274,3 +274,55 @@ def test_a_warm_kernel_runs_the_next_notebook_with_nothing_left_behind(conforman
     assert (res["second"]["leftover"], res["second"]["figures"]) == (False, 0)
     second = nbf.read(tmp_path / "out" / "fixture-b" / "notebooks" / "02_second.ipynb", as_version=4)
     assert [c.execution_count for c in second.cells if c.cell_type == "code"][0] == 1
+
+
+CWD_PROBE = (
+    "import os, time\n"
+    "from analysis import results\n"
+    "time.sleep(0.3)\n"
+    "results.write_section(out_dir, 'cwd_' + str(os.getpid()) + '_' + str(time.monotonic_ns()), "
+    "results.ok(kernel_cwd=os.getcwd(), staging=out_dir))"
+)
+
+
+def test_parallel_notebooks_never_move_the_process_working_directory(sample_dir, tmp_path):
+    # Several branches, run one after another in this process with two
+    # notebooks at a time, twice over: the parent's working directory must
+    # never move (papermill's cwd= chdirs the whole process from a thread),
+    # every kernel works in its own branch's staging folder, and no branch
+    # is lost however the swaps interleave.
+    import threading
+
+    folder = tmp_path / "nbs_cwd"
+    for i in range(4):
+        write_notebook(folder, f"0{i}_probe.ipynb", CWD_PROBE)
+    start = os.getcwd()
+    seen: set[str] = set()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            seen.add(os.getcwd())
+            time.sleep(0.005)
+
+    import time
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        for _ in range(2):
+            opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=folder, notebook_jobs=2)
+            outcomes = runner.run_all(str(sample_dir), opts, jobs=1)
+            assert [o.ok for o in outcomes] == [True] * len(outcomes), [o.error for o in outcomes]
+            assert len(outcomes) >= 2
+            for o in outcomes:
+                res = json.loads((Path(o.folder) / "results.json").read_text(encoding="utf-8"))
+                probes = [v for k, v in res.items() if k.startswith("cwd_")]
+                assert len(probes) == 4
+                for p in probes:
+                    assert p["kernel_cwd"] == p["staging"], "a kernel ran outside its branch's staging folder"
+    finally:
+        stop.set()
+        watcher.join()
+    assert seen == {start}, f"the process's working directory moved: {sorted(seen)}"
+    assert os.getcwd() == start
