@@ -78,6 +78,20 @@ SHARED: dict[str, tuple[str, str]] = {
     'wellness': ('高端养生活动', 'Wellness event'),
     'run card': ('运行说明（数据指纹、参数、版本）', 'Run card (data fingerprint, parameters, versions)'),
     'briefing': ('战略简报', 'Strategy briefing'),
+    'branch': ('网点', 'Branch'),
+    'funds': ('资金（存款+理财）', 'Funds (deposits + wealth)'),
+    'funds margin': ('资金年化净收益率（每元存款与理财的年净贡献）', 'Funds margin (yearly net contribution per CNY)'),
+    'profit': ('年净贡献（利润）', 'Yearly net contribution (profit)'),
+    'new business volume': ('新增业务额（规模，非利润）', 'New business volume (not profit)'),
+    'grow': ('扩大', 'Grow'),
+    'keep': ('保持（带对照组重复）', 'Keep (repeat with a holdout)'),
+    'test': ('再测（随机对照）', 'Test (randomized)'),
+    'stop': ('停办', 'Stop'),
+    'holdout': ('对照组（随机留出不联系的客户）', 'Holdout (randomly left out, not contacted)'),
+    'action plan': ('下季度行动计划', "Next quarter's action plan"),
+    'owner': ('责任人', 'Owner'),
+    'target': ('目标值', 'Target'),
+    'assumptions': ('分析假设', 'Assumptions'),
 }
 
 
@@ -123,7 +137,6 @@ SUITE: dict[str, tuple[str, str]] = {
     'wait_time': ('等候时间', 'Waiting time'),
     'system': ('系统故障', 'System outages'),
     'error': ('差错', 'Errors'),
-    'branch': ('网点', 'Branch'),
     'phone': ('电话', 'Phone'),
     'mobile': ('手机银行', 'Mobile banking'),
     'online': ('网上银行', 'Online banking'),
@@ -145,10 +158,6 @@ SUITE: dict[str, tuple[str, str]] = {
     # the tier plans (analysis.plans): what to do with a campaign kind ...
     'offer': ('全面推行', 'Offer'),
     'pilot': ('小范围试点（留对照组）', 'Pilot (with holdout)'),
-    'test': ('再测一次（留对照组）', 'Test again (with holdout)'),
-    'stop': ('停办', 'Stop'),
-    'grow': ('扩大', 'Grow'),
-    'keep': ('保持', 'Keep'),
     # ... on what evidence ...
     'proven': ('效果可靠', 'Proven'),
     'promising': ('效果为正但不确定', 'Positive but uncertain'),
