@@ -4,6 +4,7 @@ Exit status: 0 when all went well; 2 for a data problem or a bad request
 (the message says which table, file, column, rule and rows, never a
 traceback); 1 when a branch failed while running (the others still ran).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import DataError, UsageError
+from analysis.errors import DataError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -33,8 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--branches", type=_positive, default=3, help="number of branches (Meishan first)")
     s.add_argument("--customers", type=_positive, default=3000, help="customers per branch")
     s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
-                   help="branches generated in parallel processes (the files do not depend on it)")
+    s.add_argument(
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        help="branches generated in parallel processes (the files do not depend on it)",
+    )
 
     v = sub.add_parser("validate", help="check a data folder against the contract; exit 2 on any problem")
     v.add_argument("data", type=Path)
@@ -56,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from .sample import generate
+    from analysis.sample.generate import generate
 
     t = time.monotonic()
     summary = generate(args.out, branches=args.branches, customers=args.customers, seed=args.seed, jobs=args.jobs)
@@ -67,7 +72,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .bank import read_folder
+    from analysis.data.bank import read_folder
 
     t = time.monotonic()
     tables, problems = read_folder(args.data)
@@ -82,7 +87,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from . import runner
+    from analysis.run import runner
 
     as_of = runner.parse_as_of(args.as_of)
     if not args.data.is_dir():
@@ -92,9 +97,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     runner.notebook_paths(args.notebooks)  # fail before any work when none match
     # The machine's cores go to branches first, then to notebooks of a branch.
     notebook_jobs = max(1, (os.cpu_count() or 1) // (1 if args.branch else args.jobs))
-    opts = runner.RunOptions(out_root=args.out, as_of=as_of, lang=args.lang, quiet=args.quiet,
-                             notebooks=tuple(args.notebooks) if args.notebooks else None,
-                             notebook_jobs=notebook_jobs)
+    opts = runner.RunOptions(
+        out_root=args.out,
+        as_of=as_of,
+        lang=args.lang,
+        quiet=args.quiet,
+        notebooks=tuple(args.notebooks) if args.notebooks else None,
+        notebook_jobs=notebook_jobs,
+    )
     if args.branch:
         outcome = runner.run_branch(str(args.data), args.branch, opts)  # data problems raise
         if not outcome.ok:
@@ -104,7 +114,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_OK
     submit, close = None, None
     if args.executor == "dask":
-        from .distributed import dask_submitter
+        from analysis.run.distributed import dask_submitter
 
         submit, close = dask_submitter(args.scheduler)
     try:
@@ -115,7 +125,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     runner.write_overview(args.out, outcomes, lang=args.lang)
     failed = [o for o in outcomes if not o.ok]
     if not args.quiet:
-        print(f"{len(outcomes) - len(failed)} of {len(outcomes)} branches written to {args.out}; open {args.out / 'index.html'}")
+        print(
+            f"{len(outcomes) - len(failed)} of {len(outcomes)} branches written to {args.out}; open {args.out / 'index.html'}"
+        )
     for o in failed:
         where = f" in notebook {o.notebook}, cell {o.cell}" if o.notebook else ""
         print(f"branch {o.branch_id} failed{where}: {o.error}", file=sys.stderr)

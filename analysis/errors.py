@@ -7,6 +7,7 @@ line 1 of a CSV or a sheet, so the first data row is row 2; Parquet rows count
 from 1). A `DataError` carries every problem found, so one run of `validate`
 lists them all.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -6,6 +6,7 @@ process, with the slowest cells of each (not part of the tests).
 For a closer look at one call, run it under cProfile or py-spy; this finds
 the cell to look at.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 
-from analysis import runner  # noqa: E402
-from analysis.bank import load  # noqa: E402
+from analysis.run import runner  # noqa: E402
+from analysis.data.bank import load  # noqa: E402
 
 
 def main() -> None:
@@ -42,8 +43,15 @@ def main() -> None:
         if args.notebooks and nb_path.stem not in args.notebooks:
             continue
         nb = nbformat.read(nb_path, as_version=4)
-        ns = {"__name__": "__main__", "bank_path": str(prepared), "data_dir": None, "branch": args.branch,
-              "as_of": None, "out_dir": out, "lang": "zh"}
+        ns = {
+            "__name__": "__main__",
+            "bank_path": str(prepared),
+            "data_dir": None,
+            "branch": args.branch,
+            "as_of": None,
+            "out_dir": out,
+            "lang": "zh",
+        }
         cells, started = [], time.perf_counter()
         for i, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):

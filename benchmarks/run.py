@@ -10,6 +10,7 @@ rows). Each stage runs in its own process, so its wall time and peak memory
 are its own. Writes `benchmarks/results.json` and `benchmarks/results.md`
 with the machine and versions, and compares against the targets of issue 8.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,7 +70,7 @@ def stage(name: str, code: str) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"stage {name} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
     line = next(line for line in proc.stdout.splitlines() if line.startswith("@@STAGE@@"))
-    out = json.loads(line[len("@@STAGE@@"):])
+    out = json.loads(line[len("@@STAGE@@") :])
     out["process_s"] = time.perf_counter() - started
     print(f"  {name:<34} {out['wall_s']:8.1f} s  {out['peak_mb']:8.0f} MB", flush=True)
     return out
@@ -90,15 +91,22 @@ def bench_size(size: str, work: Path, jobs_compare: bool) -> dict:
         f"extra = s.get('rows', {{}})",
     )
     res["rows"] = res["sample"]["extra"]
-    res["validate"] = stage("validate (whole folder)", f"from analysis.bank import read_folder\nt, p = read_folder({str(data)!r})\nassert not p, p[:3]")
+    res["validate"] = stage(
+        "validate (whole folder)",
+        f"from analysis.bank import read_folder\nt, p = read_folder({str(data)!r})\nassert not p, p[:3]",
+    )
     res["load_branch"] = stage("load one branch", f"import analysis\nb = analysis.load({str(data)!r}, 'meishan')")
     if spec["branches"] > 1:
         # The same branch stored alone, to price reading it from the shared store.
         alone = work / f"bank-{size}-meishan-alone"
         res["extract_alone"] = stage("extract meishan alone", EXTRACT.format(src=str(data), dst=str(alone)))
-        res["load_branch_alone"] = stage("load meishan stored alone", f"import analysis\nb = analysis.load({str(alone)!r}, 'meishan')")
+        res["load_branch_alone"] = stage(
+            "load meishan stored alone", f"import analysis\nb = analysis.load({str(alone)!r}, 'meishan')"
+        )
         res["partition_read_ratio"] = res["load_branch"]["wall_s"] / res["load_branch_alone"]["wall_s"]
-    res["in_process"] = stage("notebook code in one process", IN_PROCESS.format(data=str(data), out=str(work / f"inproc-{size}")))
+    res["in_process"] = stage(
+        "notebook code in one process", IN_PROCESS.format(data=str(data), out=str(work / f"inproc-{size}"))
+    )
     res["in_process_timings"] = res["in_process"]["extra"]
     out = work / f"out-{size}"
     res["run_branch"] = stage(
@@ -236,10 +244,16 @@ def check_targets(results: dict) -> list[dict]:
 
 
 def markdown(report: dict) -> str:
-    lines = ["# Benchmark results", "", f"Machine: {report['machine']['platform']}, {report['machine']['cores']} cores, "
-             f"{report['machine']['memory_gb']} GB; Python {report['machine']['python']}; "
-             + ", ".join(f"{k} {v}" for k, v in report["machine"]["versions"].items()), "",
-             "| size | stage | wall (s) | peak memory (MB) |", "| --- | --- | ---: | ---: |"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {report['machine']['platform']}, {report['machine']['cores']} cores, "
+        f"{report['machine']['memory_gb']} GB; Python {report['machine']['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in report["machine"]["versions"].items()),
+        "",
+        "| size | stage | wall (s) | peak memory (MB) |",
+        "| --- | --- | ---: | ---: |",
+    ]
     for size, res in report["results"].items():
         for key, val in res.items():
             if isinstance(val, dict) and "wall_s" in val:
@@ -270,8 +284,12 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     previous = json.loads((OUT / "results.json").read_text()) if (OUT / "results.json").is_file() else {}
     merged = {**previous.get("results", {}), **results}
-    report = {"machine": machine(), "results": merged, "targets": check_targets(merged),
-              "measured_at": time.strftime("%Y-%m-%d %H:%M:%S")}
+    report = {
+        "machine": machine(),
+        "results": merged,
+        "targets": check_targets(merged),
+        "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
     (OUT / "results.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
     (OUT / "results.md").write_text(markdown(report))
     print("\n" + markdown(report))

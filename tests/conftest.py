@@ -1,6 +1,7 @@
 """Shared fixtures, built once per test session (once per xdist worker):
 the contract's conformance bank (good and lean), the sample banks of the
 suite's generator (loaded), and helpers to run and check the notebooks."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,14 @@ SHARED = REPO.parent / "shared"
 CONFORMANCE = SHARED / "contract" / "conformance"
 NOTEBOOKS = REPO / "notebooks"
 #: The papermill parameters cell every notebook starts with (house rules).
-NOTEBOOK_PARAMETERS = ['bank_path = None', 'data_dir = None', 'branch = "meishan"', 'as_of = None', 'out_dir = None',
-                       'lang = "zh"']
+NOTEBOOK_PARAMETERS = [
+    "bank_path = None",
+    "data_dir = None",
+    'branch = "meishan"',
+    "as_of = None",
+    "out_dir = None",
+    'lang = "zh"',
+]
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +72,7 @@ def lean_banks(conformance_dir) -> dict:
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory) -> Path:
     """A small sample bank (2 branches × 1,500 customers, seed 7), generated once per test session."""
-    from analysis.sample import generate
+    from analysis.sample.generate import generate
 
     out = tmp_path_factory.mktemp("sample") / "bank"
     generate(out, branches=2, customers=1500, seed=7)
@@ -76,7 +83,7 @@ def sample_dir(tmp_path_factory) -> Path:
 def sample_banks(sample_dir) -> dict:
     """The branches of `sample_dir`, loaded: branch id → Bank (do not modify)."""
     import analysis
-    from analysis.bank import branch_ids
+    from analysis.data.bank import branch_ids
 
     return {b: analysis.load(sample_dir, branch=b) for b in branch_ids(sample_dir)}
 
@@ -85,7 +92,7 @@ def sample_banks(sample_dir) -> dict:
 def sample_dir_3000(tmp_path_factory) -> Path:
     """The sample bank at the suite's default size (2 branches × 3,000 customers,
     seed 0), for the tests that need that many customers; generated once per session."""
-    from analysis.sample import generate
+    from analysis.sample.generate import generate
 
     out = tmp_path_factory.mktemp("sample3000") / "bank"
     generate(out, branches=2, customers=3000, seed=0)
@@ -109,7 +116,9 @@ def run_notebook():
             resources={"metadata": {"path": str(NOTEBOOKS)}},  # the kernel's cwd; never chdir the test process
         )
         # A reader of the executed notebook never sees the font falling back.
-        streams = [o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream"]
+        streams = [
+            o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream"
+        ]
         assert not [t for t in streams if "findfont" in t], f"{name}: matplotlib font fallback in the outputs"
         return nb
 

@@ -1,4 +1,5 @@
 """Tiny notebooks for runner tests: the house parameters cell, then the given code."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,42 +1,64 @@
 """--as-of: the bank as it stood at the end of month M."""
+
 import pandas as pd
 import pytest
 
 import analysis
-from analysis.asof import as_known_at
+from analysis.data.asof import as_known_at
 from analysis.errors import UsageError
-from analysis.timeframe import Timeframe
+from analysis.data.timeframe import Timeframe
 
 TF = Timeframe(pd.Timestamp("2026-03-01"))  # as_of = 2026-03-31
 D = pd.Timestamp
 
 
 def _tables() -> dict[str, pd.DataFrame]:
-    customers = pd.DataFrame({
-        "customer_id": ["old", "leaves_later", "left_before", "new", "vip_later"],
-        "open_date": [D("2010-01-01"), D("2012-01-01"), D("2015-01-01"), D("2026-04-02"), D("2019-01-01")],
-        "close_date": [pd.NaT, D("2026-05-10"), D("2026-02-01"), pd.NaT, pd.NaT],
-        "close_reason": [None, "relocation", "fees", None, None],
-        "destination_bank": [None, "成都银行", None, None, None],
-        "vip_tier": pd.Categorical(["gold", "none", "none", "none", "platinum"],
-                                   categories=["none", "gold", "platinum", "diamond"]),
-        "vip_since": [D("2014-01-01"), pd.NaT, pd.NaT, pd.NaT, D("2026-04-01")],
-    })
-    snaps = pd.DataFrame({"customer_id": ["old", "old", "new"],
-                          "month": [D("2026-03-01"), D("2026-04-01"), D("2026-04-01")]})
-    txns = pd.DataFrame({"customer_id": ["old", "old", "old"],
-                         "ts": [D("2026-03-31 23:59:59"), D("2026-04-01 00:00:00"), D("2026-01-05 12:00")]})
-    inter = pd.DataFrame({"customer_id": ["old", "old", "old"],
-                          "date": [D("2026-03-20"), D("2026-03-25"), D("2026-04-03")],
-                          "resolved_date": [D("2026-03-28"), D("2026-04-15"), pd.NaT],
-                          "resolution_score": [4.0, 5.0, float("nan")]})
-    surveys = pd.DataFrame({"customer_id": [None, "old", "new"],
-                            "survey_date": [D("2026-03-15"), D("2026-03-16"), D("2026-03-20")]})
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["old", "leaves_later", "left_before", "new", "vip_later"],
+            "open_date": [D("2010-01-01"), D("2012-01-01"), D("2015-01-01"), D("2026-04-02"), D("2019-01-01")],
+            "close_date": [pd.NaT, D("2026-05-10"), D("2026-02-01"), pd.NaT, pd.NaT],
+            "close_reason": [None, "relocation", "fees", None, None],
+            "destination_bank": [None, "成都银行", None, None, None],
+            "vip_tier": pd.Categorical(
+                ["gold", "none", "none", "none", "platinum"], categories=["none", "gold", "platinum", "diamond"]
+            ),
+            "vip_since": [D("2014-01-01"), pd.NaT, pd.NaT, pd.NaT, D("2026-04-01")],
+        }
+    )
+    snaps = pd.DataFrame(
+        {"customer_id": ["old", "old", "new"], "month": [D("2026-03-01"), D("2026-04-01"), D("2026-04-01")]}
+    )
+    txns = pd.DataFrame(
+        {
+            "customer_id": ["old", "old", "old"],
+            "ts": [D("2026-03-31 23:59:59"), D("2026-04-01 00:00:00"), D("2026-01-05 12:00")],
+        }
+    )
+    inter = pd.DataFrame(
+        {
+            "customer_id": ["old", "old", "old"],
+            "date": [D("2026-03-20"), D("2026-03-25"), D("2026-04-03")],
+            "resolved_date": [D("2026-03-28"), D("2026-04-15"), pd.NaT],
+            "resolution_score": [4.0, 5.0, float("nan")],
+        }
+    )
+    surveys = pd.DataFrame(
+        {"customer_id": [None, "old", "new"], "survey_date": [D("2026-03-15"), D("2026-03-16"), D("2026-03-20")]}
+    )
     campaigns = pd.DataFrame({"campaign_id": ["before", "after"], "start_date": [D("2026-01-10"), D("2026-04-10")]})
     contacts = pd.DataFrame({"campaign_id": ["before", "after", "before"], "customer_id": ["old", "old", "new"]})
     share = pd.DataFrame({"period": [D("2025-12-31"), D("2026-03-31"), D("2026-06-30")]})
-    return {"customers": customers, "monthly_snapshots": snaps, "transactions": txns, "interactions": inter,
-            "surveys": surveys, "campaigns": campaigns, "campaign_contacts": contacts, "market_share": share}
+    return {
+        "customers": customers,
+        "monthly_snapshots": snaps,
+        "transactions": txns,
+        "interactions": inter,
+        "surveys": surveys,
+        "campaigns": campaigns,
+        "campaign_contacts": contacts,
+        "market_share": share,
+    }
 
 
 def test_rows_after_as_of_are_set_aside_and_later_changes_undone():

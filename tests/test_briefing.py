@@ -1,4 +1,5 @@
 """The briefing: self-contained, no code, the first page's findings, both languages, fonts."""
+
 from __future__ import annotations
 
 import base64
@@ -73,8 +74,11 @@ def embedded_font_cmap(style: str) -> set[int]:
 def specimens(tmp_path_factory, expected) -> dict:
     """A specimen run folder per language, drawn once for the module."""
     root = tmp_path_factory.mktemp("specimens")
-    return {lang: root / lang for lang in ("zh", "en")
-            if make_run(root / lang, copy.deepcopy(expected["fixture-a"]), BRANCH_A, lang)}
+    return {
+        lang: root / lang
+        for lang in ("zh", "en")
+        if make_run(root / lang, copy.deepcopy(expected["fixture-a"]), BRANCH_A, lang)
+    }
 
 
 def _copy(specimens, lang, tmp_path) -> tuple[Path, dict]:
@@ -141,7 +145,15 @@ def test_sections_in_order_with_their_figures(run_zh):
     folder, res = run_zh
     page = compose(folder, res, "zh")
     secs = page.context["sections"]
-    assert [s["id"] for s in secs][:7] == ["overview", "value", "churn", "satisfaction", "competitors", "campaigns", "plan"]
+    assert [s["id"] for s in secs][:7] == [
+        "overview",
+        "value",
+        "churn",
+        "satisfaction",
+        "competitors",
+        "campaigns",
+        "plan",
+    ]
     figs = {s["id"]: len(s["figures"]) for s in secs}
     assert figs["value"] == 1 and figs["churn"] == 1 and figs["satisfaction"] == 1 and figs["competitors"] == 1
     churn = " ".join(next(s for s in secs if s["id"] == "churn")["paragraphs"])
@@ -159,7 +171,9 @@ def test_missing_and_skipped_sections_say_so_in_one_line(tmp_path, expected):
     res["churn"] = {"status": "skipped", "reason": "interactions table missing: fewer than 100 customers in the cohort"}
     page = compose(tmp_path / "b", res, "en")
     secs = {s["id"]: s for s in page.context["sections"]}
-    assert secs["churn"]["status_lines"] == ["Not computed: interactions table missing: fewer than 100 customers in the cohort"]
+    assert secs["churn"]["status_lines"] == [
+        "Not computed: interactions table missing: fewer than 100 customers in the cohort"
+    ]
     assert secs["churn"]["paragraphs"] == [] and not secs["churn"]["recs"]
     assert secs["campaigns"]["status_lines"] == ["No results for this section: its analysis did not run."]
     assert not any(f.section in ("churn", "campaigns") for f in page.findings)
@@ -244,9 +258,15 @@ def _glyph_warnings(ev: Evidence, lang: str) -> list[str]:
     return [m for m in caught if "missing from font" in m]
 
 
-CHINESE = Evidence(title="投诉未在30天内解决的客户流失几率是其他客户的2.2倍",
-                   labels=("时限性（等候与办理时间）", "收费与性价比", "中国邮政储蓄银行"),
-                   values=(-1.8, -1.2, 0.3), highlight=0, reference=0.0, reference_label="基准", unit="points")
+CHINESE = Evidence(
+    title="投诉未在30天内解决的客户流失几率是其他客户的2.2倍",
+    labels=("时限性（等候与办理时间）", "收费与性价比", "中国邮政储蓄银行"),
+    values=(-1.8, -1.2, 0.3),
+    highlight=0,
+    reference=0.0,
+    reference_label="基准",
+    unit="points",
+)
 
 
 def test_chinese_figures_have_every_glyph():
@@ -259,7 +279,11 @@ def test_the_glyph_check_can_fail(monkeypatch):
     import analysis.report.figures as figures
 
     # the same figure in a Latin-only font: the check must see the empty boxes
-    monkeypatch.setattr(figures, "use_style", lambda lang: plt.rcParams.update({"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}))
+    monkeypatch.setattr(
+        figures,
+        "use_style",
+        lambda lang: plt.rcParams.update({"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}),
+    )
     assert _glyph_warnings(CHINESE, "zh")
 
 

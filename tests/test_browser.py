@@ -6,6 +6,7 @@ be drawn with the embedded font (Chromium reports, per element, which fonts
 it actually used for the text: a character the embedded subset lacks would
 show up as a system font, or as nothing, i.e. an empty box).
 """
+
 from __future__ import annotations
 
 import copy
@@ -13,20 +14,30 @@ from pathlib import Path
 
 import pytest
 
-from analysis import runner
+from analysis.run import runner
 from analysis.report import fonts
 from analysis.report.briefing import build_briefing
 from analysis.report.index import build_index
 from analysis.report.specimen import make_run
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium not installed at /usr/bin/chromium (make test's `browser` target installs it)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="chromium not installed at /usr/bin/chromium (make test's `browser` target installs it)",
+    ),
 ]
 
 
@@ -134,8 +145,11 @@ def test_the_glyph_check_sees_empty_boxes(browser, briefings, tmp_path):
     import re
 
     latin = base64.b64encode(fonts.subset_font("")).decode()  # printable ASCII only
-    html = re.sub(r"data:font/otf;base64,[A-Za-z0-9+/=]+", "data:font/otf;base64," + latin,
-                  briefings["zh"].read_text(encoding="utf-8"))
+    html = re.sub(
+        r"data:font/otf;base64,[A-Za-z0-9+/=]+",
+        "data:font/otf;base64," + latin,
+        briefings["zh"].read_text(encoding="utf-8"),
+    )
     bad = tmp_path / "bad.html"
     bad.write_text(html, encoding="utf-8")
     page, _, _ = open_offline(browser, bad)
@@ -166,8 +180,10 @@ def test_index_renders_offline(browser, briefings, tmp_path):
 
     folder = briefings["zh"].parent
     res = json.loads((folder / "results.json").read_text(encoding="utf-8"))
-    outcomes = [runner.BranchOutcome("fixture-a", True, 1.0, folder=str(folder), headline=runner.headline_figures(res)),
-                runner.BranchOutcome("fixture-b", False, 1.0, error="ValueError: planted", notebook="02_churn", cell=3)]
+    outcomes = [
+        runner.BranchOutcome("fixture-a", True, 1.0, folder=str(folder), headline=runner.headline_figures(res)),
+        runner.BranchOutcome("fixture-b", False, 1.0, error="ValueError: planted", notebook="02_churn", cell=3),
+    ]
     path = build_index(folder.parent, outcomes, "zh")
     page, requests, failed = open_offline(browser, path)
     try:
@@ -183,8 +199,9 @@ def test_index_renders_offline(browser, briefings, tmp_path):
 def test_briefing_of_the_sample_bank_from_real_notebooks(browser, sample_dir, tmp_path):
     """The suite's own notebooks on the sample bank (a few of them, for time):
     real figures and the notebooks' prose, checked the same way."""
-    opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, lang="zh",
-                             notebooks=("00_overview", "03_satisfaction", "06_plan"))
+    opts = runner.RunOptions(
+        out_root=tmp_path / "out", quiet=True, lang="zh", notebooks=("00_overview", "03_satisfaction", "06_plan")
+    )
     outcome = runner.run_branch(str(sample_dir), "meishan", opts)
     assert outcome.ok, f"{outcome.notebook} cell {outcome.cell}: {outcome.error}"
     path = tmp_path / "out" / "meishan" / "briefing.html"

@@ -1,4 +1,5 @@
 """Campaigns (analysis.campaigns): contract figures, planted effects, notebook."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,10 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 import analysis
-from analysis import planted, results
-from analysis.bank import branch_ids
-from analysis.campaigns import (
+from analysis.sample import planted
+from analysis.run import results
+from analysis.data.bank import branch_ids
+from analysis.questions.campaigns import (
     CampaignWindow,
     analyze_campaigns,
     balance_change,
@@ -23,8 +25,8 @@ from analysis.campaigns import (
     diff_in_proportions,
     rank_uncertainty,
 )
-from analysis.plots import money
-from analysis import campaigns as C
+from analysis.words.format import money
+from analysis.questions import campaigns as C
 
 
 def _close_interval(got: dict, want: dict) -> None:
@@ -87,7 +89,11 @@ def test_lean_bank_is_skipped(lean_banks):
 def test_balance_change_definition(bank_a):
     camp = bank_a.campaigns.iloc[0]  # FX-A1: 2025-03-01 … 2025-03-31
     w = CampaignWindow.of(camp)
-    assert (w.pre, w.post, w.ref) == (pd.Timestamp("2025-02-01"), pd.Timestamp("2025-06-01"), pd.Timestamp("2025-03-01"))
+    assert (w.pre, w.post, w.ref) == (
+        pd.Timestamp("2025-02-01"),
+        pd.Timestamp("2025-06-01"),
+        pd.Timestamp("2025-03-01"),
+    )
     ch = balance_change(bank_a.monthly_snapshots, w)
     s = bank_a.monthly_snapshots.set_index(["customer_id", "month"])
     cid = ch.index[5]
@@ -166,8 +172,10 @@ def test_describe_reads_the_numbers(bank_a):
 def sample_analyses(sample_dir_3000):
     """The sample bank at the suite's default size (3,000 customers per
     branch, seed 0; two branches), every campaign analysed."""
-    return [analyze_campaigns(analysis.load(sample_dir_3000, branch=b), with_heterogeneity=False)
-            for b in branch_ids(sample_dir_3000)]
+    return [
+        analyze_campaigns(analysis.load(sample_dir_3000, branch=b), with_heterogeneity=False)
+        for b in branch_ids(sample_dir_3000)
+    ]
 
 
 def _truths(analyses):
@@ -219,7 +227,14 @@ def test_sample_adjusted_close_naive_not(sample_analyses):
 @pytest.mark.parametrize("folder", ["good", "lean"])
 def test_notebook_runs(conformance_dir, tmp_path, folder, run_notebook):
     out = tmp_path / "run"
-    run_notebook("05_campaigns", tmp_path, data_dir=str(conformance_dir / folder), branch="fixture-a", out_dir=str(out), lang="en")
+    run_notebook(
+        "05_campaigns",
+        tmp_path,
+        data_dir=str(conformance_dir / folder),
+        branch="fixture-a",
+        out_dir=str(out),
+        lang="en",
+    )
     sec = json.loads((out / "sections" / "campaigns.json").read_text(encoding="utf-8"))
     if folder == "lean":
         assert sec["status"] == "skipped"

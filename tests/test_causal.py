@@ -9,6 +9,7 @@ Checks against published and library numbers:
 * Simulated selection on observables with a planted ATT is recovered while the
   naive difference is not.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from analysis.causal import ATTEstimator, standardized_mean_differences
+from analysis.stats.causal import ATTEstimator, standardized_mean_differences
 
 EXPERIMENT_ATT, EXPERIMENT_SE = 1794.34, 633.0
 
@@ -62,7 +63,9 @@ def test_nsw_cps_lands_in_experimental_interval(nsw_cps, method):
     # common-support trimming happened and is reported
     o = est.overlap_
     assert o["rule"] == "common_support"
-    assert o["comparison_trimmed"] > 0 and o["share_comparison_trimmed"] == pytest.approx(o["comparison_trimmed"] / (~t).sum())
+    assert o["comparison_trimmed"] > 0 and o["share_comparison_trimmed"] == pytest.approx(
+        o["comparison_trimmed"] / (~t).sum()
+    )
     # weighting balances the covariates that were badly off
     assert est.balance_["smd_before"].abs().max() > 1.0
     assert est.balance_["smd_after"].abs().max() < 0.25

@@ -1,4 +1,5 @@
 """The conditional-logit fitter: recovery, maximum likelihood, data rules."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 from scipy import optimize
 from scipy.special import logsumexp
 
-from analysis.choice import ConditionalLogitFitter
+from analysis.stats.choice import ConditionalLogitFitter
 
 TRUE = {"x1": 0.8, "x2": -0.5, "x3": 0.3}
 
@@ -49,8 +50,13 @@ def _neg_loglik(beta: np.ndarray, X: np.ndarray, y: np.ndarray, alts: int) -> fl
 
 def test_equals_an_independent_maximum_likelihood_fit(data, fitted):
     X, y = data[list(TRUE)].to_numpy(), data["chosen"].to_numpy(float)
-    res = optimize.minimize(_neg_loglik, np.zeros(3), args=(X, y, 4), method="Nelder-Mead",
-                            options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 10000})
+    res = optimize.minimize(
+        _neg_loglik,
+        np.zeros(3),
+        args=(X, y, 4),
+        method="Nelder-Mead",
+        options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 10000},
+    )
     np.testing.assert_allclose(fitted.params_.to_numpy(), res.x, rtol=1e-4)
     assert fitted.log_likelihood_ == pytest.approx(-res.fun, rel=1e-8)
 

@@ -2,6 +2,7 @@
 known data and on data it cannot fit, recovery of the sample bank's planted
 odds ratios, a hand-counted fixture, loss factors, the at-risk list, the
 sentences and the notebook."""
+
 from __future__ import annotations
 
 import json
@@ -16,13 +17,13 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import statsmodels.api as sm  # noqa: E402
 
-from analysis import churn  # noqa: E402
-from analysis.bank import Bank  # noqa: E402
-from analysis.cohorts import active_customer_ids, churn_cohort  # noqa: E402
-from analysis.contract import AREAS, CLOSE_REASONS, SEGMENTS, VIP_TIERS  # noqa: E402
-from analysis.features import COMPLAINT_DRIVERS, DRIVER_ORDER  # noqa: E402
-from analysis.pseudonym import Pseudonymiser  # noqa: E402
-from analysis.timeframe import Timeframe  # noqa: E402
+from analysis.questions import churn  # noqa: E402
+from analysis.data.bank import Bank  # noqa: E402
+from analysis.data.cohorts import active_customer_ids, churn_cohort  # noqa: E402
+from analysis.data.contract import AREAS, CLOSE_REASONS, SEGMENTS, VIP_TIERS  # noqa: E402
+from analysis.data.features import COMPLAINT_DRIVERS, DRIVER_ORDER  # noqa: E402
+from analysis.data.pseudonym import Pseudonymiser  # noqa: E402
+from analysis.data.timeframe import Timeframe  # noqa: E402
 
 FIGURES = ("cohort_size", "churned", "churn_rate_12m")
 STATS = ("odds_ratio", "ci_low", "ci_high", "p_value")
@@ -57,10 +58,25 @@ def hand_bank() -> Bank:
         "B": ("2021-03-01", "2024-03-15", "fees", "成都银行", "affluent", "county", _months("2023-01", "2024-03")),
         "C": ("2023-07-05", None, None, None, "mass", "rural", _months("2023-07", "2024-12")),
         "D": ("2019-01-01", "2023-12-31", "service_quality", None, "mass", "urban", _months("2023-01", "2023-12")),
-        "E": ("2018-06-01", "2024-01-01", "competitor_offer", "乐山商业银行", "sme", "urban", _months("2023-01", "2024-01")),
+        "E": (
+            "2018-06-01",
+            "2024-01-01",
+            "competitor_offer",
+            "乐山商业银行",
+            "sme",
+            "urban",
+            _months("2023-01", "2024-01"),
+        ),
         "F": ("2022-01-01", "2025-01-05", "relocation", None, "mass", "urban", _months("2023-01", "2025-01")),
-        "G": ("2020-01-01", None, None, None, "mass", "urban",
-              _months("2023-01", "2023-11") + _months("2024-01", "2024-12")),
+        "G": (
+            "2020-01-01",
+            None,
+            None,
+            None,
+            "mass",
+            "urban",
+            _months("2023-01", "2023-11") + _months("2024-01", "2024-12"),
+        ),
         "H": ("2015-01-01", "2024-12-31", None, None, "high_net_worth", "urban", _months("2023-01", "2024-12")),
         "I": ("2025-01-10", None, None, None, "mass", "urban", _months("2025-01", "2025-01")),
     }
@@ -84,10 +100,17 @@ def hand_bank() -> Bank:
     rows = [(cid, m) for cid, v in spec.items() for m in v[6]]
     snaps = pd.DataFrame(rows, columns=["customer_id", "month"])
     snaps = snaps.assign(
-        deposit_balance=10_000.0, loan_balance=0.0, wealth_aum=0.0, products_held=2,
-        txn_count=5, digital_active=True, revenue=100.0,
+        deposit_balance=10_000.0,
+        loan_balance=0.0,
+        wealth_aum=0.0,
+        products_held=2,
+        txn_count=5,
+        digital_active=True,
+        revenue=100.0,
     )
-    branches = pd.DataFrame({"branch_id": ["hand"], "branch_name": ["手工支行"], "city": ["眉山"], "home_bank": ["中国建设银行"]})
+    branches = pd.DataFrame(
+        {"branch_id": ["hand"], "branch_name": ["手工支行"], "city": ["眉山"], "home_bank": ["中国建设银行"]}
+    )
     tables = {"branches": branches, "customers": cust, "monthly_snapshots": snaps}
     return Bank("hand", tables, Timeframe(pd.Timestamp("2024-12-01")))
 
@@ -253,7 +276,10 @@ def test_set_aside_separation_gives_the_likelihood_limit():
     y = pd.Series(y)
     y[X["d"] == 1] = 0
     m = churn.ChurnModel(separation="set_aside").fit(X, y)
-    assert list(m.separated_) == ["d"] and m.separation_counts_["d"] == {"customers": int((X["d"] == 1).sum()), "all": "stayed"}
+    assert list(m.separated_) == ["d"] and m.separation_counts_["d"] == {
+        "customers": int((X["d"] == 1).sum()),
+        "all": "stayed",
+    }
     assert m.features_ == ["x"] and len(m.set_aside_) == int((X["d"] == 1).sum())
     # the full likelihood with β_d pinned far out: the other coefficients agree
     exog = sm.add_constant(X)
@@ -301,7 +327,7 @@ def sample_analyses(sample_banks):
 def test_sample_bank_recovers_planted_odds_ratios(sample_analyses):
     from scipy.stats import chi2
 
-    from analysis.planted import CHURN
+    from analysis.sample.planted import CHURN
 
     assert len(sample_analyses) >= 2
     for branch, a in sample_analyses.items():
@@ -346,8 +372,12 @@ def test_at_risk_list_ranks_active_customers_by_value_at_risk(bank_a, analysis_a
     snap = snap[(snap["customer_id"] == row["customer_id"]) & (snap["month"] == M)].iloc[0]
     assert row["products_held"] == snap["products_held"]
     i = bank_a.interactions
-    n = ((i["customer_id"] == row["customer_id"]) & (i["type"] == "complaint")
-         & (i["date"] >= M + pd.DateOffset(months=1) - pd.DateOffset(months=12)) & (i["date"] < M + pd.DateOffset(months=1))).sum()
+    n = (
+        (i["customer_id"] == row["customer_id"])
+        & (i["type"] == "complaint")
+        & (i["date"] >= M + pd.DateOffset(months=1) - pd.DateOffset(months=12))
+        & (i["date"] < M + pd.DateOffset(months=1))
+    ).sum()
     assert row["complaints_12m"] == n
     assert churn.at_risk_list(bank_a, analysis_a, top=20).table.shape[0] == 20
 
@@ -381,8 +411,15 @@ def _section(**ors) -> dict:
     drivers = {}
     for k, (orr, lo, hi, p) in ors.items():
         drivers[k] = {"odds_ratio": orr, "ci_low": lo, "ci_high": hi, "p_value": p}
-    return {"status": "ok", "cohort_size": 1000, "churned": 120, "churn_rate_12m": 0.12, "drivers": drivers,
-            "auc_holdout": 0.71, "left_out": {}}
+    return {
+        "status": "ok",
+        "cohort_size": 1000,
+        "churned": 120,
+        "churn_rate_12m": 0.12,
+        "drivers": drivers,
+        "auc_holdout": 0.71,
+        "left_out": {},
+    }
 
 
 def test_describe_churn_names_the_three_actionable_drivers_by_size():
@@ -438,7 +475,9 @@ def test_key_findings_for_the_director(bank_a, analysis_a):
 
 
 def test_describe_churn_skipped():
-    assert churn.describe_churn({"status": "skipped", "reason": "too few"}, "en") == ["The churn analysis was not run: too few."]
+    assert churn.describe_churn({"status": "skipped", "reason": "too few"}, "en") == [
+        "The churn analysis was not run: too few."
+    ]
 
 
 def test_figures_have_manager_titles(bank_a, analysis_a):
@@ -474,14 +513,22 @@ def _run_notebook(run_notebook, tmp_path, data_dir, branch, monkeypatch, lang="z
 
 
 @pytest.mark.slow
-def test_notebook_writes_section_figures_and_private_list(tmp_path, conformance_dir, expected, monkeypatch, run_notebook):
+def test_notebook_writes_section_figures_and_private_list(
+    tmp_path, conformance_dir, expected, monkeypatch, run_notebook
+):
     out_dir, nb = _run_notebook(run_notebook, tmp_path, conformance_dir / "good", "fixture-a", monkeypatch)
     section = json.loads((out_dir / "sections" / "churn.json").read_text(encoding="utf-8"))
     assert _assert_conforms(section, expected["fixture-a"]["churn"]) == []
     figs = {p.name for p in (out_dir / "figures").glob("churn_*.png")}
-    assert {"churn_drivers.png", "churn_retention_segment.png", "churn_retention_vip_tier.png",
-            "churn_retention_area.png", "churn_hazard_ratios.png", "churn_loss_reasons.png",
-            "churn_destinations.png"} <= figs
+    assert {
+        "churn_drivers.png",
+        "churn_retention_segment.png",
+        "churn_retention_vip_tier.png",
+        "churn_retention_area.png",
+        "churn_hazard_ratios.png",
+        "churn_loss_reasons.png",
+        "churn_destinations.png",
+    } <= figs
     private = pd.read_csv(out_dir / "private" / "at_risk_customers.csv", dtype=str)
     assert len(private) > 1000 and private["customer_id"].str.fullmatch(r"\d{8}").all()
     # no real identifier anywhere in the notebook's output or the shared tables
@@ -505,8 +552,15 @@ def test_notebook_runs_to_the_end_when_churn_is_skipped(tmp_path, conformance_di
     monkeypatch.delenv("QVSRS_PSEUDONYM_KEY", raising=False)
     out_dir = tmp_path / "run"
     # as of 2025-03 the data (from 2024-01) do not reach back to M−18: no cohort
-    run_notebook("02_churn", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-b", as_of="2025-03",
-                 out_dir=str(out_dir), lang="en")
+    run_notebook(
+        "02_churn",
+        tmp_path,
+        data_dir=str(conformance_dir / "good"),
+        branch="fixture-b",
+        as_of="2025-03",
+        out_dir=str(out_dir),
+        lang="en",
+    )
     section = json.loads((out_dir / "sections" / "churn.json").read_text(encoding="utf-8"))
     assert section["status"] == "skipped" and "19 months" in section["reason"]
     assert (out_dir / "figures" / "churn_retention_segment.png").is_file()

@@ -1,5 +1,6 @@
 """analysis.clv: the shifted-beta-geometric model against Fader & Hardie
 (2007) and closed forms, left-truncated lifetimes, CLV per segment."""
+
 from __future__ import annotations
 
 import math
@@ -9,8 +10,8 @@ import pandas as pd
 import pytest
 from scipy import special
 
-from analysis.bank import Bank
-from analysis.clv import (
+from analysis.data.bank import Bank
+from analysis.questions.clv import (
     ShiftedBetaGeometric,
     clv_by_segment,
     clv_table,
@@ -18,8 +19,8 @@ from analysis.clv import (
     life_table,
     tenure_lifetimes,
 )
-from analysis.cohorts import active_customer_ids, value_base
-from analysis.timeframe import Timeframe
+from analysis.data.cohorts import active_customer_ids, value_base
+from analysis.data.timeframe import Timeframe
 
 # Fader & Hardie (2007), Table 1 (years 0–12) and the estimates they report
 # from the first 7 years (DESIGN.md "Public reference checks").
@@ -130,9 +131,13 @@ def test_derl_hypergeometric_and_sum_agree_and_del_is_2f1(case):
     m = ShiftedBetaGeometric().fit(PAPER[case]["survivors"])
     renewals = np.arange(0, 11)
     for d in (0.05, 0.10, 0.25):
-        assert m.derl(d, renewals, method="sum") == pytest.approx(m.derl(d, renewals, method="hypergeometric"), rel=1e-9)
+        assert m.derl(d, renewals, method="sum") == pytest.approx(
+            m.derl(d, renewals, method="hypergeometric"), rel=1e-9
+        )
         z = 1 / (1 + d)
-        assert m.discounted_expected_lifetime(d) == pytest.approx(special.hyp2f1(1, m.beta_, m.alpha_ + m.beta_, z), rel=1e-9)
+        assert m.discounted_expected_lifetime(d) == pytest.approx(
+            special.hyp2f1(1, m.beta_, m.alpha_ + m.beta_, z), rel=1e-9
+        )
     # a higher discount rate values the future less; a longer tenure means a more loyal customer
     assert m.derl(0.25) < m.derl(0.10)
     assert np.all(np.diff(m.derl(0.10, renewals)) > 0)
@@ -198,7 +203,9 @@ def test_tenure_lifetimes_truncate_and_censor_on_whole_years():
     c = pd.DataFrame(
         {
             "customer_id": list("abcdef"),
-            "open_date": pd.to_datetime(["2020-03-01", "2020-03-01", "2020-03-01", "2025-01-10", "2025-01-10", "2026-01-01"]),
+            "open_date": pd.to_datetime(
+                ["2020-03-01", "2020-03-01", "2020-03-01", "2025-01-10", "2025-01-10", "2026-01-01"]
+            ),
             "close_date": pd.to_datetime([None, "2025-06-01", "2024-02-01", None, "2026-05-01", None]),
             "segment": "mass",
         }

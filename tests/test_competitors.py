@@ -1,15 +1,16 @@
 """Competitors: contract figures (conformance), market and survey helpers,
 missing tables, planted choice coefficients and the notebook."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import results
-from analysis.bank import Bank
-from analysis.contract import ATTRIBUTES
-from analysis.competitors import (
+from analysis.run import results
+from analysis.data.bank import Bank
+from analysis.data.contract import ATTRIBUTES
+from analysis.questions.competitors import (
     UNKNOWN,
     attribute_means,
     choice_model,
@@ -149,7 +150,7 @@ def test_switching_by_segment_adds_up(bank_a, expected):
 
 
 def test_planted_choice_coefficients_inside_intervals(sample_banks):
-    from analysis.planted import CHOICE
+    from analysis.sample.planted import CHOICE
 
     for branch in ("meishan", "leshan"):
         bank = sample_banks[branch]
@@ -167,7 +168,14 @@ def test_notebook_is_committed_clean(committed_clean):
 @pytest.mark.slow
 def test_notebook_runs_on_conformance_bank(conformance_dir, tmp_path, run_notebook):
     out = tmp_path / "out"
-    run_notebook("04_competitors", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out), lang="en")
+    run_notebook(
+        "04_competitors",
+        tmp_path,
+        data_dir=str(conformance_dir / "good"),
+        branch="fixture-a",
+        out_dir=str(out),
+        lang="en",
+    )
     s = results.read_sections(out)["competitors"]
     assert s["period"] == "2026-06-30"
     figures = {p.stem for p in (out / "figures").glob("*.png")}

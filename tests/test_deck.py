@@ -1,4 +1,5 @@
 """The deck: opens with python-pptx, has the slides of the story, figures on the findings."""
+
 from __future__ import annotations
 
 import copy

@@ -1,4 +1,5 @@
 """Difference-in-differences on monthly balances (analysis.did)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +7,7 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from analysis.did import EventStudy, balance_panel, months_between
+from analysis.stats.did import EventStudy, balance_panel, months_between
 
 EFFECT = 8000.0
 
@@ -22,7 +23,13 @@ def _panel(n=2000, seed=0, trend=3000.0):
     months = np.arange(-6, 7)
     ids = np.repeat(np.arange(n), len(months))
     rel = np.tile(months, n)
-    bal = 100_000 + 20_000 * x[ids] + trend * x[ids] * rel + EFFECT * (t[ids] & (rel >= 0)) + rng.normal(0, 5000, len(ids))
+    bal = (
+        100_000
+        + 20_000 * x[ids]
+        + trend * x[ids] * rel
+        + EFFECT * (t[ids] & (rel >= 0))
+        + rng.normal(0, 5000, len(ids))
+    )
     cid = pd.Index([f"c{i:05d}" for i in range(n)])
     panel = pd.DataFrame(
         {

@@ -1,4 +1,5 @@
 """Branch runs submitted to a Dask cluster: a local cluster of two worker processes."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import runner
-from analysis.distributed import dask_submitter
+from analysis.run import runner
+from analysis.run.distributed import dask_submitter
 from probe_notebooks import write_notebook
 
 PROBE = (
@@ -28,7 +29,9 @@ def _notebooks(folder: Path) -> Path:
 @pytest.mark.slow
 def test_two_branches_through_a_local_dask_cluster(conformance_dir, tmp_path):
     distributed = pytest.importorskip("distributed")
-    opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=_notebooks(tmp_path / "nbs"), lang="en")
+    opts = runner.RunOptions(
+        out_root=tmp_path / "out", quiet=True, notebook_dir=_notebooks(tmp_path / "nbs"), lang="en"
+    )
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
         with distributed.Client(cluster, set_as_default=False) as client:
             workers = set(client.run(os.getpid).values())

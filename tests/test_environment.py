@@ -1,4 +1,5 @@
 """environment.yml mirrors pyproject.toml: the same packages at the same pins."""
+
 from __future__ import annotations
 
 import tomllib

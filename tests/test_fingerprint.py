@@ -1,11 +1,12 @@
 """The data fingerprint: equal data, equal hash, however it is typed or ordered."""
+
 import hashlib
 
 import numpy as np
 import pandas as pd
 
-from analysis.contract import TABLES
-from analysis.fingerprint import table_digest
+from analysis.data.contract import TABLES
+from analysis.data.fingerprint import table_digest
 
 
 def _digest_as_strings(name: str, df: pd.DataFrame) -> str:

@@ -1,5 +1,6 @@
 """The glossary: the shared entries as shared/GLOSSARY.md spells them, one term
 per idea, a term for every value the suite labels."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import glossary as g
-from analysis.contract import (
+from analysis.words import glossary as g
+from analysis.data.contract import (
     AREAS,
     ATTRIBUTES,
     CAMPAIGN_KINDS,
@@ -19,7 +20,7 @@ from analysis.contract import (
     SEGMENTS,
     VIP_TIERS,
 )
-from analysis.features import DRIVER_ORDER
+from analysis.data.features import DRIVER_ORDER
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # the repository sits beside shared/
 
@@ -73,8 +74,17 @@ def test_one_term_per_idea(lang):
 
 @pytest.mark.parametrize(
     "values",
-    [SEGMENTS, AREAS, VIP_TIERS, ATTRIBUTES, CLOSE_REASONS, INTERACTION_CATEGORIES, INTERACTION_CHANNELS, CAMPAIGN_KINDS,
-     RM_GRADES],
+    [
+        SEGMENTS,
+        AREAS,
+        VIP_TIERS,
+        ATTRIBUTES,
+        CLOSE_REASONS,
+        INTERACTION_CATEGORIES,
+        INTERACTION_CHANNELS,
+        CAMPAIGN_KINDS,
+        RM_GRADES,
+    ],
 )
 def test_every_vocabulary_value_has_a_term(values):
     for v in values:

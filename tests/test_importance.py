@@ -1,4 +1,5 @@
 """Relative importance: published example, its defining identities, errors."""
+
 from __future__ import annotations
 
 import io
@@ -8,7 +9,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from analysis.importance import METHODS, relative_weights, relative_weights_ci
+from analysis.stats.importance import METHODS, relative_weights, relative_weights_ci
 
 # mtcars (Henderson & Velleman 1981, R's datasets): the columns of the rwa
 # package's README example, rwa(mtcars, outcome = "mpg", predictors =

@@ -1,4 +1,5 @@
 """OUT/index.html and branches.csv for a run of several branches."""
+
 from __future__ import annotations
 
 import copy
@@ -7,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import runner
+from analysis.run import runner
 from analysis.report.index import COLUMNS, build_index, compose_index, marks
 from analysis.report.specimen import make_run
 
@@ -25,7 +26,9 @@ def outcomes(tmp_path, expected) -> list[runner.BranchOutcome]:
         res = make_run(folder, copy.deepcopy(expected[bid]), info, "zh", with_figures=False)
         (folder / "briefing.html").write_text("<html></html>", encoding="utf-8")
         out.append(runner.BranchOutcome(bid, True, 12.5, folder=str(folder), headline=runner.headline_figures(res)))
-    out.append(runner.BranchOutcome("fixture-c", False, 3.2, error="ValueError: planted failure", notebook="02_churn", cell=7))
+    out.append(
+        runner.BranchOutcome("fixture-c", False, 3.2, error="ValueError: planted failure", notebook="02_churn", cell=7)
+    )
     return out
 
 
@@ -47,7 +50,10 @@ def test_index_links_league_table_and_failures(tmp_path, outcomes):
     # churn: fixture-b (11.3 %) is best, fixture-a (13.4 %) worst
     ctx = compose_index(tmp_path, outcomes, "zh")
     cells = {r["key"]: {c["branch_id"]: c for c in r["cells"]} for r in ctx["rows"]}
-    assert cells["churn_rate_12m"]["fixture-b"]["mark"] == "best" and cells["churn_rate_12m"]["fixture-a"]["mark"] == "worst"
+    assert (
+        cells["churn_rate_12m"]["fixture-b"]["mark"] == "best"
+        and cells["churn_rate_12m"]["fixture-a"]["mark"] == "worst"
+    )
     assert cells["churn_rate_12m"]["fixture-a"]["text"] == "13.4%"
     assert cells["nps"]["fixture-a"]["mark"] is None  # 21.3 and 20.7 both read 21
     assert cells["qvsrs_quality"]["fixture-b"]["mark"] == "best"  # 71.5 against 71.4
@@ -86,5 +92,7 @@ def test_write_overview_writes_csv_and_index(tmp_path, outcomes):
 
 
 def test_index_of_only_failures(tmp_path):
-    html = build_index(tmp_path, [runner.BranchOutcome("x", False, 0.0, error="no snapshot rows")], "en").read_text(encoding="utf-8")
+    html = build_index(tmp_path, [runner.BranchOutcome("x", False, 0.0, error="no snapshot rows")], "en").read_text(
+        encoding="utf-8"
+    )
     assert "no snapshot rows" in html and "Headline figures" not in html

@@ -1,4 +1,5 @@
 """Reading a data folder: every format and encoding, ids, partitions, and unreadable data."""
+
 from __future__ import annotations
 
 import csv
@@ -12,9 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import analysis
-from analysis import io, validate
-from analysis.bank import read_folder
-from analysis.contract import TABLES
+from analysis.data import io, validate
+from analysis.data.bank import read_folder
+from analysis.data.contract import TABLES
 from analysis.errors import DataError
 from broken_data import Tables, small_bank, write_bank
 
@@ -217,7 +218,7 @@ def test_a_branch_loads_when_another_branchs_snapshots_are_broken(conformance_di
     data = tmp_path / "good"
     shutil.copytree(conformance_dir / "good", data)
     broken = data / "monthly_snapshots/branch_id=fixture-b/part-0.parquet"
-    broken.write_bytes(broken.read_bytes()[: 200])
+    broken.write_bytes(broken.read_bytes()[:200])
     bank = analysis.load(data, branch="fixture-a")
     assert len(bank.monthly_snapshots) > 0 and len(bank.customers) == 2800
     with pytest.raises(DataError) as err:
@@ -239,7 +240,10 @@ def test_rows_of_a_partitioned_folder_name_their_file(tmp_path):
     write_partitioned(bad, tmp_path)
     _, (p,) = read_one(tmp_path)
     # rows in several parts: each row names its part
-    assert p.rows == ("customers/branch_id=leshan/part-0.parquet row 1", "customers/branch_id=meishan/part-0.parquet row 2")
+    assert p.rows == (
+        "customers/branch_id=leshan/part-0.parquet row 1",
+        "customers/branch_id=meishan/part-0.parquet row 2",
+    )
 
 
 def test_excel_rows_count_from_the_header(tmp_path):
@@ -345,7 +349,12 @@ def test_values_of_the_wrong_type(lean, small, column, value, words):
     c.to_csv(lean / "customers.csv", index=False)
     p = only_problem(lean)
     assert (p.table, p.file, p.column, p.count, p.rows, p.examples) == (
-        "customers", "customers.csv", column, 1, ("row 4",), (value,)
+        "customers",
+        "customers.csv",
+        column,
+        1,
+        ("row 4",),
+        (value,),
     )
     assert words in p.rule
 
@@ -373,7 +382,10 @@ def test_a_broken_row_of_another_branch_does_not_stop_a_branch(small, tmp_path):
     assert problems_a == []
     assert set(tables_a.final("customers")["branch_id"]) == {"fixture-a"}
     _, problems_b = read_folder(folder, "fixture-b")
-    assert [(p.column, p.rows) for p in problems_b] == [("birth_year", (f"row {b_row + 2}",)), ("gender", (f"row {b_row + 2}",))]
+    assert [(p.column, p.rows) for p in problems_b] == [
+        ("birth_year", (f"row {b_row + 2}",)),
+        ("gender", (f"row {b_row + 2}",)),
+    ]
 
 
 def test_a_row_of_no_branch_is_reported_in_every_branch_run(small, tmp_path):
@@ -384,12 +396,13 @@ def test_a_row_of_no_branch_is_reported_in_every_branch_run(small, tmp_path):
     for branch in ("fixture-a", "fixture-b"):
         problems = read_folder(folder, branch)[1]
         assert {(p.table, p.column, p.rows) for p in problems} >= {
-            ("interactions", "customer_id", ("row 5",)), ("customers", "branch_id", ("row 2",))
+            ("interactions", "customer_id", ("row 5",)),
+            ("customers", "branch_id", ("row 2",)),
         }, branch
 
 
 def test_a_branch_load_is_the_branch_of_the_whole_load(conformance_dir):
-    from analysis.bank import load_tables, select_branch
+    from analysis.data.bank import load_tables, select_branch
 
     whole = load_tables(conformance_dir / "good")
     for branch in ("fixture-a", "fixture-b"):
@@ -399,7 +412,7 @@ def test_a_branch_load_is_the_branch_of_the_whole_load(conformance_dir):
 
 
 def test_a_whole_folder_read_gives_each_branch_without_reading_it_again(conformance_dir):
-    from analysis.bank import load_tables
+    from analysis.data.bank import load_tables
 
     tables, problems = read_folder(conformance_dir / "good")
     assert problems == []
@@ -413,9 +426,9 @@ def test_a_branch_load_keeps_partitioned_transactions_as_arrow_to_the_prepared_b
     """Hive-partitioned transactions stay Arrow through load, save and
     fingerprint, and come back from the prepared bank as the pandas load has them."""
     import analysis
-    from analysis.bank import Bank, load_tables
-    from analysis.fingerprint import data_fingerprint
-    from analysis.runner import branch_fingerprint
+    from analysis.data.bank import Bank, load_tables
+    from analysis.data.fingerprint import data_fingerprint
+    from analysis.run.runner import branch_fingerprint
 
     bank = analysis.load(sample_dir, branch="meishan")
     assert bank.tables.unread("transactions") is not None

@@ -1,6 +1,7 @@
 """Relationship managers: the contract's figures, the assignment proposal's
 guarantees (capacity, only the uncovered, at risk first, deterministic), the
 portfolio view and the notebook."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import managers as M
-from analysis.bank import Bank
-from analysis.cohorts import active_customer_ids
-from analysis.pseudonym import pseudonymiser
+from analysis.questions import managers as M
+from analysis.data.bank import Bank
+from analysis.data.cohorts import active_customer_ids
+from analysis.data.pseudonym import pseudonymiser
 
 # ---------------------------------------------------------------------------
 # fixtures
@@ -109,8 +110,14 @@ def test_skipped_without_any_rm_id(bank_a):
 
 
 def test_manager_without_active_customers_is_listed_with_zero(bank_a):
-    extra = pd.DataFrame({"rm_id": ["fixture-a-rm99"], "branch_id": ["fixture-a"],
-                          "hire_date": [pd.Timestamp("2024-01-01")], "grade": ["junior"]})
+    extra = pd.DataFrame(
+        {
+            "rm_id": ["fixture-a-rm99"],
+            "branch_id": ["fixture-a"],
+            "hire_date": [pd.Timestamp("2024-01-01")],
+            "grade": ["junior"],
+        }
+    )
     rms = pd.concat([bank_a.relationship_managers, extra], ignore_index=True)
     bank = _with_customers(bank_a, bank_a.customers, relationship_managers=rms)
     section, _, prop = M.rm_section(bank)
@@ -187,19 +194,28 @@ def _random_case(rng: np.random.Generator, with_households: bool):
     n_c = 0
     for rm, n in zip(rms, loads):
         for _ in range(n):
-            book.append({"customer_id": f"b{n_c}", "rm_id": rm, "segment": segs[rng.integers(3)],
-                         "area": areas[rng.integers(2)], "household": f"h{rng.integers(6)}"})
+            book.append(
+                {
+                    "customer_id": f"b{n_c}",
+                    "rm_id": rm,
+                    "segment": segs[rng.integers(3)],
+                    "area": areas[rng.integers(2)],
+                    "household": f"h{rng.integers(6)}",
+                }
+            )
             n_c += 1
     book = pd.DataFrame(book, columns=["customer_id", "rm_id", "segment", "area", "household"])
     m = int(rng.integers(0, 25))
     p = rng.random(m)
-    cand = pd.DataFrame({
-        "customer_id": [f"c{i:02d}" for i in range(m)],
-        "revenue_12m": rng.integers(1, 5, m) * 1000.0,  # coarse: ties happen
-        "segment": [segs[i] for i in rng.integers(0, 3, m)],
-        "area": [areas[i] for i in rng.integers(0, 2, m)],
-        "p_churn": np.where(rng.random(m) < 0.1, np.nan, p),
-    })
+    cand = pd.DataFrame(
+        {
+            "customer_id": [f"c{i:02d}" for i in range(m)],
+            "revenue_12m": rng.integers(1, 5, m) * 1000.0,  # coarse: ties happen
+            "segment": [segs[i] for i in rng.integers(0, 3, m)],
+            "area": [areas[i] for i in rng.integers(0, 2, m)],
+            "p_churn": np.where(rng.random(m) < 0.1, np.nan, p),
+        }
+    )
     cand["at_risk"] = (cand["p_churn"] >= 0.5).fillna(False)
     if with_households:
         cand["household"] = [f"h{i}" for i in rng.integers(0, 9, m)]
@@ -233,15 +249,26 @@ def test_assign_properties(seed):
         assert flags.all()
     assert done["order"].tolist() == list(range(1, len(done) + 1))
     # deterministic: the same answer from shuffled inputs
-    done2, left2 = M.assign(cand.sample(frac=1, random_state=seed), managers.sample(frac=1, random_state=seed),
-                            book.sample(frac=1, random_state=seed))
+    done2, left2 = M.assign(
+        cand.sample(frac=1, random_state=seed),
+        managers.sample(frac=1, random_state=seed),
+        book.sample(frac=1, random_state=seed),
+    )
     pd.testing.assert_frame_equal(done, done2)
     assert sorted(left["customer_id"]) == sorted(left2["customer_id"])
 
 
 def test_assign_balances_load_without_affinity():
-    cand = pd.DataFrame({"customer_id": [f"c{i}" for i in range(10)], "revenue_12m": 1.0, "segment": "mass",
-                         "area": "urban", "p_churn": np.nan, "at_risk": False})
+    cand = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(10)],
+            "revenue_12m": 1.0,
+            "segment": "mass",
+            "area": "urban",
+            "p_churn": np.nan,
+            "at_risk": False,
+        }
+    )
     managers = pd.DataFrame({"rm_id": ["a", "b"], "capacity": [100, 100], "load": [0, 0]})
     book = pd.DataFrame(columns=["customer_id", "rm_id", "segment", "area"])
     done, _ = M.assign(cand, managers, book)
@@ -250,11 +277,29 @@ def test_assign_balances_load_without_affinity():
 
 
 def test_assign_prefers_segment_then_household():
-    book = pd.DataFrame({"customer_id": ["x1", "x2", "y1", "y2"], "rm_id": ["a", "a", "b", "b"],
-                         "segment": ["sme", "sme", "mass", "mass"], "area": "urban", "household": ["h1", "h1", "h2", "h2"]})
-    managers = pd.DataFrame({"rm_id": ["a", "b"], "capacity": [100, 100], "load": [2, 2]})  # within the slack throughout
-    cand = pd.DataFrame({"customer_id": ["c1", "c2", "c3"], "revenue_12m": [3.0, 2.0, 1.0], "segment": ["sme", "mass", "sme"],
-                         "area": "urban", "p_churn": np.nan, "at_risk": False, "household": [None, None, "h2"]})
+    book = pd.DataFrame(
+        {
+            "customer_id": ["x1", "x2", "y1", "y2"],
+            "rm_id": ["a", "a", "b", "b"],
+            "segment": ["sme", "sme", "mass", "mass"],
+            "area": "urban",
+            "household": ["h1", "h1", "h2", "h2"],
+        }
+    )
+    managers = pd.DataFrame(
+        {"rm_id": ["a", "b"], "capacity": [100, 100], "load": [2, 2]}
+    )  # within the slack throughout
+    cand = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c3"],
+            "revenue_12m": [3.0, 2.0, 1.0],
+            "segment": ["sme", "mass", "sme"],
+            "area": "urban",
+            "p_churn": np.nan,
+            "at_risk": False,
+            "household": [None, None, "h2"],
+        }
+    )
     done, _ = M.assign(cand, managers, book)
     got = done.set_index("customer_id")
     assert got.loc["c1", "rm_id"] == "a" and got.loc["c1", "reason"] == "segment"
@@ -265,10 +310,20 @@ def test_assign_prefers_segment_then_household():
 
 def test_assign_balance_slack_limits_affinity():
     # a has the segment but is far more loaded than b: balance wins outside the slack
-    book = pd.DataFrame({"customer_id": [f"x{i}" for i in range(8)], "rm_id": ["a"] * 8, "segment": "sme", "area": "urban"})
+    book = pd.DataFrame(
+        {"customer_id": [f"x{i}" for i in range(8)], "rm_id": ["a"] * 8, "segment": "sme", "area": "urban"}
+    )
     managers = pd.DataFrame({"rm_id": ["a", "b"], "capacity": [10, 10], "load": [8, 0]})
-    cand = pd.DataFrame({"customer_id": ["c1"], "revenue_12m": [1.0], "segment": ["sme"], "area": ["urban"],
-                         "p_churn": [np.nan], "at_risk": [False]})
+    cand = pd.DataFrame(
+        {
+            "customer_id": ["c1"],
+            "revenue_12m": [1.0],
+            "segment": ["sme"],
+            "area": ["urban"],
+            "p_churn": [np.nan],
+            "at_risk": [False],
+        }
+    )
     done, _ = M.assign(cand, managers, book, slack=0.05)
     assert done["rm_id"].tolist() == ["b"]
     done, _ = M.assign(cand, managers, book, slack=1.0)
@@ -299,7 +354,7 @@ def test_portfolio_matches_section_and_branch(bank_a, run_a):
         assert book.loc[rm, "customers"] == fig["customers"]
         assert book.loc[rm, "revenue_12m"] == pytest.approx(fig["revenue_12m"])
     assert book.loc["branch", "customers"] == len(active_customer_ids(bank_a))
-    from analysis.cohorts import churn_cohort
+    from analysis.data.cohorts import churn_cohort
 
     coh = churn_cohort(bank_a)
     assert book.loc["branch", "churn_rate"] == pytest.approx(coh["churned"].mean())
@@ -309,7 +364,7 @@ def test_portfolio_matches_section_and_branch(bank_a, run_a):
 
 def test_portfolio_flags_a_book_that_loses_customers(bank_a):
     """Hand every churner of the cohort to one manager: that book must be flagged, with words."""
-    from analysis.cohorts import churn_cohort
+    from analysis.data.cohorts import churn_cohort
 
     coh = churn_cohort(bank_a)
     churners = set(coh.loc[coh["churned"], "customer_id"])
@@ -363,7 +418,7 @@ def test_figures_draw(run_a, bank_a):
     import matplotlib
 
     matplotlib.use("Agg")
-    from analysis.plots import use_style
+    from analysis.figures.style import use_style
 
     use_style("zh")
     _, cov, prop = run_a
@@ -389,7 +444,9 @@ def test_notebook_writes_both_sections(tmp_path, conformance_dir, expected, monk
     camp = {"status": "ok", **expected["fixture-a"]["campaigns"]}
     (out_dir / "sections").mkdir(parents=True)
     (out_dir / "sections" / "campaigns.json").write_text(json.dumps(camp), encoding="utf-8")
-    nb = run_notebook("06_plan", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out_dir))
+    nb = run_notebook(
+        "06_plan", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out_dir)
+    )
     section = json.loads((out_dir / "sections" / "relationship_managers.json").read_text(encoding="utf-8"))
     _conforms(section, expected["fixture-a"]["relationship_managers"])
     private = pd.read_csv(out_dir / "private" / "proposed_assignments.csv", dtype=str)

@@ -1,12 +1,13 @@
 """The branch at a glance (analysis.overview): its book, its customer mix, the
 sentences and the overview notebook."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis import overview
-from analysis.glossary import term
+from analysis.questions import overview
+from analysis.words.glossary import term
 
 
 def test_monthly_book_sums_the_snapshots(bank_a):
@@ -52,5 +53,7 @@ def test_notebook_is_committed_clean(committed_clean):
 @pytest.mark.slow
 def test_notebook_runs_on_conformance_bank(conformance_dir, tmp_path, run_notebook):
     out = tmp_path / "out"
-    run_notebook("00_overview", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out), lang="en")
+    run_notebook(
+        "00_overview", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out), lang="en"
+    )
     assert (out / "figures" / "overview_book.png").stat().st_size > 10_000

@@ -1,5 +1,6 @@
 """Segment action plans: tiers, the offer / rhythm / retention / budget rules,
 and that the plans follow the branch's campaign and churn figures."""
+
 from __future__ import annotations
 
 import copy
@@ -9,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import managers as M
-from analysis import plans as P
-from analysis import results
-from analysis.cohorts import active_customer_ids
-from analysis.value import tier_of_rank
+from analysis.questions import managers as M
+from analysis.questions import plans as P
+from analysis.run import results
+from analysis.data.cohorts import active_customer_ids
+from analysis.questions.value import tier_of_rank
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,7 @@ def test_every_active_customer_is_in_exactly_one_tier(bank_a):
     assert (t.loc[vip, "tier"] == t.loc[vip, "vip_tier"]).all()
     assert (t.loc[~vip, "tier"] == t.loc[~vip, "value_tier"]).all()
     # the value tiers are analysis.value's, over the whole value base
-    from analysis.cohorts import value_base
+    from analysis.data.cohorts import value_base
 
     base = value_base(bank_a).sort_values(["revenue_12m", "customer_id"], ascending=[False, True])
     expect = pd.Series(tier_of_rank(np.arange(1, len(base) + 1), len(base)), index=base["customer_id"])
@@ -86,9 +87,19 @@ def test_evidence_classes():
 
 
 def _kind(evidence, effect=100.0, lo=50.0, hi=150.0, cost=10.0, max_invited=200):
-    return {"campaigns": ["K1"], "designs": ["randomized"], "invited": max_invited, "max_invited": max_invited,
-            "cost": cost * max_invited, "cost_per_invite": cost, "participation": 0.5, "effect": effect,
-            "ci_low": lo, "ci_high": hi, "evidence": evidence}
+    return {
+        "campaigns": ["K1"],
+        "designs": ["randomized"],
+        "invited": max_invited,
+        "max_invited": max_invited,
+        "cost": cost * max_invited,
+        "cost_per_invite": cost,
+        "participation": 0.5,
+        "effect": effect,
+        "ci_low": lo,
+        "ci_high": hi,
+        "evidence": evidence,
+    }
 
 
 @pytest.mark.parametrize(
@@ -134,20 +145,30 @@ def test_offer_is_capped_by_tier_size():
 def test_campaign_evidence_pools_and_scales_targeted(bank_a):
     tiers = P.plan_tiers(bank_a)
     ids = list(tiers.index[:40])
-    campaigns = pd.DataFrame({"campaign_id": ["R1", "R2", "T1"], "kind": ["salon", "salon", "wellness"],
-                              "cost": [1000.0, 3000.0, 800.0], "design": ["randomized", "randomized", "targeted"]})
-    contacts = pd.DataFrame({
-        "campaign_id": ["R1"] * 10 + ["R2"] * 20 + ["T1"] * 10,
-        "customer_id": ids[:10] + ids[10:30] + ids[30:40],
-        "group": "treatment",
-        "participated": [True] * 30 + [True] * 4 + [False] * 6,
-    })
+    campaigns = pd.DataFrame(
+        {
+            "campaign_id": ["R1", "R2", "T1"],
+            "kind": ["salon", "salon", "wellness"],
+            "cost": [1000.0, 3000.0, 800.0],
+            "design": ["randomized", "randomized", "targeted"],
+        }
+    )
+    contacts = pd.DataFrame(
+        {
+            "campaign_id": ["R1"] * 10 + ["R2"] * 20 + ["T1"] * 10,
+            "customer_id": ids[:10] + ids[10:30] + ids[30:40],
+            "group": "treatment",
+            "participated": [True] * 30 + [True] * 4 + [False] * 6,
+        }
+    )
     est = lambda e, se: {"estimate": e, "ci_low": e - P.Z * se, "ci_high": e + P.Z * se}
-    section = {"status": "ok",
-               "R1": {"design": "randomized", "balance_effect": est(100.0, 10.0)},
-               "R2": {"design": "randomized", "balance_effect": est(200.0, 20.0)},
-               "T1": {"design": "targeted", "balance_effect": est(1000.0, 100.0)},
-               "_merge": {"campaigns_ranked": ["T1", "R2", "R1"]}}
+    section = {
+        "status": "ok",
+        "R1": {"design": "randomized", "balance_effect": est(100.0, 10.0)},
+        "R2": {"design": "randomized", "balance_effect": est(200.0, 20.0)},
+        "T1": {"design": "targeted", "balance_effect": est(1000.0, 100.0)},
+        "_merge": {"campaigns_ranked": ["T1", "R2", "R1"]},
+    }
     by_kind, reach = P.campaign_evidence(section, campaigns, contacts, tiers)
     s = by_kind.loc["salon"]
     # inverse-variance pooling: weights 1/100 and 1/400
@@ -174,24 +195,32 @@ def test_rhythm_steps_up_for_risk_and_drops_a_useless_greeting():
 
 def test_usable_drivers_need_reliability_and_the_right_direction():
     d = lambda orr, p: {"odds_ratio": orr, "ci_low": orr * 0.8, "ci_high": orr * 1.2, "p_value": p}
-    sec = {"status": "ok", "drivers": {
-        "digital_active": d(0.5, 0.001),  # protective: onboarding makes sense
-        "products_held": d(1.3, 0.001),  # wrong way for cross-selling: left out
-        "unresolved_complaint": d(2.5, 0.2),  # not reliable: left out
-        "age": d(0.98, 0.001),  # not actionable
-    }}
+    sec = {
+        "status": "ok",
+        "drivers": {
+            "digital_active": d(0.5, 0.001),  # protective: onboarding makes sense
+            "products_held": d(1.3, 0.001),  # wrong way for cross-selling: left out
+            "unresolved_complaint": d(2.5, 0.2),  # not reliable: left out
+            "age": d(0.98, 0.001),  # not actionable
+        },
+    }
     assert set(P.usable_drivers(sec)) == {"digital_active"}
     assert P.usable_drivers({"status": "skipped", "reason": "x"}) == {}
 
 
 def test_actions_rank_by_push_in_the_tier():
-    drivers = {k: {"odds_ratio": 0.5, "ci_low": 0.4, "ci_high": 0.6, "p_value": 0.001} for k in ("digital_active", "products_held")}
-    pushes = pd.DataFrame([
-        {"tier": "gold", "driver": "digital_active", "push": 0.1, "customers": 5, "strength": 0.7},
-        {"tier": "gold", "driver": "products_held", "push": 0.3, "customers": 9, "strength": 0.7},
-        {"tier": "diamond", "driver": "digital_active", "push": -0.2, "customers": 2, "strength": 0.7},
-        {"tier": "diamond", "driver": "products_held", "push": -0.1, "customers": 0, "strength": 0.7},
-    ])
+    drivers = {
+        k: {"odds_ratio": 0.5, "ci_low": 0.4, "ci_high": 0.6, "p_value": 0.001}
+        for k in ("digital_active", "products_held")
+    }
+    pushes = pd.DataFrame(
+        [
+            {"tier": "gold", "driver": "digital_active", "push": 0.1, "customers": 5, "strength": 0.7},
+            {"tier": "gold", "driver": "products_held", "push": 0.3, "customers": 9, "strength": 0.7},
+            {"tier": "diamond", "driver": "digital_active", "push": -0.2, "customers": 2, "strength": 0.7},
+            {"tier": "diamond", "driver": "products_held", "push": -0.1, "customers": 0, "strength": 0.7},
+        ]
+    )
     gold = P.actions_for_tier("gold", drivers, pushes)
     assert [a["driver"] for a in gold] == ["products_held", "digital_active"] and gold[0]["mode"] == "reduce"
     (dia,) = P.actions_for_tier("diamond", drivers, pushes)
@@ -207,7 +236,15 @@ def test_section_shape_and_sums(plan_a):
     json.loads(results.dumps(plan_a))  # JSON-able
     assert plan_a["order"] == [t for t in P.PLAN_TIERS if t in plan_a["tiers"]]
     for tier, p in plan_a["tiers"].items():
-        assert {"offers", "contact_rhythm", "retention_actions", "budget", "expected_return", "cites", "services"} <= set(p)
+        assert {
+            "offers",
+            "contact_rhythm",
+            "retention_actions",
+            "budget",
+            "expected_return",
+            "cites",
+            "services",
+        } <= set(p)
         assert p["budget"] == pytest.approx(sum(o["budget"] for o in p["offers"]))
         rets = [o["expected_return"] for o in p["offers"] if o["expected_return"]]
         if rets:
@@ -281,7 +318,7 @@ def test_words_table_and_figure(plan_a, lang):
     import matplotlib
 
     matplotlib.use("Agg")
-    from analysis.plots import use_style
+    from analysis.figures.style import use_style
 
     use_style(lang)
     text = P.describe_plans(plan_a, lang)
@@ -300,9 +337,15 @@ def test_skipped_describe():
 
 
 def test_upgrade_and_manager_actions_stay_in_scope():
-    drivers = {k: {"odds_ratio": 0.5, "ci_low": 0.4, "ci_high": 0.6, "p_value": 0.001} for k in ("vip", "has_rm", "digital_active")}
-    rows = [{"tier": t, "driver": k, "push": 0.2, "customers": 10, "strength": 0.7}
-            for t in ("top20", "bottom30") for k in drivers]
+    drivers = {
+        k: {"odds_ratio": 0.5, "ci_low": 0.4, "ci_high": 0.6, "p_value": 0.001}
+        for k in ("vip", "has_rm", "digital_active")
+    }
+    rows = [
+        {"tier": t, "driver": k, "push": 0.2, "customers": 10, "strength": 0.7}
+        for t in ("top20", "bottom30")
+        for k in drivers
+    ]
     pushes = pd.DataFrame(rows)
     top = {a["action"] for a in P.actions_for_tier("top20", drivers, pushes)}
     low = {a["action"] for a in P.actions_for_tier("bottom30", drivers, pushes)}

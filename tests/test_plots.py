@@ -1,5 +1,6 @@
-"""The house style's helpers: money and shares in words, the source line of a
-figure and where it goes (under everything, never over the x-axis label)."""
+"""The house style's helpers: the source line of a figure and where it goes
+(under everything, never over the x-axis label)."""
+
 from __future__ import annotations
 
 import io
@@ -10,25 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import plots  # noqa: E402
-
-
-@pytest.mark.parametrize(
-    "value, lang, text",
-    [
-        (12_345.0, "zh", "1.2万元"),
-        (1_234_567.0, "zh", "123万元"),
-        (-5_000.0, "zh", "-0.5万元"),
-        (12_345.0, "en", "12.3 thousand CNY"),
-        (250_000.0, "en", "250 thousand CNY"),
-    ],
-)
-def test_money_in_words(value, lang, text):
-    assert plots.money(value, lang) == text
-
-
-def test_pct():
-    assert plots.pct(0.253) == "25%" and plots.pct(0.2534, 1) == "25.3%" and plots.pct(-0.05) == "-5%"
+from analysis.figures import style as plots  # noqa: E402
 
 
 def test_source_caption_names_tables_branch_as_of_and_n(bank_a):

@@ -1,5 +1,6 @@
 """Pseudonyms: HMAC-SHA256 against the published test vector, stable and
 keyed, where the key comes from, and the private file."""
+
 from __future__ import annotations
 
 import warnings
@@ -7,7 +8,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from analysis import pseudonym as P
+from analysis.data import pseudonym as P
 
 # RFC 4231, test case 1: HMAC-SHA-256(key = 0x0b × 20, "Hi There")
 RFC4231_KEY = b"\x0b" * 20

@@ -1,14 +1,15 @@
 """QVSRS scorecard: contract figures (conformance + hand-computed), movement, prose."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import results
-from analysis.bank import Bank
-from analysis.contract import ATTRIBUTES
-from analysis.qvsrs import (
+from analysis.run import results
+from analysis.data.bank import Bank
+from analysis.data.contract import ATTRIBUTES
+from analysis.questions.qvsrs import (
     METRICS,
     PREVIOUS_MONTHS,
     describe_scorecard,
@@ -19,7 +20,7 @@ from analysis.qvsrs import (
     shifted,
     value,
 )
-from analysis.timeframe import Timeframe
+from analysis.data.timeframe import Timeframe
 
 D = pd.Timestamp
 
@@ -53,12 +54,21 @@ def tiny_bank(first_month: str = "2024-07-01") -> Bank:
     rows = []
     for cid, _, _, _, products, revenue, m0, m1 in spec:
         for m in _months(max(m0, first_month), m1):
-            rows.append({"customer_id": cid, "month": m, "products_held": products, "revenue": revenue,
-                         "deposit_balance": 0.0, "wealth_aum": 0.0})
+            rows.append(
+                {
+                    "customer_id": cid,
+                    "month": m,
+                    "products_held": products,
+                    "revenue": revenue,
+                    "deposit_balance": 0.0,
+                    "wealth_aum": 0.0,
+                }
+            )
     snaps = pd.DataFrame(rows)
     branches = pd.DataFrame([{"branch_id": "b1", "branch_name": "测试支行", "city": "X", "home_bank": "H"}])
-    return Bank("b1", {"branches": branches, "customers": customers, "monthly_snapshots": snaps},
-                Timeframe(D("2026-06-01")))
+    return Bank(
+        "b1", {"branches": branches, "customers": customers, "monthly_snapshots": snaps}, Timeframe(D("2026-06-01"))
+    )
 
 
 def test_relationship_and_sustainability_by_hand():
@@ -86,9 +96,14 @@ def test_revenue_growth_is_null_with_fewer_than_24_months():
 def test_quality_and_value_by_hand():
     perc = {a: [4.0, 4.0] for a in ATTRIBUTES}
     perc.update(
-        service_quality=[7.0, 5.0], staff_attitude=[4.0, np.nan], product_quality=[1.0, 3.0],
-        digital_experience=[6.0, 6.0], brand_image=[7.0, 5.0],
-        fees_value=[7.0, 5.0], timeliness=[4.0, 4.0], convenience=[1.0, 3.0],
+        service_quality=[7.0, 5.0],
+        staff_attitude=[4.0, np.nan],
+        product_quality=[1.0, 3.0],
+        digital_experience=[6.0, 6.0],
+        brand_image=[7.0, 5.0],
+        fees_value=[7.0, 5.0],
+        timeliness=[4.0, 4.0],
+        convenience=[1.0, 3.0],
     )
     resp = pd.DataFrame({f"perc_{a}": v for a, v in perc.items()})
     assert quality(resp) == pytest.approx(100 * ((6 + 4 + 2) / 3 - 1) / 6)
@@ -141,7 +156,7 @@ def test_describe_scorecard_names_movers(bank_a):
     for lang in ("zh", "en"):
         text = " ".join(describe_scorecard(card, lang))
         assert "2026-03-31" in text
-        from analysis.qvsrs import metric_label
+        from analysis.questions.qvsrs import metric_label
 
         for m in card.loc[card["better"] == False, "metric"]:  # noqa: E712
             assert metric_label(m, lang) in text

@@ -1,4 +1,5 @@
 """Recommendation rules and the first page's findings, on results shaped like the contract's."""
+
 from __future__ import annotations
 
 import copy
@@ -160,7 +161,7 @@ def test_campaign_verdicts(res_a):
 def test_the_briefing_says_what_the_campaigns_notebook_decides(res_a):
     """Each randomized campaign gets the one recommendation its verdict
     (analysis.verdicts, the notebook's table) calls for, and no other."""
-    from analysis.verdicts import campaign_verdict
+    from analysis.questions.verdicts import campaign_verdict
 
     rule_of = {"grow": "scale_up", "keep": "pay_back", "stop": "stop", "test": "unproven"}
     camps = res_a["campaigns"]
@@ -229,8 +230,10 @@ def test_top_findings_with_few_recommendations(res_a):
 
 def test_cited_paths_resolve_keys_with_dots():
     effect = {"estimate": -100.0, "ci_low": -300.0, "ci_high": 100.0}
-    res = {"campaigns": {"status": "ok", "2025.Q3": {"roi": -0.5, "design": "randomized", "balance_effect": effect}},
-           "a": {"b": None}}
+    res = {
+        "campaigns": {"status": "ok", "2025.Q3": {"roi": -0.5, "design": "randomized", "balance_effect": effect}},
+        "a": {"b": None},
+    }
     assert paths.get(res, "campaigns.2025.Q3.roi") == -0.5
     assert paths.exists(res, "a.b") and not paths.exists(res, "a.c") and paths.get(res, "a.b.c", 7) == 7
     stop = by_id(evaluate(res, "en"), "campaigns.stop.2025.Q3")

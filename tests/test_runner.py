@@ -1,4 +1,5 @@
 """The runner: atomic reports, failures reported by notebook and cell, exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from pathlib import Path
 import nbformat as nbf
 import pytest
 
-from analysis import runner
+from analysis.run import runner
 from analysis.__main__ import main
 from analysis.errors import UsageError
 from probe_notebooks import write_notebook
@@ -57,10 +58,14 @@ def test_run_writes_report_and_results(conformance_dir, tmp_path, good_notebooks
 def test_failed_rerun_keeps_previous_report(conformance_dir, tmp_path, good_notebooks, failing_notebooks):
     data = str(conformance_dir / "good")
     out = tmp_path / "out"
-    first = runner.run_branch(data, "fixture-b", runner.RunOptions(out_root=out, quiet=True, notebook_dir=good_notebooks))
+    first = runner.run_branch(
+        data, "fixture-b", runner.RunOptions(out_root=out, quiet=True, notebook_dir=good_notebooks)
+    )
     assert first.ok
     before = (out / "fixture-b" / "results.json").read_bytes()
-    second = runner.run_branch(data, "fixture-b", runner.RunOptions(out_root=out, quiet=True, notebook_dir=failing_notebooks))
+    second = runner.run_branch(
+        data, "fixture-b", runner.RunOptions(out_root=out, quiet=True, notebook_dir=failing_notebooks)
+    )
     assert not second.ok
     assert second.notebook == "02_broken"
     assert second.cell is not None
@@ -72,7 +77,9 @@ def test_failed_rerun_keeps_previous_report(conformance_dir, tmp_path, good_note
 def test_all_branches_one_failure_others_finish(conformance_dir, tmp_path, good_notebooks, monkeypatch):
     # Branch fixture-a fails in its notebook; fixture-b must still be written.
     folder = tmp_path / "nbs_mixed"
-    write_notebook(folder, "01_probe.ipynb", GOOD_CODE + "\nassert branch != 'fixture-a', 'planted failure for fixture-a'")
+    write_notebook(
+        folder, "01_probe.ipynb", GOOD_CODE + "\nassert branch != 'fixture-a', 'planted failure for fixture-a'"
+    )
     opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=folder)
     outcomes = runner.run_all(str(conformance_dir / "good"), opts, jobs=2)
     by = {o.branch_id: o for o in outcomes}
@@ -157,7 +164,7 @@ def test_notebooks_run_side_by_side_after_their_dependencies(conformance_dir, tm
 
 
 def test_prepared_bank_reads_tables_on_first_use(bank_b, tmp_path):
-    from analysis.bank import Bank, PreparedTables
+    from analysis.data.bank import Bank, PreparedTables
 
     bank_b.save(tmp_path / "prep")
     opened = Bank.open(tmp_path / "prep")
@@ -194,7 +201,9 @@ def test_relative_paths_from_any_working_directory(conformance_dir, tmp_path, go
     monkeypatch.chdir(work)
     opts = runner.RunOptions(out_root=Path("reports"), quiet=True, notebook_dir=good_notebooks)
     assert runner.run_branch("data", "fixture-b", opts).ok
-    outcomes = runner.run_all("data", runner.RunOptions(out_root=Path("reports2"), quiet=True, notebook_dir=good_notebooks))
+    outcomes = runner.run_all(
+        "data", runner.RunOptions(out_root=Path("reports2"), quiet=True, notebook_dir=good_notebooks)
+    )
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     assert (work / "reports" / "fixture-b" / "results.json").is_file()
     assert (work / "reports2" / "fixture-a" / "results.json").is_file()
@@ -209,7 +218,9 @@ def test_killed_run_leaves_previous_report_and_is_cleaned_up(conformance_dir, tm
     import time
 
     data, out = str(conformance_dir / "good"), tmp_path / "out"
-    assert runner.run_branch(data, "fixture-b", runner.RunOptions(out_root=out, quiet=True, notebook_dir=good_notebooks)).ok
+    assert runner.run_branch(
+        data, "fixture-b", runner.RunOptions(out_root=out, quiet=True, notebook_dir=good_notebooks)
+    ).ok
     before = {p.relative_to(out): p.read_bytes() for p in (out / "fixture-b").rglob("*") if p.is_file()}
 
     slow = tmp_path / "nbs_slow"
@@ -242,8 +253,13 @@ def test_a_swap_cut_short_is_undone(tmp_path):
 
 
 def test_notebooks_others_wait_for_are_counted_through_chains():
-    deps = {"00_a": set(), "02_churn": set(), "05_campaigns": set(), "06_plan": {"02_churn", "05_campaigns"},
-            "07_after_plan": {"06_plan"}}
+    deps = {
+        "00_a": set(),
+        "02_churn": set(),
+        "05_campaigns": set(),
+        "06_plan": {"02_churn", "05_campaigns"},
+        "07_after_plan": {"06_plan"},
+    }
     assert runner._dependents("02_churn", deps) == {"06_plan", "07_after_plan"}
     assert runner._dependents("06_plan", deps) == {"07_after_plan"}
     assert runner._dependents("00_a", deps) == set()
@@ -255,13 +271,15 @@ def test_a_warm_kernel_runs_the_next_notebook_with_nothing_left_behind(conforman
     figures, and its cells are numbered from 1."""
     folder = tmp_path / "nbs_warm"
     write_notebook(
-        folder, "01_first.ipynb",
+        folder,
+        "01_first.ipynb",
         "import os, sys, matplotlib.pyplot as plt\nfrom analysis import results\n"
         "leftover = 42\nplt.figure()\n"
         "results.write_section(out_dir, 'first', results.ok(pid=os.getpid()))",
     )
     write_notebook(
-        folder, "02_second.ipynb",
+        folder,
+        "02_second.ipynb",
         "import os, sys, matplotlib.pyplot as plt\nfrom analysis import results\n"
         "results.write_section(out_dir, 'second', results.ok(pid=os.getpid(), leftover='leftover' in dir(),\n"
         "    figures=len(plt.get_fignums())))",

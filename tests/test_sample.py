@@ -4,6 +4,7 @@ planted effects of `analysis.planted`.
 The contract checks here are deliberately plain pandas (independent of
 `analysis.io` / `analysis.validate`), driven by `analysis.contract.TABLES`.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import planted as P
-from analysis.contract import AREAS, ATTRIBUTES, BRANCH_ID_PATTERN, SEGMENTS, TABLES
-from analysis.sample import BRANCH_CATALOG, HOME_BANK, branch_catalog, generate
+from analysis.sample import planted as P
+from analysis.data.contract import AREAS, ATTRIBUTES, BRANCH_ID_PATTERN, SEGMENTS, TABLES
+from analysis.sample.generate import BRANCH_CATALOG, HOME_BANK, branch_catalog, generate
 
 PARTITIONED = ("monthly_snapshots", "transactions")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -251,7 +252,12 @@ def test_shape_and_summary(small):
     for name in PARTITIONED:
         assert sorted(p.name for p in (d / name).iterdir()) == ["branch_id=leshan", "branch_id=meishan"]
     b = t["branches"]
-    assert b.iloc[0].to_dict() == {"branch_id": "meishan", "branch_name": "建行眉山分行", "city": "眉山", "home_bank": HOME_BANK}
+    assert b.iloc[0].to_dict() == {
+        "branch_id": "meishan",
+        "branch_name": "建行眉山分行",
+        "city": "眉山",
+        "home_bank": HOME_BANK,
+    }
     c = t["customers"]
     assert (c.groupby("branch_id").size() == 800).all()
     assert c.customer_id.str.fullmatch(r"(MS|LS)\d{6}").all()
@@ -271,7 +277,9 @@ def test_shape_and_summary(small):
     share = t["market_share"]
     assert (share.groupby("city").period.nunique() >= 8).all()
     assert share.period.dt.is_quarter_end.all()
-    assert {"成都银行", "中国邮政储蓄银行", "德阳银行", "乐山商业银行", HOME_BANK} <= set(share[share.city == "眉山"].bank)
+    assert {"成都银行", "中国邮政储蓄银行", "德阳银行", "乐山商业银行", HOME_BANK} <= set(
+        share[share.city == "眉山"].bank
+    )
     assert share.outlets.isna().any()
     ms = t["market_survey"]
     assert ms.groupby("respondent_id").size().between(3, 5).all()

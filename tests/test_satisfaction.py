@@ -1,5 +1,6 @@
 """Satisfaction: contract figures (conformance + hand-computed), complaints,
 importance–performance, prose, planted-driver recovery and the notebook."""
+
 from __future__ import annotations
 
 import math
@@ -8,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import results
-from analysis.bank import Bank
-from analysis.contract import ATTRIBUTES
-from analysis.satisfaction import (
+from analysis.run import results
+from analysis.data.bank import Bank
+from analysis.data.contract import ATTRIBUTES
+from analysis.questions.satisfaction import (
     QUADRANTS,
     complaint_summary,
     complaints_and_satisfaction,
@@ -33,8 +34,7 @@ from analysis.satisfaction import (
     window_complaints,
     window_responses,
 )
-from analysis.timeframe import Timeframe
-
+from analysis.data.timeframe import Timeframe
 
 
 # ---------------------------------------------------------------------------
@@ -60,8 +60,14 @@ def assert_figures(actual, expected, path="", coef=False):
 
 
 def _survey_row(rid, cid, date, exp, perc, overall, recommend, **override):
-    row = {"response_id": rid, "customer_id": cid, "branch_id": "b1", "survey_date": pd.Timestamp(date),
-           "overall_satisfaction": overall, "recommend": recommend}
+    row = {
+        "response_id": rid,
+        "customer_id": cid,
+        "branch_id": "b1",
+        "survey_date": pd.Timestamp(date),
+        "overall_satisfaction": overall,
+        "recommend": recommend,
+    }
     for a in ATTRIBUTES:
         row[f"exp_{a}"] = float(exp)
         row[f"perc_{a}"] = float(perc)
@@ -209,7 +215,7 @@ def test_importance_performance_on_the_fixture(bank_a):
     for lang in ("zh", "en"):
         text = describe_ipa(ipa, lang)
         fix = ipa.index[ipa["quadrant"] == "fix_first"]
-        from analysis.glossary import term
+        from analysis.words.glossary import term
 
         assert all(term(a, lang) in " ".join(text) for a in fix)
 
@@ -232,7 +238,7 @@ def test_prose_reads_the_branch_numbers(bank_a, expected):
 
 
 def test_planted_satisfaction_weights_inside_intervals(sample_banks):
-    from analysis.planted import SATISFACTION
+    from analysis.sample.planted import SATISFACTION
 
     for branch in ("meishan", "leshan"):
         bank = sample_banks[branch]
@@ -253,7 +259,14 @@ def test_notebook_is_committed_clean(committed_clean):
 @pytest.mark.slow
 def test_notebook_runs_on_conformance_bank(conformance_dir, tmp_path, run_notebook):
     out = tmp_path / "out"
-    run_notebook("03_satisfaction", tmp_path, data_dir=str(conformance_dir / "good"), branch="fixture-a", out_dir=str(out), lang="zh")
+    run_notebook(
+        "03_satisfaction",
+        tmp_path,
+        data_dir=str(conformance_dir / "good"),
+        branch="fixture-a",
+        out_dir=str(out),
+        lang="zh",
+    )
     sections = results.read_sections(out)
     assert sections["satisfaction"]["responses"] == 141
     assert sections["qvsrs"]["status"] == "ok"

@@ -1,6 +1,7 @@
 """Big tables checked where they lie (analysis.scan) report exactly what the
 pandas route reports: every broken rule of tests/broken_data.py, read both
 ways, gives the same problems (table, file, column, rule, count, rows, values)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,9 +11,9 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import scan
-from analysis.bank import load_tables, read_folder
-from analysis.contract import TABLES
+from analysis.data import scan
+from analysis.data.bank import load_tables, read_folder
+from analysis.data.contract import TABLES
 from broken_data import CASES, Case, Tables, small_bank, write_bank
 
 
@@ -67,8 +68,9 @@ def test_a_broken_rule_in_parquet_partitions_is_the_same_problem_either_way(case
     assert len(pandas_way) >= 1
     assert duckdb_way == pandas_way
     # and for a branch run, which reads its partitions only
-    assert [p for p in read_folder(folder, "fixture-a", engine="duckdb")[1]] == \
-        [p for p in read_folder(folder, "fixture-a", engine="pandas")[1]]
+    assert [p for p in read_folder(folder, "fixture-a", engine="duckdb")[1]] == [
+        p for p in read_folder(folder, "fixture-a", engine="pandas")[1]
+    ]
 
 
 # Values that cannot be read as their kind, in the big tables and in CSV text.
@@ -174,7 +176,7 @@ def test_text_numbers_and_dates_are_read_to_the_same_values_either_way(small, tm
 
 
 def test_a_prepared_table_reads_back_as_restore_dtypes_gives_it(conformance_dir, tmp_path):
-    from analysis import validate
+    from analysis.data import validate
 
     bank = analysis.load(conformance_dir / "good", "fixture-a")
     for name in ("transactions", "customers", "monthly_snapshots", "surveys", "campaign_contacts"):

@@ -1,6 +1,7 @@
 """Survival: the Cox engine against the published Rossi fit, Kaplan–Meier with
 delayed entry against hand counts, lifetimes of a hand-made bank, and the
 branch's Cox model on the churn drivers."""
+
 from __future__ import annotations
 
 import math
@@ -14,7 +15,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from lifelines.datasets import load_rossi  # noqa: E402
 
-from analysis import churn, survival  # noqa: E402
+from analysis.questions import churn, survival  # noqa: E402
 from test_churn import hand_bank  # noqa: E402
 
 # Rossi et al. (1980) recidivism data; Cox PH with Efron ties, as published in

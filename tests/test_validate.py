@@ -1,4 +1,5 @@
 """Every rule of the data contract, broken one at a time (fixtures in tests/broken_data.py)."""
+
 from __future__ import annotations
 
 import time
@@ -9,9 +10,9 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from analysis import io, validate
-from analysis.bank import read_folder
-from analysis.contract import TABLES
+from analysis.data import io, validate
+from analysis.data.bank import read_folder
+from analysis.data.contract import TABLES
 from broken_data import CASES, Case, Tables, small_bank, write_bank
 
 
@@ -129,7 +130,13 @@ def test_an_unreadable_value_is_not_also_reported_missing(small, tmp_path):
     tables["customers"]["birth_year"] = tables["customers"]["birth_year"].astype(object)
     tables["customers"].loc[4, "birth_year"] = "abc"
     (p,) = problems_of(tables, tmp_path)
-    assert (p.table, p.column, p.rule, p.rows, p.examples) == ("customers", "birth_year", "not a number", ("row 6",), ("abc",))
+    assert (p.table, p.column, p.rule, p.rows, p.examples) == (
+        "customers",
+        "birth_year",
+        "not a number",
+        ("row 6",),
+        ("abc",),
+    )
 
 
 def test_empty_tables(small):
@@ -184,19 +191,21 @@ def test_restore_dtypes_survives_a_parquet_round_trip(small, tmp_path):
 def test_check_table_is_vectorised_even_when_every_row_is_broken():
     n = 2_000_000
     rng = np.random.default_rng(0)
-    df = pd.DataFrame({
-        "customer_id": pd.Series(np.char.zfill((np.arange(n) // 24).astype(str), 8), dtype=object),
-        "month": (np.datetime64("2024-01", "M") + np.arange(n) % 24).astype("datetime64[ns]"),
-        "deposit_balance": -rng.random(n),  # every row broken
-        "loan_balance": rng.random(n),
-        "wealth_aum": rng.random(n),
-        "products_held": rng.integers(0, 21, n).astype(float),
-        "txn_count": rng.integers(0, 50, n).astype(float),
-        "digital_active": pd.Series(rng.random(n) < 0.5, dtype=object),
-        "revenue": rng.normal(size=n),
-        io.SOURCE_ROW: np.arange(2, n + 2),
-        io.SOURCE_FILE: pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), ["monthly_snapshots.csv"]),
-    })
+    df = pd.DataFrame(
+        {
+            "customer_id": pd.Series(np.char.zfill((np.arange(n) // 24).astype(str), 8), dtype=object),
+            "month": (np.datetime64("2024-01", "M") + np.arange(n) % 24).astype("datetime64[ns]"),
+            "deposit_balance": -rng.random(n),  # every row broken
+            "loan_balance": rng.random(n),
+            "wealth_aum": rng.random(n),
+            "products_held": rng.integers(0, 21, n).astype(float),
+            "txn_count": rng.integers(0, 50, n).astype(float),
+            "digital_active": pd.Series(rng.random(n) < 0.5, dtype=object),
+            "revenue": rng.normal(size=n),
+            io.SOURCE_ROW: np.arange(2, n + 2),
+            io.SOURCE_FILE: pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), ["monthly_snapshots.csv"]),
+        }
+    )
     start = time.perf_counter()
     (p,) = validate.check_table(TABLES["monthly_snapshots"], df)
     elapsed = time.perf_counter() - start

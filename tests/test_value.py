@@ -1,5 +1,6 @@
 """analysis.value: the contract's `value` figures (conformance bank and a
 hand-made branch), the tables and prose of the value notebook, the notebook."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.bank import Bank
-from analysis.value import (
+from analysis.data.bank import Bank
+from analysis.questions.value import (
     ValueResult,
     count_of,
     customer_values,
@@ -35,7 +36,9 @@ FIGURES = ("top20_revenue_share", "bottom30_revenue_share", "unprofitable_share"
 
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
 @pytest.mark.parametrize("variant", ["good", "lean"])
-def test_value_section_reproduces_the_conformance_figures(branch, variant, good_banks, lean_banks, expected, expected_lean):
+def test_value_section_reproduces_the_conformance_figures(
+    branch, variant, good_banks, lean_banks, expected, expected_lean
+):
     bank = (good_banks if variant == "good" else lean_banks)[branch]
     expected = (expected if variant == "good" else expected_lean)[branch]
     section = value_section(bank)
@@ -74,10 +77,18 @@ def write_hand_bank(folder: Path, revenue_factor: float = 1.0) -> Path:
     for cid, (opened, closed, segment, rev) in HAND.items():
         customers.append(
             {
-                "customer_id": cid, "branch_id": "hand", "open_date": opened, "close_date": closed or "",
-                "close_reason": "relocation" if closed else "", "destination_bank": "", "birth_year": 1970,
-                "gender": "F", "area": "urban", "segment": segment,
-                "vip_tier": "gold" if cid == "c1" else "none", "vip_since": "2015-01-01" if cid == "c1" else "",
+                "customer_id": cid,
+                "branch_id": "hand",
+                "open_date": opened,
+                "close_date": closed or "",
+                "close_reason": "relocation" if closed else "",
+                "destination_bank": "",
+                "birth_year": 1970,
+                "gender": "F",
+                "area": "urban",
+                "segment": segment,
+                "vip_tier": "gold" if cid == "c1" else "none",
+                "vip_since": "2015-01-01" if cid == "c1" else "",
                 "rm_id": "",
             }
         )
@@ -87,9 +98,13 @@ def write_hand_bank(folder: Path, revenue_factor: float = 1.0) -> Path:
             losing = cid == "c6"
             snaps.append(
                 {
-                    "customer_id": cid, "month": month.strftime("%Y-%m-01"),
-                    "deposit_balance": 1000.0 if losing else 50_000.0, "loan_balance": 0.0, "wealth_aum": 0.0,
-                    "products_held": 1 if losing else 3, "txn_count": 30 if losing else 5,
+                    "customer_id": cid,
+                    "month": month.strftime("%Y-%m-01"),
+                    "deposit_balance": 1000.0 if losing else 50_000.0,
+                    "loan_balance": 0.0,
+                    "wealth_aum": 0.0,
+                    "products_held": 1 if losing else 3,
+                    "txn_count": 30 if losing else 5,
                     "digital_active": "false" if losing else "true",
                     "revenue": rev * revenue_factor if month in WINDOW else PRE_WINDOW_REVENUE,
                 }
@@ -265,8 +280,18 @@ def test_counter_share_counts_the_window_by_hand_in_memory_and_from_the_prepared
         ("c6", "2026-04-02 12:00:00", "atm"),
     ]
     pd.DataFrame(
-        [{"txn_id": f"t{i}", "customer_id": c, "ts": ts, "amount": 10.0, "direction": "debit", "channel": ch,
-          "category": "cash"} for i, (c, ts, ch) in enumerate(rows)]
+        [
+            {
+                "txn_id": f"t{i}",
+                "customer_id": c,
+                "ts": ts,
+                "amount": 10.0,
+                "direction": "debit",
+                "channel": ch,
+                "category": "cash",
+            }
+            for i, (c, ts, ch) in enumerate(rows)
+        ]
     ).to_csv(folder / "transactions.csv", index=False)
     bank = analysis.load(folder, branch="hand")
     expected = {"c1": 3 / 4, "c2": 0.0, "c6": 1 / 2}

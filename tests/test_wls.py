@@ -1,10 +1,11 @@
 """The clustered WLS gives statsmodels' figures (WLS, cov_type="cluster")."""
+
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from analysis.wls import demean_within, fit_clustered_wls
+from analysis.stats.wls import demean_within, fit_clustered_wls
 
 
 def _data(seed: int = 0, n_groups: int = 80, collinear: bool = False):

@@ -17,6 +17,7 @@ It opens offline: figures are embedded as data URIs, the font is a subset of
 Noto Sans CJK SC embedded as a data URI (`fonts`), and nothing is fetched
 from the network. No code is shown anywhere.
 """
+
 from __future__ import annotations
 
 import html as _html
@@ -26,14 +27,14 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..glossary import term
-from . import figures as figs
-from . import fonts, paths
-from .context import ReportContext, make_context
-from .findings import top_findings
-from .i18n import STRINGS, method_note, num, pct, pick, t
-from .prose import DESCRIBE
-from .recommendations import Recommendation, cite_label, evaluate
+from analysis.words.glossary import term
+from analysis.report import figures as figs
+from analysis.report import fonts, paths
+from analysis.report.context import ReportContext, make_context
+from analysis.report.findings import top_findings
+from analysis.words.i18n import STRINGS, method_note, num, pct, pick, t
+from analysis.words.prose import DESCRIBE
+from analysis.report.recommendations import Recommendation, cite_label, evaluate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -48,7 +49,17 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("campaigns", "sec_campaigns", ("campaigns",)),
     ("plan", "sec_plan", ("relationship_managers", "plans")),
 )
-METHOD_NOTE_ORDER = ("window", "value", "churn", "satisfaction", "competitors", "campaigns", "plan", "recommendations", "stats")
+METHOD_NOTE_ORDER = (
+    "window",
+    "value",
+    "churn",
+    "satisfaction",
+    "competitors",
+    "campaigns",
+    "plan",
+    "recommendations",
+    "stats",
+)
 #: the briefing section in which a recommendation of a results section is shown
 REC_SECTION = {"relationship_managers": "plan", "qvsrs": "overview"}
 
@@ -56,18 +67,34 @@ PILLARS = (
     ("Q", "quality", (("quality", "qvsrs.quality"),)),
     ("V", "value", (("value", "qvsrs.value"),)),
     ("S", "satisfaction", (("satisfaction", "qvsrs.satisfaction"),)),
-    ("R", "relationship", (("products_per_customer", "qvsrs.relationship.products_per_customer"),
-                           ("rm_coverage", "qvsrs.relationship.rm_coverage"),
-                           ("median_tenure_years", "qvsrs.relationship.median_tenure_years"))),
-    ("S", "sustainability", (("retention_12m", "qvsrs.sustainability.retention_12m"),
-                             ("revenue_growth_12m", "qvsrs.sustainability.revenue_growth_12m"),
-                             ("net_customer_growth_12m", "qvsrs.sustainability.net_customer_growth_12m"))),
+    (
+        "R",
+        "relationship",
+        (
+            ("products_per_customer", "qvsrs.relationship.products_per_customer"),
+            ("rm_coverage", "qvsrs.relationship.rm_coverage"),
+            ("median_tenure_years", "qvsrs.relationship.median_tenure_years"),
+        ),
+    ),
+    (
+        "S",
+        "sustainability",
+        (
+            ("retention_12m", "qvsrs.sustainability.retention_12m"),
+            ("revenue_growth_12m", "qvsrs.sustainability.revenue_growth_12m"),
+            ("net_customer_growth_12m", "qvsrs.sustainability.net_customer_growth_12m"),
+        ),
+    ),
 )
 
 
 def environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["j2", "html"]),
-                       trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["j2", "html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def strings(lang: str) -> dict[str, str]:
@@ -84,7 +111,7 @@ def punctuation(lang: str) -> dict[str, str]:
 
 def scorecard(ctx: ReportContext) -> list[dict]:
     """The five QVSRS pillars with their figures, as shown on the first page."""
-    from ..qvsrs import format_metric, metric_label
+    from analysis.questions.qvsrs import format_metric, metric_label
 
     if paths.section(ctx.results, "qvsrs") is None:
         return []
@@ -103,11 +130,17 @@ def _rec_view(r: Recommendation, ctx: ReportContext, anchors: dict[str, tuple[st
     sec = REC_SECTION.get(r.section, r.section)
     anchor = anchors.get(sec)
     return {
-        "id": r.id, "cites": r.cites, "headline": r.headline, "finding": r.finding,
-        "recommendation": r.recommendation, "priority": r.priority,
-        "priority_label": t(f"priority_{r.priority}", ctx.lang), "score_text": f"{r.score:.0f}",
+        "id": r.id,
+        "cites": r.cites,
+        "headline": r.headline,
+        "finding": r.finding,
+        "recommendation": r.recommendation,
+        "priority": r.priority,
+        "priority_label": t(f"priority_{r.priority}", ctx.lang),
+        "score_text": f"{r.score:.0f}",
         "cite_text": cite_label(r.cites, ctx.results, ctx.lang),
-        "anchor": sec if anchor else None, "anchor_title": f"{anchor[0]} {anchor[1]}" if anchor else "",
+        "anchor": sec if anchor else None,
+        "anchor_title": f"{anchor[0]} {anchor[1]}" if anchor else "",
     }
 
 
@@ -128,11 +161,16 @@ def _format_cell(v) -> str:
 def table_html(df: pd.DataFrame) -> str:
     """A small table in the house style (numbers right-aligned)."""
     num_cols = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
-    head = "".join(f'<th class="num">{_html.escape(str(c))}</th>' if c in num_cols else f"<th>{_html.escape(str(c))}</th>" for c in df.columns)
+    head = "".join(
+        f'<th class="num">{_html.escape(str(c))}</th>' if c in num_cols else f"<th>{_html.escape(str(c))}</th>"
+        for c in df.columns
+    )
     rows = []
     for _, row in df.iterrows():
         cells = "".join(
-            f'<td class="num">{_html.escape(_format_cell(row[c]))}</td>' if c in num_cols else f"<td>{_html.escape(_format_cell(row[c]))}</td>"
+            f'<td class="num">{_html.escape(_format_cell(row[c]))}</td>'
+            if c in num_cols
+            else f"<td>{_html.escape(_format_cell(row[c]))}</td>"
             for c in df.columns
         )
         rows.append(f"<tr>{cells}</tr>")
@@ -145,10 +183,15 @@ def per_rm_table(ctx: ReportContext) -> pd.DataFrame | None:
         return None
     lang = ctx.lang
     div = 1e4 if lang == "zh" else 1e3
-    rows = [{term("relationship manager", lang): rm,
-             t("active_customers", lang): v.get("customers"),
-             pick(lang, "近12个月利润（万元）", "Profit, 12 months (thousand CNY)"): (v.get("revenue_12m") or 0) / div}
-            for rm, v in per.items() if isinstance(v, dict)]
+    rows = [
+        {
+            term("relationship manager", lang): rm,
+            t("active_customers", lang): v.get("customers"),
+            pick(lang, "近12个月利润（万元）", "Profit, 12 months (thousand CNY)"): (v.get("revenue_12m") or 0) / div,
+        }
+        for rm, v in per.items()
+        if isinstance(v, dict)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -180,8 +223,14 @@ class Page:
 
 
 def _figure_views(files: list[Path], number: int, lang: str) -> list[dict]:
-    return [{"uri": figs.data_uri(p), "alt": f"{t('figure', lang)} {number}.{j}", "caption": f"{t('figure', lang)} {number}.{j}"}
-            for j, p in enumerate(files, start=1)]
+    return [
+        {
+            "uri": figs.data_uri(p),
+            "alt": f"{t('figure', lang)} {number}.{j}",
+            "caption": f"{t('figure', lang)} {number}.{j}",
+        }
+        for j, p in enumerate(files, start=1)
+    ]
 
 
 def _table_views(files: list[Path], number: int, lang: str, first: list[pd.DataFrame] = ()) -> list[dict]:
@@ -194,8 +243,10 @@ def _table_views(files: list[Path], number: int, lang: str, first: list[pd.DataF
             continue
         if figs.presentable(df):
             frames.append((df, t("more_rows", lang, n=more, file=p.name) if more else ""))
-    return [{"html": table_html(df), "caption": f"{t('table', lang)} {number}.{j}", "more": more}
-            for j, (df, more) in enumerate(frames, start=1)]
+    return [
+        {"html": table_html(df), "caption": f"{t('table', lang)} {number}.{j}", "more": more}
+        for j, (df, more) in enumerate(frames, start=1)
+    ]
 
 
 def _kpis(results: dict, lang: str) -> list[dict]:
@@ -229,29 +280,49 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
     for i, (sid, title, keys) in enumerate(titled, start=1):
         lines, ok = status_lines(ctx, keys)
         own = [per_rm_table(ctx)] if sid == "plan" and ok else []
-        sections.append({
-            "id": sid, "number": str(i), "title": title, "status_lines": lines,
-            "paragraphs": [paragraph(p, lang) for p in DESCRIBE[sid](ctx)] if ok else [],
-            "blocks": [b for k in keys for b in text_blocks(paths.section(results, k), lang)] if ok else [],
-            "figures": _figure_views(by_fig.get(sid, []), i, lang),
-            "tables": _table_views(by_tab.get(sid, []), i, lang, [df for df in own if df is not None]),
-            "recs": [_rec_view(r, ctx, anchors) for r in recs if REC_SECTION.get(r.section, r.section) == sid] if sid != "plan" else [],
-            "recs_title": pick(lang, "本节建议", "What to do"),
-            # the plan ends with every recommendation, by score
-            "all_recs": [_rec_view(r, ctx, anchors) for r in recs] if sid == "plan" else [],
-        })
+        sections.append(
+            {
+                "id": sid,
+                "number": str(i),
+                "title": title,
+                "status_lines": lines,
+                "paragraphs": [paragraph(p, lang) for p in DESCRIBE[sid](ctx)] if ok else [],
+                "blocks": [b for k in keys for b in text_blocks(paths.section(results, k), lang)] if ok else [],
+                "figures": _figure_views(by_fig.get(sid, []), i, lang),
+                "tables": _table_views(by_tab.get(sid, []), i, lang, [df for df in own if df is not None]),
+                "recs": [_rec_view(r, ctx, anchors) for r in recs if REC_SECTION.get(r.section, r.section) == sid]
+                if sid != "plan"
+                else [],
+                "recs_title": pick(lang, "本节建议", "What to do"),
+                # the plan ends with every recommendation, by score
+                "all_recs": [_rec_view(r, ctx, anchors) for r in recs] if sid == "plan" else [],
+            }
+        )
     if by_fig.get(None) or by_tab.get(None):  # files without a known section prefix
         n = len(sections) + 1
-        sections.append({
-            "id": "other", "number": str(n), "title": t("other_figures", lang), "status_lines": [], "paragraphs": [],
-            "blocks": [], "figures": _figure_views(by_fig.get(None, []), n, lang),
-            "tables": _table_views(by_tab.get(None, []), n, lang), "recs": [], "recs_title": "", "all_recs": [],
-        })
+        sections.append(
+            {
+                "id": "other",
+                "number": str(n),
+                "title": t("other_figures", lang),
+                "status_lines": [],
+                "paragraphs": [],
+                "blocks": [],
+                "figures": _figure_views(by_fig.get(None, []), n, lang),
+                "tables": _table_views(by_tab.get(None, []), n, lang),
+                "recs": [],
+                "recs_title": "",
+                "all_recs": [],
+            }
+        )
 
     as_of = results.get("as_of") or "—"
     context = {
-        "lang": lang, "html_lang": "zh-CN" if lang == "zh" else "en", "font_family": fonts.FAMILY,
-        "s": strings(lang), **punctuation(lang),
+        "lang": lang,
+        "html_lang": "zh-CN" if lang == "zh" else "en",
+        "font_family": fonts.FAMILY,
+        "s": strings(lang),
+        **punctuation(lang),
         "page_title": f"{ctx.title_name} · {t('briefing', lang)} · {as_of}",
         "branch_title": ctx.title_name,
         "meta_line": " · ".join(m for m in (ctx.city, f"{t('as_of', lang)} {as_of}") if m),
@@ -343,7 +414,7 @@ def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: b
     tmp.write_text(render(page), encoding="utf-8")
     tmp.replace(path)
     if deck:
-        from .deck import build_deck
+        from analysis.report.deck import build_deck
 
         build_deck(out_dir, results, lang, ctx=ctx, page=page)
     return path

@@ -5,12 +5,13 @@ bank (needed to find "our" bank among the competitors) come from, in order:
 `results["branch"]` (the run card, which every run writes), else a
 section's `branch` (overview, competitors).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import get
+from analysis.report.paths import get
 
 
 @dataclass(frozen=True)
@@ -71,5 +72,11 @@ def campaign_names(results: dict, out_dir: str | Path | None = None) -> dict[str
 
 def make_context(results: dict, lang: str = "zh", out_dir: str | Path | None = None) -> ReportContext:
     info = branch_info(results)
-    return ReportContext(results, lang, info.get("branch_name"), info.get("city"), info.get("home_bank"),
-                         campaign_names(results, out_dir))
+    return ReportContext(
+        results,
+        lang,
+        info.get("branch_name"),
+        info.get("city"),
+        info.get("home_bank"),
+        campaign_names(results, out_dir),
+    )

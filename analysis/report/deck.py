@@ -15,6 +15,7 @@ Each slide's name (`slide.name`) is the id above. Text uses Microsoft YaHei
 (zh) or Calibri (en), the fonts PowerPoint has on the consultants' machines;
 the figures carry their own embedded CJK font.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,12 +29,12 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
-from ..glossary import term
-from ..plots import HOME
-from . import figures as figs
-from .context import ReportContext, make_context
-from .i18n import pick, t
-from .recommendations import Recommendation, cite_label
+from analysis.words.glossary import term
+from analysis.figures.style import HOME
+from analysis.report import figures as figs
+from analysis.report.context import ReportContext, make_context
+from analysis.words.i18n import pick, t
+from analysis.report.recommendations import Recommendation, cite_label
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 INK = RGBColor(0x1D, 0x25, 0x30)
@@ -124,9 +125,11 @@ def finding_image(rec: Recommendation, figures: list[Path], ctx: ReportContext) 
     return figs.evidence_png(rec.evidence, ctx.lang, source=source, home_bank=ctx.home_bank)
 
 
-def build_deck(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportContext | None = None, page=None) -> Path:
+def build_deck(
+    out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportContext | None = None, page=None
+) -> Path:
     """Write `briefing.pptx` into the run folder."""
-    from .briefing import compose, scorecard
+    from analysis.report.briefing import compose, scorecard
 
     out_dir = Path(out_dir)
     ctx = ctx or make_context(results, lang, out_dir)
@@ -144,10 +147,33 @@ def build_deck(out_dir: str | Path, results: dict, lang: str = "zh", ctx: Report
     band.fill.solid()
     band.fill.fore_color.rgb = BLUE
     band.line.fill.background()
-    _text(s, Inches(0.8), Inches(2.5), Inches(11.7), Inches(1.2), [(ctx.title_name, 40, True, RGBColor(0xFF, 0xFF, 0xFF))], lang, name="Title")
-    _text(s, Inches(0.8), Inches(3.6), Inches(11.7), Inches(1.0),
-          [(t("briefing", lang) + (f" · {ctx.city}" if ctx.city else "") + f" · {t('as_of', lang)} {as_of}", 20, False, RGBColor(0xFF, 0xFF, 0xFF))],
-          lang, name="Subtitle")
+    _text(
+        s,
+        Inches(0.8),
+        Inches(2.5),
+        Inches(11.7),
+        Inches(1.2),
+        [(ctx.title_name, 40, True, RGBColor(0xFF, 0xFF, 0xFF))],
+        lang,
+        name="Title",
+    )
+    _text(
+        s,
+        Inches(0.8),
+        Inches(3.6),
+        Inches(11.7),
+        Inches(1.0),
+        [
+            (
+                t("briefing", lang) + (f" · {ctx.city}" if ctx.city else "") + f" · {t('as_of', lang)} {as_of}",
+                20,
+                False,
+                RGBColor(0xFF, 0xFF, 0xFF),
+            )
+        ],
+        lang,
+        name="Subtitle",
+    )
     _footer(s, f"{t('fingerprint', lang)}: {results.get('data_fingerprint') or '—'}", lang)
 
     # 2 scorecard
@@ -166,9 +192,25 @@ def build_deck(out_dir: str | Path, results: dict, lang: str = "zh", ctx: Report
                 paras.append((m["value"], 22 if j == 0 else 16, True, INK))
                 paras.append((m["label"], 10, False, MUTED))
             _text(s, left + Inches(0.12), top0 + Inches(0.1), col_w - Inches(0.24), Inches(4.2), paras, lang)
-        _text(s, Inches(0.6), Inches(6.05), Inches(12.1), Inches(0.5), [(t("scorecard_note", lang), 11, False, MUTED)], lang)
+        _text(
+            s,
+            Inches(0.6),
+            Inches(6.05),
+            Inches(12.1),
+            Inches(0.5),
+            [(t("scorecard_note", lang), 11, False, MUTED)],
+            lang,
+        )
     else:
-        _text(s, Inches(0.6), Inches(1.6), Inches(12.1), Inches(1.0), [(page.context["scorecard_missing"], 16, False, MUTED)], lang)
+        _text(
+            s,
+            Inches(0.6),
+            Inches(1.6),
+            Inches(12.1),
+            Inches(1.0),
+            [(page.context["scorecard_missing"], 16, False, MUTED)],
+            lang,
+        )
     kpis = "   ".join(f"{k['label']} {k['value']}" for k in page.context["kpis"])
     if kpis:
         _text(s, Inches(0.6), Inches(6.45), Inches(12.1), Inches(0.45), [(kpis, 12, True, INK)], lang)
@@ -178,12 +220,26 @@ def build_deck(out_dir: str | Path, results: dict, lang: str = "zh", ctx: Report
     colon = pick(lang, "：", ": ")
     for i, rec in enumerate(page.findings, start=1):
         s = _slide(prs, f"finding-{i}", f"{i}. {rec.headline}", lang)
-        _text(s, Inches(0.6), Inches(1.45), Inches(5.0), Inches(5.4), [
-            (rec.finding, 16, False, INK),
-            [(t("recommendation", lang) + colon, 16, True, ACCENT), (rec.recommendation, 16, False, INK)],
-            (t("based_on", lang) + colon + cite_label(rec.cites, results, lang), 11, False, MUTED),
-            (t("priority", lang) + colon + t(f"priority_{rec.priority}", lang), 11, True, PRIORITY_COLOURS[rec.priority]),
-        ], lang, name="Finding")
+        _text(
+            s,
+            Inches(0.6),
+            Inches(1.45),
+            Inches(5.0),
+            Inches(5.4),
+            [
+                (rec.finding, 16, False, INK),
+                [(t("recommendation", lang) + colon, 16, True, ACCENT), (rec.recommendation, 16, False, INK)],
+                (t("based_on", lang) + colon + cite_label(rec.cites, results, lang), 11, False, MUTED),
+                (
+                    t("priority", lang) + colon + t(f"priority_{rec.priority}", lang),
+                    11,
+                    True,
+                    PRIORITY_COLOURS[rec.priority],
+                ),
+            ],
+            lang,
+            name="Finding",
+        )
         image = finding_image(rec, all_figures, ctx)
         if image is not None:
             _picture(s, image, Inches(5.9), Inches(1.4), Inches(7.0), Inches(5.5))
@@ -191,13 +247,15 @@ def build_deck(out_dir: str | Path, results: dict, lang: str = "zh", ctx: Report
 
     # 4 recommendations
     recs = page.recommendations
-    chunks = [recs[i:i + RECS_PER_SLIDE] for i in range(0, len(recs), RECS_PER_SLIDE)] or [[]]
+    chunks = [recs[i : i + RECS_PER_SLIDE] for i in range(0, len(recs), RECS_PER_SLIDE)] or [[]]
     for k, chunk in enumerate(chunks, start=1):
         name = "recommendations" if k == 1 else f"recommendations-{k}"
         title = t("deck_recs", lang) + (f" ({k}/{len(chunks)})" if len(chunks) > 1 else "")
         s = _slide(prs, name, title, lang)
         if not chunk:
-            _text(s, Inches(0.6), Inches(1.6), Inches(12.1), Inches(1), [(t("no_findings", lang), 16, False, MUTED)], lang)
+            _text(
+                s, Inches(0.6), Inches(1.6), Inches(12.1), Inches(1), [(t("no_findings", lang), 16, False, MUTED)], lang
+            )
             continue
         rows, cols = len(chunk) + 1, 3
         table = s.shapes.add_table(rows, cols, Inches(0.6), Inches(1.4), Inches(12.1), Inches(0.6) * rows).table
@@ -229,9 +287,20 @@ def build_deck(out_dir: str | Path, results: dict, lang: str = "zh", ctx: Report
     # 5 run card
     s = _slide(prs, "run-card", t("run_card", lang), lang)
     rows = page.context["run_card"]
-    _text(s, Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.5),
-          [[(row["label"] + colon, 12, True, INK), (row["value"], 11, False, MUTED)] for row in rows], lang)
-    _footer(s, pick(lang, f"{term('briefing', lang)}由QVSRS分析套件生成", f"{term('briefing', lang)} made by the QVSRS suite"), lang)
+    _text(
+        s,
+        Inches(0.6),
+        Inches(1.4),
+        Inches(12.1),
+        Inches(5.5),
+        [[(row["label"] + colon, 12, True, INK), (row["value"], 11, False, MUTED)] for row in rows],
+        lang,
+    )
+    _footer(
+        s,
+        pick(lang, f"{term('briefing', lang)}由QVSRS分析套件生成", f"{term('briefing', lang)} made by the QVSRS suite"),
+        lang,
+    )
 
     path = out_dir / "briefing.pptx"
     tmp = path.with_name(".briefing.pptx.tmp")

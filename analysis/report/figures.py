@@ -6,6 +6,7 @@ section. Figures are shown in the order the notebooks made them. Where a
 finding has no figure of its own (`Recommendation.figure_hints` match
 nothing), `evidence_png` draws its `Evidence` in the house style.
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..plots import ACCENT, HOME, MUTED, NEUTRAL, use_style
-from .i18n import pick
-from .recommendations import Evidence, Recommendation
+from analysis.figures.style import ACCENT, HOME, MUTED, NEUTRAL, use_style
+from analysis.words.i18n import pick
+from analysis.report.recommendations import Evidence, Recommendation
 
 #: briefing section → file-name prefixes of its figures and tables
 SECTION_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -125,8 +126,9 @@ def _fmt(v: float, unit: str) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
 
 
-def evidence_png(ev: Evidence, lang: str = "zh", source: str = "", home_bank: str | None = None,
-                 size: tuple[float, float] = (8, 4.5)) -> bytes:
+def evidence_png(
+    ev: Evidence, lang: str = "zh", source: str = "", home_bank: str | None = None, size: tuple[float, float] = (8, 4.5)
+) -> bytes:
     """The evidence of a finding as a horizontal bar chart (PNG bytes), house style."""
     import matplotlib
     from matplotlib.figure import Figure  # no pyplot: nothing global, no GUI backend
@@ -159,15 +161,28 @@ def evidence_png(ev: Evidence, lang: str = "zh", source: str = "", home_bank: st
             ref = ev.reference * (100 if ev.unit == "pp" else 1)
             ax.axvline(ref, color="#333333", lw=1, ls="--")
             if ev.reference_label:
-                ax.text(ref, n - 0.45, f" {ev.reference_label} {_fmt(ev.reference, ev.unit)}", fontsize=9, color="#333333", va="bottom")
+                ax.text(
+                    ref,
+                    n - 0.45,
+                    f" {ev.reference_label} {_fmt(ev.reference, ev.unit)}",
+                    fontsize=9,
+                    color="#333333",
+                    va="bottom",
+                )
         base = 1.0 if ev.unit == "ratio" else 0.0
         for i, (y, v, raw) in enumerate(zip(ys, values, ev.values)):
             # the number sits beyond the bar and its interval, on the side the bar grows
             lo = ev.lows[i] if ev.lows and ev.lows[i] is not None else v
             hi = ev.highs[i] if ev.highs and ev.highs[i] is not None else v
             right = v >= base
-            ax.text(max(v, hi) if right else min(v, lo), y, f" {_fmt(raw, ev.unit)} ", va="center",
-                    ha="left" if right else "right", fontsize=9)
+            ax.text(
+                max(v, hi) if right else min(v, lo),
+                y,
+                f" {_fmt(raw, ev.unit)} ",
+                va="center",
+                ha="left" if right else "right",
+                fontsize=9,
+            )
         ax.set_yticks(ys)
         ax.set_yticklabels(ev.labels)
         ax.grid(axis="y", visible=False)

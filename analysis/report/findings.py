@@ -8,9 +8,10 @@ odds ratios of the same churn model are one story), and never two from the
 same rule (one campaign verdict stands for its kind). When the limits leave
 fewer than `n`, the next best of the rest fill the page.
 """
+
 from __future__ import annotations
 
-from .recommendations import Recommendation, evaluate
+from analysis.report.recommendations import Recommendation, evaluate
 
 TOP_N = 5
 PER_SECTION = 2

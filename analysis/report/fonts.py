@@ -9,6 +9,7 @@ URI. The subset stays an OpenType (CFF) font rather than WOFF2, because WOFF2
 needs the brotli package, which the suite does not install; browsers read
 OpenType fonts directly.
 """
+
 from __future__ import annotations
 
 import base64
@@ -17,7 +18,7 @@ import re
 import string
 from functools import lru_cache
 
-from ..plots import cjk_font_path
+from analysis.figures.style import cjk_font_path
 
 FAMILY = "QVSRS Noto Sans CJK"
 #: Always included, so that numbers and Latin text added later by the
@@ -65,8 +66,8 @@ def font_face_css(text: str, family: str = FAMILY) -> str:
     """An `@font-face` rule carrying the subset for `text` as a data URI."""
     data = base64.b64encode(subset_font(text)).decode("ascii")
     return (
-        "@font-face{font-family:\"%s\";font-style:normal;font-weight:400;font-display:block;"
-        "src:url(data:font/otf;base64,%s) format(\"opentype\");}" % (family, data)
+        '@font-face{font-family:"%s";font-style:normal;font-weight:400;font-display:block;'
+        'src:url(data:font/otf;base64,%s) format("opentype");}' % (family, data)
     )
 
 

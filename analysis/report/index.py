@@ -7,6 +7,7 @@ direction, each branch's first finding, and the branches that failed with
 their error (notebook and cell where known). Opens offline like the
 briefing: the font subset is embedded, nothing is fetched.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from . import fonts
-from .briefing import environment, punctuation, strings
-from .context import make_context
-from .findings import top_findings
-from .i18n import num, pct, pick, t
-from .recommendations import evaluate
+from analysis.report import fonts
+from analysis.report.briefing import environment, punctuation, strings
+from analysis.report.context import make_context
+from analysis.report.findings import top_findings
+from analysis.words.i18n import num, pct, pick, t
+from analysis.report.recommendations import evaluate
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def format_value(v, kind: str) -> str:
 
 
 def marks(values: list, better: int, kind: str = "number2") -> list[str | None]:
-    """"best" / "worst" for each value of a figure across branches (None: unmarked).
+    """ "best" / "worst" for each value of a figure across branches (None: unmarked).
 
     Values are compared as shown (formatted by `kind`), so that two branches
     that read the same are marked the same. Nothing is marked for a figure
@@ -131,33 +132,67 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
             found = top_findings(evaluate(res, lang, context=ctx), n=1)
             top = found[0].headline if found else ""
         folder = Path(_get(o, "folder") or out_root / bid)
-        branches.append({
-            "branch_id": bid, "name": name, "top": top, "href": f"{bid}/briefing.html",
-            "deck_href": f"{bid}/briefing.pptx" if (folder / "briefing.pptx").is_file() else None,
-        })
+        branches.append(
+            {
+                "branch_id": bid,
+                "name": name,
+                "top": top,
+                "href": f"{bid}/briefing.html",
+                "deck_href": f"{bid}/briefing.pptx" if (folder / "briefing.pptx").is_file() else None,
+            }
+        )
     rows = []
     for c in columns:
         values = [(_get(o, "headline") or {}).get(c.key) for o in ok]
-        rows.append({"key": c.key, "label": pick(lang, c.zh, c.en),
-                     "cells": [{"branch_id": b["branch_id"], "text": format_value(v, c.kind), "mark": m}
-                               for b, v, m in zip(branches, values, marks(values, c.better, c.kind))]})
+        rows.append(
+            {
+                "key": c.key,
+                "label": pick(lang, c.zh, c.en),
+                "cells": [
+                    {"branch_id": b["branch_id"], "text": format_value(v, c.kind), "mark": m}
+                    for b, v, m in zip(branches, values, marks(values, c.better, c.kind))
+                ],
+            }
+        )
     fails = []
     for o in failed:
         nb, cell = _get(o, "notebook"), _get(o, "cell")
-        where = (t("in_notebook", lang, notebook=nb, cell=cell) if cell is not None else t("in_notebook_nocell", lang, notebook=nb)) if nb else ""
-        fails.append({"branch_id": _get(o, "branch_id"), "error": _get(o, "error") or "—", "where": where,
-                      "seconds": f"{_get(o, 'seconds') or 0:.1f}"})
-    as_ofs = sorted({str((_get(o, "headline") or {}).get("as_of")) for o in ok if (_get(o, "headline") or {}).get("as_of")})
+        where = (
+            (
+                t("in_notebook", lang, notebook=nb, cell=cell)
+                if cell is not None
+                else t("in_notebook_nocell", lang, notebook=nb)
+            )
+            if nb
+            else ""
+        )
+        fails.append(
+            {
+                "branch_id": _get(o, "branch_id"),
+                "error": _get(o, "error") or "—",
+                "where": where,
+                "seconds": f"{_get(o, 'seconds') or 0:.1f}",
+            }
+        )
+    as_ofs = sorted(
+        {str((_get(o, "headline") or {}).get("as_of")) for o in ok if (_get(o, "headline") or {}).get("as_of")}
+    )
     meta = [pick(lang, f"{len(ok)}个网点完成", f"{len(ok)} branches done")]
     if failed:
         meta.append(pick(lang, f"{len(failed)}个失败", f"{len(failed)} failed"))
     if as_ofs:
         meta.append(f"{t('as_of', lang)} {', '.join(as_ofs)}")
     return {
-        "lang": lang, "html_lang": "zh-CN" if lang == "zh" else "en", "font_family": fonts.FAMILY,
-        "s": strings(lang), **punctuation(lang),
-        "page_title": t("index_title", lang), "meta_line": " · ".join(meta),
-        "branches": branches, "rows": rows, "failed": fails,
+        "lang": lang,
+        "html_lang": "zh-CN" if lang == "zh" else "en",
+        "font_family": fonts.FAMILY,
+        "s": strings(lang),
+        **punctuation(lang),
+        "page_title": t("index_title", lang),
+        "meta_line": " · ".join(meta),
+        "branches": branches,
+        "rows": rows,
+        "failed": fails,
     }
 
 

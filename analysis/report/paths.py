@@ -5,6 +5,7 @@ A recommendation cites the figure that triggered it as a path such as
 figure again. Keys may themselves hold dots (a campaign id "2025.Q3"), so a
 path is resolved greedily against the keys that exist.
 """
+
 from __future__ import annotations
 
 from typing import Any

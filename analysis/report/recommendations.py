@@ -26,16 +26,17 @@ Significance: an estimate counts when its p-value is below 5 % or, without a
 p-value, when its 95 % interval excludes the null value (1 for odds ratios,
 0 for differences).
 """
+
 from __future__ import annotations
 
 import dataclasses
 from typing import Iterable
 
-from ..glossary import term
-from . import paths
-from .context import ReportContext, make_context
-from .i18n import money, num, pct, pick, pp
-from .rulebase import (  # noqa: F401  (the rules' vocabulary, re-exported)
+from analysis.words.glossary import term
+from analysis.report import paths
+from analysis.report.context import ReportContext, make_context
+from analysis.words.i18n import money, num, pct, pick, pp
+from analysis.report.rulebase import (
     ALPHA,
     ATTRIBUTE_ACTIONS,
     Evidence,
@@ -47,10 +48,15 @@ from .rulebase import (  # noqa: F401  (the rules' vocabulary, re-exported)
     severity,
     significant,
 )
-from .rules_campaigns import (  # noqa: F401
-    CampaignPayBack, CampaignScaleUp, CampaignStop, CampaignUnproven, TargetedWithoutHoldout, campaign_name,
+from analysis.report.rules_campaigns import (
+    CampaignPayBack,
+    CampaignScaleUp,
+    CampaignStop,
+    CampaignUnproven,
+    TargetedWithoutHoldout,
+    campaign_name,
 )
-from .rules_churn import (  # noqa: F401
+from analysis.report.rules_churn import (
     CHURN_EVIDENCE_DRIVERS,
     ChurnRate,
     DigitalProtects,
@@ -60,9 +66,14 @@ from .rules_churn import (  # noqa: F401
     UnresolvedComplaints,
     churn_driver_label,
 )
-from .rules_competitors import CompetitorGap, DepositShareFalling, SwitchingDestination
-from .rules_satisfaction import FixFirst, LowNps
-from .rules_value import LossMakingCustomers, NetCustomerDecline, RevenueConcentration, TopCustomersUncovered
+from analysis.report.rules_competitors import CompetitorGap, DepositShareFalling, SwitchingDestination
+from analysis.report.rules_satisfaction import FixFirst, LowNps
+from analysis.report.rules_value import (
+    LossMakingCustomers,
+    NetCustomerDecline,
+    RevenueConcentration,
+    TopCustomersUncovered,
+)
 
 
 #: The rules, in the order their recommendations are listed at equal score.
@@ -90,8 +101,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def evaluate(results: dict, lang: str = "zh", *, context: ReportContext | None = None,
-             rules: Iterable[Rule] = RULES) -> list[Recommendation]:
+def evaluate(
+    results: dict, lang: str = "zh", *, context: ReportContext | None = None, rules: Iterable[Rule] = RULES
+) -> list[Recommendation]:
     """Every recommendation the rules fire on `results`, highest score first.
 
     Sections that are skipped or absent fire nothing.
@@ -119,12 +131,20 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
     label, shown = None, None
     if parts[:2] == ["churn", "drivers"] and len(parts) >= 4:
         key = ".".join(parts[2:-1])
-        label = pick(lang, f"流失模型中“{churn_driver_label(key, lang)}”的优势比", f"attrition model, odds ratio of {churn_driver_label(key, lang).lower()}")
+        label = pick(
+            lang,
+            f"流失模型中“{churn_driver_label(key, lang)}”的优势比",
+            f"attrition model, odds ratio of {churn_driver_label(key, lang).lower()}",
+        )
         shown = f"{v:.2f}" if isinstance(v, (int, float)) else None
     elif path == "churn.churn_rate_12m":
         label, shown = term("churn_rate_12m", lang), pct(v)
     elif parts[:2] == ["satisfaction", "cs_gap"]:
-        label = pick(lang, f"{attr_label(parts[2], lang)}的满意度缺口", f"satisfaction gap on {attr_label(parts[2], lang).lower()}")
+        label = pick(
+            lang,
+            f"{attr_label(parts[2], lang)}的满意度缺口",
+            f"satisfaction gap on {attr_label(parts[2], lang).lower()}",
+        )
         shown = f"{v:+.2f}" if isinstance(v, (int, float)) else None
     elif path == "satisfaction.nps":
         label, shown = term("NPS", lang), f"{v:.0f}" if isinstance(v, (int, float)) else None
@@ -136,7 +156,10 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
         label, shown = pick(lang, "利润为负的客户占比", "share of customers with negative profit"), pct(v)
     elif parts[:2] == ["competitors", "deposit_share_change_4q"]:
         bank = ".".join(parts[2:])
-        label, shown = pick(lang, f"{bank}存款份额一年变化", f"change in {bank}'s deposit share over a year"), pp(v, lang, signed=True)
+        label, shown = (
+            pick(lang, f"{bank}存款份额一年变化", f"change in {bank}'s deposit share over a year"),
+            pp(v, lang, signed=True),
+        )
     elif parts[:2] == ["competitors", "attribute_means"] and len(parts) >= 4:
         bank, a = ".".join(parts[2:-1]), parts[-1]
         label = pick(lang, f"{bank}的{attr_label(a, lang)}评分", f"{bank}'s rating on {attr_label(a, lang).lower()}")
@@ -145,13 +168,21 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
         bank = ".".join(parts[2:])
         label, shown = pick(lang, f"转投{bank}的客户数", f"leavers who went to {bank}"), num(v)
     elif parts[0] == "campaigns" and parts[-1] == "roi":
-        label = pick(lang, f"活动{'.'.join(parts[1:-1])}的{term('ROI', lang)}", f"return on investment of {'.'.join(parts[1:-1])}")
+        label = pick(
+            lang,
+            f"活动{'.'.join(parts[1:-1])}的{term('ROI', lang)}",
+            f"return on investment of {'.'.join(parts[1:-1])}",
+        )
         shown = pct(v, 0)
     elif parts[0] == "campaigns" and parts[-1] == "naive_balance_difference":
-        label = pick(lang, f"活动{'.'.join(parts[1:-1])}的{term('naive difference', lang)}", f"naive difference of {'.'.join(parts[1:-1])}")
+        label = pick(
+            lang,
+            f"活动{'.'.join(parts[1:-1])}的{term('naive difference', lang)}",
+            f"naive difference of {'.'.join(parts[1:-1])}",
+        )
         shown = money(v, lang)
     elif parts[0] == "qvsrs":
-        from ..qvsrs import format_metric, metric_label
+        from analysis.questions.qvsrs import format_metric, metric_label
 
         try:
             label, shown = metric_label(parts[-1], lang), format_metric(parts[-1], v)

@@ -3,15 +3,16 @@ significance, intervals in words, and what to do about each rated attribute.
 
 The scoring is documented in `recommendations`.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
-from ..glossary import term
-from . import paths
-from .context import ReportContext
-from .i18n import money, pick
+from analysis.words.glossary import term
+from analysis.report import paths
+from analysis.report.context import ReportContext
+from analysis.words.i18n import money, pick
 
 ALPHA = 0.05
 HIGH, MEDIUM = 60.0, 35.0
@@ -111,7 +112,11 @@ def _money_interval(est: dict, lang: str) -> str:
     lo, hi = est.get("ci_low"), est.get("ci_high")
     if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)):
         return ""
-    return pick(lang, f"（95%区间{money(lo, lang)}至{money(hi, lang)}）", f" (95% interval {money(lo, lang)} to {money(hi, lang)})")
+    return pick(
+        lang,
+        f"（95%区间{money(lo, lang)}至{money(hi, lang)}）",
+        f" (95% interval {money(lo, lang)} to {money(hi, lang)})",
+    )
 
 
 def attr_label(attribute: str, lang: str) -> str:
@@ -189,15 +194,33 @@ class Rule:
     def fire(self, ctx: ReportContext) -> Iterable[Recommendation]:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def make(self, ctx: ReportContext, *, headline: str, finding: str, recommendation: str, cites: str,
-             distance: float, span: float, supporting: Iterable[str] = (), evidence: Evidence | None = None,
-             rid: str | None = None) -> Recommendation:
+    def make(
+        self,
+        ctx: ReportContext,
+        *,
+        headline: str,
+        finding: str,
+        recommendation: str,
+        cites: str,
+        distance: float,
+        span: float,
+        supporting: Iterable[str] = (),
+        evidence: Evidence | None = None,
+        rid: str | None = None,
+    ) -> Recommendation:
         score = round(100 * self.weight * severity(distance, span), 1)
         value = paths.number(ctx.results, cites)
         return Recommendation(
-            id=rid or self.id, section=self.section, headline=headline, finding=finding,
-            recommendation=recommendation, cites=cites, value=value if value is not None else float("nan"),
-            score=score, priority=priority(score),
+            id=rid or self.id,
+            section=self.section,
+            headline=headline,
+            finding=finding,
+            recommendation=recommendation,
+            cites=cites,
+            value=value if value is not None else float("nan"),
+            score=score,
+            priority=priority(score),
             supporting=tuple(p for p in supporting if paths.exists(ctx.results, p)),
-            figure_hints=self.figure_hints, evidence=evidence,
+            figure_hints=self.figure_hints,
+            evidence=evidence,
         )

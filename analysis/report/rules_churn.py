@@ -1,21 +1,30 @@
 """Recommendation rules on attrition: the churn model's drivers and the churn rate."""
+
 from __future__ import annotations
 
 import math
 
-from ..glossary import term
-from . import paths
-from .context import ReportContext
-from .i18n import num, pct, pick, times
-from .rulebase import Evidence, Rule, _interval, _or_bracket, significant
+from analysis.words.glossary import term
+from analysis.report import paths
+from analysis.report.context import ReportContext
+from analysis.words.i18n import num, pct, pick, times
+from analysis.report.rulebase import Evidence, Rule, _interval, _or_bracket, significant
 
 # --- churn -------------------------------------------------------------------
 
-CHURN_EVIDENCE_DRIVERS = ("unresolved_complaint", "complaints_12m", "digital_active", "products_held", "has_rm", "vip", "balance_trend")
+CHURN_EVIDENCE_DRIVERS = (
+    "unresolved_complaint",
+    "complaints_12m",
+    "digital_active",
+    "products_held",
+    "has_rm",
+    "vip",
+    "balance_trend",
+)
 
 
 def churn_driver_label(key: str, lang: str) -> str:
-    from ..churn import driver_label
+    from analysis.questions.churn import driver_label
 
     try:
         return driver_label(key, lang)
@@ -31,12 +40,18 @@ def driver_evidence(ctx: ReportContext, highlight: str) -> Evidence | None:
         return None
     lang = ctx.lang
     return Evidence(
-        title=pick(lang, "哪些因素让客户更容易流失（优势比，>1 流失几率更高）", "What makes customers leave (odds ratio; above 1, more likely)"),
+        title=pick(
+            lang,
+            "哪些因素让客户更容易流失（优势比，>1 流失几率更高）",
+            "What makes customers leave (odds ratio; above 1, more likely)",
+        ),
         labels=tuple(churn_driver_label(k, lang) for k in keys),
         values=tuple(drivers[k]["odds_ratio"] for k in keys),
         lows=tuple(drivers[k].get("ci_low") for k in keys),
         highs=tuple(drivers[k].get("ci_high") for k in keys),
-        highlight=keys.index(highlight), reference=1.0, unit="ratio",
+        highlight=keys.index(highlight),
+        reference=1.0,
+        unit="ratio",
     )
 
 
@@ -66,9 +81,17 @@ class DriverRule(Rule):
             return []
         distance = abs(math.log(oratio) - math.log(self.threshold))
         texts = self.texts(ctx, d)
-        return [self.make(ctx, cites=f"{path}.odds_ratio", distance=distance, span=math.log(self.span_ratio),
-                          supporting=[f"{path}.ci_low", f"{path}.ci_high", f"{path}.p_value", *self.extra_supporting],
-                          evidence=driver_evidence(ctx, self.driver), **texts)]
+        return [
+            self.make(
+                ctx,
+                cites=f"{path}.odds_ratio",
+                distance=distance,
+                span=math.log(self.span_ratio),
+                supporting=[f"{path}.ci_low", f"{path}.ci_high", f"{path}.p_value", *self.extra_supporting],
+                evidence=driver_evidence(ctx, self.driver),
+                **texts,
+            )
+        ]
 
     def texts(self, ctx, d) -> dict:  # pragma: no cover - interface
         raise NotImplementedError
@@ -164,14 +187,22 @@ class ProductsProtect(DriverRule):
     def texts(self, ctx, d):
         lang, o = ctx.lang, d["odds_ratio"]
         ppc = paths.number(ctx.results, "qvsrs.relationship.products_per_customer")
-        now = (pick(lang, f"目前活跃客户户均持有{ppc:.1f}类产品。", f" Active customers now hold {ppc:.1f} product lines on average.")
-               if ppc is not None else "")
+        now = (
+            pick(
+                lang,
+                f"目前活跃客户户均持有{ppc:.1f}类产品。",
+                f" Active customers now hold {ppc:.1f} product lines on average.",
+            )
+            if ppc is not None
+            else ""
+        )
         return dict(
             headline=pick(lang, "多一类产品，少一分流失", "Every product line held makes a customer stay"),
             finding=pick(
                 lang,
                 f"客户每多持有一类产品，流失几率降低{(1 - o) * 100:.0f}%{_or_bracket(d, lang)}。" + now,
-                f"Each further product line a customer holds lowers the odds of leaving by {(1 - o) * 100:.0f}%{_or_bracket(d, lang)}." + now,
+                f"Each further product line a customer holds lowers the odds of leaving by {(1 - o) * 100:.0f}%{_or_bracket(d, lang)}."
+                + now,
             ),
             recommendation=pick(
                 lang,
@@ -179,7 +210,6 @@ class ProductsProtect(DriverRule):
                 "Deepen relationships: offer customers holding one or two product lines payroll, a credit card, a regular fund plan and insurance first, and track products per customer every quarter.",
             ),
         )
-
 
 
 class FallingBalances(DriverRule):
@@ -224,22 +254,42 @@ class ChurnRate(Rule):
         lang = ctx.lang
         n = paths.number(ctx.results, "churn.cohort_size")
         k = paths.number(ctx.results, "churn.churned")
-        who = (pick(lang, f"一年前的{num(n)}名客户中，{num(k)}名（{pct(rate)}）在近12个月内销户离开",
-                    f"Of the {num(n)} customers of a year ago, {num(k)} ({pct(rate)}) closed their accounts within 12 months")
-               if n is not None and k is not None else
-               pick(lang, f"近12个月流失率为{pct(rate)}", f"The 12-month attrition rate is {pct(rate)}"))
-        return [self.make(
-            ctx, cites="churn.churn_rate_12m", distance=rate - self.threshold, span=self.span,
-            supporting=["churn.cohort_size", "churn.churned", "churn.auc_holdout"],
-            headline=pick(lang, f"一年流失{pct(rate, 0)}的客户", f"{pct(rate, 0)} of customers left in a year"),
-            finding=who + pick(lang, f"，高于{pct(self.threshold, 0)}的警戒线。", f", above the {pct(self.threshold, 0)} alert line."),
-            recommendation=pick(
+        who = (
+            pick(
                 lang,
-                "建立流失预警名单：每月用流失模型给客户打分，把风险最高的10%交给客户经理在一个月内联系维护，并跟踪挽留结果。",
-                "Keep an attrition watch list: score every customer monthly with the attrition model, give the riskiest 10% to relationship managers to contact within a month, and track who stays.",
-            ),
-            evidence=Evidence(
-                title=pick(lang, "近12个月流失率与警戒线", "12-month attrition rate against the alert line"),
-                labels=(term("churn_rate_12m", lang),), values=(rate,), highlight=0,
-                reference=self.threshold, reference_label=pick(lang, "警戒线", "alert line"), unit="pct"),
-        )]
+                f"一年前的{num(n)}名客户中，{num(k)}名（{pct(rate)}）在近12个月内销户离开",
+                f"Of the {num(n)} customers of a year ago, {num(k)} ({pct(rate)}) closed their accounts within 12 months",
+            )
+            if n is not None and k is not None
+            else pick(lang, f"近12个月流失率为{pct(rate)}", f"The 12-month attrition rate is {pct(rate)}")
+        )
+        return [
+            self.make(
+                ctx,
+                cites="churn.churn_rate_12m",
+                distance=rate - self.threshold,
+                span=self.span,
+                supporting=["churn.cohort_size", "churn.churned", "churn.auc_holdout"],
+                headline=pick(lang, f"一年流失{pct(rate, 0)}的客户", f"{pct(rate, 0)} of customers left in a year"),
+                finding=who
+                + pick(
+                    lang,
+                    f"，高于{pct(self.threshold, 0)}的警戒线。",
+                    f", above the {pct(self.threshold, 0)} alert line.",
+                ),
+                recommendation=pick(
+                    lang,
+                    "建立流失预警名单：每月用流失模型给客户打分，把风险最高的10%交给客户经理在一个月内联系维护，并跟踪挽留结果。",
+                    "Keep an attrition watch list: score every customer monthly with the attrition model, give the riskiest 10% to relationship managers to contact within a month, and track who stays.",
+                ),
+                evidence=Evidence(
+                    title=pick(lang, "近12个月流失率与警戒线", "12-month attrition rate against the alert line"),
+                    labels=(term("churn_rate_12m", lang),),
+                    values=(rate,),
+                    highlight=0,
+                    reference=self.threshold,
+                    reference_label=pick(lang, "警戒线", "alert line"),
+                    unit="pct",
+                ),
+            )
+        ]

@@ -1,10 +1,11 @@
 """Recommendation rules on satisfaction: the attribute to fix first, the net promoter score."""
+
 from __future__ import annotations
 
-from ..glossary import term
-from . import paths
-from .i18n import pick
-from .rulebase import ATTRIBUTE_ACTIONS, Evidence, Rule, attr_label, attribute_action
+from analysis.words.glossary import term
+from analysis.report import paths
+from analysis.words.i18n import pick
+from analysis.report.rulebase import ATTRIBUTE_ACTIONS, Evidence, Rule, attr_label, attribute_action
 
 # --- satisfaction ------------------------------------------------------------
 
@@ -44,21 +45,39 @@ class FixFirst(Rule):
         worst = min(gaps, key=gaps.get)
         why = ""
         if d is not None:
-            why = pick(lang, f"该项感知每提高1分，总体满意度（10分制）平均提高{d['estimate']:.2f}分。",
-                       f" Each point of perception on it adds {d['estimate']:.2f} points of overall satisfaction (out of 10).")
-        rank = (pick(lang, "，是八项中差距最大的一项", ", the widest gap of the eight") if worst == a else "")
-        return [self.make(
-            ctx, cites=f"satisfaction.cs_gap.{a}", distance=self.threshold - g, span=self.span,
-            supporting=[f"satisfaction.drivers.{a}.estimate", "satisfaction.cs_overall"],
-            headline=pick(lang, f"优先改进：{attr_label(a, lang)}", f"Fix first: {attr_label(a, lang)}"),
-            finding=pick(lang, f"客户对{attr_label(a, lang)}的感知比期望低{-g:.2f}分（7分制）{rank}。",
-                         f"Customers rate {attr_label(a, lang).lower()} {-g:.2f} points below what they expect (on 7){rank}.") + why,
-            recommendation=pick(lang, "优先", "First, ") + attribute_action(a, lang) + pick(lang, "。", "."),
-            evidence=Evidence(
-                title=pick(lang, "满意度缺口：感知 − 期望（分）", "Satisfaction gap: perceived − expected (points)"),
-                labels=tuple(attr_label(x, lang) for x in gaps), values=tuple(gaps.values()),
-                highlight=list(gaps).index(a), reference=0.0, unit="points"),
-        )]
+            why = pick(
+                lang,
+                f"该项感知每提高1分，总体满意度（10分制）平均提高{d['estimate']:.2f}分。",
+                f" Each point of perception on it adds {d['estimate']:.2f} points of overall satisfaction (out of 10).",
+            )
+        rank = pick(lang, "，是八项中差距最大的一项", ", the widest gap of the eight") if worst == a else ""
+        return [
+            self.make(
+                ctx,
+                cites=f"satisfaction.cs_gap.{a}",
+                distance=self.threshold - g,
+                span=self.span,
+                supporting=[f"satisfaction.drivers.{a}.estimate", "satisfaction.cs_overall"],
+                headline=pick(lang, f"优先改进：{attr_label(a, lang)}", f"Fix first: {attr_label(a, lang)}"),
+                finding=pick(
+                    lang,
+                    f"客户对{attr_label(a, lang)}的感知比期望低{-g:.2f}分（7分制）{rank}。",
+                    f"Customers rate {attr_label(a, lang).lower()} {-g:.2f} points below what they expect (on 7){rank}.",
+                )
+                + why,
+                recommendation=pick(lang, "优先", "First, ") + attribute_action(a, lang) + pick(lang, "。", "."),
+                evidence=Evidence(
+                    title=pick(
+                        lang, "满意度缺口：感知 − 期望（分）", "Satisfaction gap: perceived − expected (points)"
+                    ),
+                    labels=tuple(attr_label(x, lang) for x in gaps),
+                    values=tuple(gaps.values()),
+                    highlight=list(gaps).index(a),
+                    reference=0.0,
+                    unit="points",
+                ),
+            )
+        ]
 
 
 class LowNps(Rule):
@@ -75,17 +94,32 @@ class LowNps(Rule):
         if nps is None or nps >= self.threshold:
             return []
         lang = ctx.lang
-        return [self.make(
-            ctx, cites="satisfaction.nps", distance=self.threshold - nps, span=self.span,
-            supporting=["satisfaction.responses"],
-            headline=pick(lang, "愿意推荐本行的客户不多", "Few customers would recommend the bank"),
-            finding=pick(lang, f"{term('NPS', lang)}为{nps:.0f}（愿意推荐者比例减去贬损者比例），低于{self.threshold:.0f}。",
-                         f"The {term('NPS', lang).lower()} is {nps:.0f} (share of promoters minus share of detractors), below {self.threshold:.0f}."),
-            recommendation=pick(
-                lang,
-                "每次调查后一周内回访打0–6分的客户，了解不满并当面处理，下一季度复查净推荐值。",
-                "Call back every customer who scored 0–6 within a week of the survey, deal with the complaint in person, and check the score again next quarter.",
-            ),
-            evidence=Evidence(title=term("NPS", lang), labels=(term("NPS", lang),), values=(nps,), highlight=0,
-                              reference=self.threshold, reference_label=pick(lang, "目标", "target"), unit="number"),
-        )]
+        return [
+            self.make(
+                ctx,
+                cites="satisfaction.nps",
+                distance=self.threshold - nps,
+                span=self.span,
+                supporting=["satisfaction.responses"],
+                headline=pick(lang, "愿意推荐本行的客户不多", "Few customers would recommend the bank"),
+                finding=pick(
+                    lang,
+                    f"{term('NPS', lang)}为{nps:.0f}（愿意推荐者比例减去贬损者比例），低于{self.threshold:.0f}。",
+                    f"The {term('NPS', lang).lower()} is {nps:.0f} (share of promoters minus share of detractors), below {self.threshold:.0f}.",
+                ),
+                recommendation=pick(
+                    lang,
+                    "每次调查后一周内回访打0–6分的客户，了解不满并当面处理，下一季度复查净推荐值。",
+                    "Call back every customer who scored 0–6 within a week of the survey, deal with the complaint in person, and check the score again next quarter.",
+                ),
+                evidence=Evidence(
+                    title=term("NPS", lang),
+                    labels=(term("NPS", lang),),
+                    values=(nps,),
+                    highlight=0,
+                    reference=self.threshold,
+                    reference_label=pick(lang, "目标", "target"),
+                    unit="number",
+                ),
+            )
+        ]

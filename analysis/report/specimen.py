@@ -8,6 +8,7 @@ the briefing is built: `results.json` with every section marked computed and
 a run card, `figures/<section>_<name>.png` drawn from those numbers, and a
 `tables/` CSV.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..glossary import term
-from ..results import dumps
-from . import figures as figs
-from .i18n import pick
-from .recommendations import CHURN_EVIDENCE_DRIVERS, Evidence, churn_driver_label
+from analysis.words.glossary import term
+from analysis.run.results import dumps
+from analysis.report import figures as figs
+from analysis.words.i18n import pick
+from analysis.report.recommendations import CHURN_EVIDENCE_DRIVERS, Evidence, churn_driver_label
 
 SECTIONS = ("value", "churn", "satisfaction", "qvsrs", "competitors", "campaigns", "relationship_managers")
 
@@ -32,10 +33,19 @@ def specimen_results(figures: dict, branch: dict | None = None, lang: str = "zh"
     res.setdefault("generated_at", "2026-07-02T09:00:00+08:00")
     res.setdefault("data_fingerprint", "sha256:" + "0123456789abcdef" * 4)
     camps = res.get("campaigns") or {}
-    ranked = [k for k, v in camps.items() if isinstance(v, dict) and isinstance((v.get("balance_effect") or {}).get("estimate"), (int, float))]
+    ranked = [
+        k
+        for k, v in camps.items()
+        if isinstance(v, dict) and isinstance((v.get("balance_effect") or {}).get("estimate"), (int, float))
+    ]
     res.setdefault("campaigns_ranked", sorted(ranked, key=lambda k: -camps[k]["balance_effect"]["estimate"]))
-    if isinstance(res.get("relationship_managers"), dict) and res["relationship_managers"].get("uncovered_top20") is not None:
-        res["relationship_managers"].setdefault("proposed_assignments", int(res["relationship_managers"]["uncovered_top20"] * 0.75))
+    if (
+        isinstance(res.get("relationship_managers"), dict)
+        and res["relationship_managers"].get("uncovered_top20") is not None
+    ):
+        res["relationship_managers"].setdefault(
+            "proposed_assignments", int(res["relationship_managers"]["uncovered_top20"] * 0.75)
+        )
     if branch:
         res["branch"] = dict(branch)
     res["run"] = {
@@ -54,40 +64,87 @@ def _evidence_figures(res: dict, lang: str, home_bank: str | None) -> dict[str, 
     out: dict[str, tuple[Evidence, str | None]] = {}
     v = res.get("value") or {}
     if "top20_revenue_share" in v:
-        out["value_concentration"] = (Evidence(
-            title=pick(lang, f"两成客户贡献了{v['top20_revenue_share']:.0%}的利润", f"20% of customers make {v['top20_revenue_share']:.0%} of profit"),
-            labels=(pick(lang, "前20%客户", "top 20%"), pick(lang, "后30%客户", "bottom 30%"), pick(lang, "亏损客户占比", "loss-making share")),
-            values=(v["top20_revenue_share"], v.get("bottom30_revenue_share", 0), v.get("unprofitable_share", 0)), highlight=0, unit="pct"), None)
+        out["value_concentration"] = (
+            Evidence(
+                title=pick(
+                    lang,
+                    f"两成客户贡献了{v['top20_revenue_share']:.0%}的利润",
+                    f"20% of customers make {v['top20_revenue_share']:.0%} of profit",
+                ),
+                labels=(
+                    pick(lang, "前20%客户", "top 20%"),
+                    pick(lang, "后30%客户", "bottom 30%"),
+                    pick(lang, "亏损客户占比", "loss-making share"),
+                ),
+                values=(v["top20_revenue_share"], v.get("bottom30_revenue_share", 0), v.get("unprofitable_share", 0)),
+                highlight=0,
+                unit="pct",
+            ),
+            None,
+        )
     drivers = (res.get("churn") or {}).get("drivers") or {}
     keys = [k for k in CHURN_EVIDENCE_DRIVERS if k in drivers]
     if keys:
-        out["churn_drivers"] = (Evidence(
-            title=pick(lang, "投诉未解决的客户最容易流失", "Unresolved complaints drive attrition"),
-            labels=tuple(churn_driver_label(k, lang) for k in keys), values=tuple(drivers[k]["odds_ratio"] for k in keys),
-            lows=tuple(drivers[k]["ci_low"] for k in keys), highs=tuple(drivers[k]["ci_high"] for k in keys),
-            highlight=0, reference=1.0, unit="ratio"), None)
+        out["churn_drivers"] = (
+            Evidence(
+                title=pick(lang, "投诉未解决的客户最容易流失", "Unresolved complaints drive attrition"),
+                labels=tuple(churn_driver_label(k, lang) for k in keys),
+                values=tuple(drivers[k]["odds_ratio"] for k in keys),
+                lows=tuple(drivers[k]["ci_low"] for k in keys),
+                highs=tuple(drivers[k]["ci_high"] for k in keys),
+                highlight=0,
+                reference=1.0,
+                unit="ratio",
+            ),
+            None,
+        )
     gaps = (res.get("satisfaction") or {}).get("cs_gap") or {}
     if gaps:
         worst = min(gaps, key=gaps.get)
-        out["satisfaction_gaps"] = (Evidence(
-            title=pick(lang, f"{term(worst, lang)}离客户期望最远", f"{term(worst, lang)} falls furthest short of expectations"),
-            labels=tuple(term(a, lang) for a in gaps), values=tuple(gaps.values()), highlight=list(gaps).index(worst),
-            reference=0.0, unit="points"), None)
+        out["satisfaction_gaps"] = (
+            Evidence(
+                title=pick(
+                    lang,
+                    f"{term(worst, lang)}离客户期望最远",
+                    f"{term(worst, lang)} falls furthest short of expectations",
+                ),
+                labels=tuple(term(a, lang) for a in gaps),
+                values=tuple(gaps.values()),
+                highlight=list(gaps).index(worst),
+                reference=0.0,
+                unit="points",
+            ),
+            None,
+        )
     share = (res.get("competitors") or {}).get("deposit_share") or {}
     if share:
-        out["competitors_share"] = (Evidence(
-            title=pick(lang, "各银行存款份额", "Deposit share by bank"), labels=tuple(share), values=tuple(share.values()),
-            highlight=list(share).index(home_bank) if home_bank in share else None, unit="pct"), home_bank)
+        out["competitors_share"] = (
+            Evidence(
+                title=pick(lang, "各银行存款份额", "Deposit share by bank"),
+                labels=tuple(share),
+                values=tuple(share.values()),
+                highlight=list(share).index(home_bank) if home_bank in share else None,
+                unit="pct",
+            ),
+            home_bank,
+        )
     per = (res.get("relationship_managers") or {}).get("per_rm") or {}
     if per:
-        out["relationship_managers_book"] = (Evidence(
-            title=pick(lang, "各客户经理名下活跃客户数", "Active customers per relationship manager"),
-            labels=tuple(per), values=tuple(p["customers"] for p in per.values()), unit="number"), None)
+        out["relationship_managers_book"] = (
+            Evidence(
+                title=pick(lang, "各客户经理名下活跃客户数", "Active customers per relationship manager"),
+                labels=tuple(per),
+                values=tuple(p["customers"] for p in per.values()),
+                unit="number",
+            ),
+            None,
+        )
     return out
 
 
-def make_run(out_dir: str | Path, figures: dict, branch: dict | None = None, lang: str = "zh",
-             with_figures: bool = True) -> dict:
+def make_run(
+    out_dir: str | Path, figures: dict, branch: dict | None = None, lang: str = "zh", with_figures: bool = True
+) -> dict:
     """Write a specimen run folder into `out_dir` and return its results."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -100,8 +157,15 @@ def make_run(out_dir: str | Path, figures: dict, branch: dict | None = None, lan
         per = (res.get("relationship_managers") or {}).get("per_rm") or {}
         if per:
             (out_dir / "tables").mkdir(exist_ok=True)
-            df = pd.DataFrame([{pick(lang, "客户经理", "Relationship manager"): k,
-                                pick(lang, "建议新增客户", "Customers to add"): i * 7 + 12} for i, k in enumerate(per)])
+            df = pd.DataFrame(
+                [
+                    {
+                        pick(lang, "客户经理", "Relationship manager"): k,
+                        pick(lang, "建议新增客户", "Customers to add"): i * 7 + 12,
+                    }
+                    for i, k in enumerate(per)
+                ]
+            )
             df.to_csv(out_dir / "tables" / "plans_assignments.csv", index=False, encoding="utf-8")
     (out_dir / "results.json").write_text(dumps(res), encoding="utf-8")
     return json.loads((out_dir / "results.json").read_text(encoding="utf-8"))

@@ -1,0 +1,555 @@
+"""A branch's validated data, ready for every analysis: `analysis.load`.
+
+    bank = analysis.load("data/sample", branch="meishan")
+    bank.customers, bank.monthly_snapshots, bank.timeframe.as_of, bank.features
+
+Reading goes files → `io` (small tables, typed in pandas) or `scan` (big
+tables, left in their files for DuckDB) → `validate` (every rule, in SQL)
+→ the branch's rows. A prepared bank can be written once per run (`Bank.save`) and opened by
+every notebook of that run (`Bank.open`) without re-reading the raw files.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.data import scan, validate
+from analysis.data.contract import REQUIRED_TABLES, TABLES
+from analysis.errors import DataError, DataProblem, UsageError
+from analysis.data.io import _Unreadable, find_sources, read_table
+from analysis.data.asof import as_known_at
+from analysis.data.timeframe import Timeframe, check_as_of
+
+
+class FolderTables(Mapping):
+    """The tables `read_folder` found, each a DataFrame on first use.
+
+    A table read by `io` is kept as read (with row bookkeeping); a table
+    checked over its files (`analysis.scan`) is read into pandas only when
+    asked for, so `python -m analysis validate` of a bank with 100 million
+    transactions never holds them in memory. `row_count` needs no reading.
+    """
+
+    def __init__(
+        self, engine: scan.Engine, views: dict[str, scan.View], frames: dict[str, pd.DataFrame], selected: bool
+    ) -> None:
+        self._engine, self._views, self._frames, self._selected = engine, views, frames, selected
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def _positions(self, name: str) -> np.ndarray | None:
+        """Rows of an io frame that the branch selection keeps (None: all of them)."""
+        view = self._views[name]
+        if not self._selected or view.rows == len(self._frames[name]):
+            return None
+        pos = self._engine.arrow(f"SELECT _pos FROM {view.name}").column("_pos").to_numpy()
+        return np.sort(pos)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._views:
+            raise KeyError(name)
+        if name not in self._loaded:
+            if name in self._frames:
+                pos = self._positions(name)
+                df = self._frames[name]
+                self._loaded[name] = df if pos is None else df.iloc[pos].reset_index(drop=True)
+            else:
+                self._loaded[name] = self._engine.to_pandas(self._views[name])
+        return self._loaded[name]
+
+    def final(self, name: str) -> pd.DataFrame:
+        """The table with its final dtypes and without bookkeeping (after validation passed)."""
+        if name in self._frames or name in self._loaded:
+            return validate.finalize(TABLES[name], self[name])
+        return self._engine.to_pandas(self._views[name], final=True)
+
+    def row_count(self, name: str) -> int:
+        return self._views[name].rows
+
+    def arrow(self, name: str) -> pa.Table | None:
+        """A table checked over its files, as Arrow with final types (None for
+        a table `io` read into pandas, or one already read)."""
+        if name in self._frames or name in self._loaded:
+            return None
+        return self._engine.final_arrow(self._views[name])
+
+    def close(self) -> None:
+        """Let go of the DuckDB engine (tables already read stay readable)."""
+        self._engine.close()
+
+    def select(self, branch: str) -> dict[str, pd.DataFrame]:
+        """One branch's rows of every table, final dtypes (`select_branch` of the
+        finalized tables, without reading the big ones whole into pandas).
+
+        For a whole-folder read that passed validation: `--all-branches`
+        validates once and prepares each branch from here.
+        """
+        views = _select_branch_views(self._engine, self._views, branch)
+        out = {}
+        for name, view in views.items():
+            if name in self._frames:
+                pos = None
+                if view.rows != len(self._frames[name]):
+                    pos = np.sort(self._engine.arrow(f"SELECT _pos FROM {view.name}").column("_pos").to_numpy())
+                df = self._frames[name] if pos is None else self._frames[name].iloc[pos].reset_index(drop=True)
+                out[name] = validate.finalize(TABLES[name], df)
+            else:
+                out[name] = self._engine.to_pandas(view, final=True)
+        return out
+
+    def __contains__(self, name: object) -> bool:  # without reading the table (Mapping's would)
+        return name in self._views
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._views)
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+
+def read_folder(
+    data_dir: str | Path, branch: str | None = None, engine: str = "auto"
+) -> tuple[FolderTables, list[DataProblem]]:
+    """Read, type and check every table of a data folder.
+
+    With `branch`, Hive partitions of other branches are not opened, and
+    every rule is checked on the rows the branch run reads: the branch's own
+    rows and those that belong to no branch (a key that names no branch,
+    customer or campaign is reported, not dropped); rows of other branches
+    in a shared file are neither typed nor checked (`scan.BranchRows`).
+    Without it, every row of the folder is checked (what `python -m
+    analysis validate` does). Returns the tables (still with row
+    bookkeeping; big tables are read into pandas only when asked for) and
+    every problem found.
+
+    `engine`: "auto" checks `transactions`, `monthly_snapshots` and any big
+    table over its files (`analysis.scan.scanned`), the others after `io`
+    has read them; "pandas" reads every table with `io` first; "duckdb"
+    scans every CSV and Parquet entry. All three report the same problems.
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise UsageError(f"data folder not found: {data_dir}")
+    sources, problems = find_sources(data_dir)
+    for name in REQUIRED_TABLES:
+        if name not in sources and not any(p.table == name for p in problems):
+            problems.append(
+                DataProblem(
+                    name,
+                    f"required table is missing: expected {name}.csv, {name}.parquet, "
+                    f"{name}.xlsx or a folder {name}/ of Parquet files",
+                    file=str(data_dir),
+                )
+            )
+    eng = scan.Engine()
+    views: dict[str, scan.View] = {}
+    frames: dict[str, pd.DataFrame] = {}
+    branch_ids = [branch] if branch else None
+    rows: scan.BranchRows | None = None  # a branch run's rows, once branches are read
+    for name, source in sources.items():
+        view = None
+        if scan.scanned(source, engine):
+            try:
+                view = eng.add_files(data_dir, source, branch_ids=branch_ids, rows=rows)
+            except _Unreadable as exc:
+                problems.append(DataProblem(name, str(exc), file=exc.file or source.label(data_dir)))
+                continue
+            if view is not None:
+                problems.extend(view.type_problems)
+        if view is None:
+
+            def keep(raw: pd.DataFrame, name: str = name) -> np.ndarray | None:
+                if rows is None:
+                    return None
+                rows.note_frame_keys(eng, name, raw)
+                return rows.mask(eng, name, raw)
+
+            df, found = read_table(data_dir, source, branch_ids=branch_ids, rows=keep)
+            problems.extend(found)
+            if df is None:
+                continue
+            frames[name] = df
+            view = eng.add_frame(TABLES[name], df)
+        problems.extend(validate.table_problems(eng, view))
+        views[name] = view
+        if name == "branches" and branch is not None:
+            rows = _branch_rows(eng, view, branch)
+    if branch is not None and "branches" in views:
+        # Every rule is checked on the rows the branch run reads (its own and
+        # those of no branch: a key pointing nowhere is reported, not dropped).
+        problems.extend(validate.relation_problems(eng, views))
+        return FolderTables(eng, _select_branch_views(eng, views, branch), frames, selected=True), problems
+    problems.extend(validate.relation_problems(eng, views))
+    return FolderTables(eng, views, frames, selected=False), problems
+
+
+def _branch_rows(eng: scan.Engine, branches: scan.View, branch: str) -> scan.BranchRows:
+    """The branch's selection of rows; `UsageError` for a branch that `branches` does not list."""
+    known = (
+        {r[0] for r in eng.sql(f"SELECT DISTINCT branch_id FROM {branches.name} WHERE branch_id IS NOT NULL")}
+        if branches.has("branch_id")
+        else set()
+    )
+    if branch not in known:
+        eng.close()
+        raise UsageError(f"branch {branch!r} is not in branches; known branches: {', '.join(sorted(known))}")
+    city = (
+        eng.sql(f"SELECT city FROM {branches.name} WHERE branch_id = ? ORDER BY _pos LIMIT 1", [branch])
+        if branches.has("city")
+        else []
+    )
+    return scan.BranchRows(branch, city[0][0] if city else None, known)
+
+
+def _select_branch_views(eng: scan.Engine, views: dict[str, scan.View], branch: str) -> dict[str, scan.View]:
+    """`select_branch` as SQL views: the rows of every table that belong to `branch`."""
+    b = views["branches"]
+    city = (
+        eng.sql(f"SELECT city FROM {b.name} WHERE branch_id = ? ORDER BY _pos LIMIT 1", [branch])
+        if b.has("city")
+        else []
+    )
+    city_sql = scan.lit(city[0][0]) if city and city[0][0] is not None else "NULL"
+    br = scan.lit(branch)
+
+    def ids(name: str, key: str) -> str:
+        v = views.get(name)
+        if v is None or not v.has(key, "branch_id"):
+            return "(SELECT NULL WHERE FALSE)"
+        return f"(SELECT {scan.q(key)} FROM {v.name} WHERE branch_id = {br})"
+
+    out: dict[str, scan.View] = {}
+    for name, view in views.items():
+        key = TABLES[name].branch_key
+        where = None
+        if name in ("market_survey", "market_share"):
+            where = f"city = {city_sql}"
+        elif name == "campaign_contacts":
+            where = f"campaign_id IN {ids('campaigns', 'campaign_id')}"
+        elif name == "branches":
+            where = None  # kept whole: foreign keys and the branch list refer to it
+        elif key == "branch_id" and view.has("branch_id"):
+            where = f"branch_id = {br}"
+        elif key == "customer_id" and view.has("customer_id"):
+            where = f"customer_id IN {ids('customers', 'customer_id')}"
+        if where is None:
+            out[name] = view
+            continue
+        rows = int(eng.sql(f"SELECT count(*) FROM {view.name} WHERE {where}")[0][0])
+        if rows == view.rows:
+            out[name] = view  # all the branch's (its own partition): read as it lies
+            continue
+        sel = eng._name("sel")
+        eng.con.execute(f"CREATE TEMP VIEW {sel} AS SELECT * FROM {view.name} WHERE {where}")
+        out[name] = replace(view, name=sel, rows=rows, type_problems=[], parquet=())
+    return out
+
+
+def select_branch(tables: Mapping[str, pd.DataFrame], branch: str) -> dict[str, pd.DataFrame]:
+    """The rows of every table that belong to `branch` (and its city)."""
+    out: dict[str, pd.DataFrame] = {}
+    branches = tables["branches"]
+    row = branches[branches["branch_id"] == branch]
+    city = row["city"].iloc[0] if len(row) else None
+    customers = tables.get("customers")
+    ids = set(customers.loc[customers["branch_id"] == branch, "customer_id"]) if customers is not None else set()
+    campaigns = tables.get("campaigns")
+    campaign_ids = (
+        set(campaigns.loc[campaigns["branch_id"] == branch, "campaign_id"]) if campaigns is not None else set()
+    )
+
+    def rows(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+        # A table that is all the branch's (its own partition) is kept, not copied.
+        return df if bool(mask.all()) else df[mask].reset_index(drop=True)
+
+    for name, df in tables.items():
+        if name in ("market_survey", "market_share"):
+            out[name] = rows(df, df["city"] == city)
+        elif name == "campaign_contacts":
+            out[name] = rows(df, df["campaign_id"].isin(campaign_ids))
+        elif name == "branches":
+            out[name] = df  # kept whole: foreign keys and the branch list refer to it
+        elif TABLES[name].branch_key == "branch_id" and "branch_id" in df:
+            out[name] = rows(df, df["branch_id"] == branch)
+        elif TABLES[name].branch_key == "customer_id" and "customer_id" in df:
+            out[name] = rows(df, df["customer_id"].isin(ids))
+        else:
+            out[name] = df
+    return out
+
+
+def load_tables(data_dir: str | Path, branch: str | None = None) -> dict[str, pd.DataFrame]:
+    """Validated tables with their final dtypes; raises `DataError` listing every problem."""
+    tables, problems = read_folder(data_dir, branch)
+    try:
+        if problems:
+            raise DataError(problems)
+        return {name: tables.final(name) for name in tables}
+    finally:
+        tables.close()
+
+
+class PreparedTables(Mapping):
+    """The tables of a prepared bank, each read from its Parquet file on
+    first use: a notebook that never touches `transactions` never reads it."""
+
+    def __init__(self, folder: Path, rows: dict[str, int]):
+        self._folder, self._rows, self._loaded = folder, rows, {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._rows:
+            raise KeyError(name)
+        if name not in self._loaded:
+            self._loaded[name] = scan.read_frame(self._folder / f"{name}.parquet", TABLES[name])
+        return self._loaded[name]
+
+    def __contains__(self, name: object) -> bool:  # without reading the table (Mapping's would)
+        return name in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def row_count(self, name: str) -> int:
+        return self._rows.get(name, 0)
+
+    def unread_file(self, name: str) -> Path | None:
+        """The table's Parquet file while it has not been read into pandas (else None)."""
+        return None if name in self._loaded or name not in self._rows else self._folder / f"{name}.parquet"
+
+
+class LoadedTables(Mapping):
+    """A loaded branch's tables: small ones as DataFrames, the big ones that
+    were checked over their files (`KEPT_AS_ARROW`) as Arrow until first
+    asked for. A run writes them to its prepared bank and fingerprints them
+    without ever holding millions of rows as Python strings.
+    """
+
+    def __init__(self, frames: dict[str, pd.DataFrame], arrow: dict[str, pa.Table]):
+        self._frames, self._arrow = frames, arrow
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            if name not in self._arrow:
+                raise KeyError(name)
+            self._frames[name] = scan.arrow_frame(TABLES[name], self._arrow.pop(name), final=True)
+        return self._frames[name]
+
+    def __contains__(self, name: object) -> bool:  # without reading the table (Mapping's would)
+        return name in self._frames or name in self._arrow
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._frames, *[n for n in self._arrow if n not in self._frames]])
+
+    def __len__(self) -> int:
+        return len(set(self._frames) | set(self._arrow))
+
+    def row_count(self, name: str) -> int:
+        if name in self._frames:
+            return len(self._frames[name])
+        return self._arrow[name].num_rows if name in self._arrow else 0
+
+    def unread(self, name: str) -> pa.Table | None:
+        """The table as Arrow while it has not become a DataFrame (else None)."""
+        return self._arrow.get(name)
+
+    def frames(self, name: str, rows: int = 1_000_000) -> Iterator[pd.DataFrame]:
+        """The table in DataFrames of at most `rows` rows (the whole frame once read)."""
+        t = self._arrow.get(name)
+        if t is None:
+            yield self[name]
+            return
+        for start in range(0, max(t.num_rows, 1), rows):
+            yield scan.arrow_frame(TABLES[name], t.slice(start, rows), final=True)
+
+
+# Tables a branch load keeps as Arrow: only SQL (`Bank.query`) reads them in a run.
+KEPT_AS_ARROW = ("transactions",)
+
+
+def table_frames(tables: Mapping[str, pd.DataFrame], name: str) -> Iterator[pd.DataFrame]:
+    """A table in DataFrames, without reading a big one whole when it can be avoided."""
+    if isinstance(tables, LoadedTables):
+        return tables.frames(name)
+    return iter([tables[name]])
+
+
+@dataclass
+class Bank:
+    """One branch's validated tables and its time frame.
+
+    Tables absent from the data folder are `None` (`bank.has(name)` is
+    False); every analysis that needs one reports itself skipped.
+    """
+
+    branch_id: str
+    tables: Mapping[str, pd.DataFrame]
+    timeframe: Timeframe
+    data_dir: str = ""
+    options: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> pd.DataFrame | None:
+        if name in TABLES:
+            return self.__dict__["tables"].get(name)
+        raise AttributeError(name)
+
+    def row_count(self, name: str) -> int:
+        """Rows of a table of the branch (0 when absent), without reading a big one."""
+        if isinstance(self.tables, (PreparedTables, LoadedTables)):
+            return self.tables.row_count(name)
+        df = self.tables.get(name)
+        return 0 if df is None else len(df)
+
+    def has(self, name: str) -> bool:
+        return self.row_count(name) > 0
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """The result of DuckDB `sql` over the branch's tables, each under its
+        own name (only the tables the text names are opened).
+
+        How the big tables are aggregated: a prepared table not yet read is
+        scanned from its Parquet file, column by column, and never becomes a
+        DataFrame; a table already in memory is read where it lies. The
+        result should be branch-sized (a row per customer, say).
+        """
+        import re
+
+        import duckdb
+
+        con = duckdb.connect()
+        try:
+            for name in TABLES:
+                if not re.search(rf"\b{name}\b", sql) or not self.has(name):
+                    continue
+                path = self.tables.unread_file(name) if isinstance(self.tables, PreparedTables) else None
+                arrow = self.tables.unread(name) if isinstance(self.tables, LoadedTables) else None
+                if path is not None:
+                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({scan.lit(str(path))})")
+                else:
+                    con.register(name, arrow if arrow is not None else self.tables[name])
+            return con.execute(sql, params or []).df()
+        finally:
+            con.close()
+
+    @property
+    def branch(self) -> dict:
+        """The branch's row of `branches`: branch_name, city, home_bank."""
+        b = self.tables["branches"]
+        return b[b["branch_id"] == self.branch_id].iloc[0].to_dict()
+
+    @property
+    def missing_tables(self) -> list[str]:
+        return [n for n in TABLES if not self.has(n)]
+
+    @cached_property
+    def features(self):
+        """Canonical per-customer features (see `analysis.features`)."""
+        from analysis.data.features import customer_features
+
+        return customer_features(self)
+
+    # -- a prepared bank: written once per run, read by every notebook -------
+
+    def save(self, folder: str | Path) -> Path:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        rows = {}
+        for name in self.tables:
+            t = self.tables.unread(name) if isinstance(self.tables, LoadedTables) else None
+            if t is not None:
+                pq.write_table(t, folder / f"{name}.parquet")  # never through pandas
+                rows[name] = t.num_rows
+            else:
+                df = self.tables[name]
+                df.to_parquet(folder / f"{name}.parquet", index=False)
+                rows[name] = len(df)
+        meta = {
+            "branch_id": self.branch_id,
+            "M": self.timeframe.M.strftime("%Y-%m-%d"),
+            "data_dir": str(self.data_dir),
+            "options": self.options,
+            "tables": rows,
+        }
+        (folder / "bank.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        return folder
+
+    @classmethod
+    def open(cls, folder: str | Path) -> "Bank":
+        folder = Path(folder)
+        meta = json.loads((folder / "bank.json").read_text(encoding="utf-8"))
+        tables = PreparedTables(folder, meta["tables"])
+        return cls(
+            meta["branch_id"],
+            tables,
+            Timeframe(pd.Timestamp(meta["M"])),
+            data_dir=meta.get("data_dir", ""),
+            options=meta.get("options", {}),
+        )
+
+
+def load(data_dir: str | Path, branch: str, as_of: str | None = None) -> Bank:
+    """Load and validate one branch of a data folder.
+
+    `as_of` (`YYYY-MM`) sets month M and gives the bank as it stood at the
+    end of M (`analysis.asof`: later rows set aside, later changes undone);
+    by default M is the last month in the branch's `monthly_snapshots` and
+    nothing is set aside. Raises `DataError` for data problems and
+    `UsageError` for an unknown branch or an as_of outside the snapshots.
+    """
+    started = time.monotonic()
+    folder, problems = read_folder(data_dir, branch)
+    try:
+        if problems:
+            raise DataError(problems)
+        arrow = {n: t for n in KEPT_AS_ARROW if n in folder and (t := folder.arrow(n)) is not None}
+        tables = LoadedTables({n: folder.final(n) for n in folder if n not in arrow}, arrow)
+    finally:
+        folder.close()
+    snaps = tables["monthly_snapshots"]
+    if as_of is None and snaps.empty:
+        raise DataError(
+            [DataProblem("monthly_snapshots", f"no snapshot rows for branch {branch!r}: nothing to analyse")]
+        )
+    check_as_of(snaps["month"], as_of, branch)
+    tf = Timeframe.from_snapshots(snaps["month"], as_of)
+    if as_of is not None:
+        tables = as_known_at(tables, tf)
+    return Bank(
+        branch, tables, tf, data_dir=str(data_dir), options={"load_seconds": round(time.monotonic() - started, 2)}
+    )
+
+
+def branch_ids(data_dir: str | Path) -> list[str]:
+    """Branch ids listed in `branches`, in file order."""
+    tables = load_tables_subset(data_dir, ["branches"])
+    return tables["branches"]["branch_id"].tolist()
+
+
+def load_tables_subset(data_dir: str | Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """Read and check only the named tables (single-table rules only)."""
+    data_dir = Path(data_dir)
+    sources, problems = find_sources(data_dir)
+    out = {}
+    for name in names:
+        if name not in sources:
+            problems.append(DataProblem(name, "table is missing", file=str(data_dir)))
+            continue
+        df, found = read_table(data_dir, sources[name])
+        problems.extend(found)
+        if df is not None:
+            problems.extend(validate.check_table(TABLES[name], df))
+            out[name] = df
+    if problems:
+        raise DataError(problems)
+    return {n: validate.finalize(TABLES[n], df) for n, df in out.items()}

@@ -1,0 +1,68 @@
+"""Who counts: the customer sets that RESULTS.md defines once and every
+section reuses (churn cohort, active customers, the value base).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.data.bank import Bank
+
+
+def customers_with_snapshot(bank: Bank, month: pd.Timestamp) -> pd.Index:
+    """customer_ids with a snapshot row in `month` (first of month)."""
+    s = bank.monthly_snapshots
+    return pd.Index(s.loc[s["month"] == month, "customer_id"].unique())
+
+
+def churn_cohort(bank: Bank) -> pd.DataFrame:
+    """The churn cohort at t0 and who of it churned in the window.
+
+    Cohort: customers with a snapshot in month M−12 and in month M−18, and
+    no close_date before t0. Churned: close_date within the window (t0 …
+    as_of). Columns: customer_id, close_date, churned (bool).
+    """
+    tf = bank.timeframe
+    both = customers_with_snapshot(bank, tf.month(12)).intersection(customers_with_snapshot(bank, tf.month(18)))
+    c = bank.customers
+    c = c[c["customer_id"].isin(both)]
+    c = c[~(c["close_date"] < tf.t0)]
+    out = c[["customer_id", "close_date"]].copy()
+    out["churned"] = tf.in_window(out["close_date"]).fillna(False).astype(bool)
+    return out.reset_index(drop=True)
+
+
+def active_customer_ids(bank: Bank) -> pd.Index:
+    """Customers with a snapshot in month M and no close_date ≤ as_of."""
+    tf = bank.timeframe
+    ids = customers_with_snapshot(bank, tf.M)
+    c = bank.customers
+    closed = set(c.loc[c["close_date"] <= tf.as_of, "customer_id"])
+    return pd.Index([i for i in ids if i not in closed], name="customer_id")
+
+
+def customers_active_at_t0(bank: Bank) -> pd.Index:
+    """Customers with a snapshot in month M−12 and no close_date before t0."""
+    tf = bank.timeframe
+    ids = customers_with_snapshot(bank, tf.month(12))
+    c = bank.customers
+    closed = set(c.loc[c["close_date"] < tf.t0, "customer_id"])
+    return pd.Index([i for i in ids if i not in closed], name="customer_id")
+
+
+def window_revenue(bank: Bank, first: pd.Timestamp, last: pd.Timestamp) -> pd.Series:
+    """Revenue per customer summed over months first … last (inclusive), CNY.
+
+    Only customers with at least one snapshot in those months appear.
+    """
+    s = bank.monthly_snapshots
+    s = s[(s["month"] >= first) & (s["month"] <= last)]
+    return s.groupby("customer_id", sort=False)["revenue"].sum()
+
+
+def value_base(bank: Bank) -> pd.DataFrame:
+    """Customers of the branch with any snapshot in the window, and their
+    revenue_12m: revenue summed over months M−11 … M, in CNY."""
+    tf = bank.timeframe
+    rev = window_revenue(bank, tf.month(11), tf.M)
+    return rev.rename("revenue_12m").rename_axis("customer_id").reset_index()

@@ -1,0 +1,116 @@
+"""Canonical per-customer features, measured at a reference date.
+
+The churn drivers of RESULTS.md, at reference month `ref` (t0 for churn; the
+month of a campaign's start for campaigns): "snapshot" is the row of month
+ref−1 (M−12 when ref = t0), the balance trend compares it with month ref−7
+(M−18), complaints are those dated in [ref − 12 months, ref). Nothing dated
+on or after `ref` enters a feature: no leakage from the outcome window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.data.bank import Bank
+from analysis.data.contract import AREAS, SEGMENTS
+
+NUMERIC_DRIVERS = [
+    "age",
+    "tenure_years",
+    "products_held",
+    "log_total_balance",
+    "balance_trend",
+    "digital_active",
+    "complaints_12m",
+    "unresolved_complaint",
+    "vip",
+    "has_rm",
+]
+COMPLAINT_DRIVERS = ["complaints_12m", "unresolved_complaint"]
+SEGMENT_DUMMIES = [f"segment[{s}]" for s in SEGMENTS[1:]]  # mass is the reference
+AREA_DUMMIES = [f"area[{a}]" for a in AREAS[1:]]  # urban is the reference
+DRIVER_ORDER = NUMERIC_DRIVERS + SEGMENT_DUMMIES + AREA_DUMMIES
+UNRESOLVED_DAYS = 30
+
+
+def _log_total_balance(snap: pd.DataFrame) -> pd.Series:
+    return np.log1p(snap["deposit_balance"] + snap["wealth_aum"])
+
+
+def _snapshot(bank: Bank, month: pd.Timestamp) -> pd.DataFrame:
+    s = bank.monthly_snapshots
+    return s[s["month"] == month].set_index("customer_id")
+
+
+def complaint_features(interactions: pd.DataFrame, ref: pd.Timestamp, customer_ids: pd.Index) -> pd.DataFrame:
+    """complaints_12m and unresolved_complaint at `ref`.
+
+    complaints_12m: complaints dated in [ref − 12 months, ref).
+    unresolved_complaint: 1 when one of those has no resolved_date or was
+    resolved more than 30 days after its date.
+    """
+    start = ref - pd.DateOffset(months=12)
+    i = interactions
+    c = i[(i["type"] == "complaint") & (i["date"] >= start) & (i["date"] < ref)]
+    late = c["resolved_date"].isna() | ((c["resolved_date"] - c["date"]).dt.days > UNRESOLVED_DAYS)
+    g = pd.DataFrame({"customer_id": c["customer_id"], "late": late}).groupby("customer_id")
+    out = pd.DataFrame({"complaints_12m": g.size(), "unresolved_complaint": g["late"].any().astype(int)}).reindex(
+        customer_ids
+    )
+    return out.fillna(0).astype(int)
+
+
+def driver_features(
+    bank: Bank,
+    ref: pd.Timestamp,
+    customer_ids: pd.Index | None = None,
+    with_complaints: bool | None = None,
+) -> pd.DataFrame:
+    """The churn driver features at reference month `ref`, one row per customer.
+
+    Columns (DRIVER_ORDER): age (years, year(ref) − birth_year); tenure_years
+    ((ref − open_date) days ÷ 365.25); products_held, log_total_balance
+    (ln(1 + deposit + wealth), CNY) and digital_active (0/1) of the ref−1
+    snapshot; balance_trend (log_total_balance at ref−1 minus at ref−7,
+    NaN without that snapshot); complaints_12m and unresolved_complaint
+    (left out when `with_complaints` is False; by default, when the bank has
+    interactions); vip (vip_since before ref); has_rm (rm_id set); dummies
+    for segment (mass the reference) and area (urban the reference).
+
+    Customers default to those with a ref−1 snapshot.
+    """
+    ref = pd.Timestamp(ref)
+    snap = _snapshot(bank, ref - pd.DateOffset(months=1))
+    prev = _snapshot(bank, ref - pd.DateOffset(months=7))
+    if customer_ids is None:
+        customer_ids = snap.index
+    ids = pd.Index(customer_ids, name="customer_id")
+    c = bank.customers.set_index("customer_id").reindex(ids)
+    s = snap.reindex(ids)
+    f = pd.DataFrame(index=ids)
+    f["age"] = ref.year - c["birth_year"].astype(float)
+    f["tenure_years"] = (ref - c["open_date"]).dt.days / 365.25
+    f["products_held"] = s["products_held"].astype(float)
+    f["log_total_balance"] = _log_total_balance(s)
+    f["balance_trend"] = f["log_total_balance"] - _log_total_balance(prev.reindex(ids))
+    f["digital_active"] = s["digital_active"].astype(float)
+    if with_complaints is None:
+        with_complaints = bank.interactions is not None
+    if with_complaints:
+        comp = complaint_features(bank.interactions, ref, ids)
+        f["complaints_12m"] = comp["complaints_12m"].astype(float)
+        f["unresolved_complaint"] = comp["unresolved_complaint"].astype(float)
+    f["vip"] = (c["vip_since"] < ref).astype(float)
+    f["has_rm"] = c["rm_id"].notna().astype(float)
+    for seg in SEGMENTS[1:]:
+        f[f"segment[{seg}]"] = (c["segment"] == seg).astype(float)
+    for area in AREAS[1:]:
+        f[f"area[{area}]"] = (c["area"] == area).astype(float)
+    return f
+
+
+def customer_features(bank: Bank) -> pd.DataFrame:
+    """Driver features of the churn cohort's reference date (t0) for every
+    customer with a snapshot in month M−12: the canonical feature table."""
+    return driver_features(bank, bank.timeframe.t0)

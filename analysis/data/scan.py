@@ -1,0 +1,1005 @@
+"""Tables as DuckDB relations: big tables checked where they lie, small ones alike.
+
+Every rule of the contract is checked in SQL (`analysis.validate`) over one
+relation per table, whatever the table was read from:
+
+- a DataFrame that `analysis.io` has read and typed (`Engine.add_frame`):
+  the small tables, and every table of an Excel file;
+- the table's own files (`Engine.add_files`): Parquet files (one, or a
+  folder, Hive-partitioned or not) are scanned by DuckDB in place, streaming,
+  never materialised in pandas; a CSV file is read by pyarrow into Arrow
+  strings (streamed to a temporary Parquet file when it is very large). This
+  is how `transactions`, `monthly_snapshots` and any table with more than
+  `SCAN_ROWS` rows (or a CSV above `SCAN_CSV_BYTES`) are checked.
+
+A relation has the contract columns typed for validation (text VARCHAR,
+numbers DOUBLE, bool BOOLEAN, dates TIMESTAMP), `_unreadable:<col>` (a value
+was given but cannot be read as its kind), `_source_file`, `_source_row` (as
+a person counts rows in that file) and `_pos` (the order of rows).
+
+Reading a value as its kind has one definition, `io.convert`. Over files, a
+value is cast in SQL only where the cast provably agrees with `io.convert`
+and breaks no rule (a native Parquet type, or a string of a strict ISO or
+decimal form); every other distinct value of the column is read by
+`io.convert` itself, and the relation joins that mapping. So both routes
+report the same problems with the same rows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from analysis.data import io
+from analysis.data.contract import TABLES, Column, Table
+from analysis.errors import FIRST_ROWS_SHOWN, DataProblem
+
+#: Tables always checked over their files (the large tables of DATA.md).
+ALWAYS_SCANNED = ("transactions", "monthly_snapshots")
+#: Any other Parquet table with more rows than this is checked over its files.
+SCAN_ROWS = 1_000_000
+#: Any other CSV file larger than this (bytes) is checked over its file.
+SCAN_CSV_BYTES = 8 * 2**20
+#: A CSV larger than this is streamed to a temporary Parquet file rather than held in memory.
+CSV_IN_MEMORY_BYTES = 512 * 2**20
+#: DuckDB's memory budget; beyond it, joins and aggregates spill to disk.
+MEMORY_LIMIT = os.environ.get("QVSRS_DUCKDB_MEMORY", "2GB")
+
+# SQL type of each kind in a relation.
+SQL_TYPE = {
+    "str": "VARCHAR",
+    "category": "VARCHAR",
+    "float": "DOUBLE",
+    "int": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "TIMESTAMP",
+    "month": "TIMESTAMP",
+    "datetime": "TIMESTAMP",
+}
+ARROW_TYPE = {"VARCHAR": pa.string(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us")}
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(value: object) -> str:
+    """A SQL literal of a str or number."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return repr(float(value)) if isinstance(value, float) else str(value)
+
+
+def scanned(source: io.Source, engine: str = "auto") -> bool:
+    """Whether `source` is checked over its files rather than read into pandas first."""
+    if source.format == "xlsx" or engine == "pandas":
+        return False
+    if engine == "duckdb" or source.table in ALWAYS_SCANNED:
+        return True
+    if source.format == "csv":
+        return source.path.stat().st_size > SCAN_CSV_BYTES
+    try:
+        files = [source.path] if source.format == "parquet" else sorted(source.path.rglob("*.parquet"))
+        return sum(pq.read_metadata(f).num_rows for f in files) > SCAN_ROWS
+    except Exception:  # unreadable: the pandas route names the file
+        return False
+
+
+# --------------------------------------------------------------------------
+# reading a value as its kind, in SQL where that is safe
+
+
+_NULLS = "(" + ", ".join(lit(t) for t in io.NULL_TOKENS) + ")"
+_NUMERIC = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+)
+# Strings whose SQL cast equals io.convert's reading and breaks no rule. Years
+# 1900–2099 only (pandas' datetime64[ns] ends in 2262); anything else is read
+# by io.convert.
+_YEAR = "(19|20)[0-9]{2}"
+_ISO_DATE = _YEAR + "-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_ISO_MONTH = _YEAR + "-(0[1-9]|1[0-2])-01"
+_ISO_TIME = "[ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?"
+_DECIMAL = "-?[0-9]{1,15}(\\.[0-9]{1,15})?"
+_GROUPED = "-?[0-9]{1,3}(,[0-9]{3}){1,4}(\\.[0-9]{1,15})?"
+_WHOLE = "-?[0-9]{1,15}(\\.0{1,15})?"
+_WHOLE_GROUPED = "-?[0-9]{1,3}(,[0-9]{3}){1,4}(\\.0{1,15})?"
+
+
+def _match(x: str, pattern: str) -> str:
+    return f"regexp_full_match({x}, {lit(pattern)})"
+
+
+def _cast_rules(kind: str, src: str, x: str) -> tuple[str, str | None, str | None]:
+    """(null, fast, value) SQL for reading column `x` of DuckDB type `src` as `kind`.
+
+    `null`: the value is missing. `fast`: the value is read by `value` and
+    breaks no rule; None when no value is (every value goes to io.convert).
+    """
+    src = src.upper()
+    if src == "VARCHAR":
+        null = f"({x} IS NULL OR {x} IN {_NULLS})"
+        if kind in ("str", "category"):
+            return null, "TRUE", x
+        if kind in ("float", "int"):
+            plain, grouped = (_WHOLE, _WHOLE_GROUPED) if kind == "int" else (_DECIMAL, _GROUPED)
+            # At most 15 digits: pandas' to_numeric is not correctly rounded beyond (SQL is).
+            fast = (
+                f"(({_match(x, plain)} OR {_match(x, grouped)}) "
+                f"AND strlen(regexp_replace({x}, '[-.,]', '', 'g')) <= 15)"
+            )
+            return null, fast, f"CAST(replace({x}, ',', '') AS DOUBLE)"
+        if kind == "bool":
+            return null, f"{x} IN ('True', 'False', 'true', 'false', '1', '0')", f"{x} IN ('True', 'true', '1')"
+        if kind == "date":
+            return (
+                null,
+                f"({_match(x, _ISO_DATE)} AND TRY_CAST({x} AS DATE) IS NOT NULL)",
+                f"CAST(TRY_CAST({x} AS DATE) AS TIMESTAMP)",
+            )
+        if kind == "month":
+            return (
+                null,
+                f"({_match(x, _ISO_MONTH)} AND TRY_CAST({x} AS DATE) IS NOT NULL)",
+                f"CAST(TRY_CAST({x} AS DATE) AS TIMESTAMP)",
+            )
+        if kind == "datetime":
+            pattern = _ISO_DATE + "(" + _ISO_TIME + ")?"
+            return (
+                null,
+                f"({_match(x, pattern)} AND TRY_CAST({x} AS TIMESTAMP) IS NOT NULL)",
+                f"TRY_CAST({x} AS TIMESTAMP)",
+            )
+    if src in ("DOUBLE", "FLOAT"):
+        null = f"({x} IS NULL OR isnan({x}))"
+        if kind == "float":
+            return null, f"NOT isinf({x})", f"CAST({x} AS DOUBLE)"
+        if kind == "int":
+            return null, f"(NOT isinf({x}) AND {x} = floor({x}))", f"CAST({x} AS DOUBLE)"
+        return null, None, None
+    null = f"({x} IS NULL)"
+    if src in _NUMERIC or src.startswith("DECIMAL"):
+        if kind == "float" or (kind == "int" and not src.startswith("DECIMAL")):
+            return null, "TRUE", f"CAST({x} AS DOUBLE)"
+        if kind == "int":
+            return null, f"{x} = floor({x})", f"CAST({x} AS DOUBLE)"
+        return null, None, None
+    if src == "BOOLEAN":
+        return null, ("TRUE" if kind == "bool" else None), (x if kind == "bool" else None)
+    in_range = f"year({x}) BETWEEN 1678 AND 2261"
+    if src == "DATE":
+        if kind in ("date", "datetime"):
+            return null, in_range, f"CAST({x} AS TIMESTAMP)"
+        if kind == "month":
+            return null, f"({in_range} AND day({x}) = 1)", f"CAST({x} AS TIMESTAMP)"
+        return null, None, None
+    if src.startswith("TIMESTAMP") and "TIME ZONE" not in src:
+        if kind == "datetime":
+            return null, in_range, f"CAST({x} AS TIMESTAMP)"
+        if kind == "date":
+            return null, f"({in_range} AND {x} = date_trunc('day', {x}))", f"CAST({x} AS TIMESTAMP)"
+        if kind == "month":
+            return null, f"({in_range} AND {x} = date_trunc('month', {x}))", f"CAST({x} AS TIMESTAMP)"
+    return null, None, None
+
+
+class BranchRows:
+    """Which rows a branch run reads and checks: its own, and those of no branch.
+
+    A row belongs to the branch by its branch key (`Table.branch_key`, the
+    campaign of a contact, the city of a market row) as `bank.select_branch`
+    says. A row whose key names nothing known (no branch, no customer, no
+    campaign, or none at all) belongs to no branch: it is kept, so that its
+    broken key is reported. Rows of other branches are neither typed nor
+    checked: a branch run checks the data it analyses (`validate` checks
+    every row of the folder).
+
+    The selection is made on the values as found (text keys), before they
+    are typed, in one SQL predicate for every route (`where`, `mask`).
+    """
+
+    def __init__(self, branch: str, city: str | None, branch_ids: Iterable[str]) -> None:
+        self.branch, self.city = branch, city
+        self.branch_ids = sorted(set(branch_ids))
+        self.keys: dict[str, str] = {}  # "customers"/"campaigns" → relation of (key, branch_id) as found
+
+    def note_all_keys(self, engine: "Engine", name: str, raw: str, src_types: dict[str, str]) -> None:
+        """Remember every key of customers/campaigns (before selection): how an orphan is told apart."""
+        key = {"customers": "customer_id", "campaigns": "campaign_id"}.get(name)
+        if key and src_types.get(key) == "VARCHAR" and src_types.get("branch_id") == "VARCHAR":
+            rel = engine._name("keys")
+            engine.con.execute(f"CREATE TEMP TABLE {rel} AS SELECT {q(key)} AS k, branch_id AS b FROM {raw}")
+            self.keys[name] = rel
+
+    def note_frame_keys(self, engine: "Engine", name: str, df: pd.DataFrame) -> None:
+        key = {"customers": "customer_id", "campaigns": "campaign_id"}.get(name)
+        if key and _text_column(df, key) and _text_column(df, "branch_id"):
+            self.keys[name] = engine.register(
+                "keys",
+                pa.table(
+                    {
+                        "k": pa.array(df[key].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
+                        "b": pa.array(df["branch_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
+                    }
+                ),
+            )
+
+    def _of(self, x: str, name: str) -> str:
+        """`x` is the key of a row of `name` (customers, campaigns) of the branch, or of none."""
+        if name not in self.keys:
+            return "TRUE"  # no keys to select by: every row is read (as select_branch would drop them all)
+        rel = self.keys[name]
+        return (
+            f"({x} IN (SELECT k FROM {rel} WHERE b = {lit(self.branch)}) OR {x} IS NULL "
+            f"OR {x} NOT IN (SELECT k FROM {rel} WHERE k IS NOT NULL))"
+        )
+
+    def where(self, name: str, src_types: dict[str, str]) -> str | None:
+        """SQL over the row's values as found (`r.<col>`); None: every row."""
+
+        def text(col: str) -> bool:
+            return src_types.get(col, "").upper() == "VARCHAR"
+
+        key = TABLES[name].branch_key
+        if name in ("market_survey", "market_share"):
+            return f"r.city = {lit(self.city)}" if text("city") and self.city is not None else None
+        if name == "branches":
+            return None
+        if name == "campaign_contacts":
+            return self._of("r.campaign_id", "campaigns") if text("campaign_id") and "campaigns" in self.keys else None
+        if key == "branch_id" and text("branch_id"):
+            known = ", ".join(lit(b) for b in self.branch_ids) or "NULL"
+            return f"(r.branch_id = {lit(self.branch)} OR r.branch_id IS NULL OR r.branch_id NOT IN ({known}))"
+        if key == "customer_id" and text("customer_id") and "customers" in self.keys:
+            return self._of("r.customer_id", "customers")
+        return None
+
+    def mask(self, engine: "Engine", name: str, df: pd.DataFrame) -> np.ndarray | None:
+        """`where` on a DataFrame as found (io's raw frame); None: every row."""
+        cols = [c for c in df.columns if c in TABLES[name].column_names and _text_column(df, c)]
+        where = self.where(name, {c: "VARCHAR" for c in cols})
+        if where is None:
+            return None
+        raw = engine.register(
+            "rawkeys",
+            pa.table(
+                {
+                    **{c: pa.array(df[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True) for c in cols},
+                    "_i": pa.array(np.arange(len(df), dtype=np.int64)),
+                }
+            ),
+        )
+        try:
+            return (
+                engine.arrow(f"SELECT coalesce(({where}), FALSE) AS keep FROM {raw} AS r ORDER BY r._i")
+                .column(0)
+                .to_numpy(zero_copy_only=False)
+                .astype(bool)
+            )
+        finally:
+            engine._unregister(raw)
+
+
+def _text_column(df: pd.DataFrame, col: str) -> bool:
+    """A column of strings (or missing values) only: keys that SQL compares as found."""
+    if col not in df:
+        return False
+    s = df[col]
+    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
+
+
+def _native(kind: str, src: str) -> bool:
+    """Whether values of DuckDB type `src` are already of `kind` (checks may compare them as they are)."""
+    src = src.upper()
+    if kind in ("str", "category"):
+        return src == "VARCHAR"
+    if kind in ("float", "int"):
+        return src in ("DOUBLE", "FLOAT") or src in _NUMERIC
+    if kind == "bool":
+        return src == "BOOLEAN"
+    return src == "DATE" or (src.startswith("TIMESTAMP") and "TIME ZONE" not in src)
+
+
+def _to_arrow(values: pd.Series, sql_type: str) -> pa.Array:
+    """A column of io's typed values as Arrow of the relation's SQL type."""
+    t = ARROW_TYPE[sql_type]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    if sql_type == "VARCHAR":
+        values = values.astype(object).where(values.notna(), None)
+        return pa.array(values.to_numpy(dtype=object), type=t, from_pandas=True)
+    if sql_type == "BOOLEAN":
+        obj = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
+        return pa.array(obj, type=t, from_pandas=True)
+    if sql_type == "TIMESTAMP":
+        return pa.array(pd.to_datetime(values).astype("datetime64[us]").to_numpy(), type=t, from_pandas=True)
+    return pa.array(pd.to_numeric(values, errors="coerce").astype(float).to_numpy(), type=t, from_pandas=True)
+
+
+# --------------------------------------------------------------------------
+# relations
+
+
+@dataclass
+class View:
+    """One table as a relation of the engine."""
+
+    table: Table
+    name: str  # SQL relation name
+    columns: tuple[str, ...]  # contract columns present, in contract order
+    rows: int
+    label: str | None  # the file named when a problem has no rows (io.file_label)
+    multi_file: bool  # rows may come from several files
+    type_problems: list[DataProblem] = field(default_factory=list)
+    # Parquet files whose contract columns are the relation's columns as they
+    # are (no cast, no mapping, every row kept): pyarrow reads them directly.
+    parquet: tuple[Path, ...] = ()
+
+    @property
+    def present(self) -> set[str]:
+        return set(self.columns)
+
+    def has(self, *cols: str) -> bool:
+        return all(c in self.columns for c in cols)
+
+
+class Engine:
+    """A DuckDB connection holding one relation per table."""
+
+    def __init__(self, memory_limit: str = MEMORY_LIMIT, threads: int | None = None) -> None:
+        self._tmp = Path(tempfile.mkdtemp(prefix="qvsrs-scan-"))
+        # Spill files go with the engine, also when the interpreter exits first.
+        self._cleanup = weakref.finalize(self, shutil.rmtree, str(self._tmp), True)
+        self.con = duckdb.connect(
+            config={
+                "memory_limit": memory_limit,
+                "threads": threads or os.cpu_count() or 1,
+                "temp_directory": str(self._tmp / "spill"),
+            }
+        )
+        self.con.execute("SET TimeZone = 'UTC'")
+        try:  # no progress bar on stderr; in a Jupyter kernel DuckDB refuses the setting without ipywidgets
+            self.con.execute("SET enable_progress_bar = false")
+        except duckdb.Error:
+            pass
+        self._n = 0
+        self._keep: list[object] = []  # Arrow tables registered: alive while the engine is
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            self._cleanup()
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _name(self, prefix: str) -> str:
+        self._n += 1
+        return f"{prefix}{self._n}"
+
+    def register(self, prefix: str, table: pa.Table) -> str:
+        name = self._name(prefix)
+        self.con.register(name, table)
+        self._keep.append((name, table))
+        return name
+
+    def sql(self, query: str, params: Sequence | None = None) -> list[tuple]:
+        return self.con.execute(query, params or []).fetchall()
+
+    def arrow(self, query: str) -> pa.Table:
+        return self.con.sql(query).to_arrow_table()
+
+    # -- a DataFrame read by io ------------------------------------------------
+
+    def add_frame(self, table: Table, df: pd.DataFrame) -> View:
+        """Register io's typed frame (with or without row bookkeeping)."""
+        cols = tuple(c.name for c in table.columns if c.name in df.columns)
+        n = len(df)
+        arrays = {c: _to_arrow(df[c], SQL_TYPE[table.column(c).kind]) for c in cols}
+        for c in cols:
+            flag = io.UNREADABLE + c
+            arrays[flag] = pa.array(df[flag].to_numpy(dtype=bool) if flag in df else np.zeros(n, dtype=bool))
+        arrays["_pos"] = pa.array(np.arange(n, dtype=np.int64))
+        rows = (
+            df[io.SOURCE_ROW].to_numpy(dtype=np.int64) if io.SOURCE_ROW in df else np.arange(1, n + 1, dtype=np.int64)
+        )
+        arrays["_source_row"] = pa.array(rows)
+        multi = False
+        if io.SOURCE_FILE in df:
+            files = df[io.SOURCE_FILE]
+            if isinstance(files.dtype, pd.CategoricalDtype):
+                cats = pa.array(files.cat.categories.astype(str).to_numpy(dtype=object), type=pa.string())
+                arrays["_source_file"] = pa.DictionaryArray.from_arrays(
+                    pa.array(files.cat.codes.to_numpy(), mask=files.cat.codes.to_numpy() < 0), cats
+                ).cast(pa.string())
+                multi = len(files.cat.categories) > 1
+            else:
+                arrays["_source_file"] = pa.array(
+                    files.astype(object).where(files.notna(), None).astype(str).to_numpy(dtype=object), type=pa.string()
+                )
+                multi = files.nunique() > 1
+        else:
+            arrays["_source_file"] = pa.nulls(n, type=pa.string())
+        name = self.register("frame", pa.table(arrays))
+        return View(table, name, cols, n, io.file_label(df), multi)
+
+    # -- a table's own files ---------------------------------------------------
+
+    def add_files(
+        self,
+        data_dir: Path,
+        source: io.Source,
+        branch_ids: Iterable[str] | None = None,
+        rows: "BranchRows | None" = None,
+    ) -> View | None:
+        """A relation over the files of `source` (only `branch_ids`' partitions).
+
+        Returns None when there is nothing to scan (no file, or no row): the
+        caller reads such an entry with io. Raises `io._Unreadable` naming
+        the file that cannot be read.
+        """
+        table = TABLES[source.table]
+        if source.format == "csv":
+            raw, src_types, files, n = self._csv(source, data_dir)
+            if rows is not None:
+                rows.note_all_keys(self, table.name, raw, src_types)
+            where = rows.where(table.name, src_types) if rows is not None else None
+            if n == 0:
+                self._unregister(raw)
+                return None  # an empty file: io says so
+            view = self._typed_table(table, raw, src_types, files[0], n, where)
+            return view if view.rows else self._empty(table, src_types, files[0])
+        else:
+            paths: list[tuple[Path, str | None]]
+            if source.format == "parquet":
+                paths = [(source.path, None)]
+                files = [source.label(data_dir)]
+            else:
+                paths = io._parquet_files(source.path, branch_ids)
+                files = [str(f.relative_to(data_dir)) if data_dir else str(f) for f, _ in paths]
+            if not paths:
+                return None
+            n = 0
+            for (f, _), label in zip(paths, files):
+                try:
+                    n += pq.read_metadata(f).num_rows
+                except Exception as exc:
+                    raise io._Unreadable(
+                        f"cannot read the file: {exc}", file=label if source.format == "folder" else None
+                    ) from exc
+            if n == 0:
+                return None
+            file_list = "[" + ", ".join(lit(str(f)) for f, _ in paths) + "]"
+            scan = f"read_parquet({file_list}, file_row_number = true, union_by_name = true, hive_partitioning = false)"
+            try:
+                described = self.sql(f"DESCRIBE SELECT * FROM {scan}")
+            except duckdb.Error as exc:
+                raise io._Unreadable(f"cannot read the file: {exc}") from exc
+            src_types = {str(r[0]).strip(): str(r[1]) for r in described}
+            names = {str(r[0]).strip(): str(r[0]) for r in described}
+            select = [f"{q(names[c])} AS {q(c)}" for c in table.column_names if c in names]
+            renamed = any(names[c] != c for c in table.column_names if c in names)
+            partition = [b for _, b in paths]
+            if "branch_id" in table.column_names and "branch_id" not in names and any(partition):
+                # The partition names the branch of files without the column (io does the same).
+                select.append(
+                    "["
+                    + ", ".join(lit(b) if b else "NULL" for b in partition)
+                    + "][CAST(file_index AS BIGINT) + 1] AS branch_id"
+                )
+                src_types["branch_id"] = "VARCHAR"
+                renamed = True
+            raw = self._name("raw")
+            self.con.execute(
+                f"CREATE TEMP VIEW {raw} AS SELECT {', '.join(select + ['file_index AS _fi', 'file_row_number AS _fr'])} FROM {scan}"
+            )
+            if rows is not None:
+                rows.note_all_keys(self, table.name, raw, src_types)
+            where = rows.where(table.name, src_types) if rows is not None else None
+            if where is not None:
+                kept = self.sql(f"SELECT count(*) FROM {raw} AS r WHERE {where}")[0][0]
+                if kept == 0:
+                    return self._empty(table, src_types, files[0])
+                if kept < n:  # rows of other branches: typed and checked no further
+                    n, whole = kept, raw
+                    raw = self._name("raw")
+                    self.con.execute(f"CREATE TEMP VIEW {raw} AS SELECT * FROM {whole} AS r WHERE {where}")
+                    renamed = True  # not the files as they are
+            labels = "[" + ", ".join(lit(f) for f in files) + "]"
+            file_expr = lit(files[0]) if len(files) == 1 else f"{labels}[CAST(_fi AS BIGINT) + 1]"
+            row_expr, pos_expr = "CAST(_fr AS BIGINT) + 1", "CAST(_fi AS BIGINT) * 1099511627776 + CAST(_fr AS BIGINT)"
+        view, plain = self._typed(table, raw, src_types, file_expr, row_expr, pos_expr, n, files)
+        if plain and not renamed:
+            view.parquet = tuple(f for f, _ in paths)
+        return view
+
+    def _empty(self, table: Table, src_types: dict[str, str], label: str) -> View:
+        """No row of the entry is the branch's: an empty table, as io reports it."""
+        raw = pd.DataFrame({c: pd.Series(dtype=object) for c in table.column_names if c in src_types})
+        raw[io.SOURCE_ROW] = pd.Series(dtype=np.int64)
+        raw[io.SOURCE_FILE] = pd.Series(dtype=object)
+        raw.attrs[io.SOURCE_ATTR] = label
+        df, problems = io.coerce(table, raw)
+        view = self.add_frame(table, df)
+        view.type_problems = problems
+        return view
+
+    def _csv(self, source: io.Source, data_dir: Path) -> tuple[str, dict[str, str], list[str], int]:
+        """Read a CSV as Arrow strings (header stripped, rows numbered from 2)."""
+        label = source.label(data_dir)
+        last: Exception | None = None
+        for enc in io.CSV_ENCODINGS:
+            try:
+                header = _csv_header(source.path, enc)
+                names = [h.strip() for h in header]
+                wanted = [c for c in TABLES[source.table].column_names if c in names]
+                read = pacsv.ReadOptions(
+                    encoding="utf8" if enc == "utf-8-sig" else enc,
+                    skip_rows=1,
+                    column_names=names,
+                    block_size=16 * 2**20,
+                )
+                conv = pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in names},
+                    include_columns=wanted,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                )
+                # Quoted values may hold line breaks only if the file has quotes at all;
+                # without, pyarrow splits the file freely among its threads.
+                parse = pacsv.ParseOptions(newlines_in_values=_has_quotes(source.path))
+                if source.path.stat().st_size <= CSV_IN_MEMORY_BYTES:
+                    t = pacsv.read_csv(source.path, read_options=read, parse_options=parse, convert_options=conv)
+                    t = t.append_column("_row", pa.array(np.arange(2, t.num_rows + 2, dtype=np.int64)))
+                    n = t.num_rows
+                    name = self.register("csv", t)
+                else:
+                    name, n = self._csv_to_parquet(source.path, read, parse, conv)
+                return name, {c: "VARCHAR" for c in wanted}, [label], n
+            except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+                if "UTF8" not in str(exc) and "decode" not in str(exc) and not isinstance(exc, UnicodeDecodeError):
+                    raise io._Unreadable(f"cannot read the file: {exc}") from exc
+                last = exc
+        raise io._Unreadable(
+            "cannot decode the file as UTF-8 or GB18030/GBK; save it in one of these encodings"
+        ) from last
+
+    def _csv_to_parquet(self, path: Path, read, parse, conv) -> tuple[str, int]:
+        out = self._tmp / f"{self._name('csv')}.parquet"
+        writer = None
+        n = 0
+        with pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=conv) as reader:
+            for batch in reader:
+                batch = pa.RecordBatch.from_arrays(
+                    [*batch.columns, pa.array(np.arange(n + 2, n + 2 + batch.num_rows, dtype=np.int64))],
+                    names=[*batch.schema.names, "_row"],
+                )
+                if writer is None:
+                    writer = pq.ParquetWriter(out, batch.schema)
+                writer.write_batch(batch)
+                n += batch.num_rows
+        if writer is not None:
+            writer.close()
+        name = self._name("csvfile")
+        self.con.execute(f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet({lit(str(out))})")
+        return name, n
+
+    def _typed(
+        self,
+        table: Table,
+        raw: str,
+        src_types: dict[str, str],
+        file_expr: str,
+        row_expr: str,
+        pos_expr: str,
+        n: int,
+        files: list[str],
+    ) -> tuple[View, bool]:
+        """The typed relation over `raw`, joining io.convert's reading of the odd values;
+        and whether every column is the scan's own (no cast, no mapping).
+
+        A column whose values all have their kind already (the usual case of
+        a typed Parquet file) stays a plain column of the scan, so that
+        DuckDB pushes every check on it down into the Parquet reader (row
+        groups ruled out by their statistics and dictionaries are not read).
+        """
+        label = files[0] if files else None
+        missing = [c for c in table.column_names if c not in src_types]
+        problems = [DataProblem(table.name, "required column is missing", file=label, column=c) for c in missing]
+        cols = tuple(c for c in table.column_names if c in src_types)
+        select, joins, problems_cols = [], [], []
+        plain = 0
+        for c in cols:
+            col = table.column(c)
+            x = f"r.{q(c)}"
+            src = src_types[c]
+            null, fast, value = _cast_rules(col.kind, src, x)
+            mapping = self._mapping(raw, col, c, null, fast)
+            sql_type = SQL_TYPE[col.kind]
+            if mapping is None:
+                special = (
+                    null != f"({x} IS NULL)"
+                    and self.sql(f"SELECT count(*) FROM {raw} AS r WHERE {null} AND {x} IS NOT NULL")[0][0] > 0
+                )
+                if not special and _native(col.kind, src):
+                    select.append(f"{x} AS {q(c)}")
+                    plain += 1
+                else:
+                    select.append(f"CASE WHEN {null} THEN NULL ELSE CAST({value} AS {sql_type}) END AS {q(c)}")
+                select.append(f"FALSE AS {q(io.UNREADABLE + c)}")
+                continue
+            m, errors = mapping
+            joins.append(f"LEFT JOIN {m} AS {q('m.' + c)} ON {x} = {q('m.' + c)}.raw")
+            mv = f"{q('m.' + c)}.value"
+            cast = f"CAST({value} AS {sql_type})" if fast else "NULL"
+            fast_sql = fast or "FALSE"
+            select.append(f"CASE WHEN {null} THEN NULL WHEN {fast_sql} THEN {cast} ELSE {mv} END AS {q(c)}")
+            select.append(f"(NOT {null} AND NOT {fast_sql} AND {mv} IS NULL) AS {q(io.UNREADABLE + c)}")
+            if errors:
+                problems_cols.append((c, m))
+        select += [f"{file_expr} AS _source_file", f"{row_expr} AS _source_row", f"{pos_expr} AS _pos"]
+        for c in cols:
+            select.append(f"r.{q(c)} AS {q('raw:' + c)}")
+        name = self._name("t")
+        self.con.execute(f"CREATE TEMP VIEW {name} AS SELECT {', '.join(select)} FROM {raw} AS r {' '.join(joins)}")
+        view = View(table, name, cols, n, label, len(files) > 1)
+        view.type_problems = problems
+        plain_scan = plain == len(cols)
+        for c, m in problems_cols:
+            view.type_problems += self._type_problems(view, table, c, m)
+        return view, plain_scan
+
+    def _typed_table(
+        self, table: Table, raw: str, src_types: dict[str, str], label: str, n: int, where: str | None = None
+    ) -> View:
+        """A CSV's strings typed once into a DuckDB table (every check then reads typed columns).
+
+        Values SQL casts outright are cast in the one pass; the others (kept
+        in `raw:<col>`) are read by io.convert, distinct value by distinct
+        value, and written back.
+        """
+        missing = [c for c in table.column_names if c not in src_types]
+        problems = [DataProblem(table.name, "required column is missing", file=label, column=c) for c in missing]
+        cols = tuple(c for c in table.column_names if c in src_types)
+        select, odd_cols = [], []
+        for c in cols:
+            col = table.column(c)
+            x = f"r.{q(c)}"
+            null, fast, value = _cast_rules(col.kind, src_types[c], x)
+            sql_type = SQL_TYPE[col.kind]
+            if fast == "TRUE":
+                select.append(f"CASE WHEN {null} THEN NULL ELSE CAST({value} AS {sql_type}) END AS {q(c)}")
+                continue
+            odd = f"(NOT {null} AND NOT {fast or 'FALSE'})"
+            cast = f"CAST({value} AS {sql_type})" if fast else "NULL"
+            select.append(f"CASE WHEN {null} OR {odd} THEN NULL ELSE {cast} END AS {q(c)}")
+            select.append(f"CASE WHEN {odd} THEN {x} END AS {q('raw:' + c)}")
+            odd_cols.append(c)
+        select += [f"{lit(label)} AS _source_file", "_row AS _source_row", "_row AS _pos"]
+        name = self._name("t")
+        self.con.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT {', '.join(select)} FROM {raw} AS r"
+            + (f" WHERE {where}" if where else "")
+        )
+        self._unregister(raw)
+        if where:
+            n = self.sql(f"SELECT count(*) FROM {name}")[0][0]
+        flags = []
+        view = View(table, name, cols, n, label, False)
+        for c in cols:
+            if c not in odd_cols:
+                flags.append(f"FALSE AS {q(io.UNREADABLE + c)}")
+                continue
+            x = q("raw:" + c)
+            distinct = self.arrow(f"SELECT DISTINCT {x} AS raw FROM {name} WHERE {x} IS NOT NULL")
+            if distinct.num_rows == 0:
+                flags.append(f"FALSE AS {q(io.UNREADABLE + c)}")
+                continue
+            m, errors = self._register_mapping(table.column(c), distinct)
+            self.con.execute(f"UPDATE {name} SET {q(c)} = m.value FROM {m} AS m WHERE {name}.{x} = m.raw")
+            flags.append(f"({x} IS NOT NULL AND {q(c)} IS NULL) AS {q(io.UNREADABLE + c)}")
+            if errors:
+                problems += self._type_problems(view, table, c, m, rel_name=name)
+        typed = self._name("v")
+        self.con.execute(
+            f"CREATE TEMP VIEW {typed} AS SELECT *, {', '.join(flags)} FROM {name}"
+            if flags
+            else f"CREATE TEMP VIEW {typed} AS SELECT * FROM {name}"
+        )
+        view.name = typed
+        view.type_problems = problems
+        return view
+
+    def _unregister(self, name: str) -> None:
+        """Let go of a registered Arrow table (or view over a temporary file)."""
+        try:
+            self.con.unregister(name)
+        except duckdb.Error:
+            self.con.execute(f"DROP VIEW IF EXISTS {name}")
+        self._keep = [k for k in self._keep if k[0] != name]
+
+    def _mapping(self, raw: str, col: Column, c: str, null: str, fast: str | None):
+        """io.convert's reading of the distinct values SQL does not cast; None when there are none."""
+        if fast == "TRUE":
+            return None
+        x = f"r.{q(c)}"
+        where = f"NOT {null}" + (f" AND NOT {fast}" if fast else "")
+        distinct = self.arrow(f"SELECT DISTINCT {x} AS raw FROM {raw} AS r WHERE {where}")
+        if distinct.num_rows == 0:
+            return None
+        return self._register_mapping(col, distinct)
+
+    def _register_mapping(self, col: Column, distinct: pa.Table) -> tuple[str, bool]:
+        """A table raw → value, err: io.convert's reading of each distinct raw value."""
+        values = io._arrow_to_pandas(distinct)["raw"]
+        typed, broken = io.convert(col.kind, values)
+        err = np.full(len(values), -1, dtype=np.int8)
+        for k, mask in reversed(list(enumerate(broken))):
+            err[np.asarray(mask, dtype=bool)] = k
+        mapping = pa.table(
+            {
+                "raw": distinct.column("raw"),
+                "value": _to_arrow(typed.reset_index(drop=True), SQL_TYPE[col.kind]),
+                "err": pa.array(err, mask=err < 0),
+            }
+        )
+        return self.register("map", mapping), bool((err >= 0).any())
+
+    def _type_problems(
+        self, view: View, table: Table, c: str, m: str, rel_name: str | None = None
+    ) -> list[DataProblem]:
+        rules = io.TYPE_RULES[table.column(c).kind]
+        x = q("raw:" + c)
+        rel = f"{rel_name or view.name} AS t JOIN {m} AS mm ON t.{x} = mm.raw"
+        preds = [f"mm.err = {k}" for k in range(len(rules))]
+        counts = self.counts(rel, preds, together=True)
+        return [
+            self.problem(view, rel, pred, count, table.name, rule, c, f"t.{x}", raw_values=True)
+            for rule, pred, count in zip(rules, preds, counts)
+            if count
+        ]
+
+    # -- problems ----------------------------------------------------------------
+
+    def counts(self, rel: str, preds: Sequence[str], together: bool = False) -> list[int]:
+        """How many rows of `rel` each predicate flags (NULL counts as false).
+
+        One query per predicate by default: on a plain scan DuckDB pushes
+        each into the Parquet reader, which skips what statistics rule out
+        (far cheaper than one pass evaluating every predicate on every
+        row). `together`: one pass (for a join, computed once).
+        """
+        if not preds:
+            return []
+        if together:
+            select = ", ".join(f"count(*) FILTER (WHERE coalesce(({p}), FALSE))" for p in preds)
+            return [int(v) for v in self.sql(f"SELECT {select} FROM {rel}")[0]]
+        return [int(self.sql(f"SELECT count(*) FROM {rel} WHERE {p}")[0][0]) for p in preds]
+
+    def hashes(self, query: str, n: int) -> np.ndarray:
+        """The single UBIGINT column of `query` (at most `n` rows) as a numpy array, batch by batch."""
+        out = np.empty(n, dtype=np.uint64)
+        k = 0
+        for batch in self.con.sql(query).to_arrow_reader(1 << 20):
+            a = batch.column(0).to_numpy(zero_copy_only=False)
+            out[k : k + len(a)] = a
+            k += len(a)
+        return out[:k]
+
+    def problem(
+        self,
+        view: View,
+        rel: str,
+        pred: str,
+        count: int,
+        table: str,
+        rule: str,
+        column: str | None,
+        value: str | None = None,
+        raw_values: bool = False,
+    ) -> DataProblem:
+        """The DataProblem of the `count` rows of `rel` that `pred` flags (io.render_problem)."""
+        where = f"coalesce(({pred}), FALSE)"
+        v = value or "NULL"
+        first = self.arrow(
+            f"SELECT t._source_file AS f, t._source_row AS r, {v} AS v FROM {rel} WHERE {where} "
+            f"ORDER BY t._pos LIMIT {FIRST_ROWS_SHOWN}"
+        )
+        files = first.column("f").to_pylist()
+        rows = first.column("r").to_pylist()
+        if view.multi_file:
+            all_files = [
+                r[0] for r in self.sql(f"SELECT DISTINCT t._source_file FROM {rel} WHERE {where}") if r[0] is not None
+            ]
+        else:
+            all_files = sorted({f for f in files if f is not None})
+        examples: tuple[str, ...] = ()
+        if value is not None:
+            v = first.column("v")
+            if not raw_values and (pa.types.is_integer(v.type) or pa.types.is_decimal(v.type)):
+                v = pc.cast(v, pa.float64())  # as io holds a number until validation passed
+            if pa.types.is_date(v.type):
+                v = pc.cast(v, pa.timestamp("us"))
+            examples = tuple(str(e) for e in io._arrow_to_pandas(pa.table({"v": v}))["v"].tolist())
+        return io.render_problem(
+            table, rule, column, count, [str(f) for f in files], rows, all_files, examples, view.label
+        )
+
+    # -- back to pandas ---------------------------------------------------------------
+
+    def to_pandas(self, view: View, where: str | None = None, final: bool = False) -> pd.DataFrame:
+        """The rows of `view` (those `where` selects) as a DataFrame.
+
+        `final`: the contract's final dtypes, no bookkeeping (the data have
+        passed validation). Otherwise io's typed frame: ints as float64,
+        bools as objects, row bookkeeping kept.
+        """
+        if final and where is None:
+            return arrow_frame(view.table, self.final_arrow(view), final)
+        return arrow_frame(view.table, self._ordered(view, where, final), final)
+
+    def final_arrow(self, view: View) -> pa.Table:
+        """A validated table's columns as Arrow, in row order: what
+        `to_pandas(view, final=True)` converts, at a fraction of its memory."""
+        if view.parquet:
+            # Straight from the files: repeated strings come as the files'
+            # dictionaries, decoded once rather than hashed again.
+            dictionary = [
+                c
+                for c in view.columns
+                if view.table.column(c).kind in ("str", "category") and not view.table.column(c).unique
+            ]
+            try:
+                return pq.read_table(list(view.parquet), columns=list(view.columns), read_dictionary=dictionary)
+            except (pa.ArrowException, OSError, ValueError):
+                pass  # files that differ in shape: DuckDB unites them by name
+        return self._ordered(view, None, True)
+
+    def _ordered(self, view: View, where: str | None, final: bool) -> pa.Table:
+        cols = [q(c) for c in view.columns]
+        if not final:
+            cols += [q(io.UNREADABLE + c) for c in view.columns] + ["_source_file", "_source_row"]
+        query = f"SELECT {', '.join(cols + ['_pos'])} FROM {view.name}" + (f" WHERE {where}" if where else "")
+        t = self.arrow(query)
+        pos = t.column("_pos").to_numpy()
+        if len(pos) > 1 and not (np.diff(pos) > 0).all():
+            t = t.take(pc.sort_indices(t.column("_pos")))
+        return t.drop_columns(["_pos"])
+
+
+def read_frame(path: str | Path, table: Table) -> pd.DataFrame:
+    """A validated table saved as Parquet (`Bank.save`), read with its final dtypes.
+
+    What `validate.restore_dtypes(pd.read_parquet(path))` gives, in about
+    half the memory and time: repeated strings come as the file's
+    dictionaries and are decoded once, and each Arrow column is let go as
+    soon as it is converted. Extra columns are read as pandas would.
+    """
+    names = [c for c in pq.read_schema(path).names if not c.startswith("__index_level_")]
+    cols = [c for c in names if c in table.column_names]  # in the file's order
+    dictionary = [c for c in cols if table.column(c).kind in ("str", "category") and not table.column(c).unique]
+    df = arrow_frame(table, pq.read_table(path, columns=cols, read_dictionary=dictionary), final=True)
+    extra = [c for c in names if c not in table.column_names]
+    if not extra:
+        return df
+    rest = pd.read_parquet(path, columns=extra)
+    return pd.DataFrame({c: df[c] if c in df else rest[c] for c in names}, copy=False)
+
+
+def arrow_frame(table: Table, t: pa.Table, final: bool) -> pd.DataFrame:
+    """An Arrow table of a relation's columns as a DataFrame, without per-value Python work
+    (but one Python string per distinct text value); each Arrow column is let go once converted."""
+    n = t.num_rows
+    columns = {name: t.column(name) for name in t.column_names}
+    del t
+    out: dict[str, object] = {}
+    for name in list(columns):
+        a = columns.pop(name)
+        if name in table.column_names:
+            out[name] = _column_to_pandas(table.column(name), a, final)
+        elif name.startswith(io.UNREADABLE):
+            if pc.any(a).as_py():
+                out[name] = a.to_numpy(zero_copy_only=False)
+        elif name == "_source_file":
+            out[io.SOURCE_FILE] = pd.Categorical(_text(a)) if len(a) else pd.Categorical([])
+        elif name == "_source_row":
+            out[io.SOURCE_ROW] = a.to_numpy().astype(np.int64)
+        del a
+    return pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
+
+
+def _text(a: pa.ChunkedArray) -> np.ndarray:
+    """Strings as an object array; the values of a dictionary column are made once each."""
+    if pa.types.is_dictionary(a.type):
+        a = a.unify_dictionaries() if isinstance(a, pa.ChunkedArray) and a.num_chunks > 1 else a
+        chunks = a.chunks if isinstance(a, pa.ChunkedArray) else [a]
+        if not chunks:
+            return np.array([], dtype=object)
+        words = np.empty(len(chunks[0].dictionary) + 1, dtype=object)
+        words[:-1] = chunks[0].dictionary.to_pylist()
+        words[-1] = None
+        idx = np.concatenate(
+            [c.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False).astype(np.int64) for c in chunks]
+        )
+        return words[idx]
+    return a.to_numpy(zero_copy_only=False).astype(object, copy=False)
+
+
+def _column_to_pandas(col: Column, a: pa.ChunkedArray, final: bool) -> pd.Series | np.ndarray:
+    if col.kind in ("date", "month", "datetime"):
+        return pc.cast(a, pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    if col.kind in ("float", "int"):
+        if final and col.kind == "int" and not col.nullable and pa.types.is_integer(a.type):
+            return a.to_numpy(zero_copy_only=False).astype(np.int64)
+        v = pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)
+        return v.astype(np.int64) if final and col.kind == "int" and not col.nullable else v
+    if col.kind == "bool":
+        if final:
+            return a.to_numpy(zero_copy_only=False).astype(bool)
+        return pd.Series(a.to_pandas()).astype(object).where(lambda s: s.notna(), None).to_numpy()
+    if col.kind == "category" and final:
+        if len(a) == 0:
+            return pd.Categorical([], categories=list(col.values or ()))
+        enc = a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(a)
+        enc = enc.unify_dictionaries() if isinstance(enc, pa.ChunkedArray) and enc.num_chunks > 1 else enc
+        chunks = enc.chunks if isinstance(enc, pa.ChunkedArray) else [enc]
+        words = chunks[0].dictionary.to_pylist()
+        # codes of the contract's vocabulary (validation has passed: every word is in it)
+        recode = np.array([list(col.values).index(w) if w in col.values else -1 for w in words] + [-1], dtype=np.int64)
+        idx = np.concatenate(
+            [c.indices.fill_null(len(words)).to_numpy(zero_copy_only=False).astype(np.int64) for c in chunks]
+        )
+        return pd.Categorical.from_codes(recode[idx], categories=list(col.values))
+    if not final or col.unique or pa.types.is_dictionary(a.type):
+        return _text(a)
+    # Repeated strings (customer_id in transactions): one Python string per distinct value.
+    return _text(pc.dictionary_encode(a))
+
+
+def _has_quotes(path: Path) -> bool:
+    import mmap
+
+    with path.open("rb") as f:
+        if path.stat().st_size == 0:
+            return False
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return m.find(b'"') >= 0
+
+
+def _csv_header(path: Path, encoding: str) -> list[str]:
+    import csv
+
+    with path.open(encoding=encoding, newline="") as f:
+        first = next(csv.reader(f), [])
+    if first and encoding != "utf-8-sig":
+        first[0] = first[0].lstrip("\ufeff")
+    return first

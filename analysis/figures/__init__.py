@@ -1,0 +1,1 @@
+"""Figures: the house style and one module per question's figures."""

@@ -1,0 +1,239 @@
+"""The house style of every figure (DESIGN.md "Figures and prose").
+
+- One palette for the suite, colour-blind safe (Okabe–Ito); the home bank is
+  always `HOME`, competitors `MUTED` greys.
+- A CJK font comes with the package's own install (mplfonts ships Noto Sans
+  CJK SC), so Chinese labels never show as empty boxes on a fresh machine.
+- Money axes in 万元 (zh) or thousand CNY (en): `money_axis`; money and
+  shares in prose and tables: `money`, `pct`.
+- Every figure carries one source line under it (`caption(fig,
+  source_caption(bank, tables, n, lang))`: tables, branch, as-of, n) and is
+  saved by `save` as PNG into the run's `figures/` folder and shown in the
+  notebook.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.text import Annotation
+from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import Bbox
+
+from analysis.words.format import money_unit
+
+# Okabe–Ito: distinguishable under the common colour-vision deficiencies.
+HOME = "#0072B2"  # the home bank, everywhere
+ACCENT = "#D55E00"  # the one thing a figure wants the eye on (risk, loss)
+GOOD = "#009E73"
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+MUTED = ["#8C8C8C", "#A6A6A6", "#BDBDBD", "#6E6E6E", "#CFCFCF", "#7F7F7F", "#B0B0B0", "#969696"]
+NEUTRAL = "#9E9E9E"
+
+CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+@lru_cache(maxsize=1)
+def cjk_font_path() -> Path:
+    """The CJK font shipped by the `mplfonts` package (installed with the suite)."""
+    import mplfonts
+
+    path = Path(mplfonts.__file__).parent / "fonts" / CJK_FONT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"CJK font not found at {path}; reinstall the package (pip install mplfonts)")
+    return path
+
+
+@lru_cache(maxsize=1)
+def _register_font() -> str:
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def use_style(lang: str = "zh") -> None:
+    """Apply the house style; call once at the top of a notebook."""
+    name = _register_font()
+    plt.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [name, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "figure.figsize": (8, 4.5),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.25,
+            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            # Noto Sans CJK SC ships one weight: emphasis is by colour and size,
+            # never bold (which would fall back to regular with a warning).
+            "axes.titleweight": "normal",
+            "axes.titlesize": 14,
+            "axes.labelsize": 10,
+            "legend.frameon": False,
+        }
+    )
+
+
+def money_axis(ax, axis: str = "y", lang: str = "zh", label: str | None = None) -> None:
+    """Format an axis holding CNY as 万元 / thousand CNY, with the unit in its label."""
+    div, unit = money_unit(lang)
+    fmt = FuncFormatter(lambda v, _: f"{v / div:,.0f}" if abs(v / div) >= 10 else f"{v / div:,.1f}")
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(fmt)
+    text = f"{label} ({unit})" if label else unit
+    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(text)
+
+
+def percent_axis(ax, axis: str = "y", decimals: int = 0) -> None:
+    fmt = FuncFormatter(lambda v, _: f"{v * 100:.{decimals}f}%")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def interval_dots(ax, y, estimate, low, high, color, label: str | None = None, marker: str = "o") -> None:
+    """Estimates at rows `y` as dots with their intervals as capped horizontal
+    whiskers; `color` one colour or one per row, `label` the legend entry."""
+    est, lo, hi = (np.asarray(v, dtype=float) for v in (estimate, low, high))
+    colors = [color] * len(est) if isinstance(color, str) else list(color)
+    for i, (yi, e, l, h, c) in enumerate(zip(np.asarray(y, dtype=float), est, lo, hi, colors)):
+        ax.errorbar(e, yi, xerr=[[e - l], [h - e]], fmt=marker, color=c, capsize=3, label=label if i == 0 else None)
+
+
+def bank_colors(banks, home_bank: str) -> dict[str, str]:
+    """The home bank in HOME, every competitor a muted grey, stable by name."""
+    out, i = {}, 0
+    for b in sorted(banks):
+        if b == home_bank:
+            out[b] = HOME
+        else:
+            out[b] = MUTED[i % len(MUTED)]
+            i += 1
+    return out
+
+
+#: Units of a caption's n: (zh, en).
+CAPTION_UNITS: dict[str, tuple[str, str]] = {
+    "customers": ("名客户", "customers"),
+    "responses": ("份问卷", "responses"),
+    "complaints": ("条投诉", "complaints"),
+    "respondents": ("名受访者", "respondents"),
+    "banks": ("家银行", "banks"),
+    "quarters": ("个季度", "quarters"),
+}
+
+
+def caption_line(
+    branch_name: str,
+    as_of,
+    tables: str,
+    n: int | None,
+    lang: str = "zh",
+    unit: str | None = None,
+    extra: str | None = None,
+) -> str:
+    """The source line of a figure: source tables, branch, as-of date, n (in
+    `unit`, a key of CAPTION_UNITS) and an optional note. `source_caption`
+    fills branch and as-of from a bank."""
+    zh = lang == "zh"
+    sep = "；" if zh else "; "
+    parts = [f"数据：{tables}" if zh else f"Source: {tables}", branch_name]
+    if as_of is not None:
+        parts.append(f"截至{as_of:%Y-%m-%d}" if zh else f"as of {as_of:%Y-%m-%d}")
+    if n is not None:
+        words = CAPTION_UNITS[unit][0 if zh else 1] if unit else ""
+        parts.append(f"n = {n:,}{words}" if zh or not words else f"n = {n:,} {words}")
+    if extra:
+        parts.append(extra)
+    return sep.join(parts)
+
+
+def source_caption(
+    bank, tables: str, n: int | None, lang: str = "zh", unit: str | None = None, extra: str | None = None
+) -> str:
+    """The source line of a figure on `bank`: tables, branch, as-of, n (see `caption_line`)."""
+    name = bank.branch.get("branch_name") or bank.branch_id
+    return caption_line(name, bank.timeframe.as_of, tables, n, lang, unit, extra)
+
+
+CAPTION_GAP = 6  # points between the lowest text of the figure and its source line
+
+
+def _content_below(fig, caption: Annotation):
+    """The coordinates the source line hangs from: y = 0 is the lowest edge of
+    everything drawn before it (axes with their tick and axis labels, figure
+    texts, legends, earlier source lines), measured when the figure is drawn,
+    so a layout changed after `caption` is still respected."""
+
+    def bbox(renderer) -> Bbox:
+        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+        boxes += [t.get_window_extent(renderer) for t in fig.texts if t.get_visible() and t.get_text()]
+        boxes += [lg.get_window_extent(renderer) for lg in fig.legends]
+        mine = fig.artists.index(caption) if caption in fig.artists else len(fig.artists)
+        boxes += [a.get_window_extent(renderer) for a in fig.artists[:mine] if a.get_gid() == "source-caption"]
+        boxes = [b for b in boxes if b is not None and b.width >= 0 and b.height >= 0]
+        return Bbox.union(boxes) if boxes else fig.bbox
+
+    return bbox
+
+
+def caption(fig, text: str) -> None:
+    """Write the source line under a figure (tables, branch, as-of, n).
+
+    It hangs below the lowest text of the figure, x-axis labels included, so
+    it never overlaps them whatever the layout; the saved and the shown
+    figure (bbox "tight") grow to hold it.
+    """
+    note = Annotation(
+        text,
+        xy=(0.01, 0),
+        xycoords=("figure fraction", "figure fraction"),
+        xytext=(0, -CAPTION_GAP),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=8,
+        color="#555555",
+        annotation_clip=False,
+    )
+    note.set_gid("source-caption")
+    note.xycoords = ("figure fraction", _content_below(fig, note))
+    fig.add_artist(note)
+
+
+def save(fig, out_dir: str | Path | None, name: str) -> Path | None:
+    """Save `fig` as `<out_dir>/figures/<name>.png` (no-op without out_dir)."""
+    if not out_dir:
+        return None
+    folder = Path(out_dir) / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    fig.savefig(path, bbox_inches="tight")
+    _show_saved(fig, path)
+    return path
+
+
+def _show_saved(fig, path: Path) -> None:
+    """In a notebook, show the PNG just written and close the figure: drawn
+    once, not a second time by the inline backend (figures are the largest
+    cost of a branch run)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return
+    from IPython.display import Image, display
+
+    png = path.read_bytes()
+    width = int.from_bytes(png[16:20], "big")  # the PNG header's pixel width
+    screen = plt.rcParams["figure.dpi"] / plt.rcParams["savefig.dpi"]
+    display(Image(data=png, format="png", width=int(width * screen)))
+    plt.close(fig)

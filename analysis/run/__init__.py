@@ -1,0 +1,2 @@
+"""Run: the papermill runner, warm kernels, the Dask executor, the helpers
+notebooks call, and the assembly of `results.json`."""

@@ -1,0 +1,153 @@
+"""The words of the briefing, the deck and the index, in Chinese and English.
+
+Terms of the glossary come from `analysis.glossary.term`; this module holds
+only the report's own words (headings, labels, notes) and the number formats
+a manager reads: shares in %, changes in percentage points, money in 万元 or
+thousand CNY, ratios as "2.2倍" / "2.2 times".
+"""
+
+from __future__ import annotations
+
+from analysis.words.format import join, money, num, pct, pp, times  # noqa: F401  (the report's number words)
+from analysis.words.glossary import term
+from analysis.words.lang import pick
+
+#: key → (zh, en)
+STRINGS: dict[str, tuple[str, str]] = {
+    # cover and structure
+    "briefing": ("战略简报", "Strategy briefing"),
+    "as_of": ("数据截至", "Data as of"),
+    "generated": ("生成于", "Generated"),
+    "customers": ("客户数", "Customers"),
+    "active_customers": ("活跃客户", "Active customers"),
+    "scorecard": ("QVSRS记分卡", "QVSRS scorecard"),
+    "scorecard_note": (
+        "QVSRS：服务品质(Q)、顾客价值(V)、满意度(S)、长期关系(R)、可持续绩效(S)。",
+        "QVSRS: quality (Q), value (V), satisfaction (S), relationship (R), sustainability (S).",
+    ),
+    "top_findings": ("最重要的五项发现", "The five findings that matter most"),
+    "top_findings_n": ("最重要的{n}项发现", "The {n} findings that matter most"),
+    "no_findings": ("本期数据未触发任何建议规则。", "No recommendation rule fired on this period's figures."),
+    "recommendation": ("建议", "Recommendation"),
+    "based_on": ("依据", "Based on"),
+    "see_section": ("见", "see"),
+    "priority": ("优先级", "Priority"),
+    "priority_high": ("高", "High"),
+    "priority_medium": ("中", "Medium"),
+    "priority_low": ("低", "Low"),
+    "contents": ("目录", "Contents"),
+    "figure": ("图", "Figure"),
+    "table": ("表", "Table"),
+    "section_missing": ("本节无结果：相应分析未运行。", "No results for this section: its analysis did not run."),
+    "section_skipped": ("本节未能计算：{reason}", "Not computed: {reason}"),
+    "all_recommendations": ("全部建议（按得分排序）", "All recommendations (by score)"),
+    "score": ("得分", "Score"),
+    "other_figures": ("其他图表", "Other figures"),
+    "more_rows": ("（另有{n}行未列出，见 tables/{file}）", "({n} more rows in tables/{file})"),
+    # sections
+    "sec_overview": ("网点概况与竞争态势", "The branch and its market"),
+    "sec_value": ("顾客价值：谁创造了利润", "Customer value: who makes the profit"),
+    "sec_churn": ("客户流失：谁在离开、为什么", "Attrition: who leaves and why"),
+    "sec_satisfaction": ("满意度与QVSRS", "Satisfaction and QVSRS"),
+    "sec_competitors": ("竞争对手：本行的位置", "Competitors: where the bank stands"),
+    "sec_campaigns": ("VIP服务与营销活动的回报", "What VIP services and campaigns return"),
+    "sec_plan": ("行动方案：客户经理与客户分群", "The plan: relationship managers and segments"),
+    "sec_runcard": ("运行说明与方法", "Run card and method notes"),
+    # run card
+    "run_card": (term("run card", "zh"), term("run card", "en")),
+    "fingerprint": ("数据指纹", "Data fingerprint"),
+    "parameters": ("参数", "Parameters"),
+    "param_as_of": ("分析月份", "Analysis month"),
+    "param_as_of_default": ("数据中最后一个月", "last month in the data"),
+    "param_lang": ("语言", "Language"),
+    "data_dir": ("数据文件夹", "Data folder"),
+    "tables": ("数据表（行数）", "Tables (rows)"),
+    "missing_tables": ("缺少的可选数据表", "Optional tables not supplied"),
+    "none": ("无", "none"),
+    "versions": ("软件版本", "Software versions"),
+    "suite_commit": ("分析套件版本", "Suite version"),
+    "machine": ("运行环境", "Machine"),
+    "method_notes": ("方法说明", "Method notes"),
+    # index
+    "index_title": ("各网点战略简报", "Strategy briefings by branch"),
+    "league_table": ("主要指标对比", "Headline figures side by side"),
+    "league_note": (
+        "绿色为该项最好的网点，橙色为最差；利润集中度不分好坏，不作标示。",
+        "Green marks the best branch on a figure, orange the worst; profit concentration is neither good nor bad and is not marked.",
+    ),
+    "branch": ("网点", "Branch"),
+    "status": ("状态", "Status"),
+    "ok": ("完成", "done"),
+    "failed": ("失败", "failed"),
+    "failed_branches": ("未能完成的网点", "Branches that failed"),
+    "error": ("错误", "Error"),
+    "in_notebook": ("笔记本{notebook}，第{cell}个单元", "notebook {notebook}, cell {cell}"),
+    "in_notebook_nocell": ("笔记本{notebook}", "notebook {notebook}"),
+    "seconds": ("用时（秒）", "Seconds"),
+    "first_finding": ("首要发现", "First finding"),
+    "open_briefing": ("简报", "briefing"),
+    "open_deck": ("幻灯片", "slides"),
+    "branches_csv": ("全部数字见 branches.csv。", "Every figure is in branches.csv."),
+    "no_branches": ("本次运行没有网点。", "This run has no branches."),
+    # deck
+    "deck_findings": ("主要发现", "Finding"),
+    "deck_recs": ("行动建议", "Recommendations"),
+    "deck_source": ("数据来源：results.json；{branch}；截至{as_of}", "Source: results.json; {branch}; as of {as_of}"),
+}
+
+
+def t(key: str, lang: str = "zh", **fmt) -> str:
+    """The report string `key` in `lang`, formatted with `fmt`."""
+    text = pick(lang, *STRINGS[key])
+    return text.format(**fmt) if fmt else text
+
+
+def sentence_end(lang: str) -> str:
+    return "。" if lang == "zh" else "."
+
+
+#: Method notes of the briefing's last page, per section (zh, en): how each
+#: headline figure is defined (shared/contract/RESULTS.md, in words).
+METHOD_NOTES: dict[str, tuple[str, str]] = {
+    "window": (
+        "分析月份M为快照数据的最后一个月（或指定的分析月份）；“近12个月”指M−11至M月。",
+        "Month M is the last month of the snapshots (or the month asked for); “the last 12 months” are months M−11 to M.",
+    ),
+    "value": (
+        "顾客价值：窗口内有快照的客户，按近12个月利润（利差 + 手续费 − 服务成本）排序；前20%、后30%客户的利润占比，以及利润为负的客户占比。",
+        "Customer value: customers with a snapshot in the window, ranked by profit over the 12 months (net contribution: margin + fees − cost to serve); the profit share of the top 20% and bottom 30%, and the share with negative profit.",
+    ),
+    "churn": (
+        "客户流失：一年前（M−12月）与一年半前都有快照、且此前未销户的客户为观察组，近12个月内销户即为流失。流失因素由逻辑回归估计，以优势比及95%置信区间表示；AUC在随机留出的30%客户上计算。",
+        "Attrition: customers with a snapshot 12 and 18 months ago and not closed before the window form the cohort; closing within the window is attrition. Its drivers come from a logistic regression, shown as odds ratios with 95% intervals; the AUC is measured on a random 30% held out.",
+    ),
+    "satisfaction": (
+        "满意度：窗口内的问卷，每项“感知 − 期望”的平均（7分制）；净推荐值 = 推荐者（9–10分）比例 − 贬损者（0–6分）比例，乘以100；影响因素为总体满意度对八项感知的线性回归。QVSRS记分卡按QVSRS模型从同一批问卷和客户数据计算。",
+        "Satisfaction: the window's survey responses; per attribute, the mean of perceived − expected (on 7); net promoter score = 100 × (share scoring 9–10 − share scoring 0–6); drivers from a linear regression of overall satisfaction on the eight perceptions. The QVSRS scorecard comes from the same responses and customer data.",
+    ),
+    "competitors": (
+        "竞争对手：最近一期公开存贷款数据计算市场份额及其一年变化；居民调查中各行各项平均评分；主办银行选择因素由条件logit模型估计；流失客户去向按销户记录统计。",
+        "Competitors: market shares from the latest public deposit and loan figures and their change over a year; mean ratings per bank from the residents' survey; what decides the choice of main bank from a conditional logit model; where leavers went from the closing records.",
+    ),
+    "campaigns": (
+        "活动回报：随机对照活动比较接触组与对照组（意向处理效应）；定向活动按参与者与对比客户在流失因素上的差异调整后估计参与效应；投资回报率 =（新增业务价值 − 成本）÷ 成本，仅用于随机对照活动。",
+        "Campaigns: randomized campaigns compare the contacted group with the holdout (intention to treat); targeted campaigns estimate the effect on participants adjusted for how they differ from the comparison pool; return on investment = (incremental business − cost) ÷ cost, for randomized campaigns only.",
+    ),
+    "plan": (
+        "客户经理：利润前20%客户中有专属客户经理的比例；分配方案按客户经理容量为未覆盖的高价值客户安排客户经理。",
+        "Relationship managers: the share of the top 20% of customers with a relationship manager; the proposal assigns uncovered top customers to managers within their capacity.",
+    ),
+    "recommendations": (
+        "建议的生成：每条建议由一条规则读取本网点结果中的一个数字触发（例如投诉未及时解决的优势比高于1.5且显著），并注明依据。得分 = 100 × 权重 × 严重程度；严重程度随该数字超过阈值的幅度从0.2升至1。首页列出得分最高的五项，每个主题最多两项。",
+        "How recommendations are made: each comes from a rule that reads one figure of this branch's results (for instance, the odds ratio of an unresolved complaint above 1.5 and significant) and cites it. Score = 100 × weight × severity; severity rises from 0.2 to 1 with how far the figure is past the threshold. The first page shows the five highest scores, at most two per topic.",
+    ),
+    "stats": (
+        "统计说明：95%区间表示在同样的抽样条件下，100次中约有95次会包含真实值；p值小于0.05视为显著。",
+        "Statistics: a 95% interval would contain the true value in about 95 of 100 repetitions of the same sampling; p below 0.05 counts as significant.",
+    ),
+}
+
+
+def method_note(key: str, lang: str = "zh") -> str:
+    zh, en = METHOD_NOTES[key]
+    return pick(lang, zh, en)
