@@ -2,9 +2,13 @@
 
 A section is either computed, `{"status": "ok", ...}`, or `{"status":
 "skipped", "reason": "…"}`; an estimate with uncertainty is `{"estimate",
-"ci_low", "ci_high"}` at 95 % (with `p_value` where a test exists). The
-questions build their sections with these; `analysis.run.results` writes and
-assembles them.
+"ci_low", "ci_high"}` at 95 % (with `p_value` where a test exists). Each
+question's result gives its section as a typed object (a dataclass deriving
+from `Section`, fields named as in RESULTS.md) whose `to_dict()` is the
+section exactly as results.json holds it; `Skipped(reason)` stands for a
+section that could not be computed. `analysis.run.results` writes and
+assembles them; `analysis/schema/results.schema.json` is RESULTS.md as a
+JSON Schema, published beside every results.json.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, datetime
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, ClassVar, Mapping
 
 import numpy as np
 import pandas as pd
@@ -40,8 +45,57 @@ def estimate(value: float, ci_low: float, ci_high: float, p_value: float | None 
     return out
 
 
+class Section:
+    """Base of a typed results.json section: a dataclass whose fields are the
+    section's figures, in RESULTS.md's names and order.
+
+    `to_dict()` gives `{"status": "ok", <field>: <value>, …}` with nested
+    values made plain (`to_jsonable`); a field whose value is `None` is kept
+    as null unless the subclass lists it in `omit_when_none`. Subclasses
+    override `to_dict` only where the section's shape is not one field per key.
+    """
+
+    omit_when_none: ClassVar[tuple[str, ...]] = ()
+
+    def to_dict(self) -> dict:
+        assert is_dataclass(self), f"{type(self).__name__} must be a dataclass"
+        out: dict[str, Any] = {"status": "ok"}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if v is None and f.name in self.omit_when_none:
+                continue
+            out[f.name] = to_jsonable(v)
+        return out
+
+
+@dataclass(frozen=True)
+class Skipped(Section):
+    """A section that could not be computed, with the reason in words."""
+
+    reason: str
+
+    def to_dict(self) -> dict:
+        return skipped(self.reason)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An estimate with its 95 % interval (and p-value where a test exists), in the estimate's own unit."""
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    p_value: float | None = None
+
+    def to_dict(self) -> dict:
+        return estimate(self.estimate, self.ci_low, self.ci_high, self.p_value)
+
+
 def to_jsonable(obj: Any) -> Any:
-    """Plain JSON values: numpy scalars → numbers, NaN/inf → null, dates → ISO."""
+    """Plain JSON values: typed sections and estimates → dicts, numpy scalars →
+    numbers, NaN/inf → null, dates → ISO."""
+    if hasattr(obj, "to_dict") and not isinstance(obj, (pd.Series, pd.DataFrame)):
+        return to_jsonable(obj.to_dict())
     if isinstance(obj, Mapping):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple, set)):
