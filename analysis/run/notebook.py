@@ -1,6 +1,9 @@
-"""What the first cells of every notebook call.
+"""What every notebook calls: its first cell, its prose and its figures.
 
+    setup(lang)
     bank = open_bank(bank_path, data_dir, branch, as_of)
+    say(describe_churn(section, lang))          # sentences as one Markdown block
+    show(fig, out_dir, "churn_drivers", caption) # source line under it, saved as PNG, shown once
 
 In a run, the runner has loaded and validated the branch once and passes
 `bank_path` (a prepared bank folder); in a consultant's own session the same
@@ -11,10 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
+from typing import Iterable
+
+from IPython.display import Markdown, display
 
 from analysis.data.bank import Bank, load
-from analysis.figures.style import use_style
+from analysis.figures import style
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
@@ -33,8 +38,22 @@ def open_bank(
 
 
 def setup(lang: str = "zh") -> None:
-    """House style for figures and readable tables in the notebook."""
-    use_style(lang)
-    pd.set_option("display.max_columns", 30)
-    pd.set_option("display.width", 160)
-    pd.set_option("display.float_format", lambda v: f"{v:,.3f}")
+    """The house style for figures (set once per kernel: every notebook of a
+    run uses the same one). Tables are formatted by their own styling, never
+    by pandas' process-wide display options."""
+    style.use_style(lang)
+
+
+def say(lines: Iterable[str]) -> None:
+    """Sentences (light Markdown) shown as one block under the cell."""
+    text = "\n\n".join(line for line in lines if line)
+    if text:
+        display(Markdown(text))
+
+
+def show(fig, out_dir: str | Path | None, name: str, caption: str | None = None) -> Path | None:
+    """A figure with its source line under it, saved into the run's figures/
+    folder (when `out_dir` is given) and shown once; returns the PNG path."""
+    if caption:
+        style.caption(fig, caption)
+    return style.save(fig, out_dir, name)
