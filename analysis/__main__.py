@@ -57,7 +57,40 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--notebooks", nargs="*", help="run only these notebooks (e.g. 01_value)")
     r.add_argument("--executor", choices=("local", "dask"), default="local")
     r.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
+    c = sub.add_parser("compare", help="two runs of a branch side by side: what moved beyond noise")
+    c.add_argument("--out", required=True, type=Path, help="the output folder the runs were written to")
+    c.add_argument("--branch", required=True)
+    c.add_argument("--from", dest="a", help="the earlier run's month, YYYY-MM (default: the second latest run)")
+    c.add_argument("--to", dest="b", help="the later run's month, YYYY-MM (default: the latest run)")
+    c.add_argument("--moved", action="store_true", help="only the figures that moved beyond noise")
+    c.add_argument("--csv", type=Path, help="also write the comparison as CSV (UTF-8 with BOM)")
     return p
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from analysis.run.history import compare, runs
+
+    available = runs(args.out, args.branch)
+    if len(available) < 2:
+        raise UsageError(
+            f"branch {args.branch} has {len(available)} recorded run{'s' if len(available) != 1 else ''} in "
+            f"{args.out / 'history'}; compare needs two (run it again with another --as-of)"
+        )
+    table = compare(args.out, args.branch, args.a, args.b)
+    if table.attrs.get("as_of_a") is None or table.attrs.get("as_of_b") is None:
+        raise UsageError(f"no run of {args.branch} as of {args.a or args.b}; recorded: {', '.join(available)}")
+    if args.moved:
+        table = table[table["beyond_noise"].map(lambda v: v is True)]
+    if args.csv:
+        table.to_csv(args.csv, index=False, encoding="utf-8-sig")
+    noise = {True: "moved", False: "within noise", None: "noise unknown"}
+    print(f"{args.branch}: {table.attrs['as_of_a']} → {table.attrs['as_of_b']}, {len(table)} figures")
+    for r in table.itertuples(index=False):
+        band = f"[{r.ci_low:.4g}, {r.ci_high:.4g}]" if r.ci_low is not None and r.ci_low == r.ci_low else ""
+        moved = noise[None if r.beyond_noise is None or r.beyond_noise != r.beyond_noise else bool(r.beyond_noise)]
+        delta = f"×{r.change:.3g}" if r.change_kind == "ratio" else f"{r.change:+.4g}"
+        print(f"  {r.path:<58} {r.a:>14.4g} {r.b:>14.4g} {delta:>12} {band:<24} {moved}")
+    return EXIT_OK
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -137,7 +170,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"sample": cmd_sample, "validate": cmd_validate, "run": cmd_run}[args.command](args)
+        return {"sample": cmd_sample, "validate": cmd_validate, "run": cmd_run, "compare": cmd_compare}[args.command](
+            args
+        )
     except (DataError, UsageError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -32,6 +32,7 @@ from analysis.data.asof import as_known_at
 from analysis.data.bank import Bank, load, read_folder, table_frames
 from analysis.errors import DataError, UsageError
 from analysis.data.fingerprint import data_fingerprint
+from analysis.run import history
 from analysis.run.results import assemble
 from analysis.data.timeframe import Timeframe, check_as_of
 
@@ -355,6 +356,7 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
             shutil.rmtree(staging / PREPARED, ignore_errors=True)
         final = out_root / branch
         swap_in(staging, final)
+        history.record(results, out_root)  # after the swap: the history lists only reports that exist
         seconds = time.monotonic() - started
         _say(opts, f"[{branch}] report written to {final} ({seconds:.1f} s)")
         return BranchOutcome(branch, True, seconds, folder=str(final), headline=headline_figures(results))
