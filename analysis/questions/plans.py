@@ -18,18 +18,26 @@ constants):
   the adjusted ATT × the share of invited who took part; several campaigns of
   a kind pooled by inverse variance). Evidence: `proven` (95 % interval above
   0), `promising` (estimate > 0, interval includes 0), `no_effect` (estimate
-  ≤ 0), `unmeasured` (no adjusted estimate). A tier was *reached* by a kind
-  when ≥ `MIN_TIER_INVITES` of its customers were invited. Then: proven and
-  reached → `offer` to the whole tier (at most the largest number ever
-  invited to that kind: what the branch has shown it can run); proven, not
+  ≤ 0), `unmeasured` (no adjusted estimate). Campaigns to `stop` (their
+  verdict) are not pooled with the others of their kind, and a seasonal
+  campaign (`analysis.questions.seasons`) whose season misses next quarter is
+  left out. A tier was *reached* by a kind
+  when ≥ `MIN_TIER_INVITES` of its customers were invited. Then: proven,
+  reached and every campaign of the kind `grow` → `offer` to the whole tier
+  without a holdout (at most the largest number ever invited to that kind:
+  what the branch has shown it can run); proven and reached but not `grow` →
+  `keep`: repeated with a `HOLDOUT` random holdout; proven, not
   reached, and the cost per invitation ≤ the tier's median yearly profit →
   `pilot` on `PILOT_SIZE` customers with a `HOLDOUT` random holdout;
   promising or unmeasured and reached (and affordable) → `test` again with a
   holdout; no effect and reached → `stop` (the cost it would take is saved).
+  A VIP tier's standing services (`VIP_SERVICES`) are never offered or
+  tested on it again (only stopped, when they show no effect).
 * *Contact rhythm* — the base rhythm of `RHYTHM` (contacts a quarter, channel,
   greetings), one more contact a quarter when the tier's mean predicted
   churn is ≥ `RISK_UP` × the branch's; at-risk customers (p_churn ≥ the
-  branch mean) of every tier get a revisit (定期回访) within the quarter. The
+  branch mean) of every tier with contacts get a revisit (定期回访) within
+  the quarter (a tier without contacts gets none: one instruction a group). The
   current rhythm (greetings and visits a customer a quarter, from
   interactions) is shown beside it. A measured `birthday_greeting` with no
   effect drops the birthday greeting from the plan.
@@ -43,9 +51,10 @@ constants):
   tier in the risky state.
 * *Budget and expected return* — budget = cost per invitation (campaign cost
   ÷ invitations) × planned invitations of offers, tests and pilots (CNY);
-  expected return = planned invitations × measured effect per invitation:
+  expected_return = planned invitations × measured effect per invitation:
   the extra deposits + wealth (CNY) three months after, with a 95 % interval
-  (independent kinds combined in quadrature). The relationship managers'
+  (independent kinds combined in quadrature). It is volume (balances), not
+  profit, and is worded so. The relationship managers'
   time is not costed (no data on it).
 
 The measured effects are averages over the customers each campaign reached;
@@ -68,7 +77,8 @@ from analysis.data.bank import Bank
 from analysis.data.cohorts import active_customer_ids, value_base
 from analysis.data.features import driver_features
 from analysis.words.glossary import term
-from analysis.questions.verdicts import evidence_of
+from analysis.questions.seasons import in_season, season_of
+from analysis.questions.verdicts import VERDICTS, campaign_verdict, evidence_of
 from analysis.questions.value import rank_by_revenue, tier_of_rank
 
 VIP_PLAN_TIERS = ("diamond", "platinum", "gold")
@@ -197,16 +207,28 @@ def _campaign_figures(section: Mapping | None) -> dict[str, Mapping]:
     return {k: v for k, v in section.items() if isinstance(v, Mapping) and "design" in v}
 
 
+def _verdict(f: Mapping) -> str:
+    v = f.get("verdict")
+    return v if v in VERDICTS else campaign_verdict(f)
+
+
 def campaign_evidence(
-    section: Mapping | None, campaigns: pd.DataFrame | None, contacts: pd.DataFrame | None, tiers: pd.DataFrame
+    section: Mapping | None,
+    campaigns: pd.DataFrame | None,
+    contacts: pd.DataFrame | None,
+    tiers: pd.DataFrame,
+    period: Mapping | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per kind, invitations per tier and kind).
 
     Per kind (index kind): campaigns (ids), designs, invited (treatment contacts),
     max_invited (largest single campaign), cost (CNY), cost_per_invite,
     participation, effect / ci_low / ci_high (CNY of balance per invitation,
-    pooled), evidence. Invitations per tier: rows tier, columns kind (active
-    customers invited, treatment group).
+    pooled), evidence, grow (every campaign of the kind has verdict grow).
+    Invitations per tier: rows tier, columns kind (active customers invited,
+    treatment group). Campaigns to stop are left out of a kind that has
+    others; with `period` ({start, end}), so are seasonal campaigns whose
+    season misses it.
     """
     figs = _campaign_figures(section)
     cols = [
@@ -221,6 +243,7 @@ def campaign_evidence(
         "ci_low",
         "ci_high",
         "evidence",
+        "grow",
     ]
     if not figs or campaigns is None or contacts is None:
         return pd.DataFrame(columns=cols), pd.DataFrame()
@@ -230,8 +253,11 @@ def campaign_evidence(
     for cid, f in figs.items():
         if cid not in camp.index:
             continue
+        name = camp.at[cid, "name"] if "name" in camp.columns else None
+        if period and not in_season(season_of(name, camp.at[cid, "kind"]), period["start"], period["end"]):
+            continue
         tc = treated[treated["campaign_id"] == cid]
-        invited = int(len(tc))
+        invited = len(tc)
         if invited == 0:
             continue
         took = float(tc["participated"].mean())
@@ -248,11 +274,15 @@ def campaign_evidence(
                 "participated": took * invited,
                 "effect": None if not e else e["estimate"],
                 "se": None if not e else (e["ci_high"] - e["ci_low"]) / (2 * Z),
+                "verdict": _verdict(f),
             }
         )
     if not rows:
         return pd.DataFrame(columns=cols), pd.DataFrame()
     per = pd.DataFrame(rows)
+    # a campaign to stop is not run again: it leaves the pool of a kind that has others
+    keep = (per["verdict"] != "stop") | ~per.groupby("kind")["verdict"].transform(lambda v: (v != "stop").any())
+    per = per[keep]
     kinds = {}
     for kind, g in per.groupby("kind", sort=True):
         m = g.dropna(subset=["effect"])
@@ -275,6 +305,7 @@ def campaign_evidence(
             "ci_low": None if eff is None else eff["ci_low"],
             "ci_high": None if eff is None else eff["ci_high"],
             "evidence": evidence_of(eff),
+            "grow": bool((g["verdict"] == "grow").all()),
         }
     by_kind = pd.DataFrame.from_dict(kinds, orient="index")[cols]
     tc = treated[treated["campaign_id"].isin(per["campaign_id"])].copy()
@@ -297,7 +328,7 @@ def _offer(kind: str, ev: Mapping, action: str, invites: int, tier_invited: int)
         "campaigns": list(ev["campaigns"]),
         "designs": list(ev["designs"]),
         "invitations": int(invites),
-        "holdout": HOLDOUT if action in ("pilot", "test") else 0.0,
+        "holdout": HOLDOUT if action in ("pilot", "test", "keep") else 0.0,
         "cost_per_invite": float(ev["cost_per_invite"]),
         "budget": float(cost) if action != "stop" else 0.0,
         "saved": float(ev["cost_per_invite"] * tier_invited) if action == "stop" else 0.0,
@@ -312,14 +343,21 @@ def offers_for_tier(
 ) -> list[dict]:
     """The offers rule (module notes) for one tier."""
     out = []
+    standing = VIP_SERVICES.get(tier, ())
     for kind, ev in by_kind.iterrows():
         tried = int(reach.at[tier, kind]) if (tier in reach.index and kind in reach.columns) else 0
         reached = tried >= MIN_TIER_INVITES
         affordable = median_revenue >= ev["cost_per_invite"]
         e = ev["evidence"]
-        if e == "proven" and reached:
+        grow = bool(ev.get("grow", True))
+        if kind in standing and e != "no_effect":
+            continue  # the tier has it already: not offered or tested again
+        if e == "proven" and reached and grow:
             n = min(customers, int(ev["max_invited"]))
             out.append(_offer(kind, ev, "offer", n, tried))
+        elif e == "proven" and reached:
+            n = int(round(min(customers, int(ev["max_invited"])) * (1 - HOLDOUT)))
+            out.append(_offer(kind, ev, "keep", n, tried))
         elif e == "proven" and affordable and customers > 0:
             n = int(round(min(customers, PILOT_SIZE) * (1 - HOLDOUT)))
             out.append(_offer(kind, ev, "pilot", n, tried))
@@ -328,7 +366,7 @@ def offers_for_tier(
             out.append(_offer(kind, ev, "test", n, tried))
         elif e == "no_effect" and reached:
             out.append(_offer(kind, ev, "stop", 0, tried))
-    order = {"offer": 0, "pilot": 1, "test": 2, "stop": 3}
+    order = {"offer": 0, "keep": 1, "pilot": 2, "test": 3, "stop": 4}
     return sorted(
         out, key=lambda o: (order[o["action"]], -(o["expected_return"] or {}).get("estimate", 0.0), o["kind"])
     )
@@ -446,7 +484,7 @@ def rhythm_for_tier(tier: str, profile: Mapping, branch_p: float | None, offers:
         "channel": base["channel"],
         "greetings": greetings,
         "stepped_up_for_risk": stepped,
-        "revisits_at_risk": int(profile.get("at_risk") or 0),
+        "revisits_at_risk": int(profile.get("at_risk") or 0) if contacts > 0 else 0,
         "current_contacts_per_quarter": None if now is None or pd.isna(now) else float(now),
     }
 
@@ -547,7 +585,8 @@ def build_plans(
     if tiers.empty:
         return sections.skipped("no active customer in month M: there is nobody to plan for")
     profiles = tier_profiles(bank, tiers, risk, proposal)
-    by_kind, reach = campaign_evidence(campaign_section, bank.campaigns, bank.campaign_contacts, tiers)
+    period = next_quarter(bank)
+    by_kind, reach = campaign_evidence(campaign_section, bank.campaigns, bank.campaign_contacts, tiers, period)
     drivers = usable_drivers(churn_section)
     pushes = pd.DataFrame(columns=["tier", "driver", "push", "customers", "strength"])
     if drivers:
@@ -564,7 +603,7 @@ def build_plans(
         elif sec.get("status") != "ok":
             missing[name] = sec.get("reason", "skipped")
     section = sections.ok(
-        period=next_quarter(bank),
+        period=period,
         order=list(plans),
         tiers=plans,
         total=_branch_total(plans),
@@ -575,6 +614,7 @@ def build_plans(
             "holdout": HOLDOUT,
             "risk_up": RISK_UP,
             "risk_threshold": branch_p,
+            "rm_keeps_customers": "has_rm" in drivers,
         },
         missing=missing,
     )
@@ -603,8 +643,10 @@ def _interval(e: Mapping, lang: str) -> str:
     )
 
 
-def describe_plan(tier: str, plan: Mapping, lang: str = "zh") -> list[str]:
-    """Sentences of one tier's plan, from its figures."""
+def describe_plan(tier: str, plan: Mapping, lang: str = "zh", rm_keeps_customers: bool = True) -> list[str]:
+    """Sentences of one tier's plan, from its figures. `rm_keeps_customers`:
+    whether the churn model shows a manager keeps customers (else the
+    assignment says it is for their value)."""
     zh = lang == "zh"
     sep = "、" if zh else ", "
     name = label(tier, lang)
@@ -682,9 +724,9 @@ def describe_plan(tier: str, plan: Mapping, lang: str = "zh") -> list[str]:
         )
         if o["expected_return"]:
             line += (
-                f"，预计带来存款+理财增量{_interval(o['expected_return'], lang)}"
+                f"，预计带来存款+理财增量（规模，非利润）{_interval(o['expected_return'], lang)}"
                 if zh
-                else f", expected extra deposits + wealth {_interval(o['expected_return'], lang)}"
+                else f", expected extra deposits + wealth (volume, not profit) {_interval(o['expected_return'], lang)}"
             )
         out.append(line + ("。" if zh else "."))
     for a in plan["retention_actions"]:
@@ -701,22 +743,35 @@ def describe_plan(tier: str, plan: Mapping, lang: str = "zh") -> list[str]:
             )
             out.append(f"- Retention ({verb}; {why}): {label(a['action'], lang)}, {a['customers']:,} customers.")
     if plan["to_assign"]:
+        why = (
+            ""
+            if rm_keeps_customers
+            else (
+                "；流失模型未显示客户经理能降低流失，配备是为了守住这些客户的价值，而不是为了防止流失"
+                if zh
+                else "; the attrition model shows no effect of a manager on leaving: this is to protect their value, not to stop them leaving"
+            )
+        )
         out.append(
-            f"- 为{plan['to_assign']}位尚无客户经理的客户配备客户经理（见分配名单）。"
+            f"- 为{plan['to_assign']}位尚无客户经理的客户配备客户经理（见分配名单{why}）。"
             if zh
-            else f"- Give {plan['to_assign']} customers without a manager one (see the assignment list)."
+            else f"- Give {plan['to_assign']} customers without a manager one (see the assignment list{why})."
         )
     if plan["budget"] > 0:
         ret = plan["expected_return"]
         out.append(
             (
                 f"- 活动预算合计{money(plan['budget'], lang)}"
-                + (f"，预计回报{_interval(ret, lang)}。" if ret else "，回报尚无可靠测量。")
+                + (f"，预计存款+理财增量（规模，非利润）{_interval(ret, lang)}。" if ret else "，效果尚无可靠测量。")
             )
             if zh
             else (
                 f"- Event budget {money(plan['budget'], lang)}"
-                + (f", expected return {_interval(ret, lang)}." if ret else "; no measured return yet.")
+                + (
+                    f", expected extra deposits + wealth (volume, not profit) {_interval(ret, lang)}."
+                    if ret
+                    else "; no measured effect yet."
+                )
             )
         )
     return out
@@ -730,16 +785,19 @@ def describe_plans(section: Mapping, lang: str = "zh") -> list[str]:
     p = section["period"]
     out = [
         f"以下是{p['start']}至{p['end']}的分层行动计划，由本行自己的数字按固定规则生成：活动取舍看活动分析测得的效果"
-        "（95%区间全在0以上才全面推行；为正但不确定的留对照组再测），挽留措施针对流失模型中可靠且可改变的因素，"
-        "预期回报 = 计划邀请人数 × 每邀请一人测得的存款+理财增量，并给出95%区间（区间越宽越不确定）。"
+        "（只有结论为“扩大”的活动才不留对照组全面推行；效果可靠但结论为“保持”的，带对照组重复；为正但不确定的留对照组再测；"
+        "VIP客户已有的常设服务不再重复测试；不在季节内的节庆活动不排入），挽留措施针对流失模型中可靠且可改变的因素。"
+        "预计增量 = 计划邀请人数 × 每邀请一人测得的存款+理财增量，是规模（余额），不是利润，并给出95%区间（区间越宽越不确定）。"
         "优势比表示某个因素让客户的流失几率变为原来的几倍（大于1风险升高，小于1风险降低）。"
         if zh
         else f"The plan for {p['start']} to {p['end']}, made from this branch's own figures by fixed rules: events are kept "
-        "by their measured effect (offered widely only when the 95 % interval lies above 0; tested again with a holdout "
-        "when positive but uncertain), retention actions target the reliable churn drivers the branch can change, and the "
-        "expected return = planned invitations × the measured extra deposits + wealth per invitation, with its 95 % "
-        "interval (the wider, the less certain). An odds ratio says how many times a factor multiplies a customer's odds "
-        "of leaving (above 1 raises the risk, below 1 lowers it)."
+        "by their measured effect (offered widely without a holdout only when their verdict is grow; repeated with a "
+        "holdout when the effect is proven but the verdict is keep; tested again with a holdout when positive but "
+        "uncertain; a VIP tier's standing services are not tested on it again; festival events out of season are left "
+        "out), and retention actions target the reliable churn drivers the branch can change. The expected increase = "
+        "planned invitations × the measured extra deposits + wealth per invitation: volume (balances), not profit, "
+        "with its 95 % interval (the wider, the less certain). An odds ratio says how many times a factor multiplies a "
+        "customer's odds of leaving (above 1 raises the risk, below 1 lowers it)."
     ]
     for name, why in (section.get("missing") or {}).items():
         out.append(
@@ -753,7 +811,7 @@ def describe_plans(section: Mapping, lang: str = "zh") -> list[str]:
             (
                 f"全部活动预算{money(t['budget'], lang)}"
                 + (
-                    f"，预计带来存款+理财增量{_interval(t['expected_return'], lang)}。"
+                    f"，预计带来存款+理财增量（规模，非利润）{_interval(t['expected_return'], lang)}。"
                     if t["expected_return"]
                     else "。"
                 )
@@ -762,18 +820,25 @@ def describe_plans(section: Mapping, lang: str = "zh") -> list[str]:
             else (
                 f"Total event budget {money(t['budget'], lang)}"
                 + (
-                    f", expected extra deposits + wealth {_interval(t['expected_return'], lang)}."
+                    f", expected extra deposits + wealth (volume, not profit) {_interval(t['expected_return'], lang)}."
                     if t["expected_return"]
                     else "."
                 )
             )
         )
+    keeps = (section.get("rules") or {}).get("rm_keeps_customers", True)
     for tier in section["order"]:
-        out += describe_plan(tier, section["tiers"][tier], lang)
+        out += describe_plan(tier, section["tiers"][tier], lang, rm_keeps_customers=keeps)
     return out
 
 
-_SHORT = {"offer": ("推行", "offer"), "pilot": ("试点", "pilot"), "test": ("再测", "test"), "stop": ("停办", "stop")}
+_SHORT = {
+    "offer": ("推行", "offer"),
+    "keep": ("保持（带对照组）", "keep (with holdout)"),
+    "pilot": ("试点", "pilot"),
+    "test": ("再测", "test"),
+    "stop": ("停办", "stop"),
+}
 
 
 def plans_table(section: Mapping, lang: str = "zh") -> pd.DataFrame:
@@ -803,7 +868,11 @@ def plans_table(section: Mapping, lang: str = "zh") -> pd.DataFrame:
                 ("挽留措施" if zh else "Retention"): sep.join(label(a["action"], lang) for a in p["retention_actions"])
                 or "—",
                 (f"预算（{unit}）" if zh else f"Budget ({unit})"): f"{p['budget'] / div:,.1f}",
-                (f"预期回报（{unit}）" if zh else f"Expected return ({unit})"): "—"
+                (
+                    f"预计存款+理财增量（规模，非利润，{unit}）"
+                    if zh
+                    else f"Expected extra balances (volume, not profit, {unit})"
+                ): "—"
                 if not ret
                 else f"{ret['estimate'] / div:,.1f} [{ret['ci_low'] / div:,.1f}, {ret['ci_high'] / div:,.1f}]",
             }
@@ -851,18 +920,18 @@ def plot_plans(section: Mapping, lang: str = "zh"):
         p = section["tiers"][best]
         r = p["return_per_cny"]
         title = (
-            f"{label(best, lang)}的活动最有把握回本：每花1元预计带来{r:,.0f}元存款+理财"
+            f"{label(best, lang)}的活动带来的余额最确定：每花1元预计带来{r:,.0f}元存款+理财（规模，非利润）"
             if zh
-            else f"{label(best, lang)}: the surest return, {r:,.0f} CNY of balances per CNY spent"
+            else f"{label(best, lang)}: the surest increase, {r:,.0f} CNY of balances per CNY spent (volume, not profit)"
         )
     elif tiers:
         title = (
-            "没有哪一层的活动回报已有把握：先做对照测试"
+            "没有哪一层的活动效果已有把握：先做对照测试"
             if zh
-            else "No tier's event return is certain yet: test with holdouts first"
+            else "No tier's event effect is certain yet: test with holdouts first"
         )
     else:
-        title = "下季度活动没有测得的回报" if zh else "No measured return for next quarter's events"
+        title = "下季度活动没有测得的效果" if zh else "No measured effect for next quarter's events"
     ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig
