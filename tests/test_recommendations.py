@@ -10,6 +10,7 @@ import pytest
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.report.findings import PER_SECTION, top_findings
+from analysis.questions.book import overview_section
 from analysis.report.recommendations import (
     ATTRIBUTE_ACTIONS,
     RULES,
@@ -17,23 +18,28 @@ from analysis.report.recommendations import (
     FixFirst,
     UnresolvedComplaints,
     evaluate,
-    priority,
-    severity,
 )
+from analysis.report.rulebase import MAY, MAY_WEIGHT, rank_score
 from analysis.report.specimen import specimen_results
 
 BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
 BRANCH_B = {"branch_name": "建行测试乙支行", "city": "资阳", "home_bank": "中国建设银行"}
 
 
-@pytest.fixture()
-def res_a(expected) -> dict:
-    return specimen_results(copy.deepcopy(expected["fixture-a"]), BRANCH_A)
+@pytest.fixture(scope="module")
+def overviews(good_banks) -> dict:
+    """The overview section (who is at stake) of each conformance branch, by the suite."""
+    return {b: overview_section(bank) for b, bank in good_banks.items()}
 
 
 @pytest.fixture()
-def res_b(expected) -> dict:
-    return specimen_results(copy.deepcopy(expected["fixture-b"]), BRANCH_B)
+def res_a(expected, overviews) -> dict:
+    return specimen_results({**copy.deepcopy(expected["fixture-a"]), "overview": overviews["fixture-a"]}, BRANCH_A)
+
+
+@pytest.fixture()
+def res_b(expected, overviews) -> dict:
+    return specimen_results({**copy.deepcopy(expected["fixture-b"]), "overview": overviews["fixture-b"]}, BRANCH_B)
 
 
 def ids(recs) -> set[str]:
@@ -58,8 +64,8 @@ def test_every_recommendation_cites_an_existing_figure(which, lang, request):
         assert v is not None and math.isclose(v, r.value), (r.cites, v, r.value)
         for p in r.supporting:
             assert paths.exists(res, p), p
-        assert r.finding and r.recommendation and r.headline
-        assert 0 < r.score <= 100 and r.priority == priority(r.score)
+        assert r.finding and r.recommendation and r.headline and r.stake_text
+        assert r.score == rank_score(r.stake, r.confidence) and r.priority in ("high", "medium", "low")
 
 
 def test_the_seed_findings_fire_on_fixture_a(res_a):
@@ -95,11 +101,17 @@ def test_unresolved_complaints_threshold_and_significance(res_a):
 def test_a_bigger_effect_scores_higher(res_a):
     ctx = ReportContext(res_a, "zh", **BRANCH_A)
     d = res_a["churn"]["drivers"]["unresolved_complaint"]
-    low = UnresolvedComplaints()(ctx)[0].score
+    low = UnresolvedComplaints()(ctx)[0]
     d["odds_ratio"] = 2.8
-    high = UnresolvedComplaints()(ctx)[0].score
-    assert high > low
-    assert severity(0, 1) == pytest.approx(0.2) and severity(5, 1) == pytest.approx(1.0)
+    high = UnresolvedComplaints()(ctx)[0]
+    assert high.score > low.score > 0
+    # the stake: customers in the risky state × their yearly profit × the extra share who leave
+    n, rev = (res_a["overview"]["exposure"]["unresolved_complaint"][k] for k in ("customers", "revenue_12m"))
+    p0 = res_a["churn"]["churn_rate_12m"]
+    p1 = 2.8 * p0 / (1 - p0 + 2.8 * p0)
+    assert high.stake.estimate == pytest.approx(rev * (p1 - p0))
+    assert high.stake.low < high.stake.estimate < high.stake.high
+    assert f"{n:,}" in high.stake_text and "利润影响" in high.stake_text
 
 
 def test_changing_a_number_changes_the_recommendation(res_a):
@@ -147,11 +159,15 @@ def test_campaign_verdicts(res_a):
     res_a["campaigns"]["FX-A0"]["balance_effect"].update(ci_low=1_000.0)
     scale = CampaignScaleUp()(ReportContext(res_a, "en", **BRANCH_A))
     assert [r.id for r in scale] == ["campaigns.scale_up.FX-A0"]
-    assert scale[0].cites == "campaigns.FX-A0.roi"
-    # proven, but the new business does not cover the cost: keep it and make it pay
-    res_a["campaigns"]["FX-A0"]["roi"] = -0.4
+    assert scale[0].cites == "campaigns.FX-A0.balance_effect.estimate"
+    # the return is the profit (profit_12m); business_roi is named as volume, in its own sentence
+    assert "yearly net contribution (profit)" in scale[0].finding
+    assert "new business volume per CNY of cost (not profit) is 3.47" in scale[0].finding
+    assert scale[0].stake.estimate == pytest.approx(res_a["campaigns"]["FX-A0"]["profit_12m"]["estimate"])
+    # proven, but it does not pay back its cost: keep it and make it pay
+    res_a["campaigns"]["FX-A0"]["roi"] = res_a["campaigns"]["FX-A0"]["business_roi"] = -0.4
     pay = by_id(evaluate(res_a, "en"), "campaigns.pay_back.FX-A0")
-    assert "-40%" in pay.finding and "cost per customer" in pay.recommendation
+    assert "−0.40" in pay.finding and "cost per customer" in pay.recommendation
     # no positive effect: stop or redesign
     res_a["campaigns"]["FX-A1"]["balance_effect"].update(estimate=-3_000.0, ci_low=-9_000.0, ci_high=3_000.0)
     stop = by_id(evaluate(res_a, "en"), "campaigns.stop.FX-A1")
@@ -173,7 +189,12 @@ def test_the_briefing_says_what_the_campaigns_notebook_decides(res_a):
     }
     template = camps["FX-A0"]
     for v, ((est, lo, hi), roi) in cases.items():
-        camps[f"X-{v}"] = {**template, "roi": roi, "balance_effect": {"estimate": est, "ci_low": lo, "ci_high": hi}}
+        camps[f"X-{v}"] = {
+            **template,
+            "roi": roi,
+            "business_roi": roi,
+            "balance_effect": {"estimate": est, "ci_low": lo, "ci_high": hi},
+        }
     recs = evaluate(res_a, "en")
     for cid, c in camps.items():
         if not isinstance(c, dict) or c.get("design") != "randomized":
@@ -190,7 +211,7 @@ def test_churn_rate_rule(res_a):
 
 
 def test_skipped_or_missing_sections_fire_nothing(res_a):
-    for name in ("churn", "satisfaction", "competitors", "campaigns", "relationship_managers", "value", "qvsrs"):
+    for name in ("churn", "satisfaction", "competitors", "campaigns", "relationship_managers", "value", "qvsrs", "overview"):
         res_a[name] = {"status": "skipped", "reason": "table missing"}
     assert evaluate(res_a, "zh") == []
     assert evaluate({"branch_id": "x", "probe": {"status": "ok"}}, "en") == []
@@ -200,6 +221,7 @@ def test_both_languages_fire_the_same_rules(res_a):
     zh, en = evaluate(res_a, "zh"), evaluate(res_a, "en")
     assert [r.id for r in zh] == [r.id for r in en]
     assert [r.score for r in zh] == [r.score for r in en]
+    assert [r.confidence for r in zh] == [r.confidence for r in en]
     assert all(r.finding != s.finding for r, s in zip(zh, en))
 
 
@@ -214,13 +236,15 @@ def test_top_findings_five_at_most_two_per_section(res_a, res_b):
         assert len(top) == 5
         sections = [r.section for r in top]
         assert max(sections.count(s) for s in sections) <= PER_SECTION
-        assert [r.score for r in top] == sorted((r.score for r in top), reverse=True)
+        quantified = [r.score for r in top if r.stake is not None]
+        assert quantified == sorted(quantified, reverse=True)
+        assert [r.stake is None for r in top] == sorted(r.stake is None for r in top)  # quantified first
         # the best recommendation is always on the first page
         assert top[0] == recs[0]
 
 
 def test_top_findings_with_few_recommendations(res_a):
-    for name in ("satisfaction", "competitors", "campaigns", "relationship_managers", "value", "qvsrs"):
+    for name in ("satisfaction", "competitors", "campaigns", "relationship_managers", "value", "qvsrs", "overview"):
         res_a[name] = {"status": "skipped", "reason": "-"}
     recs = evaluate(res_a, "en")
     top = top_findings(recs)

@@ -104,7 +104,7 @@ class BookResult:
             wealth_change_12m=self.change("wealth_aum"),
             funds_change_12m=book_change(book, self.month, "funds"),
             revenue_12m=total,
-            unprofitable={"customers": int(len(losing)), "loss_12m": float(losing.sum())},
+            unprofitable={"customers": len(losing), "loss_12m": float(losing.sum())},
             segments=_groups(self.active, "segment", SEGMENTS, total),
             vip_tiers=_groups(self.active, "vip_tier", VIP_TIERS, total),
             leavers=_leavers(self.leavers),
@@ -130,7 +130,7 @@ def _groups(active: pd.DataFrame, by: str, levels: tuple[str, ...], total: float
             continue
         rev = float(g["revenue_12m"].sum())
         out[level] = {
-            "customers": int(len(g)),
+            "customers": len(g),
             "customer_share": len(g) / n,
             "revenue_12m": rev,
             "profit_share": rev / total if total > 0 else None,
@@ -143,7 +143,7 @@ def _leavers(leavers: pd.DataFrame) -> dict:
     n = len(leavers)
     for reason, g in leavers.groupby("close_reason", observed=True, sort=True):
         by_reason[str(reason)] = {
-            "customers": int(len(g)),
+            "customers": len(g),
             "share": len(g) / n,
             "revenue_year": float(g["revenue_year"].sum()),
         }

@@ -32,7 +32,7 @@ from analysis.report import figures as figs
 from analysis.report import fonts, paths
 from analysis.report.context import ReportContext, make_context
 from analysis.report.findings import top_findings
-from analysis.words.i18n import STRINGS, method_note, num, pct, pick, t
+from analysis.words.i18n import STRINGS, method_note, money, num, pct, pick, t
 from analysis.words.prose import DESCRIBE
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
 
@@ -137,7 +137,9 @@ def _rec_view(r: Recommendation, ctx: ReportContext, anchors: dict[str, tuple[st
         "recommendation": r.recommendation,
         "priority": r.priority,
         "priority_label": t(f"priority_{r.priority}", ctx.lang),
-        "score_text": f"{r.score:.0f}",
+        "score_text": money(r.stake.estimate, ctx.lang) if r.stake is not None else "—",
+        "stake_text": r.stake_text,
+        "confidence": r.confidence,
         "cite_text": cite_label(r.cites, ctx.results, ctx.lang),
         "anchor": sec if anchor else None,
         "anchor_title": f"{anchor[0]} {anchor[1]}" if anchor else "",
@@ -334,6 +336,7 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
         "sections": sections,
         "run_card": run_card_rows(results, lang),
         "method_notes": [method_note(k, lang) for k in METHOD_NOTE_ORDER],
+        "campaign_names": dict(ctx.campaign_names),  # not shown: for the consistency check
     }
     return Page(context, recs, top, by_fig)
 

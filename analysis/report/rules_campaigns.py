@@ -1,13 +1,21 @@
-"""Recommendation rules on campaigns: one per verdict of `analysis.verdicts`
-(scale up, make it pay back, stop, keep testing), and keep a holdout."""
+"""Recommendation rules on campaigns: one per verdict (grow, keep, test, stop;
+the campaign's own `verdict` in results.json, else `analysis.questions.verdicts`),
+and keep a holdout.
+
+A return is profit: a campaign's return is its `profit_12m` (yearly net
+contribution, with its interval) and `profit_roi`; `business_roi` (schema 1:
+`roi`) is new business volume per CNY of cost and is called so, never a
+return. A recommendation says a campaign is rerun with a holdout next quarter
+only when the plan in results.json does so (`planned_holdout`).
+"""
 
 from __future__ import annotations
 
 from analysis.words.glossary import term
-from analysis.report import paths
-from analysis.words.i18n import money, pick
-from analysis.questions.verdicts import campaign_verdict
-from analysis.report.rulebase import Evidence, Rule, _cap, _money_interval
+from analysis.report import paths, stakes
+from analysis.words.i18n import money, num, pct, pick
+from analysis.questions.verdicts import VERDICTS, campaign_verdict
+from analysis.report.rulebase import CLEAR, MAY, Evidence, Rule, _cap, _money_interval, significant
 
 # --- campaigns ---------------------------------------------------------------
 
@@ -28,31 +36,96 @@ def campaign_name(cid: str, c: dict, lang: str, names: dict | None = None) -> st
     return cid
 
 
+def verdict_of(c: dict) -> str:
+    """The campaign's verdict: its own (schema 2), else the suite's rule on its figures."""
+    v = c.get("verdict")
+    return v if v in VERDICTS else campaign_verdict(c)
+
+
+def volume_per_cny(c: dict) -> float | None:
+    """`business_roi` (schema 2), or `roi` (schema 1): new business volume per CNY, not profit."""
+    v = c.get("business_roi", c.get("roi"))
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def volume_path(cid: str, c: dict) -> str:
+    return paths.join("campaigns", cid, "business_roi" if "business_roi" in c else "roi")
+
+
+def volume_text(v: float, lang: str) -> str:
+    """The volume figure, named as volume (GLOSSARY: new business volume)."""
+    return pick(
+        lang,
+        f"新增业务额/每元成本（规模，非利润）为{num(v, 2)}",
+        f"new business volume per CNY of cost (not profit) is {num(v, 2)}",
+    )
+
+
+def profit_text(p: dict, lang: str) -> str:
+    return pick(
+        lang,
+        f"按本行资金收益率折算，一年净贡献（利润）约{money(p['estimate'], lang)}{_money_interval(p, lang)}",
+        f"at the branch's funds margin it adds about {money(p['estimate'], lang)} of yearly net contribution (profit){_money_interval(p, lang)}",
+    )
+
+
+def planned_holdout(results: dict, cid: str) -> bool | None:
+    """Whether next quarter's plan runs `cid` with a holdout: True / False,
+    None when results.json holds no plan. Reads the `plan` section (schema 2:
+    rows whose evidence names the campaign) or the tier plans (`plans`)."""
+    plan = paths.section(results, "plan")
+    rows = plan.get("actions") if plan else None
+    if isinstance(rows, list):
+        mine = [r for r in rows if isinstance(r, dict) and f"campaigns.{cid}." in f"{r.get('evidence') or ''};"]
+        return any((r.get("holdout_share") or 0) > 0 for r in mine)
+    tiers = (paths.section(results, "plans") or {}).get("tiers")
+    if isinstance(tiers, dict):
+        return any(
+            cid in (o.get("campaigns") or []) and (o.get("holdout") or 0) > 0 and o.get("invitations", 0) > 0
+            for t in tiers.values()
+            if isinstance(t, dict)
+            for o in t.get("offers") or []
+        )
+    return None
+
+
+def holdout_promise(results: dict, cid: str, name: str, lang: str) -> str:
+    """What the briefing may say about rerunning `cid` with a holdout: the plan's
+    row when there is one, else the rule for any rerun."""
+    if planned_holdout(results, cid):
+        return pick(
+            lang,
+            f"下季度计划中{name}带随机对照组再做一轮（见行动计划）",
+            f"next quarter's plan runs {name} again with a random holdout (see the action plan)",
+        )
+    return pick(
+        lang,
+        f"{name}暂不列入下季度计划；今后再办，须随机保留对照组",
+        f"{name} is not in next quarter's plan; whenever it runs again, it keeps a random holdout",
+    )
+
+
 def _campaigns(ctx) -> dict:
     s = paths.section(ctx.results, "campaigns") or {}
     return {k: v for k, v in s.items() if isinstance(v, dict) and v.get("design")}
 
 
-def _roi_evidence(ctx, highlight: str) -> Evidence | None:
-    camps = {k: v for k, v in _campaigns(ctx).items() if isinstance(v.get("roi"), (int, float))}
+def _profit_evidence(ctx, highlight: str) -> Evidence | None:
+    """Randomized campaigns' yearly profit (profit_12m) with its interval."""
+    lang = ctx.lang
+    camps = {k: stakes.campaign_profit(ctx.results, v) for k, v in _campaigns(ctx).items()}
+    camps = {k: p for k, p in camps.items() if p and isinstance(p.get("estimate"), (int, float))}
     if highlight not in camps:
         return None
-    lang = ctx.lang
     return Evidence(
-        title=pick(lang, "随机对照活动的投资回报率", "Return on investment of randomized campaigns"),
+        title=pick(lang, "各活动一年净贡献（利润，元）", "Yearly net contribution of each campaign (profit, CNY)"),
         labels=tuple(camps),
-        values=tuple(v["roi"] for v in camps.values()),
+        values=tuple(p["estimate"] for p in camps.values()),
+        lows=tuple(p.get("ci_low") for p in camps.values()),
+        highs=tuple(p.get("ci_high") for p in camps.values()),
         highlight=list(camps).index(highlight),
         reference=0.0,
-        unit="pct",
-    )
-
-
-def _roi_text(roi: float, lang: str) -> str:
-    return pick(
-        lang,
-        f"投资回报率为{roi * 100:,.0f}%（每投入1元，净回报{roi:,.2f}元）",
-        f"a return on investment of {roi * 100:,.0f}% (CNY {roi:,.2f} net per yuan spent)",
+        unit="number",
     )
 
 
@@ -65,100 +138,153 @@ def _balance_text(c: dict, lang: str) -> str:
     )
 
 
-def _roi(cid: str) -> str:
-    return paths.join("campaigns", cid, "roi")
-
-
 def _effect(cid: str) -> str:
     return paths.join("campaigns", cid, "balance_effect", "estimate")
 
 
+def _profit_path(cid: str, c: dict) -> str:
+    return paths.join("campaigns", cid, "profit_12m", "estimate")
+
+
+def _sentences(*parts: str) -> str:
+    return "".join(p for p in parts if p)
+
+
 class VerdictRule(Rule):
-    """One recommendation for each randomized campaign whose verdict
-    (`analysis.verdicts`, the campaigns notebook's own rule) is `verdict`.
-    `texts` gives its wording and what it cites, or None to stay silent."""
+    """One recommendation for each randomized campaign whose verdict is
+    `verdict`. `texts` gives its wording, stake and what it cites, or None to
+    stay silent."""
 
     section = "campaigns"
     figure_hints = ("campaigns_randomized", "campaigns_roi")
     verdict = ""
 
-    def __init__(self, span: float):
-        self.span = span
-
     def fire(self, ctx):
         out = []
         for cid, c in _campaigns(ctx).items():
-            if c["design"] != "randomized" or campaign_verdict(c) != self.verdict:
+            if c["design"] != "randomized" or verdict_of(c) != self.verdict:
                 continue
-            t = self.texts(ctx.lang, cid, c, campaign_name(cid, c, ctx.lang, ctx.campaign_names))
+            name = campaign_name(cid, c, ctx.lang, ctx.campaign_names)
+            profit = stakes.campaign_profit(ctx.results, c)
+            t = self.texts(ctx, cid, c, name, profit, stakes.campaign_cost(c, profit))
             if t is not None:
-                out.append(
-                    self.make(ctx, rid=f"{self.id}.{cid}", span=self.span, evidence=_roi_evidence(ctx, cid), **t)
-                )
+                out.append(self.make(ctx, rid=f"{self.id}.{cid}", evidence=_profit_evidence(ctx, cid), **t))
         return out
 
-    def texts(self, lang: str, cid: str, c: dict, name: str) -> dict | None:
+    def texts(self, ctx, cid: str, c: dict, name: str, profit: dict | None, cost: float | None) -> dict | None:
         raise NotImplementedError
+
+    def extras(self, ctx, cid: str, c: dict, profit: dict | None) -> tuple[str, list[str]]:
+        """The profit sentence and the volume sentence (each its own), and their paths."""
+        lang = ctx.lang
+        text, cited = "", []
+        if profit:
+            text += pick(lang, f"{profit_text(profit, lang)}。", f" {_cap(profit_text(profit, lang))}.")
+            cited.append(_profit_path(cid, c))
+        r = c.get("profit_roi")
+        if isinstance(r, (int, float)):
+            text += pick(
+                lang,
+                f"扣除成本后的回报率（利润）为{pct(r, 0)}。",
+                f" Net of its cost, its return (profit) is {pct(r, 0)}.",
+            )
+            cited.append(paths.join("campaigns", cid, "profit_roi"))
+        v = volume_per_cny(c)
+        if v is not None:
+            text += pick(lang, f"另计{volume_text(v, lang)}。", f" Separately, {volume_text(v, lang)}.")
+            cited.append(volume_path(cid, c))
+        return text, cited
 
 
 class CampaignScaleUp(VerdictRule):
-    """Verdict grow: the effect is proven against a random holdout and it pays back."""
+    """Verdict grow: the effect is proven against a random holdout and its profit covers its cost."""
 
     id = "campaigns.scale_up"
     verdict = "grow"
-    weight = 0.6
 
-    def __init__(self, span: float = 5.0):
-        super().__init__(span)
-
-    def texts(self, lang, cid, c, name):
-        roi = c["roi"]
-        return dict(
-            cites=_roi(cid),
-            distance=roi,
-            supporting=[_effect(cid)],
-            headline=pick(lang, f"扩大{name}", f"Scale up {name}"),
-            finding=pick(
+    def texts(self, ctx, cid, c, name, profit, cost):
+        lang = ctx.lang
+        extra, cited = self.extras(ctx, cid, c, profit)
+        how = pick(
+            lang,
+            f"{name}按上次规模再办一轮的一年净贡献",
+            f"the yearly profit of running {name} again at its last scale",
+        )
+        stake = stakes.from_estimate(profit, how)
+        conf = CLEAR
+        if profit and cost is not None and isinstance(profit.get("ci_low"), (int, float)):
+            conf = CLEAR if profit["ci_low"] > cost else MAY
+        elif not significant(c.get("balance_effect"), 0.0):
+            conf = MAY
+        keep = (
+            pick(
                 lang,
-                f"随机对照活动{name}{_roi_text(roi, lang)}，且效果经对照组证实：{_balance_text(c, lang)}。",
-                f"The randomized campaign {name} had {_roi_text(roi, lang)}, and the holdout proves it: {_balance_text(c, lang)}.",
+                "，并按计划继续随机保留一小部分对照组核实效果",
+                ", keeping a small random holdout as the plan sets out",
+            )
+            if planned_holdout(ctx.results, cid)
+            else ""
+        )
+        return dict(
+            cites=_effect(cid),
+            stake=stake,
+            confidence=conf,
+            supporting=cited,
+            headline=pick(lang, f"扩大{name}", f"Scale up {name}"),
+            finding=_sentences(
+                pick(
+                    lang,
+                    f"随机对照活动{name}的效果经对照组证实：{_balance_text(c, lang)}。",
+                    f"The randomized campaign {name} is proven against its holdout: {_balance_text(c, lang)}.",
+                ),
+                extra,
             ),
             recommendation=pick(
                 lang,
-                f"扩大{name}：下一轮推广到同类客户，同时继续随机保留一小部分对照组核实效果。",
-                f"Scale up {name}: extend it to similar customers next round, keeping a small random holdout to confirm the effect.",
+                f"扩大{name}：下一轮推广到同类客户{keep}。",
+                f"Scale up {name}: extend it to similar customers next round{keep}.",
             ),
         )
 
 
 class CampaignPayBack(VerdictRule):
-    """Verdict keep (randomized): the effect is proven but the new business does not cover the cost."""
+    """Verdict keep (randomized): the effect is proven but it does not pay back its cost in profit."""
 
     id = "campaigns.pay_back"
     verdict = "keep"
-    weight = 0.4
 
-    def __init__(self, span: float = 1.0):
-        super().__init__(span)
-
-    def texts(self, lang, cid, c, name):
-        roi = c.get("roi")
-        if not isinstance(roi, (int, float)):
+    def texts(self, ctx, cid, c, name, profit, cost):
+        lang = ctx.lang
+        if not isinstance(c.get("balance_effect"), dict):
             return None
-        return dict(
-            cites=_roi(cid),
-            distance=min(-roi, self.span),
-            supporting=[_effect(cid)],
-            headline=pick(lang, f"{name}有效但不划算", f"{_cap(name)} works but does not pay back"),
-            finding=pick(
+        extra, cited = self.extras(ctx, cid, c, profit)
+        stake = None
+        if profit and cost is not None:
+            how = pick(
                 lang,
-                f"随机对照活动{name}效果已证实（{_balance_text(c, lang)}），但{_roi_text(roi, lang)}：带来的新增业务不抵成本。",
-                f"The randomized campaign {name} works ({_balance_text(c, lang)}), but had {_roi_text(roi, lang)}: the new business it brings does not cover its cost.",
+                f"{name}每办一轮成本超出一年净贡献的部分",
+                f"what each run of {name} costs beyond the yearly profit it adds",
+            )
+            stake = stakes.from_estimate(profit, how, shift=cost, sign=-1.0)
+        conf = CLEAR if stake is not None and stake.low is not None and stake.low > 0 else MAY
+        return dict(
+            cites=_effect(cid),
+            stake=stake,
+            confidence=conf,
+            supporting=cited,
+            headline=pick(lang, f"{name}有效但不划算", f"{_cap(name)} works but does not pay back"),
+            finding=_sentences(
+                pick(
+                    lang,
+                    f"随机对照活动{name}效果已证实（{_balance_text(c, lang)}），但它带来的利润不抵成本。",
+                    f"The randomized campaign {name} works ({_balance_text(c, lang)}), but the profit it brings does not cover its cost.",
+                ),
+                extra,
             ),
             recommendation=pick(
                 lang,
-                f"保留{name}，但降低单客成本或只面向响应更高的客户，改版后继续随机保留对照组核算回报。",
-                f"Keep {name}, but cut its cost per customer or aim it at customers who respond, keeping a random holdout to price the new version.",
+                f"保持{name}，但降低单客成本或只面向响应更高的客户：{holdout_promise(ctx.results, cid, name, lang)}。",
+                f"Keep {name}, but cut its cost per customer or aim it at customers who respond: {holdout_promise(ctx.results, cid, name, lang)}.",
             ),
         )
 
@@ -168,32 +294,36 @@ class CampaignStop(VerdictRule):
 
     id = "campaigns.stop"
     verdict = "stop"
-    weight = 0.5
 
-    def __init__(self, span: float = 1.0):
-        super().__init__(span)
-
-    def texts(self, lang, cid, c, name):
-        roi = c.get("roi")
-        cost = (
-            pick(lang, f"，投资回报率为{roi * 100:,.0f}%", f", and it returned {roi * 100:,.0f}% on its cost")
-            if isinstance(roi, (int, float))
-            else ""
-        )
+    def texts(self, ctx, cid, c, name, profit, cost):
+        lang = ctx.lang
+        extra, cited = self.extras(ctx, cid, c, profit)
+        stake = None
+        if profit and cost is not None:
+            how = pick(
+                lang,
+                f"停办{name}省下的成本减去它一年的净贡献",
+                f"the cost saved by stopping {name}, less the yearly profit it adds",
+            )
+            stake = stakes.from_estimate(profit, how, shift=cost, sign=-1.0)
         return dict(
             cites=_effect(cid),
-            distance=self.span,
-            supporting=[_roi(cid)],
+            stake=stake,
+            confidence=CLEAR,
+            supporting=cited,
             headline=pick(lang, f"{name}没有效果", f"{_cap(name)} shows no effect"),
-            finding=pick(
-                lang,
-                f"随机对照活动{name}没有带来正面效果：{_balance_text(c, lang)}{cost}。",
-                f"The randomized campaign {name} brought no positive effect: {_balance_text(c, lang)}{cost}.",
+            finding=_sentences(
+                pick(
+                    lang,
+                    f"随机对照活动{name}没有带来正面效果：{_balance_text(c, lang)}。",
+                    f"The randomized campaign {name} brought no positive effect: {_balance_text(c, lang)}.",
+                ),
+                extra,
             ),
             recommendation=pick(
                 lang,
-                f"停止或重新设计{name}：缩小到响应更高的客户群、降低单客成本，改版后先用随机对照小规模测试。",
-                f"Stop or redesign {name}: narrow it to customers who respond, cut the cost per customer, and test the new version small, with a random holdout.",
+                f"停办{name}；如要重新设计，缩小到响应更高的客户群、降低单客成本，先用随机对照小规模测试。",
+                f"Stop {name}; any redesign is narrowed to customers who respond, costs less per customer, and is tested small with a random holdout first.",
             ),
         )
 
@@ -203,33 +333,31 @@ class CampaignUnproven(VerdictRule):
 
     id = "campaigns.unproven"
     verdict = "test"
-    weight = 0.3
 
-    def __init__(self, span: float = 5.0):
-        super().__init__(span)
-
-    def texts(self, lang, cid, c, name):
+    def texts(self, ctx, cid, c, name, profit, cost):
+        lang = ctx.lang
         if not isinstance(c.get("balance_effect"), dict):
             return None
-        roi = c.get("roi")
-        has_roi = isinstance(roi, (int, float))
-        paper = (
-            pick(lang, f"账面{_roi_text(roi, lang)}，", f"shows {_roi_text(roi, lang)} on paper, ") if has_roi else ""
-        )
+        extra, cited = self.extras(ctx, cid, c, profit)
+        how = pick(lang, f"{name}若效果属实，一年的净贡献", f"the yearly profit of {name} if its effect is real")
         return dict(
             cites=_effect(cid),
-            distance=min(roi, self.span) if has_roi and roi > 0 else 0.5 * self.span,
-            supporting=[_roi(cid)],
+            stake=stakes.from_estimate(profit, how),
+            confidence=MAY,
+            supporting=cited,
             headline=pick(lang, f"{name}效果待证实", f"{_cap(name)}: effect not yet proven"),
-            finding=pick(
-                lang,
-                f"随机对照活动{name}{paper}但{_balance_text(c, lang)}，区间包含0，效果尚不能确认。",
-                f"The randomized campaign {name} {paper}but {_balance_text(c, lang)}, an interval that includes zero, so the effect is not yet proven.",
+            finding=_sentences(
+                pick(
+                    lang,
+                    f"随机对照活动{name}{_balance_text(c, lang)}，区间包含0，效果可能为零。",
+                    f"In the randomized campaign {name}, {_balance_text(c, lang)}, an interval that includes zero: the effect may be nil.",
+                ),
+                extra,
             ),
             recommendation=pick(
                 lang,
-                f"先不扩大{name}：加大样本再测一轮并保留随机对照组，效果确认后再推广。",
-                f"Do not scale up {name} yet: run it again on more customers with a random holdout, and roll it out once the effect is confirmed.",
+                f"先不扩大{name}：{holdout_promise(ctx.results, cid, name, lang)}，效果确认后再推广。",
+                f"Do not scale up {name} yet: {holdout_promise(ctx.results, cid, name, lang)}; roll it out once the effect is confirmed.",
             ),
         )
 
@@ -239,11 +367,7 @@ class TargetedWithoutHoldout(Rule):
 
     id = "campaigns.holdout"
     section = "campaigns"
-    weight = 0.4
     figure_hints = ("campaigns_targeted", "campaigns_balance_")
-
-    def __init__(self, span: float = 1.0):
-        self.span = span
 
     def fire(self, ctx):
         camps = {
@@ -260,7 +384,6 @@ class TargetedWithoutHoldout(Rule):
         adj = c.get("balance_effect") if isinstance(c.get("balance_effect"), dict) else None
         if adj and isinstance(adj.get("estimate"), (int, float)):
             est = adj["estimate"]
-            distance = abs(naive - est) / max(abs(naive), 1.0)
             ci = _money_interval(adj, lang)
             adjusted = pick(
                 lang,
@@ -268,19 +391,24 @@ class TargetedWithoutHoldout(Rule):
                 f"; adjusted for how participants differ from other customers, the effect is {money(est, lang)}{ci}. The naive comparison overstates it",
             )
         else:
-            distance = 0.5 * self.span
             adjusted = pick(
                 lang,
                 "，但参与者本来就是挑选出来的客户，这个差距不能当作活动的效果",
                 ", but participants were picked, so the gap cannot be read as the campaign's effect",
             )
+        profit = stakes.campaign_profit(ctx.results, c)
+        how = pick(
+            lang,
+            f"{name}调整后效果对应的一年净贡献，没有对照组无法证实",
+            f"the yearly profit {name}'s adjusted effect implies, which no holdout confirms",
+        )
         return [
             self.make(
                 ctx,
                 rid=f"{self.id}.{cid}",
                 cites=paths.join("campaigns", cid, "naive_balance_difference"),
-                distance=distance,
-                span=self.span,
+                stake=stakes.from_estimate(profit, how),
+                confidence=MAY,
                 supporting=[paths.join("campaigns", cid, "balance_effect", "estimate")],
                 headline=pick(lang, "活动效果需要对照组来证明", "Campaigns need a holdout to prove their worth"),
                 finding=pick(
@@ -290,8 +418,8 @@ class TargetedWithoutHoldout(Rule):
                 ),
                 recommendation=pick(
                     lang,
-                    "今后每项活动都随机保留10%–20%的目标客户暂不接触作为对照组，才能算出真实回报，再决定扩大还是停止。",
-                    "From now on, hold back a random 10–20% of each campaign's target customers as a control group, so that the true return is known before deciding to scale up or stop.",
+                    "凡未经随机对照证实效果的活动，再办时都随机保留10%–20%的目标客户暂不接触作为对照组，算出真实的利润后再决定扩大还是停办。",
+                    "Any campaign whose effect no random holdout has proven holds back a random 10–20% of its target customers whenever it runs again, so that its true profit is known before deciding to scale up or stop.",
                 ),
             )
         ]

@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 
 from analysis.words.glossary import term
-from analysis.questions.verdicts import campaign_verdict
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.words.i18n import join, money, num, pct, pick, pp, times
 from analysis.report.recommendations import ALPHA, attr_label, significant
+from analysis.report.rulebase import wide
+from analysis.report.rules_campaigns import verdict_of, volume_per_cny
 
 ATTRS = (
     "service_quality",
@@ -166,19 +167,34 @@ def describe_churn(ctx: ReportContext) -> list[str]:
             return f"{label}（{odds}）" if lang == "zh" else f"{label.lower()} ({odds})"
 
         ranked = sorted(sig, key=lambda key: -abs(math.log(sig[key]["odds_ratio"])))[:4]
-        up = [driver(key) for key in ranked if sig[key]["odds_ratio"] > 1]
-        down = [driver(key) for key in ranked if sig[key]["odds_ratio"] < 1]
+        # words follow the interval: "明显" only where it spans at most tenfold
+        sure = [key for key in ranked if not wide(sig[key])]
+        unsure = [key for key in ranked if wide(sig[key])]
+        up = [driver(key) for key in sure if sig[key]["odds_ratio"] > 1]
+        down = [driver(key) for key in sure if sig[key]["odds_ratio"] < 1]
         if up:
             out.append(
                 pick(
                     lang,
                     f"流失几率明显更高的客户：{join(up, lang)}。",
-                    f"Customers more likely to leave: {join(up, lang)}.",
+                    f"Customers clearly more likely to leave: {join(up, lang)}.",
                 )
             )
         if down:
             out.append(
-                pick(lang, f"流失几率明显更低：{join(down, lang)}。", f"Less likely to leave: {join(down, lang)}.")
+                pick(
+                    lang,
+                    f"流失几率明显更低：{join(down, lang)}。",
+                    f"Clearly less likely to leave: {join(down, lang)}.",
+                )
+            )
+        if unsure:
+            out.append(
+                pick(
+                    lang,
+                    f"可能更高或更低、但区间跨度超过十倍、尚需更多数据确认的：{join([driver(key) for key in unsure], lang)}。",
+                    f"Possibly different, but with an interval spanning more than tenfold that more data must confirm: {join([driver(key) for key in unsure], lang)}.",
+                )
             )
     elif drivers:
         out.append(
@@ -424,8 +440,8 @@ def campaign_notes(ctx: ReportContext) -> list[str]:
 
 
 def _verdict_text(c: dict, lang: str) -> str:
-    """The campaign's verdict, as the campaigns notebook gives it (`analysis.verdicts`)."""
-    v = campaign_verdict(c)
+    """The campaign's verdict: its own (schema 2), else the suite's rule (`analysis.verdicts`)."""
+    v = verdict_of(c)
     return pick(lang, f"结论：{term(v, lang)}", f"verdict: {term(v, lang).lower()}")
 
 
@@ -466,9 +482,24 @@ def campaign_lines(ctx: ReportContext) -> list[str]:
                         f"balances {money(be['estimate'], lang)} {'(significant)' if significant(be, 0) else '(not significant)'}",
                     )
                 )
-            roi = c.get("roi")
-            if isinstance(roi, (int, float)):
-                parts.append(pick(lang, f"{term('ROI', lang)} {roi * 100:,.0f}%", f"ROI {roi * 100:,.0f}%"))
+            profit = c.get("profit_12m")
+            if isinstance(profit, dict) and isinstance(profit.get("estimate"), (int, float)):
+                parts.append(
+                    pick(
+                        lang,
+                        f"一年净贡献（利润）{money(profit['estimate'], lang)}（区间{money(profit.get('ci_low'), lang)}至{money(profit.get('ci_high'), lang)}）",
+                        f"yearly profit {money(profit['estimate'], lang)} ({money(profit.get('ci_low'), lang)} to {money(profit.get('ci_high'), lang)})",
+                    )
+                )
+            volume = volume_per_cny(c)
+            if volume is not None:
+                parts.append(
+                    pick(
+                        lang,
+                        f"新增业务额/每元成本（规模，非利润）{num(volume, 2)}",
+                        f"new business volume per CNY (not profit) {num(volume, 2)}",
+                    )
+                )
             parts.append(_verdict_text(c, lang))
             out.append(head + pick(lang, "，", ", ").join(parts) + pick(lang, "。", "."))
         else:
