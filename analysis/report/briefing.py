@@ -407,8 +407,9 @@ def render(page: Page) -> str:
     return fonts.embed_font(html)
 
 
-def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Path:
-    """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run folder."""
+def write_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Page:
+    """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run
+    folder; the composed page (for the consistency check)."""
     out_dir = Path(out_dir)
     ctx = make_context(results, lang, out_dir)
     page = compose(out_dir, results, lang, ctx)
@@ -420,4 +421,10 @@ def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: b
         from analysis.report.deck import build_deck
 
         build_deck(out_dir, results, lang, ctx=ctx, page=page)
-    return path
+    return page
+
+
+def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Path:
+    """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run folder; its path."""
+    write_briefing(out_dir, results, lang, deck)
+    return Path(out_dir) / "briefing.html"

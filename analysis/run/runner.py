@@ -33,7 +33,7 @@ from analysis.data.bank import Bank, load, read_folder, table_frames
 from analysis.errors import DataError, UsageError
 from analysis.data.fingerprint import data_fingerprint
 from analysis.run import history
-from analysis.run.results import assemble
+from analysis.run.results import assemble, dumps
 from analysis.data.timeframe import Timeframe, check_as_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -330,9 +330,26 @@ def execute_notebooks(paths: list[Path], staging: Path, bank_dir: Path, opts: Ru
     return timings
 
 
+def check_consistency(staging: Path, results: dict, page, opts: RunOptions, branch: str) -> list[dict]:
+    """The consistency check of the composed briefing (`analysis.report.consistency`):
+    each contradiction printed as a warning line and kept in the run card
+    (`run.consistency`, results.json rewritten); the run does not fail on them."""
+    from analysis.report.consistency import check
+
+    plan_csv = staging / "plan.csv"
+    plan = pd.read_csv(plan_csv, encoding="utf-8-sig") if plan_csv.is_file() else None
+    problems = [p.to_dict() for p in check(results, plan, page)]
+    for p in problems:
+        print(f"[{branch}] WARNING consistency: {p['what']} at {p['where']}: {p['detail']} [{p['figure']}]", flush=True)
+    results.setdefault("run", {})["consistency"] = problems
+    path = staging / "results.json"
+    path.write_text(dumps(results), encoding="utf-8")
+    return problems
+
+
 def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOutcome:
     """Run every notebook for an already loaded bank and swap the report in."""
-    from analysis.report.briefing import build_briefing
+    from analysis.report.briefing import write_briefing
 
     started = time.monotonic()
     branch = bank.branch_id
@@ -350,7 +367,8 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
         card = run_card(bank, opts, data_dir, timings)
         t = time.monotonic()
         results = assemble(staging, card)
-        build_briefing(staging, results, lang=opts.lang)
+        page = write_briefing(staging, results, lang=opts.lang)
+        check_consistency(staging, results, page, opts, branch)
         _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
         if not opts.keep_prepared:
             shutil.rmtree(staging / PREPARED, ignore_errors=True)
