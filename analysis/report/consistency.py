@@ -314,7 +314,7 @@ NOT_PLANNED = re.compile(r"暂不列入|不列入|未列入|not in next quarter'
 
 
 def _ids_in(sentence: str, camps: Iterable[str]) -> list[str]:
-    return [cid for cid in camps if re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", sentence)]
+    return [cid for cid in camps if re.search(rf"(?<![A-Za-z0-9_.-]){re.escape(cid)}(?![A-Za-z0-9_-])", sentence)]
 
 
 def check_rollouts(results, rows, sents, **_) -> list[Problem]:
@@ -563,7 +563,8 @@ ACTIONS: dict[str, re.Pattern] = {
         re.IGNORECASE,
     ),
     "digital_active": re.compile(
-        r"开通[^。；]{0,8}手机银行|辅导使用手机银行|sign up[^.;]{0,40}mobile|coach[^.;]{0,30}mobile", re.IGNORECASE
+        r"开通[^。；]{0,8}手机银行|辅导使用手机银行|sign up[^.;]{0,40}mobile|coach[^.;]{0,30}mobile|onto mobile banking",
+        re.IGNORECASE,
     ),
     "products_held": re.compile(r"交叉销售|多持有一类产品|cross-sell", re.IGNORECASE),
     "vip": re.compile(r"升级VIP|VIP升级|VIP upgrade|upgrade to VIP", re.IGNORECASE),
@@ -572,7 +573,8 @@ ACTIONS: dict[str, re.Pattern] = {
     "balance_trend": re.compile(r"资产下降[^。；]{0,12}预警|预警信号|make a fall of[^.;]{0,30}alert", re.IGNORECASE),
 }
 WHY = re.compile(
-    r"不是为了防止流失|而非防止流失|守住[^。；]{0,12}价值|not to stop them leaving|protect[^.;]{0,20}value",
+    r"不是为了防止流失|而非防止流失|守住[^。；]{0,12}价值|以提高收入|"
+    r"not to stop them leaving|protect[^.;]{0,20}value|to raise the revenue",
     re.IGNORECASE,
 )
 

@@ -55,30 +55,33 @@ class TopCustomersUncovered(Rule):
     def __init__(self, threshold: float = 0.8):
         self.threshold = threshold
 
-    def stake(self, ctx, n: float | None) -> tuple[Stake | None, str]:
+    def stake(self, ctx, n: float | None, cov: float) -> tuple[Stake | None, str]:
         """The uncovered top customers' profit × what a manager does for it."""
         lang = ctx.lang
+        shown, d = rm_effect(ctx)
+        conf = CLEAR if shown else MAY
         share = paths.number(ctx.results, "value.top20_revenue_share")
         total = paths.number(ctx.results, "overview.revenue_12m")
         top_n = paths.number(ctx.results, "relationship_managers.top20_customers")
+        if top_n is None and n is not None and cov < 1:
+            top_n = n / (1 - cov)  # uncovered = top × (1 − coverage)
         if None in (share, total, top_n, n) or not top_n:
-            return None, MAY
+            return None, conf
         rev = share * total / top_n * n
-        shown, d = rm_effect(ctx)
         if shown:
             how = pick(
                 lang,
                 f"{num(n)}名未覆盖的高价值客户（近12个月利润约{money(rev, lang)}）× 配备客户经理后少流失的比例",
                 f"{num(n)} uncovered top customers (about {money(rev, lang)} of profit over 12 months) × the share a manager keeps from leaving",
             )
-            return stakes.churn_stake(ctx.results, d, rev, how, protective=True), CLEAR
+            return stakes.churn_stake(ctx.results, d, rev, how, protective=True), conf
         p0 = paths.number(ctx.results, "churn.churn_rate_12m") or 0.0
         how = pick(
             lang,
             f"{num(n)}名未覆盖的高价值客户近12个月利润约{money(rev, lang)}，按全行流失率{pct(p0)}计一年可能流失的部分；客户经理能否保住它未经证实",
             f"the {pct(p0)} of the {num(n)} uncovered top customers' {money(rev, lang)} a year that ordinary attrition takes; whether a manager keeps it is not shown",
         )
-        return Stake(rev * p0, 0.0, rev * p0, how), MAY
+        return Stake(rev * p0, 0.0, rev * p0, how), conf
 
     def fire(self, ctx):
         cov = paths.number(ctx.results, "relationship_managers.coverage_top20")
@@ -98,7 +101,7 @@ class TopCustomersUncovered(Rule):
                 f" (the proposed assignment places {num(k)} of them within managers' capacity"
                 + (f", lifting coverage to {pct(after)})" if after is not None else ")"),
             )
-        stake, conf = self.stake(ctx, n)
+        stake, conf = self.stake(ctx, n, cov)
         return [
             self.make(
                 ctx,
@@ -178,8 +181,8 @@ class RevenueConcentration(Rule):
                 share * total * p0,
                 how=pick(
                     lang,
-                    f"前20%客户近12个月利润{money(share * total, lang)} × 全行流失率{pct(p0)}：一年正常流失会带走的部分",
-                    f"the top 20%'s {money(share * total, lang)} of profit over 12 months × the branch's {pct(p0)} attrition: what an ordinary year's leaving takes",
+                    f"前20%客户近12个月利润{money(share * total, lang)} × 全行流失率{pct(p0)}：一年正常流失可能带走的部分，VIP服务能保住多少未经测量",
+                    f"the top 20%'s {money(share * total, lang)} of profit over 12 months × the branch's {pct(p0)} attrition: what an ordinary year's leaving may take; how much the VIP service keeps is not measured",
                 ),
             )
         shown, _ = rm_effect(ctx)
@@ -189,6 +192,7 @@ class RevenueConcentration(Rule):
                 ctx,
                 cites="value.top20_revenue_share",
                 stake=stake,
+                confidence=MAY,  # what the VIP service system keeps of it is not measured
                 acts_on=("has_rm",) if shown else (),
                 supporting=["value.bottom30_revenue_share"],
                 headline=pick(
@@ -246,8 +250,8 @@ class LossMakingCustomers(Rule):
                 ),
                 recommendation=pick(
                     lang,
-                    "调整亏损客户的服务方式：引导到手机银行和自助渠道，清理低效账户、检讨费用减免，有潜力的由客户经理交叉销售。",
-                    "Serve loss-making customers differently: move them to mobile and self-service channels, clean up idle accounts, review fee waivers, and cross-sell to those with potential.",
+                    "调整亏损客户的服务方式：引导到手机银行和自助渠道，清理低效账户、检讨费用减免，有潜力的由客户经理交叉销售，以提高收入。",
+                    "Serve loss-making customers differently: move them to mobile and self-service channels, clean up idle accounts, review fee waivers, and cross-sell to those with potential, to raise the revenue they bring.",
                 ),
                 evidence=Evidence(
                     title=pick(lang, "利润为负的客户占比", "Share of customers with negative profit"),
@@ -263,6 +267,30 @@ class LossMakingCustomers(Rule):
 
 
 # --- sustainability ----------------------------------------------------------
+
+
+def _keeps(ctx, key: str) -> bool:
+    """Whether the churn model shows that driver `key` keeps customers (OR < 1, significant)."""
+    d = paths.get(ctx.results, f"churn.drivers.{key}")
+    return (
+        isinstance(d, dict)
+        and isinstance(d.get("odds_ratio"), (int, float))
+        and d["odds_ratio"] < 1
+        and significant(d, 1.0)
+    )
+
+
+def first_steps(ctx) -> str:
+    """What a new customer is helped to first: only the levers the churn model shows keep customers."""
+    lang = ctx.lang
+    steps = []
+    if _keeps(ctx, "digital_active"):
+        steps.append(pick(lang, "开通手机银行", "onto mobile banking"))
+    if _keeps(ctx, "products_held"):
+        steps.append(pick(lang, "配置第二个产品", "to a second product"))
+    if not steps:
+        return pick(lang, "了解需求", "learning what each new customer needs")
+    return pick(lang, "帮助" + "和".join(steps), "helping each new customer " + " and ".join(steps))
 
 
 class NetCustomerDecline(Rule):
@@ -305,8 +333,8 @@ class NetCustomerDecline(Rule):
                 ),
                 recommendation=pick(
                     lang,
-                    "打通新客来源：通过代发工资、社保卡和小微商户收单批量获客，新客头90天由专人跟进开通手机银行和第二个产品。",
-                    "Open new sources of customers: payroll, social-security cards and merchant acquiring for small businesses, with a named person helping each new customer onto mobile banking and a second product in the first 90 days.",
+                    f"打通新客来源：通过代发工资、社保卡和小微商户收单批量获客，新客头90天由专人跟进{first_steps(ctx)}。",
+                    f"Open new sources of customers: payroll, social-security cards and merchant acquiring for small businesses, with a named person {first_steps(ctx)} in the first 90 days.",
                 ),
                 evidence=Evidence(
                     title=pick(lang, "客户净增长率（近12个月）", "Net customer growth (12 months)"),
