@@ -135,6 +135,31 @@ def test_offer_rule(evidence, tried, median, action):
         assert o["budget"] == 0 and o["expected_return"] is None and o["saved"] == pytest.approx(50 * 10.0)
 
 
+@pytest.mark.parametrize("grow, action, holdout", [(True, "offer", 0.0), (False, "keep", P.HOLDOUT)])
+def test_only_grow_is_offered_without_a_holdout(grow, action, holdout):
+    """A proven kind whose campaigns are not all `grow` is repeated with a holdout (RESULTS.md plan)."""
+    by_kind = pd.DataFrame.from_dict({"salon": {**_kind("proven"), "grow": grow}}, orient="index")
+    reach = pd.DataFrame({"salon": [50]}, index=["gold"])
+    (o,) = P.offers_for_tier("gold", 500, 1000.0, by_kind, reach)
+    assert o["action"] == action and o["holdout"] == holdout
+    if not grow:
+        assert o["invitations"] == round(200 * (1 - P.HOLDOUT))
+
+
+def test_a_tier_is_not_retested_on_its_standing_services():
+    kinds = {k: _kind("promising") for k in ("birthday_greeting", "health_check", "salon")}
+    by_kind = pd.DataFrame.from_dict(kinds, orient="index")
+    reach = pd.DataFrame({k: [50, 50] for k in kinds}, index=["platinum", "top20"])
+    platinum = {o["kind"] for o in P.offers_for_tier("platinum", 80, 1e5, by_kind, reach)}
+    assert platinum == {"salon"}  # birthday greeting and health check are platinum services already
+    assert {o["kind"] for o in P.offers_for_tier("top20", 80, 1e5, by_kind, reach)} == set(kinds)
+    # a standing service with no effect is still stopped
+    by_kind.loc["health_check", "evidence"] = "no_effect"
+    assert [
+        o["action"] for o in P.offers_for_tier("platinum", 80, 1e5, by_kind, reach) if o["kind"] == "health_check"
+    ] == ["stop"]
+
+
 def test_offer_is_capped_by_tier_size():
     by_kind = pd.DataFrame.from_dict({"salon": _kind("proven")}, orient="index")
     reach = pd.DataFrame({"salon": [40]}, index=["diamond"])
@@ -178,6 +203,14 @@ def test_campaign_evidence_pools_and_scales_targeted(bank_a):
     assert w["participation"] == pytest.approx(0.4)
     assert w["effect"] == pytest.approx(400.0) and w["evidence"] == "proven"  # ATT × share who took part
     assert reach.values.sum() == 40
+    assert not by_kind.loc["salon", "grow"]  # no verdict grow among them (no ROI): never offered without a holdout
+    # a seasonal campaign out of next quarter's season is left out; a campaign to stop leaves its kind's pool
+    named = campaigns.assign(name=["2025年端午主题沙龙", "沙龙", "养生"])
+    by_kind, _ = P.campaign_evidence(section, named, contacts, tiers, {"start": "2026-10-01", "end": "2026-12-31"})
+    assert by_kind.loc["salon", "campaigns"] == ["R2"]
+    stopped = {**section, "R2": {**section["R2"], "verdict": "stop"}}
+    by_kind, _ = P.campaign_evidence(stopped, campaigns, contacts, tiers)
+    assert by_kind.loc["salon", "campaigns"] == ["R1"]
 
 
 def test_rhythm_steps_up_for_risk_and_drops_a_useless_greeting():
@@ -189,8 +222,9 @@ def test_rhythm_steps_up_for_risk_and_drops_a_useless_greeting():
     assert calm["contacts_per_quarter"] == P.RHYTHM["gold"]["contacts"] and not calm["stepped_up_for_risk"]
     stop = [{"kind": "birthday_greeting", "action": "stop"}]
     assert "birthday" not in P.rhythm_for_tier("gold", prof, 0.10, stop)["greetings"]
-    # digital tiers get no staff contacts however risky
-    assert P.rhythm_for_tier("bottom30", prof, 0.10, [])["contacts_per_quarter"] == 0
+    # digital tiers get no staff contacts however risky, and so no revisits: one instruction a group
+    none = P.rhythm_for_tier("bottom30", prof, 0.10, [])
+    assert none["contacts_per_quarter"] == 0 and none["revisits_at_risk"] == 0
 
 
 def test_usable_drivers_need_reliability_and_the_right_direction():

@@ -211,7 +211,16 @@ def test_churn_rate_rule(res_a):
 
 
 def test_skipped_or_missing_sections_fire_nothing(res_a):
-    for name in ("churn", "satisfaction", "competitors", "campaigns", "relationship_managers", "value", "qvsrs", "overview"):
+    for name in (
+        "churn",
+        "satisfaction",
+        "competitors",
+        "campaigns",
+        "relationship_managers",
+        "value",
+        "qvsrs",
+        "overview",
+    ):
         res_a[name] = {"status": "skipped", "reason": "table missing"}
     assert evaluate(res_a, "zh") == []
     assert evaluate({"branch_id": "x", "probe": {"status": "ok"}}, "en") == []
@@ -262,3 +271,80 @@ def test_cited_paths_resolve_keys_with_dots():
     assert paths.exists(res, "a.b") and not paths.exists(res, "a.c") and paths.get(res, "a.b.c", 7) == 7
     stop = by_id(evaluate(res, "en"), "campaigns.stop.2025.Q3")
     assert stop.cites == "campaigns.2025.Q3.balance_effect.estimate" and paths.number(res, stop.cites) == -100.0
+
+
+# ---------------------------------------------------------------------------
+# findings chosen by what is at stake; words follow the interval
+
+
+def test_a_tenfold_interval_is_worded_may_and_ranks_lower(res_a):
+    res_a["churn"]["drivers"]["segment[high_net_worth]"] = {
+        "odds_ratio": 3.67,
+        "ci_low": 1.08,
+        "ci_high": 12.55,
+        "p_value": 0.038,
+    }
+    for lang, may, clearly in (("zh", "可能", "明显"), ("en", "may", "clearly")):
+        r = by_id(evaluate(res_a, lang), "churn.segment.high_net_worth")
+        assert r.confidence == MAY and may in r.finding and clearly not in r.finding.lower()
+        assert r.score == pytest.approx(r.stake.rank * MAY_WEIGHT)
+        seg = res_a["overview"]["segments"]["high_net_worth"]
+        assert f"{seg['profit_share'] * 100:.1f}%" in r.finding  # its share of profit is stated
+    # the same odds ratio with a narrow interval: said plainly and ranked at its full stake
+    res_a["churn"]["drivers"]["segment[high_net_worth]"].update(ci_low=2.0, ci_high=6.7, p_value=1e-4)
+    sure = by_id(evaluate(res_a, "zh"), "churn.segment.high_net_worth")
+    assert sure.confidence == "clear" and "可能" not in sure.finding and sure.score == pytest.approx(sure.stake.rank)
+
+
+def test_loans_shrinking_is_found_and_priced_at_the_loan_margin(res_a):
+    res_a["overview"].update(loans=80_000_000.0, loans_change_12m=-0.23)
+    recs = evaluate(res_a, "zh")
+    r = by_id(recs, "overview.book.loans")
+    lost = 80_000_000.0 / (1 - 0.23) - 80_000_000.0
+    m = res_a["economics"]["loan_margin"]
+    assert r.stake.estimate == pytest.approx(lost * m["estimate"])
+    assert r.stake.low == pytest.approx(lost * m["ci_low"]) and r.stake.high == pytest.approx(lost * m["ci_high"])
+    assert "23.0%" in r.finding and "利润影响" in r.stake_text
+    assert r in top_findings(recs)  # a quarter of the loan book gone is on the first page
+
+
+def test_no_rm_advice_on_a_factor_without_effect_unless_it_says_why(res_a):
+    res_a["churn"]["drivers"]["has_rm"] = {"odds_ratio": 0.73, "ci_low": 0.45, "ci_high": 1.18, "p_value": 0.2}
+    for lang, why in (("zh", "而不是为了防止流失"), ("en", "not to stop them leaving")):
+        recs = evaluate(res_a, lang)
+        rm = by_id(recs, "relationship_managers.coverage_top20")
+        assert why in rm.recommendation and rm.confidence == MAY
+        conc = [r for r in recs if r.id == "value.concentration"]
+        assert all("客户经理" not in r.recommendation and "relationship manager" not in r.recommendation for r in conc)
+    res_a["churn"]["drivers"]["has_rm"].update(odds_ratio=0.5, ci_low=0.35, ci_high=0.7, p_value=1e-4)
+    rm = by_id(evaluate(res_a, "zh"), "relationship_managers.coverage_top20")
+    assert "而不是为了防止流失" not in rm.recommendation and rm.confidence == "clear"
+
+
+def test_pricing_as_the_top_close_reason(res_a):
+    res_a["overview"]["leavers"] = {
+        "customers": 276,
+        "with_reason": 276,
+        "revenue_year": 480_000.0,
+        "by_reason": {
+            "competitor_offer": {"customers": 74, "share": 74 / 276, "revenue_year": 82_000.0},
+            "service_quality": {"customers": 70, "share": 70 / 276, "revenue_year": 144_000.0},
+            "fees": {"customers": 29, "share": 29 / 276, "revenue_year": 32_000.0},
+        },
+    }
+    r = by_id(evaluate(res_a, "zh"), "churn.pricing")
+    assert "他行优惠吸引" in r.finding and "103" in r.finding and "27%" in r.finding
+    assert r.stake.estimate == pytest.approx(82_000.0 + 32_000.0)
+    res_a["overview"]["leavers"]["by_reason"]["service_quality"]["customers"] = 90  # no longer price
+    assert "churn.pricing" not in ids(evaluate(res_a, "zh"))
+
+
+def test_no_sentence_calls_volume_a_return(res_a):
+    import re
+
+    for lang in ("zh", "en"):
+        for r in evaluate(res_a, lang):
+            for sentence in re.split(r"(?<=[。])|(?<=\.)\s+", f"{r.finding} {r.recommendation} {r.stake_text}"):
+                if re.search(r"投资回报率|回报率|\breturn\b|ROI", sentence, re.I):
+                    assert not re.search(r"新增业务|new business", sentence, re.I), sentence
+                    assert "非利润" not in sentence and "not profit" not in sentence
