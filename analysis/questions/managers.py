@@ -253,11 +253,11 @@ class RiskScores:
 def churn_risk(bank: Bank, analysis=None) -> RiskScores:
     """Score the active customers with the branch's churn model (`analysis.churn`).
 
-    Pass `analysis` (from `analyse_churn`) to reuse a fit.
+    Pass `analysis` (from `churn.analyze`) to reuse a fit.
     """
-    from analysis.questions.churn import analyse_churn, at_risk_list
+    from analysis.questions.churn import analyze, at_risk_list
 
-    analysis = analysis if analysis is not None else analyse_churn(bank)
+    analysis = analysis if analysis is not None else analyze(bank)
     if analysis.model is None:
         return RiskScores(pd.Series(dtype=float, name="p_churn"), None, analysis.reason)
     t = at_risk_list(bank, analysis).table
