@@ -16,8 +16,9 @@ from analysis.questions.verdicts import campaign_verdict
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.words.i18n import join, money, num, pct, pick, pp
-from analysis.report.recommendations import ALPHA, attr_label, significant
+from analysis.report.recommendations import attr_label, significant
 from analysis.words.churn import describe_churn
+from analysis.words.managers import describe_managers
 
 ATTRS = (
     "service_quality",
@@ -446,45 +447,9 @@ def campaign_lines(ctx: ReportContext) -> list[str]:
 
 
 def describe_plan(ctx: ReportContext) -> list[str]:
-    lang, out = ctx.lang, []
-    cov = _n(ctx, "relationship_managers.coverage_top20")
-    unc = _n(ctx, "relationship_managers.uncovered_top20")
-    prop = _n(ctx, "relationship_managers.proposed_assignments")
-    if cov is not None:
-        out.append(
-            pick(
-                lang,
-                f"利润前20%客户的客户经理覆盖率为{pct(cov)}"
-                + (f"，{num(unc)}名尚无客户经理" if unc is not None else "")
-                + "。",
-                f"{pct(cov)} of the top 20% of customers have a relationship manager"
-                + (f"; {num(unc)} have none" if unc is not None else "")
-                + ".",
-            )
-        )
-    if prop is not None:
-        out.append(
-            pick(
-                lang,
-                f"分配方案在客户经理容量之内安排了其中{num(prop)}名。",
-                f"The proposed assignment places {num(prop)} of them within managers' capacity.",
-            )
-        )
-    per = {
-        k: v for k, v in (paths.get(ctx.results, "relationship_managers.per_rm") or {}).items() if isinstance(v, dict)
-    }
-    if per:
-        custs = [v.get("customers") for v in per.values() if isinstance(v.get("customers"), (int, float))]
-        revs = [v.get("revenue_12m") for v in per.values() if isinstance(v.get("revenue_12m"), (int, float))]
-        if custs and revs:
-            out.append(
-                pick(
-                    lang,
-                    f"{len(per)}名客户经理各管{num(min(custs))}至{num(max(custs))}名活跃客户，名下近12个月利润{money(min(revs), lang)}至{money(max(revs), lang)}。",
-                    f"{len(per)} relationship managers look after {num(min(custs))} to {num(max(custs))} active customers each, with {money(min(revs), lang)} to {money(max(revs), lang)} of profit over 12 months.",
-                )
-            )
-    return out
+    """The plan chapter's sentences on relationship managers: the notebook's `describe_managers`."""
+    section = paths.section(ctx.results, "relationship_managers")
+    return describe_managers(section, ctx.lang) if section else []
 
 
 def _unbulleted(lines: list[str]) -> list[str]:
