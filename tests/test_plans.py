@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.questions import churn as C
 from analysis.questions import managers as M
 from analysis.questions import plans as P
 from analysis.run import results
@@ -27,8 +28,8 @@ def sections_a(expected):
 
 @pytest.fixture(scope="module")
 def inputs_a(bank_a):
-    risk = M.churn_risk(bank_a)
-    _, _, prop = M.rm_section(bank_a, risk)
+    risk = C.churn_risk(bank_a)
+    prop = M.analyze(bank_a, risk=risk).proposal
     return risk, prop
 
 

@@ -9,6 +9,7 @@ from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.words.i18n import num, pct, pick, times
 from analysis.report.rulebase import Evidence, Rule, _interval, _or_bracket, significant
+from analysis.words.churn import driver_label
 
 # --- churn -------------------------------------------------------------------
 
@@ -24,8 +25,7 @@ CHURN_EVIDENCE_DRIVERS = (
 
 
 def churn_driver_label(key: str, lang: str) -> str:
-    from analysis.questions.churn import driver_label
-
+    """A churn driver's label (`analysis.words.churn.driver_label`); an unknown key as itself."""
     try:
         return driver_label(key, lang)
     except KeyError:

@@ -15,8 +15,10 @@ from analysis.words.glossary import term
 from analysis.questions.verdicts import campaign_verdict
 from analysis.report import paths
 from analysis.report.context import ReportContext
-from analysis.words.i18n import join, money, num, pct, pick, pp, times
-from analysis.report.recommendations import ALPHA, attr_label, significant
+from analysis.words.i18n import join, money, num, pct, pick, pp
+from analysis.report.recommendations import attr_label, significant
+from analysis.words.churn import describe_churn
+from analysis.words.managers import describe_managers
 
 ATTRS = (
     "service_quality",
@@ -125,72 +127,6 @@ def describe_value(ctx: ReportContext) -> list[str]:
                 lang,
                 f"{pct(loss)}的客户近12个月利润为负，即服务他们的成本高于他们带来的收入。",
                 f"{pct(loss)} of customers had negative profit: they cost more to serve than they bring in.",
-            )
-        )
-    return out
-
-
-def describe_churn(ctx: ReportContext) -> list[str]:
-    lang, out = ctx.lang, []
-    n, k, rate = _n(ctx, "churn.cohort_size"), _n(ctx, "churn.churned"), _n(ctx, "churn.churn_rate_12m")
-    if n is not None and k is not None and rate is not None:
-        out.append(
-            pick(
-                lang,
-                f"一年前的{num(n)}名客户中，{num(k)}名在近12个月内销户，{term('churn_rate_12m', lang)}为{pct(rate)}。",
-                f"Of {num(n)} customers a year ago, {num(k)} closed their accounts within 12 months: a {term('churn_rate_12m', lang).lower()} of {pct(rate)}.",
-            )
-        )
-    drivers = paths.get(ctx.results, "churn.drivers") or {}
-    sig = {
-        key: d
-        for key, d in drivers.items()
-        if isinstance(d, dict)
-        and isinstance(d.get("odds_ratio"), (int, float))
-        and d["odds_ratio"] > 0
-        and significant(d, 1.0)
-    }
-    if drivers:
-        out.append(
-            pick(
-                lang,
-                "优势比表示某一因素使流失几率变为原来的多少倍（大于1更易流失，小于1更少流失），已同时考虑其他因素。",
-                "An odds ratio says by how much a factor multiplies the odds of leaving (above 1, more likely; below 1, less), with the other factors held equal.",
-            )
-        )
-    if sig:
-        from analysis.report.recommendations import churn_driver_label
-
-        def driver(key: str) -> str:
-            label, odds = churn_driver_label(key, lang), times(sig[key]["odds_ratio"], lang)
-            return f"{label}（{odds}）" if lang == "zh" else f"{label.lower()} ({odds})"
-
-        ranked = sorted(sig, key=lambda key: -abs(math.log(sig[key]["odds_ratio"])))[:4]
-        up = [driver(key) for key in ranked if sig[key]["odds_ratio"] > 1]
-        down = [driver(key) for key in ranked if sig[key]["odds_ratio"] < 1]
-        if up:
-            out.append(
-                pick(
-                    lang,
-                    f"流失几率明显更高的客户：{join(up, lang)}。",
-                    f"Customers more likely to leave: {join(up, lang)}.",
-                )
-            )
-        if down:
-            out.append(
-                pick(lang, f"流失几率明显更低：{join(down, lang)}。", f"Less likely to leave: {join(down, lang)}.")
-            )
-    elif drivers:
-        out.append(
-            pick(lang, f"没有一个因素在{ALPHA:.0%}水平上显著。", f"No factor is significant at the {ALPHA:.0%} level.")
-        )
-    auc = _n(ctx, "churn.auc_holdout")
-    if auc is not None:
-        out.append(
-            pick(
-                lang,
-                f"模型在留出的30%客户上的区分能力（AUC）为{auc:.2f}：0.5相当于随机猜测，1为完全区分。",
-                f"On the 30% of customers held out, the model separates leavers from stayers with an AUC of {auc:.2f} (0.5 is a coin toss, 1 is perfect).",
             )
         )
     return out
@@ -511,45 +447,14 @@ def campaign_lines(ctx: ReportContext) -> list[str]:
 
 
 def describe_plan(ctx: ReportContext) -> list[str]:
-    lang, out = ctx.lang, []
-    cov = _n(ctx, "relationship_managers.coverage_top20")
-    unc = _n(ctx, "relationship_managers.uncovered_top20")
-    prop = _n(ctx, "relationship_managers.proposed_assignments")
-    if cov is not None:
-        out.append(
-            pick(
-                lang,
-                f"利润前20%客户的客户经理覆盖率为{pct(cov)}"
-                + (f"，{num(unc)}名尚无客户经理" if unc is not None else "")
-                + "。",
-                f"{pct(cov)} of the top 20% of customers have a relationship manager"
-                + (f"; {num(unc)} have none" if unc is not None else "")
-                + ".",
-            )
-        )
-    if prop is not None:
-        out.append(
-            pick(
-                lang,
-                f"分配方案在客户经理容量之内安排了其中{num(prop)}名。",
-                f"The proposed assignment places {num(prop)} of them within managers' capacity.",
-            )
-        )
-    per = {
-        k: v for k, v in (paths.get(ctx.results, "relationship_managers.per_rm") or {}).items() if isinstance(v, dict)
-    }
-    if per:
-        custs = [v.get("customers") for v in per.values() if isinstance(v.get("customers"), (int, float))]
-        revs = [v.get("revenue_12m") for v in per.values() if isinstance(v.get("revenue_12m"), (int, float))]
-        if custs and revs:
-            out.append(
-                pick(
-                    lang,
-                    f"{len(per)}名客户经理各管{num(min(custs))}至{num(max(custs))}名活跃客户，名下近12个月利润{money(min(revs), lang)}至{money(max(revs), lang)}。",
-                    f"{len(per)} relationship managers look after {num(min(custs))} to {num(max(custs))} active customers each, with {money(min(revs), lang)} to {money(max(revs), lang)} of profit over 12 months.",
-                )
-            )
-    return out
+    """The plan chapter's sentences on relationship managers: the notebook's `describe_managers`."""
+    section = paths.section(ctx.results, "relationship_managers")
+    return describe_managers(section, ctx.lang) if section else []
+
+
+def _unbulleted(lines: list[str]) -> list[str]:
+    """A notebook's Markdown lines as running sentences ("- " items lose their dash)."""
+    return [line.removeprefix("- ") for line in lines]
 
 
 def _paragraphs(*parts: list[str]) -> list[list[str]]:
@@ -572,7 +477,7 @@ def campaign_paragraphs(ctx: ReportContext) -> list[list[str]]:
 DESCRIBE = {
     "overview": lambda ctx: _paragraphs(describe_overview(ctx)),
     "value": lambda ctx: _paragraphs(describe_value(ctx)),
-    "churn": lambda ctx: _paragraphs(describe_churn(ctx)),
+    "churn": lambda ctx: _paragraphs(_unbulleted(describe_churn(ctx.results.get("churn"), ctx.lang))),
     "satisfaction": satisfaction_paragraphs,
     "competitors": lambda ctx: _paragraphs(describe_competitors(ctx)),
     "campaigns": campaign_paragraphs,
