@@ -1,4 +1,5 @@
-"""Campaigns (analysis.campaigns): contract figures, planted effects, notebook."""
+"""Campaigns (analysis.questions.campaigns, words.campaigns, figures.campaigns):
+contract figures, planted effects, notebook."""
 
 from __future__ import annotations
 
@@ -11,22 +12,19 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 import analysis
-from analysis.sample import planted
-from analysis.run import results
 from analysis.data.bank import branch_ids
-from analysis.questions.campaigns import (
-    CampaignWindow,
-    analyze_campaigns,
-    balance_change,
-    campaigns_section,
-    complier_effect,
-    describe_campaigns,
-    diff_in_means,
-    diff_in_proportions,
-    rank_uncertainty,
-)
-from analysis.words.format import money
 from analysis.questions import campaigns as C
+from analysis.questions import verdicts as V
+from analysis.questions.campaigns import CampaignWindow, analyze, balance_change, rank_uncertainty
+from analysis.run import results
+from analysis.sample import planted
+from analysis.stats.experiments import complier_effect, diff_in_means, diff_in_proportions
+from analysis.words.campaigns import describe_campaigns, describe_verdicts
+from analysis.words.format import money
+
+
+def campaigns_section(bank) -> dict:
+    return analyze(bank, with_did=False, with_heterogeneity=False).section().to_dict()
 
 
 def _close_interval(got: dict, want: dict) -> None:
@@ -153,8 +151,8 @@ def test_rank_uncertainty_orders_and_sums():
 
 
 def test_describe_reads_the_numbers(bank_a):
-    a = analyze_campaigns(bank_a, with_heterogeneity=False)
-    sec = a.section()
+    a = analyze(bank_a, with_heterogeneity=False)
+    sec = a.section().to_dict()
     zh = describe_campaigns(sec, "zh", a)
     en = describe_campaigns(sec, "en", a)
     text_zh, text_en = "".join(zh), " ".join(en)
@@ -162,6 +160,8 @@ def test_describe_reads_the_numbers(bank_a):
     assert money(be, "zh") in text_zh and money(be, "en") in text_en  # the house's 万元 / thousand CNY
     assert "意向处理效应" in text_zh and "complier effect" in text_en and "naive" in text_en
     assert f"{sec['FX-A1']['roi']:.1f}" in text_en
+    # the typed section and its dict read the same
+    assert describe_campaigns(a.section(), "en", a) == en
     assert len(zh) == len(en)
 
 
@@ -173,8 +173,7 @@ def sample_analyses(sample_dir_3000):
     """The sample bank at the suite's default size (3,000 customers per
     branch, seed 0; two branches), every campaign analysed."""
     return [
-        analyze_campaigns(analysis.load(sample_dir_3000, branch=b), with_heterogeneity=False)
-        for b in branch_ids(sample_dir_3000)
+        analyze(analysis.load(sample_dir_3000, branch=b), with_heterogeneity=False) for b in branch_ids(sample_dir_3000)
     ]
 
 
@@ -263,20 +262,20 @@ def test_notebook_is_committed_clean(committed_clean):
 )
 def test_verdict_rule(design, effect, roi, expected):
     est, lo, hi = effect
-    ev = C.evidence_of(None if est is None else {"estimate": est, "ci_low": lo, "ci_high": hi})
-    assert C.verdict(design, ev, roi) == expected
+    ev = V.evidence_of(None if est is None else {"estimate": est, "ci_low": lo, "ci_high": hi})
+    assert V.verdict(design, ev, roi) == expected
 
 
 def test_verdicts_name_every_campaign_and_follow_the_numbers(bank_a):
-    table = C.analyze_campaigns(bank_a).table
-    v = C.verdicts(table)
+    table = analyze(bank_a).table
+    v = C.verdict_table(table)
     assert set(v.index) == set(table.index)
-    assert set(v["verdict"]) <= set(C.VERDICTS)
-    text = " ".join(C.describe_verdicts(v, "en"))
+    assert set(v["verdict"]) <= set(V.VERDICTS)
+    text = " ".join(describe_verdicts(v, "en"))
     for name in v["name"]:
         assert name in text
     # Make one randomized campaign clearly pay back: it must move to "grow".
     rid = table.index[table["design"] == "randomized"][0]
     t2 = table.copy()
     t2.loc[rid, ["balance_effect", "ci_low", "ci_high", "roi"]] = [50_000.0, 10_000.0, 90_000.0, 2.0]
-    assert C.verdicts(t2).loc[rid, "verdict"] == "grow"
+    assert C.verdict_table(t2).loc[rid, "verdict"] == "grow"

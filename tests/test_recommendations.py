@@ -151,7 +151,7 @@ def test_campaign_verdicts(res_a):
     # proven, but the new business does not cover the cost: keep it and make it pay
     res_a["campaigns"]["FX-A0"]["roi"] = -0.4
     pay = by_id(evaluate(res_a, "en"), "campaigns.pay_back.FX-A0")
-    assert "-40%" in pay.finding and "cost per customer" in pay.recommendation
+    assert "−40%" in pay.finding and "cost per customer" in pay.recommendation
     # no positive effect: stop or redesign
     res_a["campaigns"]["FX-A1"]["balance_effect"].update(estimate=-3_000.0, ci_low=-9_000.0, ci_high=3_000.0)
     stop = by_id(evaluate(res_a, "en"), "campaigns.stop.FX-A1")

@@ -6,9 +6,20 @@ that they cannot disagree (no heavy imports: the briefing uses it too).
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 VERDICTS = ("grow", "keep", "test", "stop")
+
+
+def _number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def significant(effect: Mapping | None) -> bool:
+    """Whether an effect's 95 % interval excludes 0 (either way)."""
+    if not effect or not (_number(effect.get("ci_low")) and _number(effect.get("ci_high"))):
+        return False
+    return effect["ci_low"] > 0 or effect["ci_high"] < 0
 
 
 def evidence_of(effect: Mapping | None) -> str:
