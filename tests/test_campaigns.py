@@ -8,11 +8,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 import analysis
+from analysis.assumptions import Assumptions
 from analysis.data.bank import branch_ids
+from analysis.errors import UsageError
 from analysis.questions import campaigns as C
 from analysis.questions import verdicts as V
 from analysis.questions.campaigns import CampaignWindow, analyze, balance_change, rank_uncertainty
@@ -115,6 +118,41 @@ def test_helpers_match_statsmodels():
     lo, hi = confint_proportions_2indep(x1.sum(), 400, x0.sum(), 100, method="wald", compare="diff")
     assert (got["ci_low"], got["ci_high"]) == pytest.approx((lo, hi), rel=1e-6)
     assert diff_in_means(a[:1], b) is None
+
+
+def test_intervals_use_the_normal_quantile_of_alpha():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(10, 2, 200), rng.normal(9, 2, 100)
+    e95, e90 = diff_in_means(a, b), diff_in_means(a, b, alpha=0.10)
+    half95, half90 = e95["estimate"] - e95["ci_low"], e90["estimate"] - e90["ci_low"]
+    assert half95 / half90 == pytest.approx(stats.norm.ppf(0.975) / stats.norm.ppf(0.95), rel=1e-12)
+
+
+def test_windows_covariates_and_estimator_come_from_the_assumptions(bank_a):
+    camp = bank_a.campaigns.iloc[0]
+    w = CampaignWindow.of(camp, pre_months=2, post_months=1)
+    assert (w.pre, w.post) == (pd.Timestamp("2025-01-01"), pd.Timestamp("2025-04-01"))
+    base = analyze(bank_a, with_did=False, with_heterogeneity=False)
+    other = analyze(
+        bank_a,
+        Assumptions(campaign_post_months=2, campaign_covariates=("age", "log_total_balance"), campaign_estimator="ipw"),
+        with_did=False,
+        with_heterogeneity=False,
+    )
+    b, o = base.section().to_dict(), other.section().to_dict()
+    # randomized: a different post month gives a different balance change, the same response
+    assert o["FX-A1"]["balance_effect"]["estimate"] != b["FX-A1"]["balance_effect"]["estimate"]
+    assert o["FX-A1"]["response_ate"] == b["FX-A1"]["response_ate"]
+    # targeted: adjusted for the two features only, by odds weighting
+    est = other.results["FX-A2"].estimator
+    assert (
+        est.covariates_ == ["age", "log_total_balance"]
+        and "inverse propensity" in o["FX-A2"]["balance_effect"]["method"]
+    )
+    with pytest.raises(UsageError, match="campaign_covariates"):
+        analyze(bank_a, Assumptions(campaign_covariates=("shoe_size",)), with_did=False, with_heterogeneity=False)
+    with pytest.raises(UsageError, match="not implemented"):
+        analyze(bank_a, Assumptions(campaign_estimator="matching"))
 
 
 def test_complier_effect_is_itt_over_take_up():

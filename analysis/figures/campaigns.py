@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from analysis.figures import style
-from analysis.questions.campaigns import CampaignsResult, RandomizedResult, TargetedResult, rank_uncertainty
+from analysis.questions.campaigns import CampaignsResult, RandomizedResult, TargetedResult
 from analysis.words.campaigns import label_of
 from analysis.words.format import num, pct
 from analysis.words.glossary import feature_term, term
@@ -227,7 +227,7 @@ def plot_heterogeneity(result: CampaignsResult, by: str, lang: str = "zh"):
 def plot_ranking(result: CampaignsResult, lang: str = "zh"):
     """Balance added per CNY spent, per campaign, with 95 % intervals and the
     share of simulated rankings in which each ranks first."""
-    ru = rank_uncertainty(result.table)
+    ru = result.ranking()
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * max(len(ru), 1)))
     if ru.empty:
         return fig

@@ -44,6 +44,7 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analysis.assumptions import Assumptions
 from analysis.data.bank import Bank
@@ -56,7 +57,7 @@ from analysis.sections import Section, Skipped, to_jsonable
 from analysis.stats import causal
 from analysis.stats.causal import ATTEstimator
 from analysis.stats.did import EventStudy, balance_panel, months_between
-from analysis.stats.experiments import Z95, complier_effect, diff_in_means, diff_in_proportions
+from analysis.stats.experiments import complier_effect, diff_in_means, diff_in_proportions
 
 #: Fewest rows with a balance change for an estimate (per group).
 MIN_GROUP = 2
@@ -517,6 +518,10 @@ class CampaignsResult:
         frames = [r.heterogeneity.assign(campaign_id=cid) for cid, r in self.results.items() if len(r.heterogeneity)]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
+    def ranking(self) -> pd.DataFrame:
+        """`rank_uncertainty` of this branch's campaigns, at the assumptions' alpha."""
+        return rank_uncertainty(self.table, alpha=self.assumptions.alpha)
+
     def targeted_with_estimate(self) -> list[str]:
         """campaign_ids of the targeted campaigns with an adjusted estimate (their diagnostics exist)."""
         return [cid for cid, r in self.results.items() if isinstance(r, TargetedResult) and r.estimator is not None]
@@ -609,7 +614,7 @@ def rank_uncertainty(table: pd.DataFrame, draws: int = 4000, seed: int = 0, alph
     if t.empty:
         return pd.DataFrame()
     rng = np.random.default_rng(seed)
-    se = (t["balance_per_cny_high"] - t["balance_per_cny_low"]) / (2 * Z95)
+    se = (t["balance_per_cny_high"] - t["balance_per_cny_low"]) / (2 * stats.norm.ppf(1 - alpha / 2))
     sims = rng.normal(t["balance_per_cny"].to_numpy(), se.to_numpy(), size=(draws, len(t)))
     ranks = (-sims).argsort(axis=1).argsort(axis=1) + 1
     out = pd.DataFrame(

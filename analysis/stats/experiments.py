@@ -21,11 +21,10 @@ from analysis import sections
 #: Fewest values per group for a difference in means (a variance needs two).
 MIN_VALUES = 2
 
-Z95 = 1.959964
-
 
 def _z(alpha: float) -> float:
-    return Z95
+    """The normal quantile of a two-sided (1 − alpha) interval: 1.95996… for 95 %."""
+    return float(stats.norm.ppf(1 - alpha / 2))
 
 
 def _estimate(est: float, se: float, alpha: float) -> dict:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.questions.campaigns import CampaignsResult, TargetedResult, rank_uncertainty, ranked_ids
+from analysis.questions.campaigns import CampaignsResult, TargetedResult, ranked_ids
 from analysis.questions.verdicts import VERDICTS, campaign_verdict, significant
 from analysis.words.format import interval, is_number, money, num, pct, pp
 from analysis.words.glossary import is_term, term
@@ -346,7 +346,7 @@ def _describe_checks(r: TargetedResult, lang: str, explain: Callable[..., str]) 
 
 def describe_ranking(result: CampaignsResult, lang: str = "zh") -> list[str]:
     """Which campaign adds most balance per CNY spent, and how sure that ranking is."""
-    ru = rank_uncertainty(result.table)
+    ru = result.ranking()
     if ru.empty:
         return []
     best, row = ru.index[0], ru.iloc[0]
