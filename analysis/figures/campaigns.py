@@ -8,9 +8,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from analysis.figures import style
-from analysis.questions.campaigns import CampaignsResult, RandomizedResult, TargetedResult
+from analysis.questions.campaign_effects import RandomizedResult, TargetedResult
+from analysis.questions.campaigns import CampaignsResult
 from analysis.words.campaigns import label_of
-from analysis.words.format import num, pct
+from analysis.words.format import money, num, pct
 from analysis.words.glossary import feature_term, term
 from analysis.words.lang import pick
 
@@ -259,4 +260,49 @@ def plot_ranking(result: CampaignsResult, lang: str = "zh"):
     _finish(
         fig, result, lang, len(ru), pick(lang, "P(1)：模拟中排名第一的概率", "P(1): share of simulations ranked first")
     )
+    return fig
+
+
+def plot_profit(result: CampaignsResult, lang: str = "zh"):
+    """Each campaign's yearly net contribution (profit_12m) with its 95 %
+    interval beside its cost: a campaign pays back where the profit lies
+    to the right of its cost."""
+    rs = [r for r in result.results.values() if r.profit_12m is not None]
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.6 * max(len(rs), 1)))
+    if not rs:
+        return fig
+    rs = sorted(rs, key=lambda r: r.profit_12m["estimate"])
+    y = np.arange(len(rs))
+    colors = [style.HOME if r.design == "randomized" else style.PALETTE[2] for r in rs]
+    _dots(ax, y, [r.profit_12m for r in rs], colors, term("profit", lang))
+    ax.scatter(
+        [r.cost for r in rs], y, marker="|", s=200, color=style.ACCENT, label=pick(lang, "成本", "Cost"), zorder=3
+    )
+    ax.axvline(0, color=style.NEUTRAL, lw=1)
+    ax.set_yticks(y, [label_of(r.campaign_id, lang, result) for r in rs])
+    style.money_axis(ax, "x", lang, term("profit", lang))
+    sure = [r for r in rs if r.profit_12m["ci_low"] > r.cost]
+    best = rs[-1]
+    if sure:
+        title = pick(
+            lang,
+            f"{len(sure)}项活动的年净贡献确定超过成本",
+            f"{len(sure)} campaign(s) surely earn more a year than they cost",
+        )
+    else:
+        title = pick(
+            lang,
+            f"没有一项活动确定能以利润收回成本；{best.name}估计最多（{money(best.profit_12m['estimate'], lang)}）",
+            f"No campaign surely pays back in profit; {label_of(best.campaign_id, lang, result)} "
+            f"earns most on its estimate ({money(best.profit_12m['estimate'], lang)})",
+        )
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    margin = result.funds_margin
+    extra = pick(
+        lang,
+        f"利润 = 余额效应 × 覆盖人数 × 资金年化净收益率{pct(margin, 2)}，设效应持续一年",
+        f"profit = balance effect × people reached × funds margin {pct(margin, 2)}, if the effect lasts a year",
+    )
+    _finish(fig, result, lang, sum(r.reach for r in rs), extra)
     return fig

@@ -21,22 +21,32 @@ def _campaigns(ctx) -> dict:
     return {k: v for k, v in s.items() if isinstance(v, dict) and v.get("design")}
 
 
-def _roi_evidence(ctx, highlight: str) -> Evidence | None:
-    camps = {k: v for k, v in _campaigns(ctx).items() if isinstance(v.get("roi"), (int, float))}
+def _return_evidence(ctx, highlight: str) -> Evidence | None:
+    """The randomized campaigns' returns in profit (profit_roi), this one highlighted."""
+    camps = {
+        k: v
+        for k, v in _campaigns(ctx).items()
+        if v["design"] == "randomized" and isinstance(v.get("profit_roi"), (int, float))
+    }
     if highlight not in camps:
         return None
     return Evidence(
-        title=words.roi_chart_title(ctx.lang),
+        title=words.profit_roi_chart_title(ctx.lang),
         labels=tuple(camps),
-        values=tuple(v["roi"] for v in camps.values()),
+        values=tuple(v["profit_roi"] for v in camps.values()),
         highlight=list(camps).index(highlight),
         reference=0.0,
         unit="pct",
     )
 
 
-def _roi(cid: str) -> str:
-    return paths.join("campaigns", cid, "roi")
+def _return(cid: str) -> str:
+    return paths.join("campaigns", cid, "profit_roi")
+
+
+def _profit_roi(c: dict) -> float | None:
+    r = c.get("profit_roi")
+    return r if isinstance(r, (int, float)) and not isinstance(r, bool) else None
 
 
 def _effect(cid: str) -> str:
@@ -50,7 +60,7 @@ class VerdictRule(Rule):
     it is; `words.verdict_advice` its words (None: stay silent)."""
 
     section = "campaigns"
-    figure_hints = ("campaigns_randomized", "campaigns_roi")
+    figure_hints = ("campaigns_profit", "campaigns_randomized")
     verdict = ""
 
     def __init__(self, span: float):
@@ -69,7 +79,7 @@ class VerdictRule(Rule):
                     ctx,
                     rid=f"{self.id}.{cid}",
                     span=self.span,
-                    evidence=_roi_evidence(ctx, cid),
+                    evidence=_return_evidence(ctx, cid),
                     **self.scoring(cid, c),
                     **texts,
                 )
@@ -81,7 +91,7 @@ class VerdictRule(Rule):
 
 
 class CampaignScaleUp(VerdictRule):
-    """Verdict grow: the effect is proven against a random holdout and it pays back."""
+    """Verdict grow: the effect is proven against a random holdout and it pays back in profit."""
 
     id = "campaigns.scale_up"
     verdict = "grow"
@@ -91,11 +101,11 @@ class CampaignScaleUp(VerdictRule):
         super().__init__(span)
 
     def scoring(self, cid, c):
-        return dict(cites=_roi(cid), distance=c["roi"], supporting=[_effect(cid)])
+        return {"cites": _return(cid), "distance": c["profit_roi"], "supporting": [_effect(cid)]}
 
 
 class CampaignPayBack(VerdictRule):
-    """Verdict keep (randomized): the effect is proven but the new business does not cover the cost."""
+    """Verdict keep (randomized): the effect is proven but its profit does not (yet) cover the cost."""
 
     id = "campaigns.pay_back"
     verdict = "keep"
@@ -105,11 +115,14 @@ class CampaignPayBack(VerdictRule):
         super().__init__(span)
 
     def scoring(self, cid, c):
-        return dict(cites=_roi(cid), distance=min(-c["roi"], self.span), supporting=[_effect(cid)])
+        r = _profit_roi(c)
+        if r is None:  # no funds margin: the effect is what it rests on
+            return {"cites": _effect(cid), "distance": 0.5 * self.span, "supporting": []}
+        return {"cites": _return(cid), "distance": min(max(-r, 0.0), self.span), "supporting": [_effect(cid)]}
 
 
 class CampaignStop(VerdictRule):
-    """Verdict stop: no positive effect against a random holdout."""
+    """Verdict stop: the evidence rules out an effect that would pay back."""
 
     id = "campaigns.stop"
     verdict = "stop"
@@ -119,11 +132,16 @@ class CampaignStop(VerdictRule):
         super().__init__(span)
 
     def scoring(self, cid, c):
-        return dict(cites=_effect(cid), distance=self.span, supporting=[_roi(cid)])
+        profit = c.get("profit_12m")
+        if isinstance(profit, dict) and isinstance(profit.get("ci_high"), (int, float)):
+            # what rules it out: even the upper end of its profit stays below its cost
+            high = paths.join("campaigns", cid, "profit_12m", "ci_high")
+            return {"cites": high, "distance": self.span, "supporting": [_effect(cid), _return(cid)]}
+        return {"cites": _effect(cid), "distance": self.span, "supporting": []}
 
 
 class CampaignUnproven(VerdictRule):
-    """Verdict test: positive on paper but not proven (or not measured)."""
+    """Verdict test: not proven either way (or not estimable): test it again, randomized."""
 
     id = "campaigns.unproven"
     verdict = "test"
@@ -133,10 +151,9 @@ class CampaignUnproven(VerdictRule):
         super().__init__(span)
 
     def scoring(self, cid, c):
-        roi = c.get("roi")
-        has_roi = isinstance(roi, (int, float))
-        distance = min(roi, self.span) if has_roi and roi > 0 else 0.5 * self.span
-        return dict(cites=_effect(cid), distance=distance, supporting=[_roi(cid)])
+        r = _profit_roi(c)
+        distance = min(r, self.span) if r is not None and r > 0 else 0.5 * self.span
+        return {"cites": _effect(cid), "distance": distance, "supporting": [_return(cid)] if r is not None else []}
 
 
 class TargetedWithoutHoldout(Rule):

@@ -3,11 +3,15 @@
     describe_campaigns(section, "zh")                 # the briefing: results.json's section
     describe_campaigns(section, "zh", result)         # the notebook: + complier effects, checks, ranking
     describe_verdicts(verdict_table, "en")            # which events to grow, keep, test or stop
+    describe_response_rates(result, "zh")             # response per group, Wilson intervals
     verdict_advice("grow", "zh", name, figures)      # a recommendation's headline, finding and advice
+    method_note("zh")                                 # the verdict rule, for the briefing's method notes
 
 Numbers come from `analysis.words.format`, terms from the glossary, the
 language from `pick`; the verdict is decided in `analysis.questions.verdicts`
-and only worded here.
+and only worded here. A return is always profit (profit_12m, profit_roi);
+business_roi is new business volume per CNY and is called volume, never a
+return.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from analysis.questions.campaigns import CampaignsResult, TargetedResult, ranked_ids
+from analysis.questions.campaign_effects import MIN_ARM, TargetedResult
+from analysis.questions.campaigns import CampaignsResult, ranked_ids
 from analysis.questions.verdicts import VERDICTS, campaign_verdict, significant
 from analysis.words.format import interval, is_number, money, num, pct, pp
 from analysis.words.glossary import is_term, term
@@ -69,12 +74,30 @@ def _sig(e: Mapping, lang: str) -> str:
     )
 
 
-def roi_text(roi: float, lang: str) -> str:
-    """The campaign's ROI on new business, in words."""
+def volume_text(business_roi: float, lang: str) -> str:
+    """business_roi in words: new business volume per CNY spent — volume, not profit."""
     return pick(
         lang,
-        f"投资回报率为{pct(roi, 0)}（每投入1元，净回报{num(roi, 2)}元）",
-        f"a return on investment of {pct(roi, 0)} (CNY {num(roi, 2)} net per yuan spent)",
+        f"每投入1元带来{num(business_roi + 1, 1)}元{term('new business volume', lang)}",
+        f"each CNY spent brought CNY {num(business_roi + 1, 1)} of new business (volume, not profit)",
+    )
+
+
+def profit_text(c: Mapping, lang: str) -> str:
+    """profit_12m (and profit_roi) in words: the campaign's yearly net contribution and its return."""
+    p, r = c.get("profit_12m"), c.get("profit_roi")
+    if not p or not is_number(p.get("estimate")):
+        return ""
+    ret = (
+        pick(lang, f"，扣除成本后的回报率为{pct(r, 0)}", f", a return of {pct(r, 0)} on its cost")
+        if is_number(r)
+        else ""
+    )
+    return pick(
+        lang,
+        f"若余额效应持续一年，年净贡献（利润）{money(p['estimate'], lang)}{money_interval(p, lang)}{ret}",
+        f"if the balance effect lasts a year, it adds {money(p['estimate'], lang)} of yearly net contribution "
+        f"(profit){money_interval(p, lang)}{ret}",
     )
 
 
@@ -90,9 +113,40 @@ def balance_text(c: Mapping, lang: str) -> str:
 
 
 def verdict_text(c: Mapping, lang: str) -> str:
-    """ "结论：扩大" / "verdict: grow" for a campaign's figures."""
+    """ "结论：扩大" / "verdict: grow" for a campaign's figures (none while not measurable)."""
     v = campaign_verdict(c)
+    if v is None:
+        return pick(lang, "暂不下结论", "no verdict yet")
     return pick(lang, f"结论：{term(v, lang)}", f"verdict: {term(v, lang).lower()}")
+
+
+def not_measurable(c: Mapping) -> bool:
+    """A campaign whose balance change cannot be measured yet: no verdict, and the reason."""
+    return "verdict" in c and c["verdict"] is None and bool(c.get("reason"))
+
+
+def missing_effect_text(c: Mapping, lang: str) -> str:
+    """Why a campaign has no balance effect, in words."""
+    if not_measurable(c):
+        return pick(
+            lang,
+            "余额效应尚无法衡量：衡量所需的活动后月份晚于数据的最后一个月",
+            "the balance effect cannot be measured yet: the month it is measured in is after the last month of data",
+        )
+    n1, n0 = (c.get("n_treatment"), c.get("n_control")) if c.get("design") == "randomized" else (None, None)
+    if is_number(n1) and is_number(n0) and min(n1, n0) < MIN_ARM:
+        return pick(
+            lang,
+            f"样本太少，无法估计效应（邀请{num(n1)}名、对照{num(n0)}名，每组至少需要{MIN_ARM}名）",
+            f"too few customers to estimate an effect ({num(n1)} invited, {num(n0)} held out; at least {MIN_ARM} "
+            "in each group)",
+        )
+    reason = c.get("reason")
+    return pick(
+        lang,
+        "余额效应无法估计" + (f"（{reason}）" if reason else ""),
+        "the balance effect could not be estimated" + (f" ({reason})" if reason else ""),
+    )
 
 
 class _Explainer:
@@ -210,7 +264,7 @@ def _randomized_sentence(label: str, f: Mapping, lang: str, r, explain: Callable
             + _sig(be, lang)
         )
     else:
-        parts.append(pick(lang, "余额变化尚无法衡量", "the balance change cannot be measured yet"))
+        parts.append(missing_effect_text(f, lang))
     ra = f.get("response_ate")
     if ra:
         iv = interval(ra["ci_low"], ra["ci_high"], lang, fmt=lambda v: pp(v, lang, 1, signed=True))
@@ -221,17 +275,9 @@ def _randomized_sentence(label: str, f: Mapping, lang: str, r, explain: Callable
                 f"response rate {pp(ra['estimate'], lang, 1, signed=True)} ({iv})",
             )
         )
-    roi = f.get("roi")
-    if is_number(roi):
-        parts.append(
-            pick(
-                lang,
-                f"按新增业务额计的{term('ROI', lang)}为{num(roi, 1)}（每投入1元回收{num(roi + 1, 1)}元新增业务）",
-                f"{term('ROI', lang).lower()} on new business was {num(roi, 1)} "
-                f"(each CNY spent brought {num(roi + 1, 1)} CNY of new business)",
-            )
-        )
-    parts.append(verdict_text(f, lang))
+    if is_number(f.get("business_roi")):
+        parts.append(volume_text(f["business_roi"], lang))
+    parts += [t for t in (profit_text(f, lang), verdict_text(f, lang)) if t]
     s = label + pick(lang, "：", ": ") + pick(lang, "，", "; ").join(parts) + pick(lang, "。", ".")
     if r is not None and r.complier_balance is not None and np.isfinite(r.participation):
         cb = r.complier_balance
@@ -272,8 +318,6 @@ def _targeted_sentence(label: str, f: Mapping, lang: str, r, explain: Callable[.
                 f"the naive difference is {money(naive, lang)}",
             )
         )
-    else:
-        parts.append(pick(lang, "没有可比较的余额变化", "no balance change to compare"))
     be = f.get("balance_effect")
     if be:
         parts.append(
@@ -285,8 +329,8 @@ def _targeted_sentence(label: str, f: Mapping, lang: str, r, explain: Callable[.
             + _sig(be, lang)
         )
     else:
-        parts.append(pick(lang, "无法给出调整后的效应", "no adjusted effect could be estimated"))
-    parts.append(verdict_text(f, lang))
+        parts.append(missing_effect_text(f, lang))
+    parts += [t for t in (profit_text(f, lang), verdict_text(f, lang)) if t]
     s = label + pick(lang, "：", ": ") + pick(lang, "，", "; ").join(parts) + pick(lang, "。", ".")
     if isinstance(r, TargetedResult):
         s += _describe_checks(r, lang, explain)
@@ -355,11 +399,11 @@ def describe_ranking(result: CampaignsResult, lang: str = "zh") -> list[str]:
     return [
         pick(
             lang,
-            f"按{term('cost effectiveness', lang)}计，{label_of(best, lang, result)}最划算：每投入1元带来约"
+            f"按{term('cost effectiveness', lang)}计，{label_of(best, lang, result)}最多：每投入1元带来约"
             f"{num(row['balance_per_cny'], 1)}元余额（区间{lo}至{hi}）；在按各项效应区间模拟的排名中，它有"
             f"{pct(row['p_best'], 0)}的概率排第一"
             + ("，排名较为可靠。" if sure else "，排名尚不确定，宜再做一次随机对照验证。"),
-            f"By balance added per CNY spent, {label_of(best, lang, result)} pays back best: about "
+            f"By balance added per CNY spent (volume, not profit), {label_of(best, lang, result)} comes first: about "
             f"{num(row['balance_per_cny'], 1)} CNY of balance per CNY spent (interval {lo} to {hi}); drawing each "
             f"effect from its interval, it ranks first in {pct(row['p_best'], 0)} of draws"
             + (
@@ -372,44 +416,145 @@ def describe_ranking(result: CampaignsResult, lang: str = "zh") -> list[str]:
 
 
 # ---------------------------------------------------------------------------
+# Response rates per group (the notebook)
+
+
+def describe_response_rates(result: CampaignsResult, lang: str = "zh") -> list[str]:
+    """Per randomized campaign, the share responded in each group with its
+    Wilson interval (within [0, 1], and there when nobody responded)."""
+    rr = result.responses
+    if rr.empty:
+        return []
+    out = []
+    group_words = {"treatment": pick(lang, "邀请组", "invited"), "control": pick(lang, "对照组", "holdout")}
+    for cid, g in rr.groupby("campaign_id", sort=False):
+        r = result.results.get(cid)
+        if r is None or r.design != "randomized":
+            continue
+        items = [
+            pick(
+                lang,
+                f"{group_words.get(row.group, row.group)}{pct(row.rate)}（{num(row.responded)}/{num(row.contacts)}，"
+                f"{interval(row.ci_low, row.ci_high, lang, fmt=pct)}）",
+                f"{group_words.get(row.group, row.group)} {pct(row.rate)} ({num(row.responded)} of "
+                f"{num(row.contacts)}, {interval(row.ci_low, row.ci_high, lang, fmt=pct)})",
+            )
+            for row in g.itertuples()
+        ]
+        out.append(
+            pick(
+                lang,
+                f"{label_of(cid, lang, result)}的响应率：" + "，".join(items) + "。",
+                f"Response of {label_of(cid, lang, result)}: " + "; ".join(items) + ".",
+            )
+        )
+    if out:
+        out.append(
+            pick(
+                lang,
+                "各组响应率的区间按Wilson方法计算（始终在0与100%之间，无人响应时也有区间）；"
+                "两组之差的区间（结果文件中的response_ate）按合同用正态近似计算。",
+                "Each group's interval is Wilson's (it stays within 0 and 100% and exists when nobody responded); "
+                "the interval of the difference (response_ate in the results) is the contract's normal approximation.",
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
 # Verdicts
 
 
-#: Why a campaign gets its verdict (analysis.questions.verdicts), in words.
+#: Why a campaign gets its verdict (the rule: analysis.questions.verdicts), in words.
 VERDICT_REASONS: dict[str, tuple[str, str]] = {
-    "grow": ("效果经随机对照证实且回报为正", "effect proven against a random holdout and it pays back"),
+    "grow": (
+        "随机对照证实效果，且按资金收益率折算的年净贡献超过成本",
+        "effect proven against a random holdout, and its yearly net contribution at the funds margin exceeds its cost",
+    ),
     "keep": (
-        "效果已证实，但未以新增业务收回成本，或仅有无对照组的调整估计",
-        "effect proven, but it does not pay back in new business or was measured without a holdout",
+        "效果已证实，但没有对照组（定向活动）或按利润尚未收回成本：须保留随机对照组重复",
+        "effect proven, but measured without a holdout (targeted) or not paying back in profit: repeat it with "
+        "a random holdout",
     ),
     "test": (
-        "效果为正但未被证实，下次须保留随机对照组再测",
-        "positive but not proven: run again only with a random holdout",
+        "效果为正但未证实、区间过宽或无法估计：下次做随机对照测试",
+        "positive but not proven, too uncertain, or not estimable: run it next as a randomized test",
     ),
-    "stop": ("未见正面效果", "no positive effect"),
+    "stop": (
+        "证据排除了值得做的效果：区间的上限也收不回成本",
+        "the evidence rules out a worthwhile effect: even the upper end of its interval does not pay back",
+    ),
+    "none": (
+        "尚无法衡量：活动后的余额快照还没有，暂不下结论",
+        "not measurable yet: the balance snapshot after the campaign is not in the data, so no verdict",
+    ),
 }
+
+
+def method_note(lang: str = "zh") -> str:
+    """How campaigns are measured and judged (the briefing's method notes)."""
+    return pick(
+        lang,
+        "活动：随机对照活动比较邀请组与对照组（意向处理效应）；定向活动按参与者与对比客户在流失因素上的差异调整后估计参与效应。"
+        f"每组少于{MIN_ARM}名客户时不估计效应。business_roi = (新增业务价值 − 成本) ÷ 成本（仅随机对照活动）"
+        f"衡量{term('new business volume', lang)}。"
+        "利润 = 余额效应 × 覆盖人数 × 资金年化净收益率（按本网点客户的利润对资金与贷款余额回归估计），"
+        "即余额效应持续一年时的年净贡献；回报率 = (利润 − 成本) ÷ 成本。"
+        "结论规则：余额效应区间的上限也收不回成本，或效应显著为负，才停办；随机对照活动效应显著且回报率为正，才扩大；"
+        "效应显著但为定向活动或未收回成本，保持并带对照组重复；其余（效应为正但不显著、区间过宽、无法估计）再做随机对照测试；"
+        "活动后的余额月份晚于数据截止月的活动暂不下结论。",
+        "Campaigns: randomized campaigns compare the invited with the holdout (intention to treat); targeted "
+        "campaigns estimate the effect on participants adjusted for how they differ from the comparison pool on the "
+        f"attrition drivers. No effect is estimated from fewer than {MIN_ARM} customers in a group. "
+        "New business volume (business_roi = (incremental business − cost) ÷ cost, randomized campaigns only) "
+        "measures volume, not profit. Profit = balance effect × people reached × the funds margin (a regression of "
+        "customers' profit on their funds and loan balances at this branch): the yearly net contribution if the "
+        "effect lasts a year; return = (profit − cost) ÷ cost. Verdicts: stop only when even the upper end of the "
+        "balance effect's interval does not pay back, or the effect is significantly negative; grow only a "
+        "randomized campaign with a significant effect and a positive return; keep (repeat with a holdout) a "
+        "significant effect that is targeted or does not pay back; test again, randomized, everything else (positive "
+        "but not significant, too uncertain, not estimable); no verdict while the month after the campaign that "
+        "measures it is beyond the data.",
+    )
 
 
 def describe_verdicts(table, lang: str = "zh") -> list[str]:
     """One sentence per verdict: which events to grow, keep, test or stop, and why
-    (`table`: `analysis.questions.campaigns.verdict_table`)."""
+    (`table`: `analysis.questions.campaigns.verdict_table`); then the campaigns
+    not measurable yet."""
     out = []
-    for v in VERDICTS:
-        rows = table[table["verdict"] == v]
+    for v in (*VERDICTS, "none"):
+        rows = table[table["verdict"].isna()] if v == "none" else table[table["verdict"] == v]
         if rows.empty:
             continue
         items = []
         for r in rows.itertuples():
-            iv = interval(r.ci_low, r.ci_high, lang, fmt=lambda x: money(x, lang))
-            eff = money(r.balance_effect, lang) + (pick(lang, f"（{iv}）", f" ({iv})") if iv else "")
-            roi = pick(lang, f"，投资回报率{pct(r.roi, 0)}", f", ROI {pct(r.roi, 0)}") if is_number(r.roi) else ""
-            items.append(pick(lang, f"{r.name}：{eff}{roi}", f"{r.name}: {eff}{roi}"))
+            if v == "none":
+                items.append(r.name)
+                continue
+            eff = money(r.balance_effect, lang) + money_interval({"ci_low": r.ci_low, "ci_high": r.ci_high}, lang)
+            c = {
+                "profit_12m": {"estimate": r.profit_12m, "ci_low": r.profit_low, "ci_high": r.profit_high}
+                if is_number(r.profit_12m)
+                else None,
+                "profit_roi": r.profit_roi,
+            }
+            profit = profit_text(c, lang)
+            eff = eff if is_number(r.balance_effect) else pick(lang, "效应无法估计", "no effect estimated")
+            items.append(
+                pick(
+                    lang,
+                    f"{r.name}：余额效应{eff}" + (f"，{profit}" if profit else ""),
+                    f"{r.name}: balance effect {eff}" + (f"; {profit}" if profit else ""),
+                )
+            )
         why = pick(lang, *VERDICT_REASONS[v])
+        head = term(v, lang) if v != "none" else pick(lang, "暂不下结论", "No verdict yet")
         out.append(
             pick(
                 lang,
-                f"**{term(v, lang)}**（{why}）：" + "；".join(items) + "。",
-                f"**{term(v, lang)}** ({why}): " + "; ".join(items) + ".",
+                f"**{head}**（{why}）：" + "；".join(items) + "。",
+                f"**{head}** ({why}): " + "; ".join(items) + ".",
             )
         )
     return out
@@ -419,93 +564,93 @@ def describe_verdicts(table, lang: str = "zh") -> list[str]:
 # Recommendations (analysis.report.rules_campaigns decides which fire)
 
 
-def roi_chart_title(lang: str) -> str:
-    return pick(lang, "随机对照活动的投资回报率", "Return on investment of randomized campaigns")
+def profit_roi_chart_title(lang: str) -> str:
+    return pick(lang, "随机对照活动扣除成本后的利润回报率", "Randomized campaigns: return on cost, in profit")
 
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def _with_volume(c: Mapping, lang: str) -> str:
+    b = c.get("business_roi")
+    return pick(lang, f"（另：{volume_text(b, lang)}）", f" (besides, {volume_text(b, lang)})") if is_number(b) else ""
+
+
 def verdict_advice(verdict: str, lang: str, name: str, c: Mapping) -> dict | None:
     """headline, finding and recommendation for a randomized campaign with
     `verdict` (its figures `c`), or None when there is nothing to say."""
-    roi = c.get("roi")
-    has_roi = is_number(roi)
+    if not isinstance(c.get("balance_effect"), Mapping):
+        return None
+    profit = profit_text(c, lang) or pick(
+        lang, "因缺少资金收益率，无法折算为利润", "without a funds margin it cannot be turned into profit"
+    )
+    volume = _with_volume(c, lang)
     if verdict == "grow":
-        return dict(
-            headline=pick(lang, f"扩大{name}", f"Scale up {name}"),
-            finding=pick(
+        return {
+            "headline": pick(lang, f"扩大{name}", f"Scale up {name}"),
+            "finding": pick(
                 lang,
-                f"随机对照活动{name}{roi_text(roi, lang)}，且效果经对照组证实：{balance_text(c, lang)}。",
-                f"The randomized campaign {name} had {roi_text(roi, lang)}, and the holdout proves it: "
-                f"{balance_text(c, lang)}.",
+                f"随机对照活动{name}的效果经对照组证实：{balance_text(c, lang)}；{profit}{volume}。",
+                f"The randomized campaign {name} is proven against its holdout: {balance_text(c, lang)}; "
+                f"{profit}{volume}.",
             ),
-            recommendation=pick(
+            "recommendation": pick(
                 lang,
                 f"扩大{name}：下一轮推广到同类客户，同时继续随机保留一小部分对照组核实效果。",
                 f"Scale up {name}: extend it to similar customers next round, keeping a small random holdout to "
                 "confirm the effect.",
             ),
-        )
+        }
     if verdict == "keep":
-        if not has_roi:
-            return None
-        return dict(
-            headline=pick(lang, f"{name}有效但不划算", f"{_cap(name)} works but does not pay back"),
-            finding=pick(
+        return {
+            "headline": pick(lang, f"{name}有效但尚未证明划算", f"{_cap(name)} works but has not shown it pays back"),
+            "finding": pick(
                 lang,
-                f"随机对照活动{name}效果已证实（{balance_text(c, lang)}），"
-                f"但{roi_text(roi, lang)}：带来的新增业务不抵成本。",
-                f"The randomized campaign {name} works ({balance_text(c, lang)}), but had {roi_text(roi, lang)}: the "
-                "new business it brings does not cover its cost.",
+                f"随机对照活动{name}效果已证实（{balance_text(c, lang)}），但{profit}{volume}：按利润尚未收回成本。",
+                f"The randomized campaign {name} works ({balance_text(c, lang)}), but {profit}{volume}: in profit "
+                "it does not yet cover its cost.",
             ),
-            recommendation=pick(
+            "recommendation": pick(
                 lang,
-                f"保留{name}，但降低单客成本或只面向响应更高的客户，改版后继续随机保留对照组核算回报。",
+                f"保留{name}，但降低单客成本或只面向响应更高的客户，改版后继续随机保留对照组核算利润。",
                 f"Keep {name}, but cut its cost per customer or aim it at customers who respond, keeping a random "
-                "holdout to price the new version.",
+                "holdout to price the new version in profit.",
             ),
-        )
+        }
     if verdict == "stop":
-        cost = (
-            pick(lang, f"，投资回报率为{pct(roi, 0)}", f", and it returned {pct(roi, 0)} on its cost")
-            if has_roi
-            else ""
-        )
-        return dict(
-            headline=pick(lang, f"{name}没有效果", f"{_cap(name)} shows no effect"),
-            finding=pick(
+        return {
+            "headline": pick(lang, f"{name}不值得继续", f"{_cap(name)} is not worth running again"),
+            "finding": pick(
                 lang,
-                f"随机对照活动{name}没有带来正面效果：{balance_text(c, lang)}{cost}。",
-                f"The randomized campaign {name} brought no positive effect: {balance_text(c, lang)}{cost}.",
+                f"随机对照活动{name}：{balance_text(c, lang)}；{profit}。"
+                "区间的上限也收不回成本，证据排除了值得做的效果。",
+                f"The randomized campaign {name}: {balance_text(c, lang)}; {profit}. Even the upper end of the "
+                "interval does not pay back its cost: the evidence rules out a worthwhile effect.",
             ),
-            recommendation=pick(
+            "recommendation": pick(
                 lang,
-                f"停止或重新设计{name}：缩小到响应更高的客户群、降低单客成本，改版后先用随机对照小规模测试。",
-                f"Stop or redesign {name}: narrow it to customers who respond, cut the cost per customer, and test "
-                "the new version small, with a random holdout.",
+                f"停办{name}；如要重新设计（缩小到响应更高的客户群、降低单客成本），先用随机对照小规模测试。",
+                f"Stop {name}; a redesign (aimed at customers who respond, at a lower cost per customer) should "
+                "first be tested small, with a random holdout.",
             ),
-        )
+        }
     if verdict == "test":
-        if not isinstance(c.get("balance_effect"), Mapping):
-            return None
-        paper = pick(lang, f"账面{roi_text(roi, lang)}，", f"shows {roi_text(roi, lang)} on paper, ") if has_roi else ""
-        return dict(
-            headline=pick(lang, f"{name}效果待证实", f"{_cap(name)}: effect not yet proven"),
-            finding=pick(
+        return {
+            "headline": pick(lang, f"{name}效果待证实", f"{_cap(name)}: effect not yet proven"),
+            "finding": pick(
                 lang,
-                f"随机对照活动{name}{paper}但{balance_text(c, lang)}，区间包含0，效果尚不能确认。",
-                f"The randomized campaign {name} {paper}but {balance_text(c, lang)}, an interval that includes zero, "
-                "so the effect is not yet proven.",
+                f"随机对照活动{name}：{balance_text(c, lang)}，区间太宽，效果可能为正也可能为零；{profit}{volume}。",
+                f"The randomized campaign {name}: {balance_text(c, lang)}, an interval too wide to tell whether the "
+                f"effect may be positive or nil; {profit}{volume}.",
             ),
-            recommendation=pick(
+            "recommendation": pick(
                 lang,
                 f"先不扩大{name}：加大样本再测一轮并保留随机对照组，效果确认后再推广。",
                 f"Do not scale up {name} yet: run it again on more customers with a random holdout, and roll it out "
                 "once the effect is confirmed.",
             ),
-        )
+        }
     return None
 
 

@@ -14,7 +14,7 @@ import math
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.report.recommendations import ALPHA, attr_label, significant
-from analysis.words import campaigns
+from analysis.words import campaigns, economics
 from analysis.words.glossary import term
 from analysis.words.i18n import join, money, num, pct, pick, pp, times
 
@@ -450,8 +450,11 @@ def satisfaction_paragraphs(ctx: ReportContext) -> list[list[str]]:
 
 
 def campaign_paragraphs(ctx: ReportContext) -> list[list[str]]:
-    """One paragraph per sentence of `describe_campaigns`: the designs, then each campaign."""
-    return [[s] for s in describe_campaigns(ctx)]
+    """What a CNY of funds earns (`analysis.words.economics`), then one
+    paragraph per sentence of `describe_campaigns`: the designs, then each campaign."""
+    econ = ctx.results.get("economics")
+    first = [economics.describe_economics(econ, ctx.lang)] if isinstance(econ, dict) else []
+    return first + [[s] for s in describe_campaigns(ctx)]
 
 
 #: briefing section → its paragraphs, each a list of sentences
