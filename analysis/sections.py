@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Mapping
 import numpy as np
 import pandas as pd
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def ok(**figures: Any) -> dict:

@@ -45,7 +45,7 @@ def test_run_writes_report_and_results(conformance_dir, tmp_path, good_notebooks
     assert outcome.ok, outcome.error
     folder = tmp_path / "out" / "fixture-b"
     res = json.loads((folder / "results.json").read_text(encoding="utf-8"))
-    assert res["schema_version"] == 1
+    assert res["schema_version"] == 2
     assert res["branch_id"] == "fixture-b"
     assert res["as_of"] == "2026-06-30"
     assert res["probe"] == {"status": "ok", "n": 1200}
@@ -71,7 +71,7 @@ def test_failed_rerun_keeps_previous_report(conformance_dir, tmp_path, good_note
     assert second.cell is not None
     assert "planted failure" in second.error
     assert (out / "fixture-b" / "results.json").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["fixture-b"]
+    assert sorted(p.name for p in out.iterdir()) == ["fixture-b", "history"]  # no staging leftovers
 
 
 def test_all_branches_one_failure_others_finish(conformance_dir, tmp_path, good_notebooks, monkeypatch):

@@ -167,13 +167,29 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
     elif parts[:2] == ["competitors", "switching_destinations"]:
         bank = ".".join(parts[2:])
         label, shown = pick(lang, f"转投{bank}的客户数", f"leavers who went to {bank}"), num(v)
-    elif parts[0] == "campaigns" and parts[-1] == "roi":
+    elif parts[0] == "campaigns" and parts[-1] == "profit_roi":
         label = pick(
             lang,
-            f"活动{'.'.join(parts[1:-1])}的{term('ROI', lang)}",
-            f"return on investment of {'.'.join(parts[1:-1])}",
+            f"活动{'.'.join(parts[1:-1])}扣除成本后的利润回报率",
+            f"return on cost, in profit, of {'.'.join(parts[1:-1])}",
         )
         shown = pct(v, 0)
+    elif parts[0] == "campaigns" and parts[-1] == "business_roi":
+        label = pick(
+            lang,
+            f"活动{'.'.join(parts[1:-1])}每元成本带来的{term('new business volume', lang)}减1",
+            f"new business volume per CNY spent, minus 1, of {'.'.join(parts[1:-1])}",
+        )
+        shown = num(v, 2)
+    elif parts[0] == "campaigns" and parts[-2:] == ["balance_effect", "estimate"]:
+        label = pick(lang, f"活动{'.'.join(parts[1:-2])}的余额效应", f"balance effect of {'.'.join(parts[1:-2])}")
+        shown = money(v, lang)
+    elif parts[0] == "campaigns" and len(parts) >= 3 and parts[-2] == "profit_12m":
+        end = {"estimate": ("", ""), "ci_low": ("区间下限", ", lower end"), "ci_high": ("区间上限", ", upper end")}
+        zh, en = end.get(parts[-1], ("", ""))
+        cid = ".".join(parts[1:-2])
+        label = pick(lang, f"活动{cid}的年净贡献（利润）{zh}", f"yearly net contribution of {cid}{en}")
+        shown = money(v, lang)
     elif parts[0] == "campaigns" and parts[-1] == "naive_balance_difference":
         label = pick(
             lang,

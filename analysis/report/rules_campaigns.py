@@ -1,31 +1,19 @@
-"""Recommendation rules on campaigns: one per verdict of `analysis.verdicts`
-(scale up, make it pay back, stop, keep testing), and keep a holdout."""
+"""Recommendation rules on campaigns: one per verdict of
+`analysis.questions.verdicts` (scale up, make it pay back, stop, keep
+testing), and keep a holdout. Which rule fires, what it cites and how it
+scores is decided here; its words come from `analysis.words.campaigns`."""
 
 from __future__ import annotations
 
-from analysis.words.glossary import term
-from analysis.report import paths
-from analysis.words.i18n import money, pick
 from analysis.questions.verdicts import campaign_verdict
-from analysis.report.rulebase import Evidence, Rule, _cap, _money_interval
-
-# --- campaigns ---------------------------------------------------------------
-
-KIND_TERMS = {"year_end_gala": "year-end gala"}
+from analysis.report import paths
+from analysis.report.rulebase import Evidence, Rule
+from analysis.words import campaigns as words
 
 
 def campaign_name(cid: str, c: dict, lang: str, names: dict | None = None) -> str:
-    """A campaign as a reader knows it: its name, else its kind, with its id."""
-    name = c.get("name") or (names or {}).get(cid)
-    if not name and c.get("kind"):
-        key = KIND_TERMS.get(c["kind"], str(c["kind"]).replace("_", " "))
-        try:
-            name = term(key, lang)
-        except KeyError:
-            name = None
-    if name:
-        return pick(lang, f"“{name}”（{cid}）", f"{name} ({cid})")
-    return cid
+    """A campaign as a reader knows it (`words.campaign_label`): its name, else its kind, with its id."""
+    return words.campaign_label(cid, lang, c.get("name") or (names or {}).get(cid), c.get("kind"))
 
 
 def _campaigns(ctx) -> dict:
@@ -33,40 +21,32 @@ def _campaigns(ctx) -> dict:
     return {k: v for k, v in s.items() if isinstance(v, dict) and v.get("design")}
 
 
-def _roi_evidence(ctx, highlight: str) -> Evidence | None:
-    camps = {k: v for k, v in _campaigns(ctx).items() if isinstance(v.get("roi"), (int, float))}
+def _return_evidence(ctx, highlight: str) -> Evidence | None:
+    """The randomized campaigns' returns in profit (profit_roi), this one highlighted."""
+    camps = {
+        k: v
+        for k, v in _campaigns(ctx).items()
+        if v["design"] == "randomized" and isinstance(v.get("profit_roi"), (int, float))
+    }
     if highlight not in camps:
         return None
-    lang = ctx.lang
     return Evidence(
-        title=pick(lang, "随机对照活动的投资回报率", "Return on investment of randomized campaigns"),
+        title=words.profit_roi_chart_title(ctx.lang),
         labels=tuple(camps),
-        values=tuple(v["roi"] for v in camps.values()),
+        values=tuple(v["profit_roi"] for v in camps.values()),
         highlight=list(camps).index(highlight),
         reference=0.0,
         unit="pct",
     )
 
 
-def _roi_text(roi: float, lang: str) -> str:
-    return pick(
-        lang,
-        f"投资回报率为{roi * 100:,.0f}%（每投入1元，净回报{roi:,.2f}元）",
-        f"a return on investment of {roi * 100:,.0f}% (CNY {roi:,.2f} net per yuan spent)",
-    )
+def _return(cid: str) -> str:
+    return paths.join("campaigns", cid, "profit_roi")
 
 
-def _balance_text(c: dict, lang: str) -> str:
-    be = c["balance_effect"]
-    return pick(
-        lang,
-        f"接触客户的资产比对照组多增加{money(be['estimate'], lang)}{_money_interval(be, lang)}",
-        f"contacted customers' balances grew {money(be['estimate'], lang)} more than the holdout's{_money_interval(be, lang)}",
-    )
-
-
-def _roi(cid: str) -> str:
-    return paths.join("campaigns", cid, "roi")
+def _profit_roi(c: dict) -> float | None:
+    r = c.get("profit_roi")
+    return r if isinstance(r, (int, float)) and not isinstance(r, bool) else None
 
 
 def _effect(cid: str) -> str:
@@ -75,11 +55,12 @@ def _effect(cid: str) -> str:
 
 class VerdictRule(Rule):
     """One recommendation for each randomized campaign whose verdict
-    (`analysis.verdicts`, the campaigns notebook's own rule) is `verdict`.
-    `texts` gives its wording and what it cites, or None to stay silent."""
+    (`analysis.questions.verdicts`, the campaigns notebook's own rule) is
+    `verdict`. `scoring` gives what it cites and how far past its threshold
+    it is; `words.verdict_advice` its words (None: stay silent)."""
 
     section = "campaigns"
-    figure_hints = ("campaigns_randomized", "campaigns_roi")
+    figure_hints = ("campaigns_profit", "campaigns_randomized")
     verdict = ""
 
     def __init__(self, span: float):
@@ -90,19 +71,27 @@ class VerdictRule(Rule):
         for cid, c in _campaigns(ctx).items():
             if c["design"] != "randomized" or campaign_verdict(c) != self.verdict:
                 continue
-            t = self.texts(ctx.lang, cid, c, campaign_name(cid, c, ctx.lang, ctx.campaign_names))
-            if t is not None:
-                out.append(
-                    self.make(ctx, rid=f"{self.id}.{cid}", span=self.span, evidence=_roi_evidence(ctx, cid), **t)
+            texts = words.verdict_advice(self.verdict, ctx.lang, campaign_name(cid, c, ctx.lang, ctx.campaign_names), c)
+            if texts is None:
+                continue
+            out.append(
+                self.make(
+                    ctx,
+                    rid=f"{self.id}.{cid}",
+                    span=self.span,
+                    evidence=_return_evidence(ctx, cid),
+                    **self.scoring(cid, c),
+                    **texts,
                 )
+            )
         return out
 
-    def texts(self, lang: str, cid: str, c: dict, name: str) -> dict | None:
+    def scoring(self, cid: str, c: dict) -> dict:
         raise NotImplementedError
 
 
 class CampaignScaleUp(VerdictRule):
-    """Verdict grow: the effect is proven against a random holdout and it pays back."""
+    """Verdict grow: the effect is proven against a random holdout and it pays back in profit."""
 
     id = "campaigns.scale_up"
     verdict = "grow"
@@ -111,28 +100,12 @@ class CampaignScaleUp(VerdictRule):
     def __init__(self, span: float = 5.0):
         super().__init__(span)
 
-    def texts(self, lang, cid, c, name):
-        roi = c["roi"]
-        return dict(
-            cites=_roi(cid),
-            distance=roi,
-            supporting=[_effect(cid)],
-            headline=pick(lang, f"扩大{name}", f"Scale up {name}"),
-            finding=pick(
-                lang,
-                f"随机对照活动{name}{_roi_text(roi, lang)}，且效果经对照组证实：{_balance_text(c, lang)}。",
-                f"The randomized campaign {name} had {_roi_text(roi, lang)}, and the holdout proves it: {_balance_text(c, lang)}.",
-            ),
-            recommendation=pick(
-                lang,
-                f"扩大{name}：下一轮推广到同类客户，同时继续随机保留一小部分对照组核实效果。",
-                f"Scale up {name}: extend it to similar customers next round, keeping a small random holdout to confirm the effect.",
-            ),
-        )
+    def scoring(self, cid, c):
+        return {"cites": _return(cid), "distance": c["profit_roi"], "supporting": [_effect(cid)]}
 
 
 class CampaignPayBack(VerdictRule):
-    """Verdict keep (randomized): the effect is proven but the new business does not cover the cost."""
+    """Verdict keep (randomized): the effect is proven but its profit does not (yet) cover the cost."""
 
     id = "campaigns.pay_back"
     verdict = "keep"
@@ -141,30 +114,15 @@ class CampaignPayBack(VerdictRule):
     def __init__(self, span: float = 1.0):
         super().__init__(span)
 
-    def texts(self, lang, cid, c, name):
-        roi = c.get("roi")
-        if not isinstance(roi, (int, float)):
-            return None
-        return dict(
-            cites=_roi(cid),
-            distance=min(-roi, self.span),
-            supporting=[_effect(cid)],
-            headline=pick(lang, f"{name}有效但不划算", f"{_cap(name)} works but does not pay back"),
-            finding=pick(
-                lang,
-                f"随机对照活动{name}效果已证实（{_balance_text(c, lang)}），但{_roi_text(roi, lang)}：带来的新增业务不抵成本。",
-                f"The randomized campaign {name} works ({_balance_text(c, lang)}), but had {_roi_text(roi, lang)}: the new business it brings does not cover its cost.",
-            ),
-            recommendation=pick(
-                lang,
-                f"保留{name}，但降低单客成本或只面向响应更高的客户，改版后继续随机保留对照组核算回报。",
-                f"Keep {name}, but cut its cost per customer or aim it at customers who respond, keeping a random holdout to price the new version.",
-            ),
-        )
+    def scoring(self, cid, c):
+        r = _profit_roi(c)
+        if r is None:  # no funds margin: the effect is what it rests on
+            return {"cites": _effect(cid), "distance": 0.5 * self.span, "supporting": []}
+        return {"cites": _return(cid), "distance": min(max(-r, 0.0), self.span), "supporting": [_effect(cid)]}
 
 
 class CampaignStop(VerdictRule):
-    """Verdict stop: no positive effect against a random holdout."""
+    """Verdict stop: the evidence rules out an effect that would pay back."""
 
     id = "campaigns.stop"
     verdict = "stop"
@@ -173,33 +131,17 @@ class CampaignStop(VerdictRule):
     def __init__(self, span: float = 1.0):
         super().__init__(span)
 
-    def texts(self, lang, cid, c, name):
-        roi = c.get("roi")
-        cost = (
-            pick(lang, f"，投资回报率为{roi * 100:,.0f}%", f", and it returned {roi * 100:,.0f}% on its cost")
-            if isinstance(roi, (int, float))
-            else ""
-        )
-        return dict(
-            cites=_effect(cid),
-            distance=self.span,
-            supporting=[_roi(cid)],
-            headline=pick(lang, f"{name}没有效果", f"{_cap(name)} shows no effect"),
-            finding=pick(
-                lang,
-                f"随机对照活动{name}没有带来正面效果：{_balance_text(c, lang)}{cost}。",
-                f"The randomized campaign {name} brought no positive effect: {_balance_text(c, lang)}{cost}.",
-            ),
-            recommendation=pick(
-                lang,
-                f"停止或重新设计{name}：缩小到响应更高的客户群、降低单客成本，改版后先用随机对照小规模测试。",
-                f"Stop or redesign {name}: narrow it to customers who respond, cut the cost per customer, and test the new version small, with a random holdout.",
-            ),
-        )
+    def scoring(self, cid, c):
+        profit = c.get("profit_12m")
+        if isinstance(profit, dict) and isinstance(profit.get("ci_high"), (int, float)):
+            # what rules it out: even the upper end of its profit stays below its cost
+            high = paths.join("campaigns", cid, "profit_12m", "ci_high")
+            return {"cites": high, "distance": self.span, "supporting": [_effect(cid), _return(cid)]}
+        return {"cites": _effect(cid), "distance": self.span, "supporting": []}
 
 
 class CampaignUnproven(VerdictRule):
-    """Verdict test: positive on paper but not proven (or not measured)."""
+    """Verdict test: not proven either way (or not estimable): test it again, randomized."""
 
     id = "campaigns.unproven"
     verdict = "test"
@@ -208,30 +150,10 @@ class CampaignUnproven(VerdictRule):
     def __init__(self, span: float = 5.0):
         super().__init__(span)
 
-    def texts(self, lang, cid, c, name):
-        if not isinstance(c.get("balance_effect"), dict):
-            return None
-        roi = c.get("roi")
-        has_roi = isinstance(roi, (int, float))
-        paper = (
-            pick(lang, f"账面{_roi_text(roi, lang)}，", f"shows {_roi_text(roi, lang)} on paper, ") if has_roi else ""
-        )
-        return dict(
-            cites=_effect(cid),
-            distance=min(roi, self.span) if has_roi and roi > 0 else 0.5 * self.span,
-            supporting=[_roi(cid)],
-            headline=pick(lang, f"{name}效果待证实", f"{_cap(name)}: effect not yet proven"),
-            finding=pick(
-                lang,
-                f"随机对照活动{name}{paper}但{_balance_text(c, lang)}，区间包含0，效果尚不能确认。",
-                f"The randomized campaign {name} {paper}but {_balance_text(c, lang)}, an interval that includes zero, so the effect is not yet proven.",
-            ),
-            recommendation=pick(
-                lang,
-                f"先不扩大{name}：加大样本再测一轮并保留随机对照组，效果确认后再推广。",
-                f"Do not scale up {name} yet: run it again on more customers with a random holdout, and roll it out once the effect is confirmed.",
-            ),
-        )
+    def scoring(self, cid, c):
+        r = _profit_roi(c)
+        distance = min(r, self.span) if r is not None and r > 0 else 0.5 * self.span
+        return {"cites": _effect(cid), "distance": distance, "supporting": [_return(cid)] if r is not None else []}
 
 
 class TargetedWithoutHoldout(Rule):
@@ -256,24 +178,11 @@ class TargetedWithoutHoldout(Rule):
         cid = max(camps, key=lambda k: abs(camps[k]["naive_balance_difference"]))
         c, lang = camps[cid], ctx.lang
         naive = c["naive_balance_difference"]
-        name = campaign_name(cid, c, lang, ctx.campaign_names)
         adj = c.get("balance_effect") if isinstance(c.get("balance_effect"), dict) else None
         if adj and isinstance(adj.get("estimate"), (int, float)):
-            est = adj["estimate"]
-            distance = abs(naive - est) / max(abs(naive), 1.0)
-            ci = _money_interval(adj, lang)
-            adjusted = pick(
-                lang,
-                f"；按参与者与其他客户的差异调整后，效果为{money(est, lang)}{ci}。简单对比把效果高估了",
-                f"; adjusted for how participants differ from other customers, the effect is {money(est, lang)}{ci}. The naive comparison overstates it",
-            )
+            distance = abs(naive - adj["estimate"]) / max(abs(naive), 1.0)
         else:
-            distance = 0.5 * self.span
-            adjusted = pick(
-                lang,
-                "，但参与者本来就是挑选出来的客户，这个差距不能当作活动的效果",
-                ", but participants were picked, so the gap cannot be read as the campaign's effect",
-            )
+            adj, distance = None, 0.5 * self.span
         return [
             self.make(
                 ctx,
@@ -282,16 +191,6 @@ class TargetedWithoutHoldout(Rule):
                 distance=distance,
                 span=self.span,
                 supporting=[paths.join("campaigns", cid, "balance_effect", "estimate")],
-                headline=pick(lang, "活动效果需要对照组来证明", "Campaigns need a holdout to prove their worth"),
-                finding=pick(
-                    lang,
-                    f"定向活动{name}的参与者资产变化比其他客户多{money(naive, lang)}{adjusted}。",
-                    f"Participants in the targeted campaign {name} grew their balances {money(naive, lang)} more than other customers{adjusted}.",
-                ),
-                recommendation=pick(
-                    lang,
-                    "今后每项活动都随机保留10%–20%的目标客户暂不接触作为对照组，才能算出真实回报，再决定扩大还是停止。",
-                    "From now on, hold back a random 10–20% of each campaign's target customers as a control group, so that the true return is known before deciding to scale up or stop.",
-                ),
+                **words.holdout_advice(lang, campaign_name(cid, c, lang, ctx.campaign_names), naive, adj),
             )
         ]

@@ -25,11 +25,11 @@ among customers alike on those features (conditional parallel trends, the
 regression form of Abadie 2005).
 
 Comparison customers can carry weights (the odds weights of
-`analysis.causal.ATTEstimator`, constant per customer), which makes the
+`analysis.stats.causal.ATTEstimator`, constant per customer), which makes the
 comparison group look like the participants before start — the "matched"
 comparison. Customer fixed effects are absorbed by demeaning within customer
 (exact here because a customer's weight is the same in every month);
-standard errors are clustered by customer (`analysis.wls`, statsmodels'
+standard errors are clustered by customer (`analysis.stats.wls`, statsmodels'
 `cov_type="cluster"` figures computed for a wide design).
 """
 
@@ -119,7 +119,7 @@ class EventStudy:
         # customer-months × months × covariates; a random subsample of the
         # comparison customers, reweighted to stand for the whole pool, keeps
         # a 50,000-customer branch as cheap as a 5,000 one. The ATT itself
-        # (analysis.causal) always uses the whole pool.
+        # (analysis.stats.causal) always uses the whole pool.
         self.max_comparison = max_comparison
         self.random_state = random_state
 

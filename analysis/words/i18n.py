@@ -9,6 +9,7 @@ thousand CNY, ratios as "2.2倍" / "2.2 times".
 from __future__ import annotations
 
 from analysis.words.format import join, money, num, pct, pp, times  # noqa: F401  (the report's number words)
+from analysis.words import campaigns
 from analysis.words.glossary import term
 from analysis.words.lang import pick
 
@@ -129,10 +130,7 @@ METHOD_NOTES: dict[str, tuple[str, str]] = {
         "竞争对手：最近一期公开存贷款数据计算市场份额及其一年变化；居民调查中各行各项平均评分；主办银行选择因素由条件logit模型估计；流失客户去向按销户记录统计。",
         "Competitors: market shares from the latest public deposit and loan figures and their change over a year; mean ratings per bank from the residents' survey; what decides the choice of main bank from a conditional logit model; where leavers went from the closing records.",
     ),
-    "campaigns": (
-        "活动回报：随机对照活动比较接触组与对照组（意向处理效应）；定向活动按参与者与对比客户在流失因素上的差异调整后估计参与效应；投资回报率 =（新增业务价值 − 成本）÷ 成本，仅用于随机对照活动。",
-        "Campaigns: randomized campaigns compare the contacted group with the holdout (intention to treat); targeted campaigns estimate the effect on participants adjusted for how they differ from the comparison pool; return on investment = (incremental business − cost) ÷ cost, for randomized campaigns only.",
-    ),
+    "campaigns": (campaigns.method_note("zh"), campaigns.method_note("en")),
     "plan": (
         "客户经理：利润前20%客户中有专属客户经理的比例；分配方案按客户经理容量为未覆盖的高价值客户安排客户经理。",
         "Relationship managers: the share of the top 20% of customers with a relationship manager; the proposal assigns uncovered top customers to managers within their capacity.",

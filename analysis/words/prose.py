@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 
-from analysis.words.glossary import term
-from analysis.questions.verdicts import campaign_verdict
 from analysis.report import paths
 from analysis.report.context import ReportContext
-from analysis.words.i18n import join, money, num, pct, pick, pp
 from analysis.report.recommendations import attr_label, significant
+from analysis.words import campaigns, economics
 from analysis.words.churn import describe_churn
+from analysis.words.glossary import term
+from analysis.words.i18n import join, num, pct, pick, pp
 from analysis.words.managers import describe_managers
 
 ATTRS = (
@@ -324,126 +324,13 @@ def describe_competitors(ctx: ReportContext) -> list[str]:
     return out
 
 
-def _campaign_entries(ctx: ReportContext) -> dict:
-    return {
-        k: v
-        for k, v in (paths.section(ctx.results, "campaigns") or {}).items()
-        if isinstance(v, dict) and v.get("design")
-    }
-
-
 def describe_campaigns(ctx: ReportContext) -> list[str]:
-    return campaign_notes(ctx) + campaign_lines(ctx)
-
-
-def campaign_notes(ctx: ReportContext) -> list[str]:
-    """What a randomized and a targeted design can tell (for the designs present)."""
-    lang, out = ctx.lang, []
-    camps = _campaign_entries(ctx)
-    if any(c["design"] == "randomized" for c in camps.values()):
-        out.append(
-            pick(
-                lang,
-                f"随机对照活动随机留出一部分客户不接触；两组之差就是活动的效果（{term('ITT', lang)}）。",
-                f"A randomized campaign leaves a random group of customers out; the difference between the groups is the campaign's effect ({term('ITT', lang).lower()}).",
-            )
-        )
-    if any(c["design"] == "targeted" for c in camps.values()):
-        out.append(
-            pick(
-                lang,
-                "定向活动没有对照组，参与者是挑选出来的，简单对比会把“本来就好的客户”算成活动效果，需要按客户差异调整。",
-                "A targeted campaign has no holdout and its participants were picked, so a plain comparison credits the campaign with customers who were better to begin with; it must be adjusted for how they differ.",
-            )
-        )
-    return out
-
-
-def _verdict_text(c: dict, lang: str) -> str:
-    """The campaign's verdict, as the campaigns notebook gives it (`analysis.verdicts`)."""
-    v = campaign_verdict(c)
-    return pick(lang, f"结论：{term(v, lang)}", f"verdict: {term(v, lang).lower()}")
-
-
-def campaign_lines(ctx: ReportContext) -> list[str]:
-    """One sentence per campaign with its effects, then their ranking."""
-    lang, out = ctx.lang, []
-    camps = _campaign_entries(ctx)
-    for cid, c in camps.items():
-        name = c.get("name") or ctx.campaign_names.get(cid)
-        design = pick(lang, "随机对照", "randomized") if c["design"] == "randomized" else pick(lang, "定向", "targeted")
-        head = (
-            pick(lang, f"“{name}”（{cid}，{design}）：", f"{name} ({cid}, {design}): ")
-            if name
-            else pick(lang, f"{cid}（{design}）：", f"{cid} ({design}): ")
-        )
-        if c["design"] == "randomized":
-            parts = []
-            nt, nc = c.get("n_treatment"), c.get("n_control")
-            if isinstance(nt, (int, float)) and isinstance(nc, (int, float)):
-                parts.append(
-                    pick(lang, f"接触{num(nt)}名、对照{num(nc)}名", f"{num(nt)} contacted, {num(nc)} held out")
-                )
-            ate = c.get("response_ate")
-            if isinstance(ate, dict) and isinstance(ate.get("estimate"), (int, float)):
-                parts.append(
-                    pick(
-                        lang,
-                        f"响应率差{pp(ate['estimate'], lang, 1, signed=True)}{'（显著）' if significant(ate, 0) else '（不显著）'}",
-                        f"response {pp(ate['estimate'], lang, 1, signed=True)} {'(significant)' if significant(ate, 0) else '(not significant)'}",
-                    )
-                )
-            be = c.get("balance_effect")
-            if isinstance(be, dict) and isinstance(be.get("estimate"), (int, float)):
-                parts.append(
-                    pick(
-                        lang,
-                        f"资产变化差{money(be['estimate'], lang)}{'（显著）' if significant(be, 0) else '（不显著）'}",
-                        f"balances {money(be['estimate'], lang)} {'(significant)' if significant(be, 0) else '(not significant)'}",
-                    )
-                )
-            roi = c.get("roi")
-            if isinstance(roi, (int, float)):
-                parts.append(pick(lang, f"{term('ROI', lang)} {roi * 100:,.0f}%", f"ROI {roi * 100:,.0f}%"))
-            parts.append(_verdict_text(c, lang))
-            out.append(head + pick(lang, "，", ", ").join(parts) + pick(lang, "。", "."))
-        else:
-            parts = []
-            npart, ncomp = c.get("n_participants"), c.get("n_comparison")
-            if isinstance(npart, (int, float)):
-                parts.append(
-                    pick(lang, f"参与{num(npart)}名", f"{num(npart)} took part")
-                    + (
-                        pick(lang, f"、对比客户{num(ncomp)}名", f", {num(ncomp)} in the comparison pool")
-                        if isinstance(ncomp, (int, float))
-                        else ""
-                    )
-                )
-            naive = c.get("naive_balance_difference")
-            if isinstance(naive, (int, float)):
-                parts.append(
-                    pick(
-                        lang,
-                        f"{term('naive difference', lang)}{money(naive, lang)}",
-                        f"{term('naive difference', lang).lower()} {money(naive, lang)}",
-                    )
-                )
-            be = c.get("balance_effect")
-            if isinstance(be, dict) and isinstance(be.get("estimate"), (int, float)):
-                parts.append(
-                    pick(
-                        lang,
-                        f"调整后{term('ATT', lang)}{money(be['estimate'], lang)}{'（显著）' if significant(be, 0) else '（不显著）'}",
-                        f"adjusted {term('ATT', lang).lower()} {money(be['estimate'], lang)} {'(significant)' if significant(be, 0) else '(not significant)'}",
-                    )
-                )
-            parts.append(_verdict_text(c, lang))
-            out.append(head + pick(lang, "，", ", ").join(parts) + pick(lang, "。", "."))
-    ranked = ctx.results.get("campaigns_ranked")
-    if isinstance(ranked, list) and len(ranked) > 1:
-        order = " > ".join(ctx.campaign_names.get(str(r), str(r)) for r in ranked)
-        out.append(pick(lang, f"按资产效果排序：{order}。", f"By effect on balances: {order}."))
-    return out
+    """The campaigns section in the notebook's own words (`analysis.words.campaigns`)."""
+    section = paths.section(ctx.results, "campaigns")
+    if section is None:
+        return []
+    section = {"status": "ok", **section, "_merge": {"campaigns_ranked": ctx.results.get("campaigns_ranked") or []}}
+    return campaigns.describe_campaigns(section, ctx.lang, names=ctx.campaign_names)
 
 
 def describe_plan(ctx: ReportContext) -> list[str]:
@@ -468,9 +355,11 @@ def satisfaction_paragraphs(ctx: ReportContext) -> list[list[str]]:
 
 
 def campaign_paragraphs(ctx: ReportContext) -> list[list[str]]:
-    """The design notes as one paragraph, then one paragraph per campaign."""
-    notes, lines = campaign_notes(ctx), campaign_lines(ctx)
-    return _paragraphs(notes) + [[s] for s in lines]
+    """What a CNY of funds earns (`analysis.words.economics`), then one
+    paragraph per sentence of `describe_campaigns`: the designs, then each campaign."""
+    econ = ctx.results.get("economics")
+    first = [economics.describe_economics(econ, ctx.lang)] if isinstance(econ, dict) else []
+    return first + [[s] for s in describe_campaigns(ctx)]
 
 
 #: briefing section → its paragraphs, each a list of sentences
