@@ -33,7 +33,7 @@ from analysis.data.bank import Bank, load, read_folder, table_frames
 from analysis.errors import DataError, UsageError
 from analysis.data.fingerprint import data_fingerprint
 from analysis.run import history
-from analysis.run.results import assemble
+from analysis.run.results import assemble, publish_schema, schema_problems
 from analysis.data.timeframe import Timeframe, check_as_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -350,6 +350,9 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
         card = run_card(bank, opts, data_dir, timings)
         t = time.monotonic()
         results = assemble(staging, card)
+        publish_schema(staging)
+        for problem in schema_problems(results):  # a figure off the contract is a bug of the suite: say it loudly
+            _say(opts, f"[{branch}] WARNING results.json departs from RESULTS.md: {problem}")
         build_briefing(staging, results, lang=opts.lang)
         _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
         if not opts.keep_prepared:
