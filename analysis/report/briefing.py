@@ -34,6 +34,7 @@ from analysis.report.context import ReportContext, make_context
 from analysis.report.findings import top_findings
 from analysis.words.i18n import STRINGS, method_note, num, pct, pick, t
 from analysis.words.prose import DESCRIBE
+from analysis.words.qvsrs import pillar_name, scorecard_metric_label, scorecard_value
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -111,8 +112,6 @@ def punctuation(lang: str) -> dict[str, str]:
 
 def scorecard(ctx: ReportContext) -> list[dict]:
     """The five QVSRS pillars with their figures, as shown on the first page."""
-    from analysis.questions.qvsrs import format_metric, metric_label
-
     if paths.section(ctx.results, "qvsrs") is None:
         return []
     out = []
@@ -120,8 +119,10 @@ def scorecard(ctx: ReportContext) -> list[dict]:
         shown = []
         for metric, path in metrics:
             v = paths.number(ctx.results, path)
-            shown.append({"value": format_metric(metric, v), "label": metric_label(metric, ctx.lang)})
-        name = term(pillar, ctx.lang).split(" = ")[0].split(" (")[0].split("(")[0].strip()
+            shown.append(
+                {"value": scorecard_value(metric, v, ctx.lang), "label": scorecard_metric_label(metric, ctx.lang)}
+            )
+        name = pillar_name(pillar, ctx.lang)
         out.append({"letter": letter, "name": name, "metrics": shown})
     return out
 

@@ -36,6 +36,7 @@ from analysis.words.glossary import term
 from analysis.report import paths
 from analysis.report.context import ReportContext, make_context
 from analysis.words.i18n import money, num, pct, pick, pp
+from analysis.words.qvsrs import scorecard_metric_label, scorecard_value
 from analysis.report.rulebase import (
     ALPHA,
     ATTRIBUTE_ACTIONS,
@@ -198,10 +199,8 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
         )
         shown = money(v, lang)
     elif parts[0] == "qvsrs":
-        from analysis.questions.qvsrs import format_metric, metric_label
-
         try:
-            label, shown = metric_label(parts[-1], lang), format_metric(parts[-1], v)
+            label, shown = scorecard_metric_label(parts[-1], lang), scorecard_value(parts[-1], v, lang)
         except KeyError:
             pass
     if label is None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from analysis.report import paths
-from analysis.words.i18n import num, pct, pick, pp
+from analysis.words.format import num, pct, pp
+from analysis.words.lang import pick
 from analysis.report.rulebase import ATTRIBUTE_ACTIONS, Evidence, Rule, attr_label, attribute_action
 
 # --- competitors -------------------------------------------------------------

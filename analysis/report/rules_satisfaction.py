@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analysis.words.glossary import term
 from analysis.report import paths
-from analysis.words.i18n import pick
+from analysis.words.lang import pick
 from analysis.report.rulebase import ATTRIBUTE_ACTIONS, Evidence, Rule, attr_label, attribute_action
 
 # --- satisfaction ------------------------------------------------------------

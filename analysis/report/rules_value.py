@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from analysis.report import paths
-from analysis.words.i18n import num, pct, pick
+from analysis.words.format import num, pct
+from analysis.words.lang import pick
 from analysis.report.rulebase import Evidence, Rule
 
 # --- value and relationship managers --------------------------------------------

@@ -19,6 +19,7 @@ multiplier. Fitted by maximum likelihood with statsmodels'
 
 from __future__ import annotations
 
+import html
 import warnings
 from typing import Sequence
 
@@ -149,3 +150,13 @@ class ConditionalLogitFitter:
         if not hasattr(self, "params_"):
             return "<ConditionalLogitFitter: not fitted>"
         return f"<ConditionalLogitFitter: {self.n_groups_} groups, {self.n_obs_} alternatives, LL={self.log_likelihood_:.2f}>"
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the fit's one line and its `summary` table."""
+        if not hasattr(self, "params_"):
+            return f"<p>{html.escape(repr(self))}</p>"
+        head = (
+            f"<p><b>ConditionalLogitFitter</b>: {self.n_groups_:,} choosers, {self.n_obs_:,} alternatives, "
+            f"log-likelihood {self.log_likelihood_:.2f}</p>"
+        )
+        return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
