@@ -16,6 +16,7 @@ from analysis.questions.verdicts import campaign_verdict
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.words.i18n import join, money, num, pct, pick, pp, times
+from analysis.words.plan import describe_plan as plan_summary
 from analysis.report.recommendations import ALPHA, attr_label, significant
 
 ATTRS = (
@@ -510,7 +511,8 @@ def campaign_lines(ctx: ReportContext) -> list[str]:
     return out
 
 
-def describe_plan(ctx: ReportContext) -> list[str]:
+def describe_managers(ctx: ReportContext) -> list[str]:
+    """Coverage of the top 20 %, the proposal and the managers' books."""
     lang, out = ctx.lang, []
     cov = _n(ctx, "relationship_managers.coverage_top20")
     unc = _n(ctx, "relationship_managers.uncovered_top20")
@@ -552,6 +554,13 @@ def describe_plan(ctx: ReportContext) -> list[str]:
     return out
 
 
+def describe_plan(ctx: ReportContext) -> list[str]:
+    """Next quarter's plan: its summary (budget, expected yearly net contribution with its
+    interval, persistence, capacity, what was left out), from `plan`."""
+    plan = paths.section(ctx.results, "plan")
+    return plan_summary(plan, ctx.lang) if plan is not None else []
+
+
 def _paragraphs(*parts: list[str]) -> list[list[str]]:
     return [p for p in parts if p]
 
@@ -576,5 +585,5 @@ DESCRIBE = {
     "satisfaction": satisfaction_paragraphs,
     "competitors": lambda ctx: _paragraphs(describe_competitors(ctx)),
     "campaigns": campaign_paragraphs,
-    "plan": lambda ctx: _paragraphs(describe_plan(ctx)),
+    "plan": lambda ctx: _paragraphs(describe_plan(ctx), describe_managers(ctx)),
 }
