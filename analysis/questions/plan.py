@@ -90,6 +90,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from analysis.assumptions import Assumptions
@@ -266,40 +267,48 @@ def managers_of(bank: Bank) -> list[str]:
 
 
 def apply_capacity(actions: list[Action], people: pd.DataFrame, managers: list[str], per_manager: int) -> dict:
-    """Give every "rm" contact a manager within `per_manager` contacts each;
-    the rest by phone (or dropped); returns the capacity figures."""
+    """Give every "rm" contact a manager within `per_manager` contacts each,
+    the most valuable contacts first (a customer's own manager, else the one
+    with the most room); the rest by phone (or dropped); returns the
+    capacity figures."""
     load = {m: 0 for m in managers}
+    rev = people["revenue_12m"]
+    own_rm = people["rm_id"]
+    cols = []  # per action: (rm, channel, keep) arrays
     contacts = []
     for i, a in enumerate(actions):
         p = a.people
-        for j in p.index[(p["arm"] == "contact") & (p["channel"] == "rm")]:
-            cid = p.at[j, "customer_id"]
-            contacts.append((-float(people["revenue_12m"].get(cid, 0.0)), str(cid), i, j))
+        ids = p["customer_id"].to_numpy(dtype=object)
+        cols.append(
+            (p["rm"].to_numpy(dtype=object).copy(), p["channel"].to_numpy(dtype=object).copy(), np.ones(len(p), bool))
+        )
+        value = rev.reindex(ids).fillna(0.0).to_numpy()
+        owner = own_rm.reindex(ids).to_numpy(dtype=object)
+        for j in np.flatnonzero(((p["arm"] == "contact") & (p["channel"] == "rm")).to_numpy()):
+            contacts.append((-float(value[j]), str(ids[j]), i, int(j), owner[j]))
     moved, dropped = 0, 0
-    drop: dict[int, list] = {}
-    for _, cid, i, j in sorted(contacts):
-        own = people["rm_id"].get(cid)
-        own = str(own) if isinstance(own, str) and own in load else None
-        if own is not None and load[own] < per_manager:
-            who = own
-        elif own is None and load and max(load.values()) < per_manager:
-            who = min(load, key=lambda m: (load[m], m))
+    for _, _, i, j, own in sorted(contacts, key=lambda c: c[:4]):
+        own = own if isinstance(own, str) and own in load else None
+        if own is not None:
+            who = own if load[own] < per_manager else None
         else:
-            who = None
-        a = actions[i]
+            spare = [m for m in load if load[m] < per_manager]
+            who = min(spare, key=lambda m: (load[m], m)) if spare else None
+        a, (rm, channel, keep) = actions[i], cols[i]
         if who is not None:
             load[who] += 1
-            a.people.at[j, "rm"] = who
+            rm[j] = who
         elif PHONE_INSTEAD.get(a.action, True):
-            a.people.at[j, "channel"] = "phone"
+            channel[j] = "phone"
             moved += 1
             a.details["moved_to_phone"] = a.details.get("moved_to_phone", 0) + 1
         else:
-            drop.setdefault(i, []).append(j)
+            keep[j] = False
             dropped += 1
-    for i, js in drop.items():
-        actions[i].people = actions[i].people.drop(index=js).reset_index(drop=True)
-        actions[i].details["dropped_for_capacity"] = len(js)
+            a.details["dropped_for_capacity"] = a.details.get("dropped_for_capacity", 0) + 1
+    for a, (rm, channel, keep) in zip(actions, cols):
+        p = a.people.assign(rm=rm, channel=channel)
+        a.people = p[keep].reset_index(drop=True)
     return {
         "managers": len(managers),
         "per_manager": per_manager,

@@ -193,6 +193,8 @@ def evidence_actions(
             )
             if isinstance(after, (int, float)):
                 r.target = float(after)
+            elif isinstance(base, (int, float)) and rm.get("top20_customers"):
+                r.target = min(1.0, base + len(ids) / rm["top20_customers"])
             rows.append(r)
             covered = set(ids)
 
