@@ -439,7 +439,8 @@ def analyze(
 
 def top_actions(section: Mapping, n: int = DECISIONS) -> list[dict]:
     """The plan's decisions for the first page: rows with a profit by profit,
-    then the rest by the profit of the customers concerned, then cost; at most `n`."""
+    then the rest by what they commit (cost), then by the profit of the
+    customers concerned; at most `n`."""
     if not isinstance(section, Mapping) or section.get("status") != "ok":
         return []
     details = section.get("details") or {}
@@ -447,7 +448,7 @@ def top_actions(section: Mapping, n: int = DECISIONS) -> list[dict]:
     def key(r):
         p = r.get("profit_12m")
         stake = (details.get(r["action_id"]) or {}).get("value_at_stake") or 0.0
-        return (p is None, -(p or 0.0), -stake, -(r.get("cost") or 0.0), r["action_id"])
+        return (p is None, -(p or 0.0), -(r.get("cost") or 0.0), -stake, r["action_id"])
 
     return sorted(section.get("actions") or [], key=key)[:n]
 

@@ -38,8 +38,8 @@ KPIS: dict[str, tuple[str, str, str]] = {
         "cny",
     ),
     "campaign_spend": ("活动支出", "Spend on the event", "cny"),
-    "coverage_top20": ("利润前20%客户的客户经理覆盖率", "Manager coverage of the top 20 %", "share"),
-    "top20_churn_rate": ("利润前20%客户的年流失率", "Yearly attrition of the top 20 %", "share"),
+    "coverage_top20": ("利润前20%客户的客户经理覆盖率", "Manager coverage of the top 20%", "share"),
+    "top20_churn_rate": ("利润前20%客户的年流失率", "Yearly attrition of the top 20%", "share"),
     "complaints_resolved_share": ("30天内解决的投诉占比", "Complaints resolved within 30 days", "share"),
     "digital_active_share": ("使用手机银行的活跃客户占比", "Active customers using mobile banking", "share"),
     "leavers_price_share": (
@@ -131,11 +131,11 @@ def action_line(row: Mapping, details: Mapping | None, lang: str = "zh") -> str:
             line += pick(
                 lang,
                 f"：能以80%的把握测出每位受邀客户{money(t['delta'], lang)}的余额增量（{what}）",
-                f": finds an extra {money(t['delta'], lang)} of balances per invited customer ({what}) with 80 % power",
+                f": finds an extra {money(t['delta'], lang)} of balances per invited customer ({what}) with 80% power",
             )
             if t.get("underpowered"):
                 line += pick(
-                    lang, "，但符合条件的客户不够，把握不足80%", ", though too few customers are eligible for 80 %"
+                    lang, "，但符合条件的客户不够，把握不足80%", ", though too few customers are eligible for 80%"
                 )
         return line
     if a == "campaign_stop":
@@ -157,14 +157,14 @@ def action_line(row: Mapping, details: Mapping | None, lang: str = "zh") -> str:
         return pick(
             lang,
             f"为{num(n)}位尚无客户经理的利润前20%客户配备客户经理并上门介绍{why}",
-            f"Give {num(n)} top-20 % customers without a manager one, with an introductory visit{why}",
+            f"Give {num(n)} top-20% customers without a manager one, with an introductory visit{why}",
         )
     if a == "retention_visit":
         drivers = join([feature_term(k, lang) for k in (d.get("drivers") or {})], lang)
         return pick(
             lang,
             f"客户经理走访{num(n)}位有流失风险的利润前20%客户（风险因素：{drivers}）",
-            f"Managers visit {num(n)} top-20 % customers at risk of leaving (risk factors: {drivers})",
+            f"Managers visit {num(n)} top-20% customers at risk of leaving (risk factors: {drivers})",
         )
     if a == "complaint_closure":
         return pick(
@@ -261,7 +261,7 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
             pick(
                 lang,
                 f"{term('holdout', lang)}：随机留出、本季度不联系的客户，用来测出活动的真实效果；再测按80%检验功效、双侧显著性水平{pct((section.get('assumptions') or {}).get('alpha', 0.05), 0)}设计，分组名单保存在运行目录的 private/ 文件夹。",
-                f"{term('holdout', lang)}: customers left out at random and not contacted this quarter, so that the event's true effect can be measured; tests are designed for 80 % power at a two-sided {pct((section.get('assumptions') or {}).get('alpha', 0.05), 0)} level, and the lists are kept in the run folder's private/ folder.",
+                f"{term('holdout', lang)}: customers left out at random and not contacted this quarter, so that the event's true effect can be measured; tests are designed for 80% power at a two-sided {pct((section.get('assumptions') or {}).get('alpha', 0.05), 0)} level, and the lists are kept in the run folder's private/ folder.",
             )
         )
     if any(r["action"] in EVIDENCE_ACTIONS and r["customers"] for r in rows):
@@ -302,6 +302,13 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
         if s["reason"] == "out_of_season":
             season = SEASONS.get(s.get("season"), ("", ""))
             reason = pick(lang, f"属{season[0]}活动，", f"a {season[1]} event, ") + reason
+        standing = sorted(t for t, why in (s.get("left_out") or {}).items() if why == "standing_service")
+        if s["reason"] == "no_eligible" and standing:
+            reason = pick(
+                lang,
+                f"它已是{_tiers(standing, lang)}客户的常设VIP服务，不再作为活动重复提供，其余客户层未曾参加",
+                f"it is a standing VIP service of {_tiers(standing, lang)} customers, not offered to them again as a campaign, and it reached no other tier",
+            )
         if s["reason"] == "over_budget":
             reason += pick(
                 lang, f"（需{money(s.get('cost'), lang)}）", f" (it would cost {money(s.get('cost'), lang)})"

@@ -585,5 +585,5 @@ DESCRIBE = {
     "satisfaction": satisfaction_paragraphs,
     "competitors": lambda ctx: _paragraphs(describe_competitors(ctx)),
     "campaigns": campaign_paragraphs,
-    "plan": lambda ctx: _paragraphs(describe_plan(ctx), describe_managers(ctx)),
+    "plan": lambda ctx: [[line] for line in describe_plan(ctx)] + _paragraphs(describe_managers(ctx)),
 }
