@@ -458,6 +458,8 @@ def test_notebook_writes_both_sections(tmp_path, conformance_dir, expected, monk
     assert any("campaigns.FX-A0." in a["evidence"] for a in plan["actions"])
     table = read_plan(out_dir / "plan.csv")
     assert list(table.columns) == list(PLAN_COLUMNS) and len(table) == len(plan["actions"])
+    assert plan["cost"] == pytest.approx(table["cost"].sum())
+    assert plan["profit_12m"] == pytest.approx(table["profit_12m"].fillna(0).sum())
     assert (out_dir / "private" / "plan_assignments.csv").is_file()
     figs = {p.name for p in (out_dir / "figures").glob("*.png")}
     assert {"relationship_managers_proposal.png", "relationship_managers_portfolio.png"} <= figs

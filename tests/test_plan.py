@@ -624,6 +624,37 @@ def test_plan_csv_and_the_section_agree(bank, sections, default_plan, tmp_path):
     assert len(private) == back["customers"].sum()
 
 
+def test_results_json_plan_is_the_sums_of_plan_csv(bank, sections, default_plan, tmp_path):
+    """As a run leaves it: the notebook writes the section and plan.csv into the
+    staging folder, the runner assembles results.json there (and renames the
+    folder into OUT/<branch>/)."""
+    from analysis.run import results
+
+    results.write_section(tmp_path, "plan", default_plan.section())
+    for name, sec in sections.items():
+        results.write_section(tmp_path, name, sec)
+    res = results.assemble(tmp_path, {"branch_id": "tb", "as_of": "2026-06-30"})
+    tables.write_plan(tmp_path, default_plan)
+    table = tables.read_plan(tmp_path / "plan.csv")
+    assert res["plan"]["cost"] == pytest.approx(table["cost"].sum())
+    assert res["plan"]["profit_12m"] == pytest.approx(table["profit_12m"].fillna(0).sum())
+    assert len(res["plan"]["actions"]) == len(table)
+    assert P.plan_invariant_problems(table, res) == []
+
+
+def test_a_plan_without_customers_is_skipped():
+    result = P.PlanResult([], P.next_quarter("2026-06-30"), {}, {}, [], {}, [], Assumptions(), skipped="nobody")
+    assert result.section().to_dict() == {"status": "skipped", "reason": "nobody"}
+    assert list(result.table().columns) == list(P.PLAN_COLUMNS) and result.table().empty
+    assert result.assignments.empty
+
+
+def test_complaint_closure_follows_the_unresolved_days_assumed(bank, sections):
+    r = rows(plan_of(bank, sections, unresolved_days=5))  # resolved after 10 days: late too
+    assert r["complaint-closure"]["customers"] == 100
+    assert r["complaint-closure"]["baseline"] == 0.0
+
+
 def test_next_quarter():
     assert P.next_quarter("2026-06-30") == (pd.Timestamp("2026-07-01"), pd.Timestamp("2026-09-30"))
     assert P.next_quarter("2026-12-31") == (pd.Timestamp("2027-01-01"), pd.Timestamp("2027-03-31"))

@@ -165,6 +165,8 @@ class PlanResult:
     missing: list[str]
     assumptions: Assumptions
     subgroups: dict = field(default_factory=dict)
+    skipped: str | None = None
+    """Why there is no plan (its section is then `Skipped`), or None."""
 
     def table(self) -> pd.DataFrame:
         """plan.csv: one row per action, RESULTS.md's columns in order (numbers numeric)."""
@@ -215,7 +217,9 @@ class PlanResult:
         hi = est + math.sqrt(sum((p[2] - p[0]) ** 2 for p in ps))
         return cost, est, lo, hi
 
-    def section(self) -> PlanSection:
+    def section(self) -> PlanSection | Skipped:
+        if self.skipped:
+            return Skipped(self.skipped)
         table = self.table()
         _, _, lo, hi = self.totals()
         actions = [to_jsonable(r) for r in table.astype(object).where(table.notna(), None).to_dict("records")]
@@ -249,6 +253,7 @@ class PlanResult:
                 "plan_budget_share": a.plan_budget_share,
                 "rm_contacts_per_quarter": a.rm_contacts_per_quarter,
                 "keep_holdout_share": 0.2,
+                "unresolved_days": a.unresolved_days,
                 "unit_costs": dict(UNIT_COSTS),
             },
         )
@@ -391,15 +396,15 @@ def missing_figures(sections: Mapping[str, Mapping]) -> list[str]:
     return out
 
 
-def analyze(
-    bank: Bank, sections: Mapping[str, Mapping], assumptions: Assumptions | None = None
-) -> PlanResult | Skipped:
-    """Next quarter's plan by the module's rules; Skipped without active customers."""
+def analyze(bank: Bank, sections: Mapping[str, Mapping], assumptions: Assumptions | None = None) -> PlanResult:
+    """Next quarter's plan by the module's rules (its section Skipped without active customers)."""
     a = assumptions or Assumptions()
     people, base = plan_people(bank)
-    if people.empty:
-        return Skipped("no active customer in month M: there is nobody to plan for")
     quarter = next_quarter(bank.timeframe.as_of)
+    if people.empty:
+        return PlanResult(
+            [], quarter, {}, {}, [], {}, [], a, skipped="no active customer in month M: there is nobody to plan for"
+        )
     basis = plan_basis(bank, people, base, a)
     n_top = math.ceil(a.top_share * len(base))
     top_ids = base.sort_values(["revenue_12m", "customer_id"], ascending=[False, True]).head(n_top)["customer_id"]

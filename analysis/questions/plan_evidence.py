@@ -122,6 +122,16 @@ def plan_basis(bank: Bank, people: pd.DataFrame, base: pd.DataFrame, a: Assumpti
     return out
 
 
+def late_complainers(bank: Bank, ids: pd.Index, days: int) -> pd.Index:
+    """Customers of `ids` with a complaint in the 12 months to as_of that is
+    unresolved or was resolved more than `days` days after it was made."""
+    tf = bank.timeframe
+    i = bank.interactions
+    c = i[(i["type"] == "complaint") & (i["date"] >= tf.month(-1) - pd.DateOffset(months=12)) & (i["date"] <= tf.as_of)]
+    late = c["resolved_date"].isna() | ((c["resolved_date"] - c["date"]).dt.days > days)
+    return pd.Index(sorted(set(c.loc[late, "customer_id"]) & set(ids)), name="customer_id")
+
+
 def evidence_actions(
     bank: Bank,
     people: pd.DataFrame,
@@ -226,8 +236,8 @@ def evidence_actions(
 
     # complaint closure: complaints drive leaving here
     comp = [k for k in ("unresolved_complaint", "complaints_12m") if k in used]
-    if comp and feats is not None and "unresolved_complaint" in feats.columns:
-        ids = feats.index[feats["unresolved_complaint"] >= 0.5]
+    if comp and bank.interactions is not None:
+        ids = late_complainers(bank, people.index, a.unresolved_days)
         if len(ids):
             ev = [f"churn.drivers.{k}" for k in comp] + ["plan.basis.complaints_resolved_share"]
             rows.append(
@@ -243,6 +253,7 @@ def evidence_actions(
                     basis.get("complaints_resolved_share"),
                     True,
                     ev,
+                    details={"unresolved_days": a.unresolved_days},
                 )
             )
 

@@ -40,7 +40,7 @@ KPIS: dict[str, tuple[str, str, str]] = {
     "campaign_spend": ("活动支出", "Spend on the event", "cny"),
     "coverage_top20": ("利润前20%客户的客户经理覆盖率", "Manager coverage of the top 20%", "share"),
     "top20_churn_rate": ("利润前20%客户的年流失率", "Yearly attrition of the top 20%", "share"),
-    "complaints_resolved_share": ("30天内解决的投诉占比", "Complaints resolved within 30 days", "share"),
+    "complaints_resolved_share": ("{days}天内解决的投诉占比", "Complaints resolved within {days} days", "share"),
     "digital_active_share": ("使用手机银行的活跃客户占比", "Active customers using mobile banking", "share"),
     "leavers_price_share": (
         "因价格（收费或他行优惠）离开的客户占比",
@@ -71,9 +71,10 @@ def role_label(key: str, lang: str = "zh") -> str:
     return pick(lang, zh, en)
 
 
-def kpi_label(key: str, lang: str = "zh") -> str:
+def kpi_label(key: str, lang: str = "zh", days: int = 30) -> str:
+    """The KPI in words (`days`: the assumptions' unresolved_days)."""
     zh, en, _ = KPIS.get(key, (key, key, ""))
-    return pick(lang, zh, en)
+    return pick(lang, zh, en).format(days=days)
 
 
 def kpi_value(key: str, v, lang: str = "zh") -> str:
@@ -96,6 +97,25 @@ def _tiers(tiers, lang: str) -> str:
     return join([term(t, lang) for t in tiers], lang)
 
 
+def _group(g: str, lang: str) -> str:
+    return term(g, lang)
+
+
+def _against(d: Mapping, lang: str) -> str:
+    """ "; not for X: its own estimate disagrees (tested there instead)" for the subgroups a row leaves out."""
+    out = {g: why for g, why in (d.get("left_out") or {}).items() if why.startswith("subgroup_")}
+    if not out:
+        return ""
+    names = join([_group(g, lang) for g in sorted(out)], lang)
+    tested = any(why == "subgroup_test" for why in out.values())
+    return pick(
+        lang,
+        f"；不含{names}：该层自身的估计与总体效应不符" + ("，改在该层另做对照测试" if tested else ""),
+        f"; not for {names}: its own estimate disagrees with the pooled one"
+        + (", tested there instead" if tested else ""),
+    )
+
+
 def action_line(row: Mapping, details: Mapping | None, lang: str = "zh") -> str:
     """One row of the plan in one sentence, with its own numbers."""
     d = details or {}
@@ -106,13 +126,13 @@ def action_line(row: Mapping, details: Mapping | None, lang: str = "zh") -> str:
             lang,
             f"扩大：{_campaign(d, lang)}推广至全部{num(n)}位符合条件的客户（{_tiers(d.get('tiers', []), lang)}），不留对照组",
             f"Grow: run {_campaign(d, lang)} for all {num(n)} eligible customers ({_tiers(d.get('tiers', []), lang)}), no holdout",
-        )
+        ) + _against(d, lang)
     if a == "campaign_repeat":
         return pick(
             lang,
             f"保持：按上次规模重复{_campaign(d, lang)}，{num(n)}位客户中随机留出{pct(h, 0)}作对照组",
             f"Keep: repeat {_campaign(d, lang)} at last time's size, {num(n)} customers, {pct(h, 0)} held out at random",
-        )
+        ) + _against(d, lang)
     if a == "campaign_test":
         t = d.get("test") or {}
         line = pick(
@@ -167,10 +187,11 @@ def action_line(row: Mapping, details: Mapping | None, lang: str = "zh") -> str:
             f"Managers visit {num(n)} top-20% customers at risk of leaving (risk factors: {drivers})",
         )
     if a == "complaint_closure":
+        days = d.get("unresolved_days", 30)
         return pick(
             lang,
-            f"回访{num(n)}位近一年投诉未在30天内解决的客户，逐一闭环",
-            f"Call back the {num(n)} customers whose complaint of the last year was not resolved within 30 days, and close each",
+            f"回访{num(n)}位近一年投诉未在{days}天内解决的客户，逐一闭环",
+            f"Call back the {num(n)} customers whose complaint of the last year was not resolved within {days} days, and close each",
         )
     if a == "digital_onboarding":
         return pick(
@@ -272,6 +293,23 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
                 "Manager coverage, retention visits, complaint closure and mobile-banking onboarding claim no profit: the churn model's odds ratios say who leaves more often, not how much a visit or a call would change that; each is measured by its KPI.",
             )
         )
+    if any(r["action"] in ("campaign_grow", "campaign_repeat", "campaign_test") for r in rows):
+        out.append(
+            pick(
+                lang,
+                "活动只用于它上次触达过、且该层（卡级或客户类型）自身估计不与总体效应矛盾的客户；卡级按活动开始时计（数据只保存当前卡级和成为VIP的日期，没有卡级历史）；各卡级已有的常设VIP服务不再作为活动重复提供。",
+                "A campaign goes only to the tiers and segments it reached whose own estimate does not contradict the pooled one; tiers are as they were at its start (the data keep only today's tier and the date a customer became VIP, no tier history); no tier is offered again a VIP service it already has.",
+            )
+        )
+    unit = (section.get("assumptions") or {}).get("unit_costs") or {}
+    if unit and any(r["action"] in EVIDENCE_ACTIONS for r in rows):
+        out.append(
+            pick(
+                lang,
+                f"单位成本假设：客户经理每次联系{money(unit.get('rm'), lang)}，电话每次{money(unit.get('phone'), lang)}，网点辅导每人{money(unit.get('outlet'), lang)}；活动按上次每位受邀客户的成本计。",
+                f"Unit costs assumed: {money(unit.get('rm'), lang)} a manager's contact, {money(unit.get('phone'), lang)} a call, {money(unit.get('outlet'), lang)} an onboarding at the outlet; an event costs what it cost per invited customer last time.",
+            )
+        )
     if cap.get("managers"):
         line = pick(
             lang,
@@ -323,6 +361,7 @@ def plan_table(section: Mapping, lang: str = "zh") -> pd.DataFrame:
     numeric), KPI baseline → target, holdout share (%)."""
     div, unit = money_unit(lang)
     details = section.get("details") or {}
+    days = (section.get("assumptions") or {}).get("unresolved_days", 30)
     rows = []
     for r in section.get("actions") or []:
         k = r["kpi"]
@@ -341,7 +380,7 @@ def plan_table(section: Mapping, lang: str = "zh") -> pd.DataFrame:
                 pick(lang, f"年净贡献（{unit}）", f"Yearly net contribution ({unit})"): m(r.get("profit_12m")),
                 pick(lang, "95%区间下限", "95 % low"): m(r.get("profit_ci_low")),
                 pick(lang, "95%区间上限", "95 % high"): m(r.get("profit_ci_high")),
-                "KPI": kpi_label(k, lang)
+                "KPI": kpi_label(k, lang, days)
                 + pick(lang, "：", ": ")
                 + f"{kpi_value(k, r.get('baseline'), lang)} → {kpi_value(k, r.get('target'), lang)}",
                 pick(lang, "对照组比例（%）", "Holdout (%)"): 100 * float(r.get("holdout_share") or 0.0),
