@@ -56,10 +56,10 @@ out and `grow` tests it there instead (a separate test row); `test` keeps it.
 
 **Services and seasons**: a tier's standing VIP services
 (`plan_campaigns.VIP_SERVICES`, the seed's VIP service system) are never
-offered to that tier again as a campaign or test. A seasonal event (春节, 端午,
-七夕, 中秋, 重阳, year-end gala …: by its name or kind, and the month it ran)
-is scheduled inside its season within the quarter, or not scheduled ("out of
-season"). One customer gets at most one row of a campaign kind: a holdout
+offered to that tier again as a campaign or test. A seasonal event (春节, 元宵, 端午,
+七夕, 中秋, 国庆, 重阳, year-end gala …: by its name or kind; the month it last
+ran does not move its festival) is scheduled inside its season within the
+quarter, or not scheduled ("out of season"). One customer gets at most one row of a campaign kind: a holdout
 customer is never contacted by another row of that kind.
 
 **Evidence rows** (`plan_evidence`), from the churn model's significant
@@ -392,7 +392,7 @@ def missing_figures(sections: Mapping[str, Mapping]) -> list[str]:
     if isinstance(camp, Mapping) and camp.get("status") == "ok":
         for cid, f in camp.items():
             if isinstance(f, Mapping) and "design" in f:
-                out += [f"campaigns.{cid}.{k}" for k in ("verdict", "profit_12m") if k not in f]
+                out += [f"campaigns.{cid}.{k}" for k in ("verdict", "profit_12m") if f.get(k) is None]
     return out
 
 

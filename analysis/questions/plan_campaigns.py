@@ -36,15 +36,18 @@ VIP_SERVICES: dict[str, tuple[str, ...]] = {
 }
 #: Seasonal events: season → words in a campaign's name (zh and en, lower
 #: case), campaign kinds that are seasonal by themselves, and the calendar
-#: months the festival falls in (lunar festivals drift over about two months).
+#: months the festival falls in over the years (lunar festivals drift by a
+#: few weeks).
 SEASONS: dict[str, dict] = {
-    "spring_festival": {"names": ("春节", "新春", "元宵", "spring festival", "new year"), "months": (1, 2)},
+    "spring_festival": {"names": ("春节", "新春", "spring festival", "chinese new year"), "months": (1, 2)},
+    "lantern": {"names": ("元宵", "lantern festival"), "months": (2, 3)},
     "dragon_boat": {"names": ("端午", "dragon boat"), "months": (5, 6)},
-    "qixi": {"names": ("七夕", "qixi"), "months": (7, 8)},
+    "qixi": {"names": ("七夕", "qixi"), "months": (8,)},
     "mid_autumn": {"names": ("中秋", "mid-autumn", "mid autumn"), "months": (9, 10)},
+    "national_day": {"names": ("国庆", "national day"), "months": (10,)},
     "double_ninth": {"names": ("重阳", "double ninth"), "months": (10, 11)},
     "year_end": {
-        "names": ("年终", "答谢会", "年会", "year-end", "year end"),
+        "names": ("年终", "答谢会", "新年", "year-end", "year end"),
         "kinds": ("year_end_gala",),
         "months": (12, 1),
     },
@@ -149,15 +152,14 @@ def tier_at(customers: pd.DataFrame, when: pd.Timestamp) -> pd.Series:
     return tier.where(~later, "none")
 
 
-def season_of(name: str, kind: str, ran: pd.Timestamp) -> tuple[str | None, tuple[int, ...]]:
-    """(season, its months) of a seasonal event recognised by its name or
-    kind, the month it ran added to the festival's months; (None, ()) when
-    the event is not seasonal."""
+def season_of(name: str, kind: str) -> tuple[str | None, tuple[int, ...]]:
+    """(season, its months) of a seasonal event, recognised by its name or its
+    kind; (None, ()) when it is not seasonal. When it last ran does not move
+    its season: a 端午 event once held in July still belongs in May or June."""
     text = str(name).lower()
     for season, s in SEASONS.items():
         if kind in s.get("kinds", ()) or any(w in text for w in s["names"]):
-            months = tuple(sorted(set(s["months"]) | {int(ran.month)}))
-            return season, months
+            return season, tuple(s["months"])
     return None, ()
 
 
@@ -554,7 +556,7 @@ def campaign_actions(
                 _campaign_row(f, key, [], 0.0, seed, quarter, evidence, ("campaign_spend", f.cost, 0.0), None, details)
             )
             continue
-        season, months = season_of(f.name, f.kind, f.start)
+        season, months = season_of(f.name, f.kind)
         window = season_window(months, *quarter) if season else quarter
         details["season"] = season
         if window is None:

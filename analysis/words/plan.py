@@ -57,11 +57,13 @@ REASONS = {
 }
 SEASONS = {
     "spring_festival": ("春节", "Spring Festival"),
+    "lantern": ("元宵", "Lantern Festival"),
     "dragon_boat": ("端午", "Dragon Boat Festival"),
     "qixi": ("七夕", "Qixi"),
     "mid_autumn": ("中秋", "Mid-Autumn Festival"),
+    "national_day": ("国庆", "National Day"),
     "double_ninth": ("重阳", "Double Ninth Festival"),
-    "year_end": ("年终", "year end"),
+    "year_end": ("年终", "year-end"),
 }
 
 
