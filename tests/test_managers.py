@@ -15,6 +15,8 @@ from analysis.questions import churn as C
 from analysis.questions import managers as M
 from analysis.run.tables import write_private, write_table
 from analysis.words import managers as W
+from analysis.questions.plan import PLAN_COLUMNS
+from analysis.run.tables import read_plan
 from analysis.data.bank import Bank
 from analysis.data.cohorts import active_customer_ids
 from analysis.data.pseudonym import pseudonymiser
@@ -468,11 +470,16 @@ def test_notebook_writes_both_sections(tmp_path, conformance_dir, expected, monk
     _conforms(section, expected["fixture-a"]["relationship_managers"])
     private = pd.read_csv(out_dir / "private" / "proposed_assignments.csv", dtype=str)
     assert len(private) == section["proposed_assignments"]
-    plans = json.loads((out_dir / "sections" / "plans.json").read_text(encoding="utf-8"))
-    assert plans["status"] == "ok" and plans["tiers"]
-    assert any(o["campaigns"] == ["FX-A0"] for p in plans["tiers"].values() for o in p["offers"])
+    plan = json.loads((out_dir / "sections" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["status"] == "ok" and plan["actions"]
+    assert any("campaigns.FX-A0." in a["evidence"] for a in plan["actions"])
+    table = read_plan(out_dir / "plan.csv")
+    assert list(table.columns) == list(PLAN_COLUMNS) and len(table) == len(plan["actions"])
+    assert plan["cost"] == pytest.approx(table["cost"].sum())
+    assert plan["profit_12m"] == pytest.approx(table["profit_12m"].fillna(0).sum())
+    assert (out_dir / "private" / "plan_assignments.csv").is_file()
     figs = {p.name for p in (out_dir / "figures").glob("*.png")}
-    assert {"relationship_managers_proposal.png", "relationship_managers_portfolio.png", "plans_budget.png"} <= figs
+    assert {"relationship_managers_proposal.png", "relationship_managers_portfolio.png"} <= figs
     outputs = json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
     shared = (out_dir / "tables" / "proposed_assignments.csv").read_text(encoding="utf-8-sig")
     assert not any(i in outputs or i in shared for i in private["customer_id"])

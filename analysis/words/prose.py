@@ -22,6 +22,7 @@ from analysis.words.competitors import PARTS as COMPETITOR_PARTS
 from analysis.words.competitors import describe_competitors
 from analysis.words.managers import describe_managers
 from analysis.words.overview import describe_overview
+from analysis.words.plan import describe_plan as plan_summary
 from analysis.words.qvsrs import describe_qvsrs
 from analysis.words.satisfaction import PARTS as SATISFACTION_PARTS
 from analysis.words.satisfaction import describe_satisfaction
@@ -37,10 +38,17 @@ def describe_campaigns(ctx: ReportContext) -> list[str]:
     return campaigns.describe_campaigns(section, ctx.lang, names=ctx.campaign_names)
 
 
-def describe_plan(ctx: ReportContext) -> list[str]:
+def describe_managers_section(ctx: ReportContext) -> list[str]:
     """The plan chapter's sentences on relationship managers: the notebook's `describe_managers`."""
     section = paths.section(ctx.results, "relationship_managers")
     return describe_managers(section, ctx.lang) if section else []
+
+
+def describe_plan(ctx: ReportContext) -> list[str]:
+    """Next quarter's plan: its summary (budget, expected yearly net contribution with its
+    interval, persistence, capacity, what was left out), from `plan`."""
+    plan = paths.section(ctx.results, "plan")
+    return plan_summary(plan, ctx.lang) if plan is not None else []
 
 
 def _unbulleted(lines: list[str]) -> list[str]:
@@ -95,5 +103,5 @@ DESCRIBE = {
     "satisfaction": satisfaction_paragraphs,
     "competitors": competitors_paragraphs,
     "campaigns": campaign_paragraphs,
-    "plan": lambda ctx: _paragraphs(describe_plan(ctx)),
+    "plan": lambda ctx: [[line] for line in describe_plan(ctx)] + _paragraphs(describe_managers_section(ctx)),
 }
