@@ -138,6 +138,7 @@ def test_as_of_parsing():
         runner.parse_as_of("March")
 
 
+@pytest.mark.notebook
 def test_notebooks_run_side_by_side_after_their_dependencies(conformance_dir, tmp_path):
     """With two notebook slots, a notebook declaring `depends_on` still runs
     after the one whose section it reads; the others run in parallel."""
@@ -265,6 +266,7 @@ def test_notebooks_others_wait_for_are_counted_through_chains():
     assert runner._dependents("00_a", deps) == set()
 
 
+@pytest.mark.notebook
 def test_a_warm_kernel_runs_the_next_notebook_with_nothing_left_behind(conformance_dir, tmp_path):
     """One notebook slot: the second notebook runs in the first one's kernel
     (same process, modules already imported) but sees none of its names or
@@ -303,6 +305,7 @@ CWD_PROBE = (
 )
 
 
+@pytest.mark.notebook
 def test_parallel_notebooks_never_move_the_process_working_directory(sample_dir, tmp_path):
     # Several branches, run one after another in this process with two
     # notebooks at a time, twice over: the parent's working directory must
