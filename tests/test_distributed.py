@@ -14,8 +14,8 @@ from probe_notebooks import write_notebook
 
 PROBE = (
     "import os\n"
-    "from analysis.notebook import open_bank\n"
-    "from analysis import results\n"
+    "from analysis.run.notebook import open_bank\n"
+    "from analysis.run import results\n"
     "bank = open_bank(bank_path, data_dir, branch, as_of)\n"
     "results.write_section(out_dir, 'probe', results.ok(n=len(bank.customers), runner_pid=os.getppid()))"
 )
