@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -347,3 +348,32 @@ def test_parallel_notebooks_never_move_the_process_working_directory(sample_dir,
         watcher.join()
     assert seen == {start}, f"the process's working directory moved: {sorted(seen)}"
     assert os.getcwd() == start
+
+
+def test_progress_is_logged_and_quiet_is_debug(tmp_path, caplog):
+    """Progress lines go to the runner's logger: INFO, or DEBUG for a quiet run."""
+    caplog.set_level(logging.DEBUG, logger="analysis")
+    runner._say(runner.RunOptions(out_root=tmp_path), "[fixture-a] 01_value done in 1.0 s")
+    runner._say(runner.RunOptions(out_root=tmp_path, quiet=True), "[fixture-a] 02_churn done in 1.0 s")
+    got = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    assert got == [
+        ("analysis.run.runner", logging.INFO, "[fixture-a] 01_value done in 1.0 s"),
+        ("analysis.run.runner", logging.DEBUG, "[fixture-a] 02_churn done in 1.0 s"),
+    ]
+
+
+def test_command_line_prints_progress_to_stdout_and_problems_to_stderr(conformance_dir, tmp_path, capsys):
+    """The CLI's console handler: the same lines as before logging, on the same streams;
+    afterwards the process's logging is as it was."""
+    logger = logging.getLogger("analysis")
+    before = (list(logger.handlers), logger.level, logger.propagate)
+    assert main(["validate", str(conformance_dir / "lean")]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{conformance_dir / 'lean'}: valid (branches 2, customers ") and err == ""
+    bad = tmp_path / "bad"
+    shutil.copytree(conformance_dir / "lean", bad)
+    (bad / "customers.csv").unlink()
+    assert main(["validate", str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "problem" in err and "customers" in err
+    assert (list(logger.handlers), logger.level, logger.propagate) == before
