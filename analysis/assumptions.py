@@ -19,9 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+
+import yaml
 
 from analysis.errors import UsageError
 
@@ -98,7 +102,7 @@ class Assumptions:
     # -- reading and echoing ---------------------------------------------------
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any] | None) -> "Assumptions":
+    def from_mapping(cls, values: Mapping[str, Any] | None) -> Assumptions:
         """Assumptions from a mapping of field names (unknown names are an error)."""
         values = dict(values or {})
         known = {f.name for f in fields(cls)}
@@ -111,7 +115,7 @@ class Assumptions:
         return cls(**values)
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Assumptions":
+    def from_file(cls, path: str | Path) -> Assumptions:
         """Assumptions from a TOML or YAML file of `name = value` lines."""
         path = Path(path)
         if not path.is_file():
@@ -119,12 +123,8 @@ class Assumptions:
         text = path.read_text(encoding="utf-8")
         try:
             if path.suffix.lower() == ".toml":
-                import tomllib
-
                 values = tomllib.loads(text)
             elif path.suffix.lower() in (".yaml", ".yml"):
-                import yaml
-
                 values = yaml.safe_load(text) or {}
             else:
                 raise UsageError(f"assumptions file must be .toml, .yaml or .yml, not {path.name}")
@@ -160,7 +160,7 @@ class Assumptions:
     def is_default(self) -> bool:
         return not self.changed()
 
-    def replace(self, **changes: Any) -> "Assumptions":
+    def replace(self, **changes: Any) -> Assumptions:
         return dataclasses.replace(self, **changes)
 
 
