@@ -25,8 +25,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from analysis.errors import UsageError
 
 ESTIMATORS = ("aipw", "ipw", "matching")
@@ -125,6 +123,8 @@ class Assumptions:
             if path.suffix.lower() == ".toml":
                 values = tomllib.loads(text)
             elif path.suffix.lower() in (".yaml", ".yml"):
+                import yaml  # the base imports only the standard library; YAML is an optional format
+
                 values = yaml.safe_load(text) or {}
             else:
                 raise UsageError(f"assumptions file must be .toml, .yaml or .yml, not {path.name}")
