@@ -310,3 +310,18 @@ def test_unknown_names_are_attribute_errors():
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         analysis.nope  # noqa: B018
     assert sorted(analysis.__all__) == sorted(analysis._EXPORTS)
+
+
+# --------------------------------------------------------------------------
+# the top level shows the product
+
+
+def test_data_and_reports_are_in_every_clone_but_their_contents_are_not():
+    for folder in ("data", "reports"):
+        assert (REPO / folder / "README.md").is_file()
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    probe = ["data/README.md", "reports/README.md", "data/sample/customers.csv", "data/bank-2026-06/x.csv"]
+    probe += ["reports/index.html", "reports/meishan/results.json"]
+    got = subprocess.run(["git", "check-ignore", "--no-index", *probe], cwd=REPO, capture_output=True, text=True)
+    assert got.stdout.split() == probe[2:]
