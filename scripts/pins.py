@@ -87,7 +87,9 @@ def constraint_versions(constraints: Path = CONSTRAINTS) -> dict[str, str]:
     return out
 
 
-def problems(pyproject: Path = PYPROJECT, environment: Path = ENVIRONMENT, constraints: Path = CONSTRAINTS) -> list[str]:
+def problems(
+    pyproject: Path = PYPROJECT, environment: Path = ENVIRONMENT, constraints: Path = CONSTRAINTS
+) -> list[str]:
     """What is out of step between pyproject.toml and its two mirrors (empty when all agree)."""
     out = []
     if not environment.is_file() or environment.read_text(encoding="utf-8") != environment_yml(pyproject):

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis.run import runner
 from analysis.report import fonts
 from analysis.report.briefing import build_briefing
 from analysis.report.index import build_index
 from analysis.report.specimen import make_run
+from analysis.run import runner
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -12,6 +12,7 @@ import pytest
 
 from analysis.run import runner
 from analysis.run.distributed import dask_submitter
+
 from probe_notebooks import write_notebook
 
 PROBE = (

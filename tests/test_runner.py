@@ -11,11 +11,11 @@ from pathlib import Path
 import nbformat as nbf
 import pytest
 
-from analysis.run import runner
 from analysis.__main__ import main
 from analysis.errors import UsageError
-from probe_notebooks import write_notebook
+from analysis.run import runner
 
+from probe_notebooks import write_notebook
 
 GOOD_CODE = (
     "from analysis.run.notebook import open_bank\n"
@@ -229,7 +229,8 @@ def test_killed_run_leaves_previous_report_and_is_cleaned_up(conformance_dir, tm
     write_notebook(slow, "01_probe.ipynb", GOOD_CODE + "\nimport time; time.sleep(60)")
     code = (
         "from pathlib import Path; from analysis.run import runner\n"
-        f"runner.run_branch({data!r}, 'fixture-b', runner.RunOptions(out_root=Path({str(out)!r}), quiet=True, notebook_dir=Path({str(slow)!r})))"
+        f"opts = runner.RunOptions(out_root=Path({str(out)!r}), quiet=True, notebook_dir=Path({str(slow)!r}))\n"
+        f"runner.run_branch({data!r}, 'fixture-b', opts)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
     deadline = time.monotonic() + 90
