@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -58,7 +57,8 @@ _started = time.perf_counter()
 wall = time.perf_counter() - _started
 me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print("@@STAGE@@" + json.dumps({{"wall_s": wall, "peak_mb": max(me, kids) / 1024, "extra": globals().get("extra", {{}})}}))
+stats = {{"wall_s": wall, "peak_mb": max(me, kids) / 1024, "extra": globals().get("extra", {{}})}}
+print("@@STAGE@@" + json.dumps(stats))
 """
 
 
@@ -93,7 +93,7 @@ def bench_size(size: str, work: Path, jobs_compare: bool) -> dict:
     res["rows"] = res["sample"]["extra"]
     res["validate"] = stage(
         "validate (whole folder)",
-        f"from analysis.bank import read_folder\nt, p = read_folder({str(data)!r})\nassert not p, p[:3]",
+        f"from analysis.data.bank import read_folder\nt, p = read_folder({str(data)!r})\nassert not p, p[:3]",
     )
     res["load_branch"] = stage("load one branch", f"import analysis\nb = analysis.load({str(data)!r}, 'meishan')")
     if spec["branches"] > 1:
@@ -111,8 +111,9 @@ def bench_size(size: str, work: Path, jobs_compare: bool) -> dict:
     out = work / f"out-{size}"
     res["run_branch"] = stage(
         "run one branch (notebooks + briefing)",
-        f"from analysis import runner\n"
-        f"o = runner.run_branch({str(data)!r}, 'meishan', runner.RunOptions(out_root={str(out)!r}, quiet=True, notebook_jobs={CORES}))\n"
+        f"from analysis.run import runner\n"
+        f"opts = runner.RunOptions(out_root={str(out)!r}, quiet=True, notebook_jobs={CORES})\n"
+        f"o = runner.run_branch({str(data)!r}, 'meishan', opts)\n"
         f"assert o.ok, o.error\n"
         f"import json\n"
         f"extra = json.load(open({str(out / 'meishan' / 'results.json')!r}))['run'].get('timings', {{}})",
@@ -127,8 +128,10 @@ def bench_size(size: str, work: Path, jobs_compare: bool) -> dict:
         for jobs in (1, 2):
             res[f"run_all_jobs{jobs}"] = stage(
                 f"run {len(first)} branches, --jobs {jobs}",
-                f"from analysis import runner\n"
-                f"o = runner.run_all({str(data)!r}, runner.RunOptions(out_root={str(work / f'out-all-{jobs}')!r}, quiet=True, notebook_jobs={CORES} // {jobs}), branches={first!r}, jobs={jobs})\n"
+                f"from analysis.run import runner\n"
+                f"opts = runner.RunOptions(out_root={str(work / f'out-all-{jobs}')!r}, quiet=True, "
+                f"notebook_jobs={CORES} // {jobs})\n"
+                f"o = runner.run_all({str(data)!r}, opts, branches={first!r}, jobs={jobs})\n"
                 f"assert all(x.ok for x in o), [x.error for x in o if not x.ok]",
             )
         res["jobs2_speedup"] = res["run_all_jobs1"]["wall_s"] / res["run_all_jobs2"]["wall_s"]
@@ -169,8 +172,8 @@ import json, os, time
 import matplotlib
 matplotlib.use("Agg")
 import nbformat
-from analysis import runner
-from analysis.bank import load
+from analysis.run import runner
+from analysis.data.bank import load
 out = {out!r}
 bank = load({data!r}, "meishan")
 prepared = bank.save(os.path.join(out, "_bank"))
@@ -192,7 +195,7 @@ for nb_path in runner.notebook_paths():
 # and the briefing, as the runner builds it after the notebooks
 from pathlib import Path
 from analysis.report.briefing import build_briefing
-from analysis.results import assemble
+from analysis.run.results import assemble
 t = time.perf_counter()
 card = runner.run_card(bank, runner.RunOptions(out_root=out), {data!r}, {{}})
 build_briefing(Path(out), assemble(Path(out), card), lang="zh")
