@@ -401,6 +401,7 @@ def test_a_row_of_no_branch_is_reported_in_every_branch_run(small, tmp_path):
         }, branch
 
 
+@pytest.mark.slow
 def test_a_branch_load_is_the_branch_of_the_whole_load(conformance_dir):
     from analysis.data.bank import load_tables, select_branch
 
@@ -411,6 +412,7 @@ def test_a_branch_load_is_the_branch_of_the_whole_load(conformance_dir):
             pd.testing.assert_frame_equal(mine[name], df.reset_index(drop=True), obj=f"{branch} {name}")
 
 
+@pytest.mark.slow
 def test_a_whole_folder_read_gives_each_branch_without_reading_it_again(conformance_dir):
     from analysis.data.bank import load_tables
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -10,11 +11,11 @@ from pathlib import Path
 import nbformat as nbf
 import pytest
 
-from analysis.run import runner
 from analysis.__main__ import main
 from analysis.errors import UsageError
-from probe_notebooks import write_notebook
+from analysis.run import runner
 
+from probe_notebooks import write_notebook
 
 GOOD_CODE = (
     "from analysis.run.notebook import open_bank\n"
@@ -138,6 +139,7 @@ def test_as_of_parsing():
         runner.parse_as_of("March")
 
 
+@pytest.mark.notebook
 def test_notebooks_run_side_by_side_after_their_dependencies(conformance_dir, tmp_path):
     """With two notebook slots, a notebook declaring `depends_on` still runs
     after the one whose section it reads; the others run in parallel."""
@@ -227,7 +229,8 @@ def test_killed_run_leaves_previous_report_and_is_cleaned_up(conformance_dir, tm
     write_notebook(slow, "01_probe.ipynb", GOOD_CODE + "\nimport time; time.sleep(60)")
     code = (
         "from pathlib import Path; from analysis.run import runner\n"
-        f"runner.run_branch({data!r}, 'fixture-b', runner.RunOptions(out_root=Path({str(out)!r}), quiet=True, notebook_dir=Path({str(slow)!r})))"
+        f"opts = runner.RunOptions(out_root=Path({str(out)!r}), quiet=True, notebook_dir=Path({str(slow)!r}))\n"
+        f"runner.run_branch({data!r}, 'fixture-b', opts)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
     deadline = time.monotonic() + 90
@@ -265,6 +268,7 @@ def test_notebooks_others_wait_for_are_counted_through_chains():
     assert runner._dependents("00_a", deps) == set()
 
 
+@pytest.mark.notebook
 def test_a_warm_kernel_runs_the_next_notebook_with_nothing_left_behind(conformance_dir, tmp_path):
     """One notebook slot: the second notebook runs in the first one's kernel
     (same process, modules already imported) but sees none of its names or
@@ -303,6 +307,7 @@ CWD_PROBE = (
 )
 
 
+@pytest.mark.notebook
 def test_parallel_notebooks_never_move_the_process_working_directory(sample_dir, tmp_path):
     # Several branches, run one after another in this process with two
     # notebooks at a time, twice over: the parent's working directory must
@@ -344,3 +349,32 @@ def test_parallel_notebooks_never_move_the_process_working_directory(sample_dir,
         watcher.join()
     assert seen == {start}, f"the process's working directory moved: {sorted(seen)}"
     assert os.getcwd() == start
+
+
+def test_progress_is_logged_and_quiet_is_debug(tmp_path, caplog):
+    """Progress lines go to the runner's logger: INFO, or DEBUG for a quiet run."""
+    caplog.set_level(logging.DEBUG, logger="analysis")
+    runner._say(runner.RunOptions(out_root=tmp_path), "[fixture-a] 01_value done in 1.0 s")
+    runner._say(runner.RunOptions(out_root=tmp_path, quiet=True), "[fixture-a] 02_churn done in 1.0 s")
+    got = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    assert got == [
+        ("analysis.run.runner", logging.INFO, "[fixture-a] 01_value done in 1.0 s"),
+        ("analysis.run.runner", logging.DEBUG, "[fixture-a] 02_churn done in 1.0 s"),
+    ]
+
+
+def test_command_line_prints_progress_to_stdout_and_problems_to_stderr(conformance_dir, tmp_path, capsys):
+    """The CLI's console handler: the same lines as before logging, on the same streams;
+    afterwards the process's logging is as it was."""
+    logger = logging.getLogger("analysis")
+    before = (list(logger.handlers), logger.level, logger.propagate)
+    assert main(["validate", str(conformance_dir / "lean")]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{conformance_dir / 'lean'}: valid (branches 2, customers ") and err == ""
+    bad = tmp_path / "bad"
+    shutil.copytree(conformance_dir / "lean", bad)
+    (bad / "customers.csv").unlink()
+    assert main(["validate", str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "problem" in err and "customers" in err
+    assert (list(logger.handlers), logger.level, logger.propagate) == before

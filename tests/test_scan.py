@@ -47,6 +47,7 @@ def write_parquet_bank(tables: Tables, folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # every rule through both engines: minutes; make test runs it
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_a_broken_rule_is_the_same_problem_either_way(case: Case, small, tmp_path):
     tables = copy(small)
@@ -59,6 +60,7 @@ def test_a_broken_rule_is_the_same_problem_either_way(case: Case, small, tmp_pat
 PARQUET_CASES = [c for c in CASES if c.table in ("monthly_snapshots", "transactions", "customers", "campaign_contacts")]
 
 
+@pytest.mark.slow  # every rule through both engines: minutes; make test runs it
 @pytest.mark.parametrize("case", PARQUET_CASES, ids=lambda c: c.id)
 def test_a_broken_rule_in_parquet_partitions_is_the_same_problem_either_way(case: Case, small, tmp_path):
     tables = copy(small)

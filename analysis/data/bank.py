@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 from analysis.data import scan, validate
 from analysis.data.contract import REQUIRED_TABLES, TABLES
+from analysis.data.features import customer_features
 from analysis.errors import DataError, DataProblem, UsageError
 from analysis.data.io import _Unreadable, find_sources, read_table
 from analysis.data.asof import as_known_at
@@ -455,8 +456,6 @@ class Bank:
     @cached_property
     def features(self):
         """Canonical per-customer features (see `analysis.features`)."""
-        from analysis.data.features import customer_features
-
         return customer_features(self)
 
     # -- a prepared bank: written once per run, read by every notebook -------

@@ -9,12 +9,16 @@ on or after `ref` enters a feature: no leakage from the outcome window.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from analysis.assumptions import Assumptions
-from analysis.data.bank import Bank
 from analysis.data.contract import AREAS, SEGMENTS
+
+if TYPE_CHECKING:  # bank.py imports this module: Bank is needed for the hints only
+    from analysis.data.bank import Bank
 
 NUMERIC_DRIVERS = [
     "age",

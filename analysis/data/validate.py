@@ -31,17 +31,19 @@ and the like) is not reported again as missing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 
 from analysis.data.contract import BRANCH_ID_PATTERN, TABLES, VIP_TIERS, Column, Table
 from analysis.errors import DataProblem
 from analysis.data.io import BOOKKEEPING, UNREADABLE, file_label
 from analysis.data.scan import Engine, View, lit, q
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # --------------------------------------------------------------------------
 # column rules: from the contract's column specs
@@ -62,10 +64,11 @@ def _num(v: float) -> str:
 
 @dataclass(frozen=True)
 class ValueRule:
-    """A rule on each given value of a column: its words, its pandera check and its SQL."""
+    """A rule on each given value of a column: its words, its SQL and the pandera
+    check that says the same (`table_schema`: the tests' independent check)."""
 
     words: str
-    check: pa.Check
+    check: tuple[str, Any]  # pandera's `Check.<name>(argument)`, built only by `table_schema`
     broken: str  # SQL: true where the (non-null) value `x` breaks the rule
 
 
@@ -77,20 +80,20 @@ def value_rules(col: Column, x: str = "x") -> list[ValueRule]:
         rules.append(
             ValueRule(
                 words,
-                pa.Check.isin(list(col.values), error=words),
+                ("isin", list(col.values)),
                 f"{x} NOT IN ({', '.join(lit(v) for v in col.values)})",
             )
         )
     if col.min is not None:
         if col.min_exclusive:
             words = f"must be greater than {_num(col.min)}"
-            rules.append(ValueRule(words, pa.Check.gt(col.min, error=words), f"{x} <= {lit(float(col.min))}"))
+            rules.append(ValueRule(words, ("gt", col.min), f"{x} <= {lit(float(col.min))}"))
         else:
             words = f"must be at least {_num(col.min)}"
-            rules.append(ValueRule(words, pa.Check.ge(col.min, error=words), f"{x} < {lit(float(col.min))}"))
+            rules.append(ValueRule(words, ("ge", col.min), f"{x} < {lit(float(col.min))}"))
     if col.max is not None:
         words = f"must be at most {_num(col.max)}"
-        rules.append(ValueRule(words, pa.Check.le(col.max, error=words), f"{x} > {lit(float(col.max))}"))
+        rules.append(ValueRule(words, ("le", col.max), f"{x} > {lit(float(col.max))}"))
     if col.pattern is not None:
         extra = PATTERN_WORDS.get(col.pattern)
         words = f"does not match the pattern {col.pattern}" + (f" ({extra})" if extra else "")
@@ -98,7 +101,7 @@ def value_rules(col: Column, x: str = "x") -> list[ValueRule]:
         rules.append(
             ValueRule(
                 words,
-                pa.Check.str_matches(rf"(?:{col.pattern})\Z", error=words),
+                ("str_matches", rf"(?:{col.pattern})\Z"),
                 f"NOT regexp_full_match({x}, {lit(col.pattern)})",
             )
         )
@@ -109,15 +112,18 @@ def table_schema(table: Table, present: set[str] | None = None) -> pa.DataFrameS
     """The pandera schema of a table's column rules (columns in `present` only).
 
     dtypes are not checked here: `io` has already typed every column and
-    reported the values it could not read.
+    reported the values it could not read. pandera is imported here only:
+    validation itself runs as SQL, this schema is what the tests check it against.
     """
+    import pandera.pandas as pa
+
     present = set(table.column_names) if present is None else present
     columns = {
         c.name: pa.Column(
             nullable=c.nullable,
             unique=c.unique,
             report_duplicates="all",
-            checks=[r.check for r in value_rules(c)],
+            checks=[getattr(pa.Check, r.check[0])(r.check[1], error=r.words) for r in value_rules(c)],
             required=False,
         )
         for c in table.columns

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.words.glossary import term
-from analysis.run.results import SCHEMA_VERSION, dumps
+from analysis.sections import SCHEMA_VERSION, dumps
 from analysis.report import figures as figs
 from analysis.words.i18n import pick
 from analysis.report.recommendations import CHURN_EVIDENCE_DRIVERS, Evidence, churn_driver_label

@@ -7,11 +7,16 @@ the staging folder in place of the branch's previous report. A failure at
 any step leaves the previous report untouched and is reported with the
 notebook, the cell and the error. One failing branch does not stop the
 others; the caller exits non-zero if any failed.
+
+Progress goes to the logger `analysis.run.runner` at INFO (DEBUG with
+`RunOptions.quiet`): the command line prints it, and a Dask run forwards
+it from the workers (`analysis.run.distributed`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import shutil
@@ -19,28 +24,37 @@ import subprocess
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Callable, Iterable
 
+import nbformat
 import pandas as pd
+import papermill as pm
+from papermill.exceptions import PapermillExecutionError
 
 from analysis import __version__
 from analysis.data.asof import as_known_at
 from analysis.data.bank import Bank, load, read_folder, table_frames
-from analysis.errors import DataError, UsageError
 from analysis.data.fingerprint import data_fingerprint
+from analysis.data.timeframe import Timeframe, check_as_of
+from analysis.errors import DataError, UsageError
+from analysis.report.briefing import build_briefing
+from analysis.report.index import build_index
+from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
 from analysis.run import history
 from analysis.run.results import assemble, publish_schema, schema_problems
-from analysis.data.timeframe import Timeframe, check_as_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 KERNEL_NAME = "qvsrs-analysis"
 PREPARED = "_bank"  # the prepared bank inside a staging folder; removed on success
 LANGS = ("zh", "en")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -159,8 +173,6 @@ def suite_commit() -> str | None:
 
 
 def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
     out = {"python": platform.python_version(), "analysis": __version__}
     for name in ("pandas", "numpy", "statsmodels", "lifelines", "pandera", "pyarrow", "papermill", "matplotlib"):
         try:
@@ -183,7 +195,7 @@ def run_card(bank: Bank, opts: RunOptions, data_dir: str, timings: dict | None =
         "branch_id": bank.branch_id,
         "branch": {k: bank.branch[k] for k in ("branch_name", "city", "home_bank")},
         "as_of": bank.timeframe.as_of.strftime("%Y-%m-%d"),
-        "generated_at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         "data_fingerprint": branch_fingerprint(bank),
         "run": {
             "data_dir": str(Path(data_dir).resolve()),
@@ -209,8 +221,8 @@ class NotebookFailed(Exception):
 
 
 def _say(opts: RunOptions, text: str) -> None:
-    if not opts.quiet:
-        print(text, flush=True)
+    """A progress line: INFO, or DEBUG for a quiet run."""
+    log.log(logging.DEBUG if opts.quiet else logging.INFO, text)
 
 
 def execute_notebook(
@@ -218,11 +230,6 @@ def execute_notebook(
 ) -> None:
     """Run one notebook with papermill into staging/notebooks/; on a lent
     warm kernel (`analysis.kernels`) when `km` is given."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    from analysis.run.kernels import WARM_ENGINE
-
     out_nb = staging / "notebooks" / nb.name
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     params = {
@@ -260,8 +267,6 @@ def execute_notebook(
 def notebook_dependencies(nb: Path) -> set[str]:
     """Notebooks (stems) whose sections this one reads: its metadata
     `qvsrs.depends_on`. Notebooks without it depend on nothing."""
-    import nbformat
-
     meta = nbformat.read(nb, as_version=4).metadata.get("qvsrs", {})
     return set(meta.get("depends_on", []))
 
@@ -282,10 +287,6 @@ def _dependents(stem: str, deps: dict[str, set[str]]) -> set[str]:
 def execute_notebooks(paths: list[Path], staging: Path, bank_dir: Path, opts: RunOptions, branch: str) -> dict:
     """Run the notebooks, `opts.notebook_jobs` at a time, each after those it
     depends on; stop at the first failure (after the running ones end)."""
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-
-    from analysis.run.kernels import KernelPool, KernelReset
-
     kernel = ensure_kernel()
     deps = {nb.stem: notebook_dependencies(nb) & {p.stem for p in paths} for nb in paths}
     # Notebooks others wait for start first (then in file order), so that the
@@ -332,8 +333,6 @@ def execute_notebooks(paths: list[Path], staging: Path, bank_dir: Path, opts: Ru
 
 def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOutcome:
     """Run every notebook for an already loaded bank and swap the report in."""
-    from analysis.report.briefing import build_briefing
-
     started = time.monotonic()
     branch = bank.branch_id
     out_root = Path(opts.out_root)
@@ -352,7 +351,7 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
         results = assemble(staging, card)
         publish_schema(staging)
         for problem in schema_problems(results):  # a figure off the contract is a bug of the suite: say it loudly
-            _say(opts, f"[{branch}] WARNING results.json departs from RESULTS.md: {problem}")
+            log.warning(f"[{branch}] results.json departs from RESULTS.md: {problem}")
         build_briefing(staging, results, lang=opts.lang)
         _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
         if not opts.keep_prepared:
@@ -572,8 +571,6 @@ def run_all(
 
 def write_overview(out_root: Path, outcomes: list[BranchOutcome], lang: str = "zh") -> None:
     """OUT/branches.csv and OUT/index.html for a multi-branch run."""
-    from analysis.report.index import build_index
-
     rows = []
     for o in outcomes:
         row = dict(o.headline) if o.ok else {"branch_id": o.branch_id}

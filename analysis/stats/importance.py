@@ -69,7 +69,8 @@ def johnson_weights(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
         raise ValueError("predictors are perfectly collinear: relative weights are not defined")
     lam = evecs @ np.diag(np.sqrt(evals)) @ evecs.T  # R^{1/2}: corr(X_j, Z_k)
     beta = np.linalg.solve(lam, rxy)  # regression of y on the orthogonal Z
-    return (lam**2) @ (beta**2)
+    weights: np.ndarray = (lam**2) @ (beta**2)
+    return weights
 
 
 def shapley_weights(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
