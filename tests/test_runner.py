@@ -17,8 +17,8 @@ from probe_notebooks import write_notebook
 
 
 GOOD_CODE = (
-    "from analysis.notebook import open_bank\n"
-    "from analysis import results\n"
+    "from analysis.run.notebook import open_bank\n"
+    "from analysis.run import results\n"
     "bank = open_bank(bank_path, data_dir, branch, as_of)\n"
     "results.write_section(out_dir, 'probe', results.ok(n=len(bank.customers)))"
 )
@@ -149,7 +149,7 @@ def test_notebooks_run_side_by_side_after_their_dependencies(conformance_dir, tm
         "03_reader.ipynb",
         "import json, pathlib\n"
         "s = json.loads((pathlib.Path(out_dir) / 'sections' / 'probe.json').read_text())\n"
-        "from analysis import results\n"
+        "from analysis.run import results\n"
         "results.write_section(out_dir, 'reader', results.ok(seen=s['n']))",
     )
     nb = nbf.read(folder / "03_reader.ipynb", as_version=4)
@@ -226,7 +226,7 @@ def test_killed_run_leaves_previous_report_and_is_cleaned_up(conformance_dir, tm
     slow = tmp_path / "nbs_slow"
     write_notebook(slow, "01_probe.ipynb", GOOD_CODE + "\nimport time; time.sleep(60)")
     code = (
-        "from pathlib import Path; from analysis import runner\n"
+        "from pathlib import Path; from analysis.run import runner\n"
         f"runner.run_branch({data!r}, 'fixture-b', runner.RunOptions(out_root=Path({str(out)!r}), quiet=True, notebook_dir=Path({str(slow)!r})))"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
@@ -273,14 +273,14 @@ def test_a_warm_kernel_runs_the_next_notebook_with_nothing_left_behind(conforman
     write_notebook(
         folder,
         "01_first.ipynb",
-        "import os, sys, matplotlib.pyplot as plt\nfrom analysis import results\n"
+        "import os, sys, matplotlib.pyplot as plt\nfrom analysis.run import results\n"
         "leftover = 42\nplt.figure()\n"
         "results.write_section(out_dir, 'first', results.ok(pid=os.getpid()))",
     )
     write_notebook(
         folder,
         "02_second.ipynb",
-        "import os, sys, matplotlib.pyplot as plt\nfrom analysis import results\n"
+        "import os, sys, matplotlib.pyplot as plt\nfrom analysis.run import results\n"
         "results.write_section(out_dir, 'second', results.ok(pid=os.getpid(), leftover='leftover' in dir(),\n"
         "    figures=len(plt.get_fignums())))",
     )
@@ -296,7 +296,7 @@ def test_a_warm_kernel_runs_the_next_notebook_with_nothing_left_behind(conforman
 
 CWD_PROBE = (
     "import os, time\n"
-    "from analysis import results\n"
+    "from analysis.run import results\n"
     "time.sleep(0.3)\n"
     "results.write_section(out_dir, 'cwd_' + str(os.getpid()) + '_' + str(time.monotonic_ns()), "
     "results.ok(kernel_cwd=os.getcwd(), staging=out_dir))"
