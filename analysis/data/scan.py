@@ -28,12 +28,13 @@ report the same problems with the same rows.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import duckdb
 import numpy as np
@@ -45,7 +46,11 @@ import pyarrow.parquet as pq
 
 from analysis.data import io
 from analysis.data.contract import TABLES, Column, Table
+from analysis.data.layout import layout_hint, missing_column_problems
 from analysis.errors import FIRST_ROWS_SHOWN, DataProblem
+
+if TYPE_CHECKING:
+    from analysis.data.selection import BranchRows
 
 #: Tables always checked over their files (the large tables of DATA.md).
 ALWAYS_SCANNED = ("transactions", "monthly_snapshots")
@@ -125,6 +130,8 @@ _YEAR = "(19|20)[0-9]{2}"
 _ISO_DATE = _YEAR + "-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 _ISO_MONTH = _YEAR + "-(0[1-9]|1[0-2])-01"
 _ISO_TIME = "[ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?"
+_OFFSET = " ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)"
+_OFFSET_AFTER_TIME = "([0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?)" + _OFFSET + "$"
 _DECIMAL = "-?[0-9]{1,15}(\\.[0-9]{1,15})?"
 _GROUPED = "-?[0-9]{1,3}(,[0-9]{3}){1,4}(\\.[0-9]{1,15})?"
 _WHOLE = "-?[0-9]{1,15}(\\.0{1,15})?"
@@ -169,11 +176,13 @@ def _cast_rules(kind: str, src: str, x: str) -> tuple[str, str | None, str | Non
                 f"CAST(TRY_CAST({x} AS DATE) AS TIMESTAMP)",
             )
         if kind == "datetime":
-            pattern = _ISO_DATE + "(" + _ISO_TIME + ")?"
+            # An offset after the time is dropped (io.convert: the wall-clock time as written).
+            pattern = _ISO_DATE + "(" + _ISO_TIME + "(" + _OFFSET + ")?)?"
+            wall = f"CASE WHEN strlen({x}) > 16 THEN regexp_replace({x}, {lit(_OFFSET_AFTER_TIME)}, '\\1') ELSE {x} END"
             return (
                 null,
-                f"({_match(x, pattern)} AND TRY_CAST({x} AS TIMESTAMP) IS NOT NULL)",
-                f"TRY_CAST({x} AS TIMESTAMP)",
+                f"({_match(x, pattern)} AND TRY_CAST({wall} AS TIMESTAMP) IS NOT NULL)",
+                f"TRY_CAST({wall} AS TIMESTAMP)",
             )
     if src in ("DOUBLE", "FLOAT"):
         null = f"({x} IS NULL OR isnan({x}))"
@@ -198,7 +207,7 @@ def _cast_rules(kind: str, src: str, x: str) -> tuple[str, str | None, str | Non
         if kind == "month":
             return null, f"({in_range} AND day({x}) = 1)", f"CAST({x} AS TIMESTAMP)"
         return null, None, None
-    if src.startswith("TIMESTAMP") and "TIME ZONE" not in src:
+    if src.startswith("TIMESTAMP") and not zoned(src):
         if kind == "datetime":
             return null, in_range, f"CAST({x} AS TIMESTAMP)"
         if kind == "date":
@@ -208,109 +217,55 @@ def _cast_rules(kind: str, src: str, x: str) -> tuple[str, str | None, str | Non
     return null, None, None
 
 
-class BranchRows:
-    """Which rows a branch run reads and checks: its own, and those of no branch.
+class _NoContractColumns(Exception):
+    """A CSV whose header has none of the table's columns."""
 
-    A row belongs to the branch by its branch key (`Table.branch_key`, the
-    campaign of a contact, the city of a market row) as `bank.select_branch`
-    says. A row whose key names nothing known (no branch, no customer, no
-    campaign, or none at all) belongs to no branch: it is kept, so that its
-    broken key is reported. Rows of other branches are neither typed nor
-    checked: a branch run checks the data it analyses (`validate` checks
-    every row of the folder).
 
-    The selection is made on the values as found (text keys), before they
-    are typed, in one SQL predicate for every route (`where`, `mask`).
+def zoned(src: str) -> bool:
+    """Whether DuckDB type `src` is a timestamp with a time zone (TIMESTAMPTZ, TIMESTAMPTZ_NS …)."""
+    src = src.upper()
+    return "TIME ZONE" in src or src.startswith("TIMESTAMPTZ")
+
+
+def _hint(source: io.Source, table: Table, src_types: dict[str, str]) -> str | None:
+    """What the file's layout says when contract columns are missing (`layout.layout_hint`)."""
+    if all(c in src_types for c in table.column_names):
+        return None
+    return layout_hint(source.path, source.format, table)
+
+
+def _arrow_tz(path: Path, column: str) -> str | None:
+    """The time zone a Parquet file records for a timestamp column (None: naive or unknown)."""
+    try:
+        field = pq.read_schema(path).field(column)
+    except (KeyError, pa.ArrowException, OSError):
+        return None
+    return getattr(field.type, "tz", None)
+
+
+def _wall_clock_sql(x: str, zones: Sequence[str | None]) -> str:
+    """SQL: the TIMESTAMPTZ `x` as the wall-clock TIMESTAMP of its file's zone (`_fi` indexes `zones`).
+
+    The session's zone is UTC, so a plain cast gives UTC; a fixed offset
+    (`+08:00`) is added to it, a named zone (`Asia/Shanghai`) converted by
+    DuckDB. A file without a zone is read as UTC, as pyarrow reads it.
     """
 
-    def __init__(self, branch: str, city: str | None, branch_ids: Iterable[str]) -> None:
-        self.branch, self.city = branch, city
-        self.branch_ids = sorted(set(branch_ids))
-        self.keys: dict[str, str] = {}  # "customers"/"campaigns" → relation of (key, branch_id) as found
+    def one(tz: str | None) -> str:
+        utc = f"CAST({x} AS TIMESTAMP)"
+        if tz is None or tz.upper() in ("UTC", "Z", "+00:00", "ETC/UTC"):
+            return utc
+        m = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", tz)
+        if m:
+            minutes = (int(m.group(2)) * 60 + int(m.group(3))) * (1 if m.group(1) == "+" else -1)
+            return f"({utc} + INTERVAL ({minutes}) MINUTE)"
+        return f"timezone({lit(tz)}, {x})"
 
-    def note_all_keys(self, engine: "Engine", name: str, raw: str, src_types: dict[str, str]) -> None:
-        """Remember every key of customers/campaigns (before selection): how an orphan is told apart."""
-        key = {"customers": "customer_id", "campaigns": "campaign_id"}.get(name)
-        if key and src_types.get(key) == "VARCHAR" and src_types.get("branch_id") == "VARCHAR":
-            rel = engine._name("keys")
-            engine.con.execute(f"CREATE TEMP TABLE {rel} AS SELECT {q(key)} AS k, branch_id AS b FROM {raw}")
-            self.keys[name] = rel
-
-    def note_frame_keys(self, engine: "Engine", name: str, df: pd.DataFrame) -> None:
-        key = {"customers": "customer_id", "campaigns": "campaign_id"}.get(name)
-        if key and _text_column(df, key) and _text_column(df, "branch_id"):
-            self.keys[name] = engine.register(
-                "keys",
-                pa.table(
-                    {
-                        "k": pa.array(df[key].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
-                        "b": pa.array(df["branch_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
-                    }
-                ),
-            )
-
-    def _of(self, x: str, name: str) -> str:
-        """`x` is the key of a row of `name` (customers, campaigns) of the branch, or of none."""
-        if name not in self.keys:
-            return "TRUE"  # no keys to select by: every row is read (as select_branch would drop them all)
-        rel = self.keys[name]
-        return (
-            f"({x} IN (SELECT k FROM {rel} WHERE b = {lit(self.branch)}) OR {x} IS NULL "
-            f"OR {x} NOT IN (SELECT k FROM {rel} WHERE k IS NOT NULL))"
-        )
-
-    def where(self, name: str, src_types: dict[str, str]) -> str | None:
-        """SQL over the row's values as found (`r.<col>`); None: every row."""
-
-        def text(col: str) -> bool:
-            return src_types.get(col, "").upper() == "VARCHAR"
-
-        key = TABLES[name].branch_key
-        if name in ("market_survey", "market_share"):
-            return f"r.city = {lit(self.city)}" if text("city") and self.city is not None else None
-        if name == "branches":
-            return None
-        if name == "campaign_contacts":
-            return self._of("r.campaign_id", "campaigns") if text("campaign_id") and "campaigns" in self.keys else None
-        if key == "branch_id" and text("branch_id"):
-            known = ", ".join(lit(b) for b in self.branch_ids) or "NULL"
-            return f"(r.branch_id = {lit(self.branch)} OR r.branch_id IS NULL OR r.branch_id NOT IN ({known}))"
-        if key == "customer_id" and text("customer_id") and "customers" in self.keys:
-            return self._of("r.customer_id", "customers")
-        return None
-
-    def mask(self, engine: "Engine", name: str, df: pd.DataFrame) -> np.ndarray | None:
-        """`where` on a DataFrame as found (io's raw frame); None: every row."""
-        cols = [c for c in df.columns if c in TABLES[name].column_names and _text_column(df, c)]
-        where = self.where(name, {c: "VARCHAR" for c in cols})
-        if where is None:
-            return None
-        raw = engine.register(
-            "rawkeys",
-            pa.table(
-                {
-                    **{c: pa.array(df[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True) for c in cols},
-                    "_i": pa.array(np.arange(len(df), dtype=np.int64)),
-                }
-            ),
-        )
-        try:
-            return (
-                engine.arrow(f"SELECT coalesce(({where}), FALSE) AS keep FROM {raw} AS r ORDER BY r._i")
-                .column(0)
-                .to_numpy(zero_copy_only=False)
-                .astype(bool)
-            )
-        finally:
-            engine._unregister(raw)
-
-
-def _text_column(df: pd.DataFrame, col: str) -> bool:
-    """A column of strings (or missing values) only: keys that SQL compares as found."""
-    if col not in df:
-        return False
-    s = df[col]
-    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
+    distinct = list(dict.fromkeys(zones))
+    if len(distinct) == 1:
+        return one(distinct[0])
+    cases = " ".join(f"WHEN {i} THEN {one(tz)}" for i, tz in enumerate(zones))
+    return f"(CASE CAST(file_index AS BIGINT) {cases} END)"
 
 
 def _native(kind: str, src: str) -> bool:
@@ -322,7 +277,7 @@ def _native(kind: str, src: str) -> bool:
         return src in ("DOUBLE", "FLOAT") or src in _NUMERIC
     if kind == "bool":
         return src == "BOOLEAN"
-    return src == "DATE" or (src.startswith("TIMESTAMP") and "TIME ZONE" not in src)
+    return src == "DATE" or (src.startswith("TIMESTAMP") and not zoned(src))
 
 
 def _to_arrow(values: pd.Series, sql_type: str) -> pa.Array:
@@ -469,15 +424,19 @@ class Engine:
         """
         table = TABLES[source.table]
         if source.format == "csv":
-            raw, src_types, files, n = self._csv(source, data_dir)
+            try:
+                raw, src_types, files, n, found = self._csv(source, data_dir)
+            except _NoContractColumns:
+                return None  # a header of other columns (a title line, another delimiter): io says what it found
+            hint = _hint(source, table, src_types)
             if rows is not None:
                 rows.note_all_keys(self, table.name, raw, src_types)
             where = rows.where(table.name, src_types) if rows is not None else None
             if n == 0:
                 self._unregister(raw)
                 return None  # an empty file: io says so
-            view = self._typed_table(table, raw, src_types, files[0], n, where)
-            return view if view.rows else self._empty(table, src_types, files[0])
+            view = self._typed_table(table, raw, src_types, files[0], n, where, hint, found)
+            return view if view.rows else self._empty(table, src_types, files[0], hint, found)
         else:
             paths: list[tuple[Path, str | None]]
             if source.format == "parquet":
@@ -508,6 +467,12 @@ class Engine:
             names = {str(r[0]).strip(): str(r[0]) for r in described}
             select = [f"{q(names[c])} AS {q(c)}" for c in table.column_names if c in names]
             renamed = any(names[c] != c for c in table.column_names if c in names)
+            for i, c in enumerate(c for c in table.column_names if c in names):
+                if zoned(src_types[c]):
+                    # The wall-clock time in the zone each file records (io.convert), not UTC.
+                    select[i] = f"{_wall_clock_sql(q(names[c]), [_arrow_tz(f, names[c]) for f, _ in paths])} AS {q(c)}"
+                    src_types[c] = "TIMESTAMP"
+                    renamed = True
             partition = [b for _, b in paths]
             if "branch_id" in table.column_names and "branch_id" not in names and any(partition):
                 # The partition names the branch of files without the column (io does the same).
@@ -528,7 +493,7 @@ class Engine:
             if where is not None:
                 kept = self.sql(f"SELECT count(*) FROM {raw} AS r WHERE {where}")[0][0]
                 if kept == 0:
-                    return self._empty(table, src_types, files[0])
+                    return self._empty(table, src_types, files[0], None, list(src_types))
                 if kept < n:  # rows of other branches: typed and checked no further
                     n, whole = kept, raw
                     raw = self._name("raw")
@@ -542,18 +507,19 @@ class Engine:
             view.parquet = tuple(f for f, _ in paths)
         return view
 
-    def _empty(self, table: Table, src_types: dict[str, str], label: str) -> View:
-        """No row of the entry is the branch's: an empty table, as io reports it."""
-        raw = pd.DataFrame({c: pd.Series(dtype=object) for c in table.column_names if c in src_types})
+    def _empty(self, table: Table, src_types: dict[str, str], label: str, hint: str | None, found: list[str]) -> View:
+        """No row of the entry is the branch's: an empty table, as io reports it
+        (`found`: the file's columns, `hint`: what its layout says)."""
+        raw = pd.DataFrame({c: pd.Series(dtype=object) for c in dict.fromkeys([*found, *src_types])})
         raw[io.SOURCE_ROW] = pd.Series(dtype=np.int64)
         raw[io.SOURCE_FILE] = pd.Series(dtype=object)
         raw.attrs[io.SOURCE_ATTR] = label
-        df, problems = io.coerce(table, raw)
+        df, problems = io.coerce(table, raw, layout=lambda: hint)
         view = self.add_frame(table, df)
         view.type_problems = problems
         return view
 
-    def _csv(self, source: io.Source, data_dir: Path) -> tuple[str, dict[str, str], list[str], int]:
+    def _csv(self, source: io.Source, data_dir: Path) -> tuple[str, dict[str, str], list[str], int, list[str]]:
         """Read a CSV as Arrow strings (header stripped, rows numbered from 2)."""
         label = source.label(data_dir)
         last: Exception | None = None
@@ -562,6 +528,8 @@ class Engine:
                 header = _csv_header(source.path, enc)
                 names = [h.strip() for h in header]
                 wanted = [c for c in TABLES[source.table].column_names if c in names]
+                if not wanted:
+                    raise _NoContractColumns()
                 read = pacsv.ReadOptions(
                     encoding="utf8" if enc == "utf-8-sig" else enc,
                     skip_rows=1,
@@ -584,7 +552,7 @@ class Engine:
                     name = self.register("csv", t)
                 else:
                     name, n = self._csv_to_parquet(source.path, read, parse, conv)
-                return name, {c: "VARCHAR" for c in wanted}, [label], n
+                return name, {c: "VARCHAR" for c in wanted}, [label], n, names
             except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
                 if "UTF8" not in str(exc) and "decode" not in str(exc) and not isinstance(exc, UnicodeDecodeError):
                     raise io._Unreadable(f"cannot read the file: {exc}") from exc
@@ -634,7 +602,7 @@ class Engine:
         """
         label = files[0] if files else None
         missing = [c for c in table.column_names if c not in src_types]
-        problems = [DataProblem(table.name, "required column is missing", file=label, column=c) for c in missing]
+        problems = missing_column_problems(table, missing, list(src_types), label, None)
         cols = tuple(c for c in table.column_names if c in src_types)
         select, joins, problems_cols = [], [], []
         plain = 0
@@ -679,7 +647,15 @@ class Engine:
         return view, plain_scan
 
     def _typed_table(
-        self, table: Table, raw: str, src_types: dict[str, str], label: str, n: int, where: str | None = None
+        self,
+        table: Table,
+        raw: str,
+        src_types: dict[str, str],
+        label: str,
+        n: int,
+        where: str | None = None,
+        hint: str | None = None,
+        found: list[str] | None = None,
     ) -> View:
         """A CSV's strings typed once into a DuckDB table (every check then reads typed columns).
 
@@ -688,7 +664,7 @@ class Engine:
         value, and written back.
         """
         missing = [c for c in table.column_names if c not in src_types]
-        problems = [DataProblem(table.name, "required column is missing", file=label, column=c) for c in missing]
+        problems = missing_column_problems(table, missing, found or list(src_types), label, hint)
         cols = tuple(c for c in table.column_names if c in src_types)
         select, odd_cols = [], []
         for c in cols:
