@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.data import scan
+from analysis.data import frames, scan
 from analysis.data.bank import load_tables, read_folder
 from analysis.data.contract import TABLES
 from broken_data import CASES, Case, Tables, small_bank, write_bank
@@ -192,7 +192,7 @@ def test_a_prepared_table_reads_back_as_restore_dtypes_gives_it(conformance_dir,
         path = tmp_path / f"{name}.parquet"
         bank.tables[name].to_parquet(path, index=False)
         expected = validate.restore_dtypes(TABLES[name], pd.read_parquet(path))
-        pd.testing.assert_frame_equal(scan.read_frame(path, TABLES[name]), expected, check_categorical=True, obj=name)
+        pd.testing.assert_frame_equal(frames.read_frame(path, TABLES[name]), expected, check_categorical=True, obj=name)
 
 
 def test_a_branch_without_rows_in_a_shared_file_gets_an_empty_table(small, tmp_path):

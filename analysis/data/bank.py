@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.data import scan, validate
+from analysis.data import casts, frames, scan, validate
 from analysis.data.contract import REQUIRED_TABLES, TABLES
 from analysis.errors import DataError, DataProblem, UsageError
 from analysis.data.io import _Unreadable, find_sources, read_table
@@ -235,7 +235,7 @@ class PreparedTables(Mapping):
         if name not in self._rows:
             raise KeyError(name)
         if name not in self._loaded:
-            self._loaded[name] = scan.read_frame(self._folder / f"{name}.parquet", TABLES[name])
+            self._loaded[name] = frames.read_frame(self._folder / f"{name}.parquet", TABLES[name])
         return self._loaded[name]
 
     def __contains__(self, name: object) -> bool:  # without reading the table (Mapping's would)
@@ -269,7 +269,7 @@ class LoadedTables(Mapping):
         if name not in self._frames:
             if name not in self._arrow:
                 raise KeyError(name)
-            self._frames[name] = scan.arrow_frame(TABLES[name], self._arrow.pop(name), final=True)
+            self._frames[name] = frames.arrow_frame(TABLES[name], self._arrow.pop(name), final=True)
         return self._frames[name]
 
     def __contains__(self, name: object) -> bool:  # without reading the table (Mapping's would)
@@ -297,7 +297,7 @@ class LoadedTables(Mapping):
             yield self[name]
             return
         for start in range(0, max(t.num_rows, 1), rows):
-            yield scan.arrow_frame(TABLES[name], t.slice(start, rows), final=True)
+            yield frames.arrow_frame(TABLES[name], t.slice(start, rows), final=True)
 
 
 # Tables a branch load keeps as Arrow: only SQL (`Bank.query`) reads them in a run.
@@ -361,7 +361,7 @@ class Bank:
                 path = self.tables.unread_file(name) if isinstance(self.tables, PreparedTables) else None
                 arrow = self.tables.unread(name) if isinstance(self.tables, LoadedTables) else None
                 if path is not None:
-                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({scan.lit(str(path))})")
+                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({casts.lit(str(path))})")
                 else:
                     con.register(name, arrow if arrow is not None else self.tables[name])
             return con.execute(sql, params or []).df()

@@ -20,7 +20,7 @@ a person counts rows in that file) and `_pos` (the order of rows).
 Reading a value as its kind has one definition, `io.convert`. Over files, a
 value is cast in SQL only where the cast provably agrees with `io.convert`
 and breaks no rule (a native Parquet type, or a string of a strict ISO or
-decimal form); every other distinct value of the column is read by
+decimal form: `analysis.data.casts`); every other distinct value of the column is read by
 `io.convert` itself, and the relation joins that mapping. So both routes
 report the same problems with the same rows.
 """
@@ -28,7 +28,6 @@ report the same problems with the same rows.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import weakref
@@ -45,7 +44,19 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from analysis.data import io
+from analysis.data.casts import (
+    SQL_TYPE,
+    arrow_tz,
+    cast_rules,
+    lit,
+    native,
+    q,
+    to_arrow,
+    wall_clock_sql,
+    zoned,
+)
 from analysis.data.contract import TABLES, Column, Table
+from analysis.data.frames import arrow_frame
 from analysis.data.layout import layout_hint, missing_column_problems
 from analysis.errors import FIRST_ROWS_SHOWN, DataProblem
 
@@ -63,33 +74,6 @@ CSV_IN_MEMORY_BYTES = 512 * 2**20
 #: DuckDB's memory budget; beyond it, joins and aggregates spill to disk.
 MEMORY_LIMIT = os.environ.get("QVSRS_DUCKDB_MEMORY", "2GB")
 
-# SQL type of each kind in a relation.
-SQL_TYPE = {
-    "str": "VARCHAR",
-    "category": "VARCHAR",
-    "float": "DOUBLE",
-    "int": "DOUBLE",
-    "bool": "BOOLEAN",
-    "date": "TIMESTAMP",
-    "month": "TIMESTAMP",
-    "datetime": "TIMESTAMP",
-}
-ARROW_TYPE = {"VARCHAR": pa.string(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us")}
-
-
-def q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def lit(value: object) -> str:
-    """A SQL literal of a str or number."""
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    return repr(float(value)) if isinstance(value, float) else str(value)
-
 
 def scanned(source: io.Source, engine: str = "auto") -> bool:
     """Whether `source` is checked over its files rather than read into pandas first."""
@@ -106,125 +90,8 @@ def scanned(source: io.Source, engine: str = "auto") -> bool:
         return False
 
 
-# --------------------------------------------------------------------------
-# reading a value as its kind, in SQL where that is safe
-
-
-_NULLS = "(" + ", ".join(lit(t) for t in io.NULL_TOKENS) + ")"
-_NUMERIC = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-    "UHUGEINT",
-)
-# Strings whose SQL cast equals io.convert's reading and breaks no rule. Years
-# 1900–2099 only (pandas' datetime64[ns] ends in 2262); anything else is read
-# by io.convert.
-_YEAR = "(19|20)[0-9]{2}"
-_ISO_DATE = _YEAR + "-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-_ISO_MONTH = _YEAR + "-(0[1-9]|1[0-2])-01"
-_ISO_TIME = "[ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?"
-_OFFSET = " ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)"
-_OFFSET_AFTER_TIME = "([0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?)" + _OFFSET + "$"
-_DECIMAL = "-?[0-9]{1,15}(\\.[0-9]{1,15})?"
-_GROUPED = "-?[0-9]{1,3}(,[0-9]{3}){1,4}(\\.[0-9]{1,15})?"
-_WHOLE = "-?[0-9]{1,15}(\\.0{1,15})?"
-_WHOLE_GROUPED = "-?[0-9]{1,3}(,[0-9]{3}){1,4}(\\.0{1,15})?"
-
-
-def _match(x: str, pattern: str) -> str:
-    return f"regexp_full_match({x}, {lit(pattern)})"
-
-
-def _cast_rules(kind: str, src: str, x: str) -> tuple[str, str | None, str | None]:
-    """(null, fast, value) SQL for reading column `x` of DuckDB type `src` as `kind`.
-
-    `null`: the value is missing. `fast`: the value is read by `value` and
-    breaks no rule; None when no value is (every value goes to io.convert).
-    """
-    src = src.upper()
-    if src == "VARCHAR":
-        null = f"({x} IS NULL OR {x} IN {_NULLS})"
-        if kind in ("str", "category"):
-            return null, "TRUE", x
-        if kind in ("float", "int"):
-            plain, grouped = (_WHOLE, _WHOLE_GROUPED) if kind == "int" else (_DECIMAL, _GROUPED)
-            # At most 15 digits: pandas' to_numeric is not correctly rounded beyond (SQL is).
-            fast = (
-                f"(({_match(x, plain)} OR {_match(x, grouped)}) "
-                f"AND strlen(regexp_replace({x}, '[-.,]', '', 'g')) <= 15)"
-            )
-            return null, fast, f"CAST(replace({x}, ',', '') AS DOUBLE)"
-        if kind == "bool":
-            return null, f"{x} IN ('True', 'False', 'true', 'false', '1', '0')", f"{x} IN ('True', 'true', '1')"
-        if kind == "date":
-            return (
-                null,
-                f"({_match(x, _ISO_DATE)} AND TRY_CAST({x} AS DATE) IS NOT NULL)",
-                f"CAST(TRY_CAST({x} AS DATE) AS TIMESTAMP)",
-            )
-        if kind == "month":
-            return (
-                null,
-                f"({_match(x, _ISO_MONTH)} AND TRY_CAST({x} AS DATE) IS NOT NULL)",
-                f"CAST(TRY_CAST({x} AS DATE) AS TIMESTAMP)",
-            )
-        if kind == "datetime":
-            # An offset after the time is dropped (io.convert: the wall-clock time as written).
-            pattern = _ISO_DATE + "(" + _ISO_TIME + "(" + _OFFSET + ")?)?"
-            wall = f"CASE WHEN strlen({x}) > 16 THEN regexp_replace({x}, {lit(_OFFSET_AFTER_TIME)}, '\\1') ELSE {x} END"
-            return (
-                null,
-                f"({_match(x, pattern)} AND TRY_CAST({wall} AS TIMESTAMP) IS NOT NULL)",
-                f"TRY_CAST({wall} AS TIMESTAMP)",
-            )
-    if src in ("DOUBLE", "FLOAT"):
-        null = f"({x} IS NULL OR isnan({x}))"
-        if kind == "float":
-            return null, f"NOT isinf({x})", f"CAST({x} AS DOUBLE)"
-        if kind == "int":
-            return null, f"(NOT isinf({x}) AND {x} = floor({x}))", f"CAST({x} AS DOUBLE)"
-        return null, None, None
-    null = f"({x} IS NULL)"
-    if src in _NUMERIC or src.startswith("DECIMAL"):
-        if kind == "float" or (kind == "int" and not src.startswith("DECIMAL")):
-            return null, "TRUE", f"CAST({x} AS DOUBLE)"
-        if kind == "int":
-            return null, f"{x} = floor({x})", f"CAST({x} AS DOUBLE)"
-        return null, None, None
-    if src == "BOOLEAN":
-        return null, ("TRUE" if kind == "bool" else None), (x if kind == "bool" else None)
-    in_range = f"year({x}) BETWEEN 1678 AND 2261"
-    if src == "DATE":
-        if kind in ("date", "datetime"):
-            return null, in_range, f"CAST({x} AS TIMESTAMP)"
-        if kind == "month":
-            return null, f"({in_range} AND day({x}) = 1)", f"CAST({x} AS TIMESTAMP)"
-        return null, None, None
-    if src.startswith("TIMESTAMP") and not zoned(src):
-        if kind == "datetime":
-            return null, in_range, f"CAST({x} AS TIMESTAMP)"
-        if kind == "date":
-            return null, f"({in_range} AND {x} = date_trunc('day', {x}))", f"CAST({x} AS TIMESTAMP)"
-        if kind == "month":
-            return null, f"({in_range} AND {x} = date_trunc('month', {x}))", f"CAST({x} AS TIMESTAMP)"
-    return null, None, None
-
-
 class _NoContractColumns(Exception):
     """A CSV whose header has none of the table's columns."""
-
-
-def zoned(src: str) -> bool:
-    """Whether DuckDB type `src` is a timestamp with a time zone (TIMESTAMPTZ, TIMESTAMPTZ_NS …)."""
-    src = src.upper()
-    return "TIME ZONE" in src or src.startswith("TIMESTAMPTZ")
 
 
 def _hint(source: io.Source, table: Table, src_types: dict[str, str]) -> str | None:
@@ -232,68 +99,6 @@ def _hint(source: io.Source, table: Table, src_types: dict[str, str]) -> str | N
     if all(c in src_types for c in table.column_names):
         return None
     return layout_hint(source.path, source.format, table)
-
-
-def _arrow_tz(path: Path, column: str) -> str | None:
-    """The time zone a Parquet file records for a timestamp column (None: naive or unknown)."""
-    try:
-        field = pq.read_schema(path).field(column)
-    except (KeyError, pa.ArrowException, OSError):
-        return None
-    return getattr(field.type, "tz", None)
-
-
-def _wall_clock_sql(x: str, zones: Sequence[str | None]) -> str:
-    """SQL: the TIMESTAMPTZ `x` as the wall-clock TIMESTAMP of its file's zone (`_fi` indexes `zones`).
-
-    The session's zone is UTC, so a plain cast gives UTC; a fixed offset
-    (`+08:00`) is added to it, a named zone (`Asia/Shanghai`) converted by
-    DuckDB. A file without a zone is read as UTC, as pyarrow reads it.
-    """
-
-    def one(tz: str | None) -> str:
-        utc = f"CAST({x} AS TIMESTAMP)"
-        if tz is None or tz.upper() in ("UTC", "Z", "+00:00", "ETC/UTC"):
-            return utc
-        m = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", tz)
-        if m:
-            minutes = (int(m.group(2)) * 60 + int(m.group(3))) * (1 if m.group(1) == "+" else -1)
-            return f"({utc} + INTERVAL ({minutes}) MINUTE)"
-        return f"timezone({lit(tz)}, {x})"
-
-    distinct = list(dict.fromkeys(zones))
-    if len(distinct) == 1:
-        return one(distinct[0])
-    cases = " ".join(f"WHEN {i} THEN {one(tz)}" for i, tz in enumerate(zones))
-    return f"(CASE CAST(file_index AS BIGINT) {cases} END)"
-
-
-def _native(kind: str, src: str) -> bool:
-    """Whether values of DuckDB type `src` are already of `kind` (checks may compare them as they are)."""
-    src = src.upper()
-    if kind in ("str", "category"):
-        return src == "VARCHAR"
-    if kind in ("float", "int"):
-        return src in ("DOUBLE", "FLOAT") or src in _NUMERIC
-    if kind == "bool":
-        return src == "BOOLEAN"
-    return src == "DATE" or (src.startswith("TIMESTAMP") and not zoned(src))
-
-
-def _to_arrow(values: pd.Series, sql_type: str) -> pa.Array:
-    """A column of io's typed values as Arrow of the relation's SQL type."""
-    t = ARROW_TYPE[sql_type]
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype(object)
-    if sql_type == "VARCHAR":
-        values = values.astype(object).where(values.notna(), None)
-        return pa.array(values.to_numpy(dtype=object), type=t, from_pandas=True)
-    if sql_type == "BOOLEAN":
-        obj = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
-        return pa.array(obj, type=t, from_pandas=True)
-    if sql_type == "TIMESTAMP":
-        return pa.array(pd.to_datetime(values).astype("datetime64[us]").to_numpy(), type=t, from_pandas=True)
-    return pa.array(pd.to_numeric(values, errors="coerce").astype(float).to_numpy(), type=t, from_pandas=True)
 
 
 # --------------------------------------------------------------------------
@@ -379,7 +184,7 @@ class Engine:
         """Register io's typed frame (with or without row bookkeeping)."""
         cols = tuple(c.name for c in table.columns if c.name in df.columns)
         n = len(df)
-        arrays = {c: _to_arrow(df[c], SQL_TYPE[table.column(c).kind]) for c in cols}
+        arrays = {c: to_arrow(df[c], SQL_TYPE[table.column(c).kind]) for c in cols}
         for c in cols:
             flag = io.UNREADABLE + c
             arrays[flag] = pa.array(df[flag].to_numpy(dtype=bool) if flag in df else np.zeros(n, dtype=bool))
@@ -470,7 +275,7 @@ class Engine:
             for i, c in enumerate(c for c in table.column_names if c in names):
                 if zoned(src_types[c]):
                     # The wall-clock time in the zone each file records (io.convert), not UTC.
-                    select[i] = f"{_wall_clock_sql(q(names[c]), [_arrow_tz(f, names[c]) for f, _ in paths])} AS {q(c)}"
+                    select[i] = f"{wall_clock_sql(q(names[c]), [arrow_tz(f, names[c]) for f, _ in paths])} AS {q(c)}"
                     src_types[c] = "TIMESTAMP"
                     renamed = True
             partition = [b for _, b in paths]
@@ -610,7 +415,7 @@ class Engine:
             col = table.column(c)
             x = f"r.{q(c)}"
             src = src_types[c]
-            null, fast, value = _cast_rules(col.kind, src, x)
+            null, fast, value = cast_rules(col.kind, src, x)
             mapping = self._mapping(raw, col, c, null, fast)
             sql_type = SQL_TYPE[col.kind]
             if mapping is None:
@@ -618,7 +423,7 @@ class Engine:
                     null != f"({x} IS NULL)"
                     and self.sql(f"SELECT count(*) FROM {raw} AS r WHERE {null} AND {x} IS NOT NULL")[0][0] > 0
                 )
-                if not special and _native(col.kind, src):
+                if not special and native(col.kind, src):
                     select.append(f"{x} AS {q(c)}")
                     plain += 1
                 else:
@@ -670,7 +475,7 @@ class Engine:
         for c in cols:
             col = table.column(c)
             x = f"r.{q(c)}"
-            null, fast, value = _cast_rules(col.kind, src_types[c], x)
+            null, fast, value = cast_rules(col.kind, src_types[c], x)
             sql_type = SQL_TYPE[col.kind]
             if fast == "TRUE":
                 select.append(f"CASE WHEN {null} THEN NULL ELSE CAST({value} AS {sql_type}) END AS {q(c)}")
@@ -744,7 +549,7 @@ class Engine:
         mapping = pa.table(
             {
                 "raw": distinct.column("raw"),
-                "value": _to_arrow(typed.reset_index(drop=True), SQL_TYPE[col.kind]),
+                "value": to_arrow(typed.reset_index(drop=True), SQL_TYPE[col.kind]),
                 "err": pa.array(err, mask=err < 0),
             }
         )
@@ -870,95 +675,6 @@ class Engine:
         if len(pos) > 1 and not (np.diff(pos) > 0).all():
             t = t.take(pc.sort_indices(t.column("_pos")))
         return t.drop_columns(["_pos"])
-
-
-def read_frame(path: str | Path, table: Table) -> pd.DataFrame:
-    """A validated table saved as Parquet (`Bank.save`), read with its final dtypes.
-
-    What `validate.restore_dtypes(pd.read_parquet(path))` gives, in about
-    half the memory and time: repeated strings come as the file's
-    dictionaries and are decoded once, and each Arrow column is let go as
-    soon as it is converted. Extra columns are read as pandas would.
-    """
-    names = [c for c in pq.read_schema(path).names if not c.startswith("__index_level_")]
-    cols = [c for c in names if c in table.column_names]  # in the file's order
-    dictionary = [c for c in cols if table.column(c).kind in ("str", "category") and not table.column(c).unique]
-    df = arrow_frame(table, pq.read_table(path, columns=cols, read_dictionary=dictionary), final=True)
-    extra = [c for c in names if c not in table.column_names]
-    if not extra:
-        return df
-    rest = pd.read_parquet(path, columns=extra)
-    return pd.DataFrame({c: df[c] if c in df else rest[c] for c in names}, copy=False)
-
-
-def arrow_frame(table: Table, t: pa.Table, final: bool) -> pd.DataFrame:
-    """An Arrow table of a relation's columns as a DataFrame, without per-value Python work
-    (but one Python string per distinct text value); each Arrow column is let go once converted."""
-    n = t.num_rows
-    columns = {name: t.column(name) for name in t.column_names}
-    del t
-    out: dict[str, object] = {}
-    for name in list(columns):
-        a = columns.pop(name)
-        if name in table.column_names:
-            out[name] = _column_to_pandas(table.column(name), a, final)
-        elif name.startswith(io.UNREADABLE):
-            if pc.any(a).as_py():
-                out[name] = a.to_numpy(zero_copy_only=False)
-        elif name == "_source_file":
-            out[io.SOURCE_FILE] = pd.Categorical(_text(a)) if len(a) else pd.Categorical([])
-        elif name == "_source_row":
-            out[io.SOURCE_ROW] = a.to_numpy().astype(np.int64)
-        del a
-    return pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
-
-
-def _text(a: pa.ChunkedArray) -> np.ndarray:
-    """Strings as an object array; the values of a dictionary column are made once each."""
-    if pa.types.is_dictionary(a.type):
-        a = a.unify_dictionaries() if isinstance(a, pa.ChunkedArray) and a.num_chunks > 1 else a
-        chunks = a.chunks if isinstance(a, pa.ChunkedArray) else [a]
-        if not chunks:
-            return np.array([], dtype=object)
-        words = np.empty(len(chunks[0].dictionary) + 1, dtype=object)
-        words[:-1] = chunks[0].dictionary.to_pylist()
-        words[-1] = None
-        idx = np.concatenate(
-            [c.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False).astype(np.int64) for c in chunks]
-        )
-        return words[idx]
-    return a.to_numpy(zero_copy_only=False).astype(object, copy=False)
-
-
-def _column_to_pandas(col: Column, a: pa.ChunkedArray, final: bool) -> pd.Series | np.ndarray:
-    if col.kind in ("date", "month", "datetime"):
-        return pc.cast(a, pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
-    if col.kind in ("float", "int"):
-        if final and col.kind == "int" and not col.nullable and pa.types.is_integer(a.type):
-            return a.to_numpy(zero_copy_only=False).astype(np.int64)
-        v = pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)
-        return v.astype(np.int64) if final and col.kind == "int" and not col.nullable else v
-    if col.kind == "bool":
-        if final:
-            return a.to_numpy(zero_copy_only=False).astype(bool)
-        return pd.Series(a.to_pandas()).astype(object).where(lambda s: s.notna(), None).to_numpy()
-    if col.kind == "category" and final:
-        if len(a) == 0:
-            return pd.Categorical([], categories=list(col.values or ()))
-        enc = a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(a)
-        enc = enc.unify_dictionaries() if isinstance(enc, pa.ChunkedArray) and enc.num_chunks > 1 else enc
-        chunks = enc.chunks if isinstance(enc, pa.ChunkedArray) else [enc]
-        words = chunks[0].dictionary.to_pylist()
-        # codes of the contract's vocabulary (validation has passed: every word is in it)
-        recode = np.array([list(col.values).index(w) if w in col.values else -1 for w in words] + [-1], dtype=np.int64)
-        idx = np.concatenate(
-            [c.indices.fill_null(len(words)).to_numpy(zero_copy_only=False).astype(np.int64) for c in chunks]
-        )
-        return pd.Categorical.from_codes(recode[idx], categories=list(col.values))
-    if not final or col.unique or pa.types.is_dictionary(a.type):
-        return _text(a)
-    # Repeated strings (customer_id in transactions): one Python string per distinct value.
-    return _text(pc.dictionary_encode(a))
 
 
 def _has_quotes(path: Path) -> bool:

@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from analysis.data import io
 from analysis.data.contract import TABLES
-from analysis.data.scan import _NUMERIC, lit, q
+from analysis.data.casts import NUMERIC, lit, q
 
 if TYPE_CHECKING:
     from analysis.data.scan import Engine, View
@@ -67,7 +67,7 @@ def text_sql(x: str, src: str) -> str | None:
     src = src.upper()
     if src == "VARCHAR":
         return x
-    if src in _NUMERIC or src.startswith("DECIMAL"):
+    if src in NUMERIC or src.startswith("DECIMAL"):
         return f"CAST({x} AS VARCHAR)"
     if src in ("DOUBLE", "FLOAT"):
         return (

@@ -29,7 +29,8 @@ from typing import Mapping
 import pandas as pd
 
 from analysis.data.io import UNREADABLE
-from analysis.data.scan import Engine, View, lit, q
+from analysis.data.casts import lit, q
+from analysis.data.scan import Engine, View
 from analysis.errors import DataProblem
 
 #: Months reported one by one; any further months with gaps are one problem together.

@@ -43,7 +43,8 @@ import pyarrow
 from analysis.data.contract import BRANCH_ID_PATTERN, TABLES, VIP_TIERS, Column, Table
 from analysis.errors import DataProblem
 from analysis.data.io import BOOKKEEPING, UNREADABLE, file_label
-from analysis.data.scan import Engine, View, lit, q
+from analysis.data.casts import lit, q
+from analysis.data.scan import Engine, View
 from analysis.data.selection import city_sql
 from analysis.data.snapshots import gap_problems
 
