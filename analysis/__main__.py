@@ -3,19 +3,63 @@
 Exit status: 0 when all went well; 2 for a data problem or a bad request
 (the message says which table, file, column, rule and rows, never a
 traceback); 1 when a branch failed while running (the others still ran).
+
+Light to import (DESIGN.md): a subcommand imports the layer it needs when it
+runs, so that `--help` and a usage error answer at once.
+
+Everything said goes through `logging` (loggers under `analysis`): progress
+at INFO to stdout, problems at WARNING and above to stderr, as plain lines;
+`run --quiet` keeps only the problems.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from analysis.errors import DataError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+# `python -m analysis` runs this module as __main__: name the logger for the package
+log = logging.getLogger("analysis.cli")
+
+
+class ConsoleHandler(logging.Handler):
+    """Plain lines: INFO and below to stdout, WARNING and above to stderr
+    (the streams looked up at each line, so that a caller's redirection holds)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            stream = sys.stderr if record.levelno >= logging.WARNING else sys.stdout
+            stream.write(self.format(record) + "\n")
+            stream.flush()
+        except Exception:
+            self.handleError(record)
+
+
+def configure_logging(quiet: bool = False) -> Callable[[], None]:
+    """The command line's console: the `analysis` loggers print through one
+    ConsoleHandler, at INFO (WARNING when quiet). Returns what undoes it, for
+    a caller that runs `main` inside its own process (tests, a notebook)."""
+    logger = logging.getLogger("analysis")
+    before = logger.level, logger.propagate
+    handler = ConsoleHandler()
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(before[0])
+        logger.propagate = before[1]
+
+    return restore
 
 
 def _positive(value: str) -> int:
@@ -98,9 +142,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
     t = time.monotonic()
     summary = generate(args.out, branches=args.branches, customers=args.customers, seed=args.seed, jobs=args.jobs)
-    print(f"sample bank written to {args.out} in {time.monotonic() - t:.1f} s")
+    log.info(f"sample bank written to {args.out} in {time.monotonic() - t:.1f} s")
     for name, n in summary.get("rows", {}).items():
-        print(f"  {name:<22} {n:>10,} rows")
+        log.info(f"  {name:<22} {n:>10,} rows")
     return EXIT_OK
 
 
@@ -110,12 +154,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     t = time.monotonic()
     tables, problems = read_folder(args.data)
     if problems:
-        print(f"{args.data}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
+        log.error(f"{args.data}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found")
         for p in problems:
-            print(f"  - {p}", file=sys.stderr)
+            log.error(f"  - {p}")
         return EXIT_BAD_INPUT
     rows = ", ".join(f"{n} {tables.row_count(n):,}" for n in tables)
-    print(f"{args.data}: valid ({rows}) in {time.monotonic() - t:.1f} s")
+    log.info(f"{args.data}: valid ({rows}) in {time.monotonic() - t:.1f} s")
     return EXIT_OK
 
 
@@ -142,7 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         outcome = runner.run_branch(str(args.data), args.branch, opts)  # data problems raise
         if not outcome.ok:
             where = f" in notebook {outcome.notebook}, cell {outcome.cell}" if outcome.notebook else ""
-            print(f"branch {args.branch} failed{where}: {outcome.error}", file=sys.stderr)
+            log.error(f"branch {args.branch} failed{where}: {outcome.error}")
             return EXIT_FAILED
         return EXIT_OK
     submit, close = None, None
@@ -157,28 +201,29 @@ def cmd_run(args: argparse.Namespace) -> int:
             close()
     runner.write_overview(args.out, outcomes, lang=args.lang)
     failed = [o for o in outcomes if not o.ok]
-    if not args.quiet:
-        print(
-            f"{len(outcomes) - len(failed)} of {len(outcomes)} branches written to {args.out}; open {args.out / 'index.html'}"
-        )
+    written = len(outcomes) - len(failed)
+    log.info(f"{written} of {len(outcomes)} branches written to {args.out}; open {args.out / 'index.html'}")
     for o in failed:
         where = f" in notebook {o.notebook}, cell {o.cell}" if o.notebook else ""
-        print(f"branch {o.branch_id} failed{where}: {o.error}", file=sys.stderr)
+        log.error(f"branch {o.branch_id} failed{where}: {o.error}")
     return EXIT_FAILED if failed else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    restore_logging = configure_logging(quiet=getattr(args, "quiet", False))
     try:
         return {"sample": cmd_sample, "validate": cmd_validate, "run": cmd_run, "compare": cmd_compare}[args.command](
             args
         )
     except (DataError, UsageError) as exc:
-        print(str(exc), file=sys.stderr)
+        log.error(str(exc))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("interrupted; earlier reports are left as they were", file=sys.stderr)
+        log.error("interrupted; earlier reports are left as they were")
         return 130
+    finally:
+        restore_logging()
 
 
 if __name__ == "__main__":

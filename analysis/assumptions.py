@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from analysis.errors import UsageError
 
@@ -98,7 +100,7 @@ class Assumptions:
     # -- reading and echoing ---------------------------------------------------
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any] | None) -> "Assumptions":
+    def from_mapping(cls, values: Mapping[str, Any] | None) -> Assumptions:
         """Assumptions from a mapping of field names (unknown names are an error)."""
         values = dict(values or {})
         known = {f.name for f in fields(cls)}
@@ -111,7 +113,7 @@ class Assumptions:
         return cls(**values)
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Assumptions":
+    def from_file(cls, path: str | Path) -> Assumptions:
         """Assumptions from a TOML or YAML file of `name = value` lines."""
         path = Path(path)
         if not path.is_file():
@@ -119,11 +121,9 @@ class Assumptions:
         text = path.read_text(encoding="utf-8")
         try:
             if path.suffix.lower() == ".toml":
-                import tomllib
-
                 values = tomllib.loads(text)
             elif path.suffix.lower() in (".yaml", ".yml"):
-                import yaml
+                import yaml  # the base imports only the standard library; YAML is an optional format
 
                 values = yaml.safe_load(text) or {}
             else:
@@ -160,7 +160,7 @@ class Assumptions:
     def is_default(self) -> bool:
         return not self.changed()
 
-    def replace(self, **changes: Any) -> "Assumptions":
+    def replace(self, **changes: Any) -> Assumptions:
         return dataclasses.replace(self, **changes)
 
 

@@ -10,8 +10,8 @@ lists them all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 FIRST_ROWS_SHOWN = 5
 
@@ -57,7 +57,7 @@ class DataError(Exception):
         return "\n".join([head, *("  - " + str(p) for p in self.problems)])
 
     @classmethod
-    def of(cls, problems: Iterable[DataProblem]) -> "DataError":
+    def of(cls, problems: Iterable[DataProblem]) -> DataError:
         return cls(list(problems))
 
 

@@ -23,20 +23,20 @@ from typing import Any, ClassVar, Mapping
 import numpy as np
 import pandas as pd
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
-def ok(**figures: Any) -> dict:
+def ok(**figures: Any) -> dict[str, Any]:
     """A computed section."""
     return {"status": "ok", **figures}
 
 
-def skipped(reason: str) -> dict:
+def skipped(reason: str) -> dict[str, Any]:
     """A section that could not be computed, with the reason in words."""
     return {"status": "skipped", "reason": reason}
 
 
-def estimate(value: float, ci_low: float, ci_high: float, p_value: float | None = None, **extra: Any) -> dict:
+def estimate(value: float, ci_low: float, ci_high: float, p_value: float | None = None, **extra: Any) -> dict[str, Any]:
     """An estimate with its 95 % interval (and p-value where a test exists)."""
     out = {"estimate": value, "ci_low": ci_low, "ci_high": ci_high}
     if p_value is not None:
@@ -57,7 +57,7 @@ class Section:
 
     omit_when_none: ClassVar[tuple[str, ...]] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         assert is_dataclass(self), f"{type(self).__name__} must be a dataclass"
         out: dict[str, Any] = {"status": "ok"}
         for f in fields(self):
@@ -74,7 +74,7 @@ class Skipped(Section):
 
     reason: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return skipped(self.reason)
 
 
@@ -87,7 +87,7 @@ class Estimate:
     ci_high: float
     p_value: float | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return estimate(self.estimate, self.ci_low, self.ci_high, self.p_value)
 
 

@@ -23,8 +23,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 
-from analysis.run import runner  # noqa: E402
 from analysis.data.bank import load  # noqa: E402
+from analysis.run import runner  # noqa: E402
 
 
 def main() -> None:

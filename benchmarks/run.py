@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -58,7 +57,8 @@ _started = time.perf_counter()
 wall = time.perf_counter() - _started
 me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print("@@STAGE@@" + json.dumps({{"wall_s": wall, "peak_mb": max(me, kids) / 1024, "extra": globals().get("extra", {{}})}}))
+stats = {{"wall_s": wall, "peak_mb": max(me, kids) / 1024, "extra": globals().get("extra", {{}})}}
+print("@@STAGE@@" + json.dumps(stats))
 """
 
 
@@ -112,7 +112,8 @@ def bench_size(size: str, work: Path, jobs_compare: bool) -> dict:
     res["run_branch"] = stage(
         "run one branch (notebooks + briefing)",
         f"from analysis.run import runner\n"
-        f"o = runner.run_branch({str(data)!r}, 'meishan', runner.RunOptions(out_root={str(out)!r}, quiet=True, notebook_jobs={CORES}))\n"
+        f"opts = runner.RunOptions(out_root={str(out)!r}, quiet=True, notebook_jobs={CORES})\n"
+        f"o = runner.run_branch({str(data)!r}, 'meishan', opts)\n"
         f"assert o.ok, o.error\n"
         f"import json\n"
         f"extra = json.load(open({str(out / 'meishan' / 'results.json')!r}))['run'].get('timings', {{}})",
@@ -128,7 +129,9 @@ def bench_size(size: str, work: Path, jobs_compare: bool) -> dict:
             res[f"run_all_jobs{jobs}"] = stage(
                 f"run {len(first)} branches, --jobs {jobs}",
                 f"from analysis.run import runner\n"
-                f"o = runner.run_all({str(data)!r}, runner.RunOptions(out_root={str(work / f'out-all-{jobs}')!r}, quiet=True, notebook_jobs={CORES} // {jobs}), branches={first!r}, jobs={jobs})\n"
+                f"opts = runner.RunOptions(out_root={str(work / f'out-all-{jobs}')!r}, quiet=True, "
+                f"notebook_jobs={CORES} // {jobs})\n"
+                f"o = runner.run_all({str(data)!r}, opts, branches={first!r}, jobs={jobs})\n"
                 f"assert all(x.ok for x in o), [x.error for x in o if not x.ok]",
             )
         res["jobs2_speedup"] = res["run_all_jobs1"]["wall_s"] / res["run_all_jobs2"]["wall_s"]

@@ -5,6 +5,7 @@ suite's generator (loaded), and helpers to run and check the notebooks."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CONFORMANCE = SHARED / "contract" / "conformance"
 NOTEBOOKS = REPO / "notebooks"
+#: Debian's chromium, which the browser tests drive (README: "Browser tests")
+CHROMIUM = Path("/usr/bin/chromium")
+#: set by .ci/run: there a test that cannot run fails instead of skipping
+IN_CI = os.environ.get("QVSRS_CI") == "1"
+#: fixtures that execute notebooks in a kernel: tests using them are marked `notebook`
+NOTEBOOK_FIXTURES = {"run_notebook", "good_notebooks", "failing_notebooks"}
 #: The papermill parameters cell every notebook starts with (house rules).
 NOTEBOOK_PARAMETERS = [
     "bank_path = None",
@@ -22,6 +29,21 @@ NOTEBOOK_PARAMETERS = [
     "out_dir = None",
     'lang = "zh"',
 ]
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that executes notebooks is a `notebook` test (make test-fast leaves them out)."""
+    for item in items:
+        if NOTEBOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.notebook)
+
+
+def pytest_runtest_setup(item):
+    """Browser tests skip, saying why, where chromium is missing; in CI (QVSRS_CI=1) they fail."""
+    if item.get_closest_marker("browser") and not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail(f"chromium not found at {CHROMIUM}; CI runs the browser tests (.ci/run installs it)", False)
+        pytest.skip(f"chromium not found at {CHROMIUM}: `sudo apt-get install chromium` to run the browser tests")
 
 
 @pytest.fixture(scope="session")

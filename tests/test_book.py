@@ -1,5 +1,7 @@
-"""The overview section (analysis.questions.book): the book's change over a
-year and the customers each finding is about, against direct computations."""
+"""The overview section (analysis.questions.overview, its figures from
+analysis.questions.book): the book's change over a year and the customers
+each finding is about, against direct computations; written by notebook 00
+and listed in the JSON Schema."""
 
 from __future__ import annotations
 
@@ -7,13 +9,13 @@ import pandas as pd
 import pytest
 
 from analysis.data.cohorts import active_customer_ids, value_base
-from analysis.questions import book
-from analysis.questions.seasons import in_season, season_of
+from analysis.questions import book, overview
+from analysis.run.results import schema_problems
 
 
 @pytest.fixture(scope="module")
 def sec(bank_a) -> dict:
-    return book.overview_section(bank_a)
+    return overview.analyze(bank_a).section().to_dict()
 
 
 def test_book_change_is_month_m_against_m_minus_12(bank_a, sec):
@@ -55,15 +57,26 @@ def test_leavers_and_exposure(bank_a, sec):
 
 
 def test_without_a_window_the_section_is_skipped(bank_a):
-    r = book.analyze(bank_a)
+    r = book.at_stake(bank_a)
     empty = book.BookResult(r.book, r.month, pd.Series(dtype=float), r.active, r.leavers, {})
-    assert empty.section().to_dict()["status"] == "skipped"
+    result = overview.analyze(bank_a)
+    result.at_stake = empty
+    assert result.section().to_dict()["status"] == "skipped"
+    result.at_stake = None
+    assert result.section().to_dict()["status"] == "skipped"
 
 
-def test_seasons():
-    assert season_of("2026年端午主题日") == (5, 6)
-    assert season_of("Mid-Autumn tea", None) == (9, 10)
-    assert season_of("2025年年终客户答谢会", "year_end_gala") == (1, 12)
-    assert season_of("沙龙", "salon") is None
-    assert not in_season((5, 6), "2026-10-01", "2026-12-31")
-    assert in_season((1, 12), "2026-10-01", "2026-12-31") and in_season(None, "2026-10-01", "2026-12-31")
+def test_the_section_is_in_the_schema(bank_a, sec):
+    results = {
+        "schema_version": 2,
+        "branch_id": bank_a.branch_id,
+        "as_of": "2026-06-30",
+        "generated_at": "2026-07-01T00:00:00Z",
+        "data_fingerprint": "x",
+        "customers": 1,
+        "active_customers": 1,
+        "overview": sec,
+    }
+    assert [p for p in schema_problems(results) if p.startswith("overview")] == []
+    broken = {**results, "overview": {**sec, "loans": "many"}}
+    assert any(p.startswith("overview.loans") for p in schema_problems(broken))

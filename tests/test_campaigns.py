@@ -1,32 +1,37 @@
-"""Campaigns (analysis.campaigns): contract figures, planted effects, notebook."""
+"""Campaigns (analysis.questions.campaigns, words.campaigns, figures.campaigns):
+contract figures, planted effects, notebook."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
-from statsmodels.stats.proportion import confint_proportions_2indep
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 import analysis
-from analysis.sample import planted
-from analysis.run import results
+from analysis.assumptions import Assumptions
 from analysis.data.bank import branch_ids
-from analysis.questions.campaigns import (
-    CampaignWindow,
-    analyze_campaigns,
-    balance_change,
-    campaigns_section,
-    complier_effect,
-    describe_campaigns,
-    diff_in_means,
-    diff_in_proportions,
-    rank_uncertainty,
-)
-from analysis.words.format import money
+from analysis.errors import UsageError
+from analysis.questions import campaign_effects as E
 from analysis.questions import campaigns as C
+from analysis.questions import economics
+from analysis.questions import verdicts as V
+from analysis.questions.campaigns import CampaignWindow, analyze, balance_change, rank_uncertainty
+from analysis.run import results
+from analysis.sample import planted
+from analysis.stats.experiments import complier_effect, diff_in_means, diff_in_proportions
+from analysis.words.campaigns import describe_campaigns, describe_verdicts
+from analysis.words.format import money, num
+
+
+def campaigns_section(bank) -> dict:
+    return analyze(bank, with_did=False, with_heterogeneity=False).section().to_dict()
 
 
 def _close_interval(got: dict, want: dict) -> None:
@@ -44,20 +49,46 @@ def sections(bank_a, bank_b):
     return {"fixture-a": campaigns_section(bank_a), "fixture-b": campaigns_section(bank_b)}
 
 
+@pytest.fixture(scope="module")
+def margins(bank_a, bank_b):
+    return {"fixture-a": economics.analyze(bank_a), "fixture-b": economics.analyze(bank_b)}
+
+
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
-def test_conformance(sections, expected, branch):
+def test_economics_conformance(margins, expected, branch):
+    got, want = margins[branch].section().to_dict(), expected[branch]["economics"]
+    assert got["status"] == "ok" and got["customers"] == want["customers"]
+    for key in ("funds_margin", "loan_margin"):
+        g, w = got[key], want[key]
+        # regression coefficients to about four significant figures, intervals to a small share of their width
+        assert g["estimate"] == pytest.approx(w["estimate"], rel=1e-4)
+        width = w["ci_high"] - w["ci_low"]
+        assert g["ci_low"] == pytest.approx(w["ci_low"], abs=1e-3 * width)
+        assert g["ci_high"] == pytest.approx(w["ci_high"], abs=1e-3 * width)
+        assert g["p_value"] == pytest.approx(w["p_value"], abs=1e-12)
+
+
+@pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
+def test_conformance(sections, margins, expected, good_banks, branch):
     got, want = sections[branch], expected[branch]["campaigns"]
     assert got["status"] == "ok"
     ids = [k for k in got if k not in ("status", "_merge")]
     assert ids == list(want)
+    margin = margins[branch].funds_margin["estimate"]
     for cid, w in want.items():
         g = got[cid]
         assert g["design"] == w["design"]
+        assert "roi" not in g  # schema 2 renamed it business_roi
+        assert g["verdict"] in V.VERDICTS and "reason" not in g
         if w["design"] == "randomized":
             assert (g["n_treatment"], g["n_control"]) == (w["n_treatment"], w["n_control"])
             _close_interval(g["response_ate"], w["response_ate"])
             _close_interval(g["balance_effect"], w["balance_effect"])
-            assert g["roi"] == pytest.approx(w["roi"], rel=1e-9)
+            assert g["business_roi"] == pytest.approx(w["business_roi"], rel=1e-9)
+            # profit from the fitted margin: to its four significant figures
+            for k in ("estimate", "ci_low", "ci_high"):
+                assert g["profit_12m"][k] == pytest.approx(w["profit_12m"][k], rel=1e-4)
+            assert g["profit_roi"] == pytest.approx(w["profit_roi"], rel=1e-4, abs=1e-4)
         else:
             assert (g["n_participants"], g["n_comparison"]) == (w["n_participants"], w["n_comparison"])
             assert g["naive_balance_difference"] == pytest.approx(w["naive_balance_difference"], rel=1e-9)
@@ -65,6 +96,12 @@ def test_conformance(sections, expected, branch):
             assert be["ci_low"] < be["estimate"] < be["ci_high"] and "AIPW" in be["method"]
             # the adjustment removes much of what the naive difference credits to the campaign
             assert be["estimate"] < 0.6 * w["naive_balance_difference"]
+            # a targeted campaign's profit: its own balance effect × participants × funds margin
+            n = g["n_participants"]
+            for k in ("estimate", "ci_low", "ci_high"):
+                assert g["profit_12m"][k] == pytest.approx(be[k] * n * margin, rel=1e-12)
+            cost = float(good_banks[branch].campaigns.set_index("campaign_id").at[cid, "cost"])
+            assert g["profit_roi"] == pytest.approx((g["profit_12m"]["estimate"] - cost) / cost, rel=1e-12)
 
 
 def test_campaigns_ranked_is_lifted_to_the_top(sections, tmp_path):
@@ -103,6 +140,71 @@ def test_balance_change_definition(bank_a):
     assert set(ch.index) == both
 
 
+# -- small samples and campaigns not measurable yet (issue 17, items 4 and 7) ----
+
+
+def _with_contacts(bank, keep):
+    """The bank with only the campaign contacts `keep` (a boolean mask) selects."""
+    tables = {name: bank.tables[name] for name in bank.tables if bank.has(name)}
+    tables["campaign_contacts"] = bank.campaign_contacts[keep].reset_index(drop=True)
+    return dataclasses.replace(bank, tables=tables)
+
+
+def test_tiny_groups_are_not_estimated(bank_a):
+    k = bank_a.campaign_contacts
+    a0 = k["campaign_id"] == "FX-A0"
+    treated = a0 & (k["group"] == "treatment")
+    first_t = treated & (treated.cumsum() <= 2)
+    first_c = (a0 & (k["group"] == "control")).cumsum().le(1) & a0 & (k["group"] == "control")
+    a2 = (k["campaign_id"] == "FX-A2") & k["participated"]
+    few_part = a2 & (a2.cumsum() <= E.MIN_ARM - 1)
+    rest = (k["campaign_id"] == "FX-A1") | ((k["campaign_id"] == "FX-A2") & ~k["participated"])
+    bank = _with_contacts(bank_a, first_t | first_c | few_part | rest)
+    sec = analyze(bank, with_did=False, with_heterogeneity=False).section().to_dict()
+    tiny = sec["FX-A0"]  # 2 invited, 1 held out
+    assert (tiny["n_treatment"], tiny["n_control"]) == (2, 1)
+    for key in ("response_ate", "balance_effect", "business_roi", "profit_12m", "profit_roi"):
+        assert tiny[key] is None, key
+    assert "too few contacts" in tiny["reason"] and "at least 10" in tiny["reason"]
+    assert tiny["verdict"] == "test"  # neither grow nor stop: run it as a randomized test
+    few = sec["FX-A2"]
+    assert few["n_participants"] == E.MIN_ARM - 1
+    assert few["balance_effect"] is None and few["naive_balance_difference"] is None and few["profit_12m"] is None
+    assert "participants" in few["reason"] and few["verdict"] == "test"
+    assert "reason" not in sec["FX-A1"] and sec["FX-A1"]["balance_effect"] is not None
+    en = " ".join(describe_campaigns(sec, "en"))
+    assert "too few customers to estimate an effect (2 invited, 1 held out" in en
+
+
+def test_response_rates_have_wilson_intervals(bank_a):
+    k = bank_a.campaign_contacts
+    nobody = k.assign(responded=False)
+    rr = E.response_rates(nobody)
+    assert (rr["rate"] == 0).all() and (rr["ci_low"] == 0).all() and (rr["ci_high"] > 0).all()
+    got = analyze(bank_a, with_did=False, with_heterogeneity=False).responses
+    row = got[(got["campaign_id"] == "FX-A0") & (got["group"] == "control")].iloc[0]
+    lo, hi = proportion_confint(row["responded"], row["contacts"], method="wilson")
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((lo, hi))
+    assert 0 <= got["ci_low"].min() and got["ci_high"].max() <= 1
+
+
+def test_a_campaign_not_measurable_yet(conformance_dir):
+    # as of May 2025, FX-A1 (ended March, measured in June) and FX-A2 (April, measured in July) cannot be measured
+    bank = analysis.load(conformance_dir / "good", branch="fixture-a", as_of="2025-05")
+    sec = analyze(bank, with_did=False, with_heterogeneity=False).section().to_dict()
+    assert set(sec) - {"status", "_merge"} == {"FX-A1", "FX-A2"}
+    for cid, month in (("FX-A1", "2025-06"), ("FX-A2", "2025-07")):
+        f = sec[cid]
+        assert f["balance_effect"] is None and f["profit_12m"] is None and f["profit_roi"] is None
+        assert f["verdict"] is None and f["reason"].startswith("not measurable yet") and month in f["reason"]
+    assert sec["FX-A2"]["naive_balance_difference"] is None
+    assert sec["FX-A1"]["response_ate"] is not None  # the response is known; the balances are not yet
+    assert sec["_merge"]["campaigns_ranked"] == []
+    zh, en = " ".join(describe_campaigns(sec, "zh")), " ".join(describe_campaigns(sec, "en"))
+    assert "尚无法衡量" in zh and "暂不下结论" in zh
+    assert "cannot be measured yet" in en and "no verdict yet" in en
+
+
 # -- the interval helpers against statsmodels ---------------------------------
 
 
@@ -117,6 +219,41 @@ def test_helpers_match_statsmodels():
     lo, hi = confint_proportions_2indep(x1.sum(), 400, x0.sum(), 100, method="wald", compare="diff")
     assert (got["ci_low"], got["ci_high"]) == pytest.approx((lo, hi), rel=1e-6)
     assert diff_in_means(a[:1], b) is None
+
+
+def test_intervals_use_the_normal_quantile_of_alpha():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(10, 2, 200), rng.normal(9, 2, 100)
+    e95, e90 = diff_in_means(a, b), diff_in_means(a, b, alpha=0.10)
+    half95, half90 = e95["estimate"] - e95["ci_low"], e90["estimate"] - e90["ci_low"]
+    assert half95 / half90 == pytest.approx(stats.norm.ppf(0.975) / stats.norm.ppf(0.95), rel=1e-12)
+
+
+def test_windows_covariates_and_estimator_come_from_the_assumptions(bank_a):
+    camp = bank_a.campaigns.iloc[0]
+    w = CampaignWindow.of(camp, pre_months=2, post_months=1)
+    assert (w.pre, w.post) == (pd.Timestamp("2025-01-01"), pd.Timestamp("2025-04-01"))
+    base = analyze(bank_a, with_did=False, with_heterogeneity=False)
+    other = analyze(
+        bank_a,
+        Assumptions(campaign_post_months=2, campaign_covariates=("age", "log_total_balance"), campaign_estimator="ipw"),
+        with_did=False,
+        with_heterogeneity=False,
+    )
+    b, o = base.section().to_dict(), other.section().to_dict()
+    # randomized: a different post month gives a different balance change, the same response
+    assert o["FX-A1"]["balance_effect"]["estimate"] != b["FX-A1"]["balance_effect"]["estimate"]
+    assert o["FX-A1"]["response_ate"] == b["FX-A1"]["response_ate"]
+    # targeted: adjusted for the two features only, by odds weighting
+    est = other.results["FX-A2"].estimator
+    assert (
+        est.covariates_ == ["age", "log_total_balance"]
+        and "inverse propensity" in o["FX-A2"]["balance_effect"]["method"]
+    )
+    with pytest.raises(UsageError, match="campaign_covariates"):
+        analyze(bank_a, Assumptions(campaign_covariates=("shoe_size",)), with_did=False, with_heterogeneity=False)
+    with pytest.raises(UsageError, match="not implemented"):
+        analyze(bank_a, Assumptions(campaign_estimator="matching"))
 
 
 def test_complier_effect_is_itt_over_take_up():
@@ -153,15 +290,17 @@ def test_rank_uncertainty_orders_and_sums():
 
 
 def test_describe_reads_the_numbers(bank_a):
-    a = analyze_campaigns(bank_a, with_heterogeneity=False)
-    sec = a.section()
+    a = analyze(bank_a, with_heterogeneity=False)
+    sec = a.section().to_dict()
     zh = describe_campaigns(sec, "zh", a)
     en = describe_campaigns(sec, "en", a)
     text_zh, text_en = "".join(zh), " ".join(en)
     be = sec["FX-A2"]["balance_effect"]["estimate"]
     assert money(be, "zh") in text_zh and money(be, "en") in text_en  # the house's 万元 / thousand CNY
     assert "意向处理效应" in text_zh and "complier effect" in text_en and "naive" in text_en
-    assert f"{sec['FX-A1']['roi']:.1f}" in text_en
+    assert num(sec["FX-A1"]["business_roi"] + 1, 1) in text_en and "volume, not profit" in text_en
+    # the typed section and its dict read the same
+    assert describe_campaigns(a.section(), "en", a) == en
     assert len(zh) == len(en)
 
 
@@ -173,8 +312,7 @@ def sample_analyses(sample_dir_3000):
     """The sample bank at the suite's default size (3,000 customers per
     branch, seed 0; two branches), every campaign analysed."""
     return [
-        analyze_campaigns(analysis.load(sample_dir_3000, branch=b), with_heterogeneity=False)
-        for b in branch_ids(sample_dir_3000)
+        analyze(analysis.load(sample_dir_3000, branch=b), with_heterogeneity=False) for b in branch_ids(sample_dir_3000)
     ]
 
 
@@ -206,6 +344,19 @@ def test_sample_recovers_planted_effects_of_each_design(sample_analyses):
         "did": sum(not _covers(r.did.did_ if r.did else None, e.att_balance) for r, e in tgt),
     }
     assert all(m <= 1 for m in misses.values()), misses
+
+
+@pytest.mark.slow
+def test_sample_funds_margin_lies_between_the_planted_rates(sample_analyses):
+    """The generator earns deposit_margin a year on deposits and wealth_fee on
+    wealth: a CNY of funds must earn between the two."""
+    for a in sample_analyses:
+        m = a.economics.funds_margin
+        assert planted.REVENUE.wealth_fee < m["ci_low"] < m["ci_high"] < planted.REVENUE.deposit_margin
+        # and every profit is that margin times the campaign's own balance effect and reach
+        for r in a.results.values():
+            if r.balance_effect is not None:
+                assert r.profit_12m["estimate"] == pytest.approx(r.balance_effect["estimate"] * r.reach * m["estimate"])
 
 
 @pytest.mark.slow
@@ -250,33 +401,78 @@ def test_notebook_is_committed_clean(committed_clean):
     committed_clean("05_campaigns")
 
 
+COST = 100_000.0
+
+
 @pytest.mark.parametrize(
-    "design, effect, roi, expected",
+    "case, design, effect, profit, expected",
     [
-        ("randomized", (10.0, 2.0, 18.0), 0.5, "grow"),
-        ("randomized", (10.0, 2.0, 18.0), -0.2, "keep"),
-        ("targeted", (10.0, 2.0, 18.0), None, "keep"),  # adjusted only: test with a holdout before growing
-        ("randomized", (10.0, -2.0, 22.0), 3.0, "test"),
-        ("randomized", (-5.0, -20.0, 10.0), -1.0, "stop"),
-        ("targeted", (None, None, None), None, "test"),
+        # grow: randomized, significant, profit above cost
+        ("proven, pays back", "randomized", (10.0, 2.0, 18.0), (150e3, 30e3, 270e3), "grow"),
+        # keep: significant but the profit estimate does not cover the cost (its upper end would)
+        ("proven, not paying back", "randomized", (10.0, 2.0, 18.0), (80e3, 16e3, 144e3), "keep"),
+        # keep: significant and paying back, but targeted (adjusted, no holdout)
+        ("targeted, proven", "targeted", (10.0, 2.0, 18.0), (150e3, 30e3, 270e3), "keep"),
+        # keep: significant, no funds margin to price it
+        ("proven, no profit", "randomized", (10.0, 2.0, 18.0), None, "keep"),
+        # test: positive, not significant
+        ("positive, unproven", "randomized", (10.0, -2.0, 22.0), (150e3, -30e3, 330e3), "test"),
+        # test, never stop: an estimate ≤ 0 whose wide interval still holds a paying effect (issue 17 item 7)
+        ("negative, wide", "randomized", (-5.0, -20.0, 10.0), (-75e3, -300e3, 150e3), "test"),
+        ("negative, wide, targeted", "targeted", (-5.0, -20.0, 10.0), (-75e3, -300e3, 150e3), "test"),
+        ("negative, wide, no profit", "randomized", (-5.0, -20.0, 10.0), None, "test"),
+        # stop: significantly below 0
+        ("significantly negative", "randomized", (-5.0, -9.0, -1.0), None, "stop"),
+        # stop: even the upper end is below the smallest effect that pays back
+        ("cannot pay back", "randomized", (2.0, 1.0, 3.0), (30e3, 15e3, 45e3), "stop"),
+        ("cannot pay back, targeted", "targeted", (-1.0, -4.0, 2.0), (-15e3, -60e3, 30e3), "stop"),
+        # test: not estimable (too few customers)
+        ("not estimable", "randomized", None, None, "test"),
     ],
 )
-def test_verdict_rule(design, effect, roi, expected):
-    est, lo, hi = effect
-    ev = C.evidence_of(None if est is None else {"estimate": est, "ci_low": lo, "ci_high": hi})
-    assert C.verdict(design, ev, roi) == expected
+def test_verdict_rule(case, design, effect, profit, expected):
+    e = None if effect is None else dict(zip(("estimate", "ci_low", "ci_high"), effect))
+    p = None if profit is None else dict(zip(("estimate", "ci_low", "ci_high"), profit))
+    assert V.verdict(design, e, p, COST) == expected, case
+    # a campaign not measurable yet gets no verdict, whatever its figures
+    assert V.verdict(design, e, p, COST, measurable=False) is None
 
 
-def test_verdicts_name_every_campaign_and_follow_the_numbers(bank_a):
-    table = C.analyze_campaigns(bank_a).table
-    v = C.verdicts(table)
+def test_verdict_read_back_from_results_figures():
+    """Figures without a verdict (the conformance files') are judged by the same rule, the
+    cost read back from profit_12m and profit_roi; figures with one keep it."""
+    effect = {"estimate": 10.0, "ci_low": 2.0, "ci_high": 18.0}
+    profit = {"estimate": 80e3, "ci_low": 16e3, "ci_high": 144e3}
+    figs = {"design": "randomized", "balance_effect": effect, "profit_12m": profit, "profit_roi": -0.2}
+    assert V.campaign_verdict(figs) == V.verdict("randomized", effect, profit, COST) == "keep"
+    assert V.campaign_verdict({**figs, "verdict": None}) is None
+
+
+def test_verdicts_name_every_campaign_and_follow_the_rule(bank_a):
+    result = analyze(bank_a)
+    table = result.table
+    v = C.verdict_table(table)
     assert set(v.index) == set(table.index)
-    assert set(v["verdict"]) <= set(C.VERDICTS)
-    text = " ".join(C.describe_verdicts(v, "en"))
+    assert set(v["verdict"]) <= set(V.VERDICTS)
+    text = " ".join(describe_verdicts(v, "en"))
     for name in v["name"]:
         assert name in text
-    # Make one randomized campaign clearly pay back: it must move to "grow".
-    rid = table.index[table["design"] == "randomized"][0]
-    t2 = table.copy()
-    t2.loc[rid, ["balance_effect", "ci_low", "ci_high", "roi"]] = [50_000.0, 10_000.0, 90_000.0, 2.0]
-    assert C.verdicts(t2).loc[rid, "verdict"] == "grow"
+    # the table shows the one rule's verdict, from the campaign's own figures
+    for cid, r in result.results.items():
+        assert v.loc[cid, "verdict"] == V.verdict(r.design, r.balance_effect, r.profit_12m, r.cost)
+
+
+@pytest.mark.parametrize("lang, volume, returns", [("en", "new business", ("return",)), ("zh", "新增业务", ("回报",))])
+def test_no_sentence_calls_business_volume_a_return(bank_a, lang, volume, returns):
+    result = analyze(bank_a, with_heterogeneity=False)
+    sentences = describe_campaigns(result.section(), lang, result) + describe_verdicts(
+        C.verdict_table(result.table), lang
+    )
+    for s in sentences:
+        for clause in re.split(r"[;；,，。.()（）]", s):
+            if volume in clause:
+                assert not any(w in clause for w in returns), clause
+    text = " ".join(sentences)
+    assert volume in text  # business_roi is worded, as volume
+    profit = result.results["FX-A1"].profit_12m
+    assert money(profit["estimate"], lang) in text  # the return stated is the profit

@@ -100,3 +100,10 @@ def test_rules_of_the_model(data):
         ConditionalLogitFitter().fit(const, "chosen", "g", ["x1", "c"])
     with pytest.raises(RuntimeError):
         _ = ConditionalLogitFitter().summary
+
+
+def test_a_fit_shows_itself_in_a_notebook(data):
+    assert "not fitted" in ConditionalLogitFitter()._repr_html_()
+    f = ConditionalLogitFitter().fit(data, "chosen", "g", list(TRUE))
+    html = f._repr_html_()
+    assert "ConditionalLogitFitter" in html and "<table" in html and "exp(coef)" in html

@@ -17,7 +17,12 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import statsmodels.api as sm  # noqa: E402
 
+from analysis.assumptions import Assumptions  # noqa: E402
+from analysis.figures import churn as churn_figures  # noqa: E402
 from analysis.questions import churn  # noqa: E402
+from analysis.stats import logit  # noqa: E402
+from analysis.words import churn as words  # noqa: E402
+from analysis.words import churn_tables  # noqa: E402
 from analysis.data.bank import Bank  # noqa: E402
 from analysis.data.cohorts import active_customer_ids, churn_cohort  # noqa: E402
 from analysis.data.contract import AREAS, CLOSE_REASONS, SEGMENTS, VIP_TIERS  # noqa: E402
@@ -121,10 +126,10 @@ def test_hand_fixture_cohort_and_churn_counts():
     assert sorted(co["customer_id"]) == ["A", "B", "E", "F", "H"]
     assert sorted(co.loc[co["churned"], "customer_id"]) == ["B", "E", "H"]
     assert churn.cohort_counts(co) == {"cohort_size": 5, "churned": 3, "churn_rate_12m": 0.6}
-    a = churn.analyse_churn(bank)
+    a = churn.analyze(bank)
     assert a.counts == {"cohort_size": 5, "churned": 3, "churn_rate_12m": 0.6}
     # too small for the driver model: skipped, with the counts in the reason
-    s = churn.churn_section(analysis=a)
+    s = a.section().to_dict()
     assert s["status"] == "skipped" and "5 customers" in s["reason"]
 
 
@@ -132,12 +137,12 @@ def test_hand_fixture_needs_19_months():
     bank = hand_bank()
     snaps = bank.monthly_snapshots
     short = Bank("hand", {**bank.tables, "monthly_snapshots": snaps[snaps["month"] >= "2024-01-01"]}, bank.timeframe)
-    s = churn.churn_section(short)
+    s = churn.analyze(short).section().to_dict()
     assert s["status"] == "skipped" and "19 months" in s["reason"]
 
 
 def test_too_few_churners_is_skipped(bank_a):
-    s = churn.churn_section(analysis=churn.analyse_churn(bank_a, min_events=400))
+    s = churn.analyze(bank_a, min_events=400).section().to_dict()
     assert s["status"] == "skipped"
     assert "309 of the 2308" in s["reason"] and "400 churners" in s["reason"]
 
@@ -156,7 +161,7 @@ def test_hand_fixture_loss_factors():
     assert list(q.index) == [f"{y}Q{k}" for y in (2023, 2024) for k in (1, 2, 3, 4)]
     assert q.loc["2023Q4", "service_quality"] == 1 and q.loc["2024Q1"].sum() == 2 and q.loc["2024Q4", "unknown"] == 1
     assert q.to_numpy().sum() == 4 and (lf.months_by_quarter == 3).all()
-    lines = churn.describe_loss_factors(lf, "en")
+    lines = words.describe_loss_factors(lf, "en")
     assert "3 customers left" in lines[0] and "成都银行 (1)" in lines[1]
 
 
@@ -185,23 +190,23 @@ def _assert_conforms(section: dict, want: dict) -> list[str]:
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
 def test_churn_section_conforms(branch, good_banks, expected):
     bank = good_banks[branch]
-    section = churn.churn_section(bank)
+    section = churn.analyze(bank).section().to_dict()
     assert _assert_conforms(section, expected[branch]["churn"]) == []
     assert 0.5 < section["auc_holdout"] < 1
 
 
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
 def test_churn_section_conforms_lean(branch, lean_banks, expected_lean):
-    section = churn.churn_section(lean_banks[branch])
+    section = churn.analyze(lean_banks[branch]).section().to_dict()
     assert _assert_conforms(section, expected_lean[branch]["churn"]) == []
     # without interactions the complaint features drop out, and say so
     assert not set(COMPLAINT_DRIVERS) & set(section["drivers"])
     assert set(COMPLAINT_DRIVERS) <= set(section["left_out"])
-    assert any("complaint" in line for line in churn.describe_churn(section, "en"))
+    assert any("complaint" in line for line in words.describe_churn(section, "en"))
 
 
 def test_holdout_auc_is_deterministic_and_a_refit(bank_a):
-    a = churn.analyse_churn(bank_a)
+    a = churn.analyze(bank_a)
     y = a.cohort["churned"].astype(int).set_axis(a.features.index)
     assert churn.holdout_auc(a.features, y) == a.auc_holdout
     assert churn.holdout_auc(a.features, y, seed=1) != a.auc_holdout
@@ -222,7 +227,7 @@ def _simulated(n=20_000, seed=0):
 
 def test_model_recovers_known_coefficients_and_predicts():
     X, y, beta = _simulated()
-    m = churn.ChurnModel().fit(X, y)
+    m = logit.LogitModel().fit(X, y)
     t = m.odds_ratios_
     for k, b in zip(("x", "d"), beta[1:]):
         assert t.at[k, "ci_low"] < math.exp(b) < t.at[k, "ci_high"]
@@ -236,7 +241,7 @@ def test_model_recovers_known_coefficients_and_predicts():
 
 def test_model_requires_fit():
     with pytest.raises(RuntimeError, match="not fitted"):
-        churn.ChurnModel().predict_proba(pd.DataFrame({"x": [1.0]}))
+        logit.LogitModel().predict_proba(pd.DataFrame({"x": [1.0]}))
 
 
 @pytest.mark.parametrize(
@@ -265,8 +270,8 @@ def test_model_refuses_unidentified_data_with_a_reason(case, message):
         y = (X["x"] > 0).astype(int)
     elif case == "quasi":
         y[X["d"] == 1] = 0
-    with pytest.raises(churn.ChurnModelError, match=message):
-        churn.ChurnModel().fit(X, y)
+    with pytest.raises(logit.LogitError, match=message):
+        logit.LogitModel(terms=churn.CHURN_TERMS).fit(X, y)
 
 
 def test_set_aside_separation_gives_the_likelihood_limit():
@@ -275,11 +280,13 @@ def test_set_aside_separation_gives_the_likelihood_limit():
     X, y, _ = _simulated(n=3000, seed=2)
     y = pd.Series(y)
     y[X["d"] == 1] = 0
-    m = churn.ChurnModel(separation="set_aside").fit(X, y)
-    assert list(m.separated_) == ["d"] and m.separation_counts_["d"] == {
-        "customers": int((X["d"] == 1).sum()),
-        "all": "stayed",
+    m = churn.churn_model().fit(X, y)
+    assert list(m.separated_) == ["d"] and m.separation_["d"] == {
+        "value": 1,
+        "outcome": 0,
+        "rows": int((X["d"] == 1).sum()),
     }
+    assert "all 15" not in m.separated_["d"] and "customers with d = 1 stayed" in m.separated_["d"]
     assert m.features_ == ["x"] and len(m.set_aside_) == int((X["d"] == 1).sum())
     # the full likelihood with β_d pinned far out: the other coefficients agree
     exog = sm.add_constant(X)
@@ -295,10 +302,10 @@ def test_roc_auc_is_mann_whitney():
     s = np.round(rng.random(200), 1)  # many ties
     pairs = [(a, b) for a in s[y == 1] for b in s[y == 0]]
     brute = np.mean([1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pairs])
-    assert churn.roc_auc(y, s) == pytest.approx(brute, abs=1e-12)
-    assert churn.roc_auc([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4]) == 1.0
-    assert churn.roc_auc([0, 0, 1, 1], [0.4, 0.3, 0.2, 0.1]) == 0.0
-    assert math.isnan(churn.roc_auc([1, 1], [0.1, 0.2]))
+    assert logit.roc_auc(y, s) == pytest.approx(brute, abs=1e-12)
+    assert logit.roc_auc([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4]) == 1.0
+    assert logit.roc_auc([0, 0, 1, 1], [0.4, 0.3, 0.2, 0.1]) == 0.0
+    assert math.isnan(logit.roc_auc([1, 1], [0.1, 0.2]))
 
 
 def test_design_matrix_leaves_out_empty_levels():
@@ -321,7 +328,7 @@ STRONG = ("digital_active", "unresolved_complaint")
 
 @pytest.fixture(scope="module")
 def sample_analyses(sample_banks):
-    return {b: churn.analyse_churn(bank) for b, bank in sample_banks.items()}
+    return {b: churn.analyze(bank) for b, bank in sample_banks.items()}
 
 
 def test_sample_bank_recovers_planted_odds_ratios(sample_analyses):
@@ -331,7 +338,7 @@ def test_sample_bank_recovers_planted_odds_ratios(sample_analyses):
 
     assert len(sample_analyses) >= 2
     for branch, a in sample_analyses.items():
-        s = churn.churn_section(analysis=a)
+        s = a.section().to_dict()
         assert s["status"] == "ok", (branch, s)
         d = s["drivers"]
         for k in MAIN_DRIVERS:  # each planted value inside the estimated 95 % interval
@@ -352,12 +359,12 @@ def test_sample_bank_recovers_planted_odds_ratios(sample_analyses):
 
 
 @pytest.fixture(scope="module")
-def analysis_a(bank_a):
-    return churn.analyse_churn(bank_a)
+def churn_a(bank_a):
+    return churn.analyze(bank_a)
 
 
-def test_at_risk_list_ranks_active_customers_by_value_at_risk(bank_a, analysis_a):
-    ar = churn.at_risk_list(bank_a, analysis_a)
+def test_at_risk_list_ranks_active_customers_by_value_at_risk(bank_a, churn_a):
+    ar = churn.at_risk_list(bank_a, churn_a)
     t = ar.table
     active = set(active_customer_ids(bank_a))
     assert set(t["customer_id"]) <= active and len(t) + ar.not_scored == len(active) == ar.active
@@ -379,27 +386,27 @@ def test_at_risk_list_ranks_active_customers_by_value_at_risk(bank_a, analysis_a
         & (i["date"] < M + pd.DateOffset(months=1))
     ).sum()
     assert row["complaints_12m"] == n
-    assert churn.at_risk_list(bank_a, analysis_a, top=20).table.shape[0] == 20
+    assert churn.at_risk_list(bank_a, churn_a, top=20).table.shape[0] == 20
 
 
-def test_at_risk_display_shows_no_real_ids(bank_a, analysis_a):
-    ar = churn.at_risk_list(bank_a, analysis_a)
+def test_at_risk_table_shows_no_real_ids(bank_a, churn_a):
+    ar = churn.at_risk_list(bank_a, churn_a)
     pseud = Pseudonymiser(b"test-key", "argument")
     for lang in ("zh", "en"):
-        shown = churn.at_risk_display(ar, pseud, lang, top=20)
+        shown = churn_tables.at_risk_table(ar, pseud, lang, top=20)
         text = shown.to_csv()
         assert len(shown) == 20
         assert not any(cid in text for cid in ar.table["customer_id"].head(50))
         assert shown.iloc[:, 0].str.match(r"^C-[0-9a-f]{12}$").all()
-    private = churn.at_risk_display(ar, pseud, "zh", top=None, with_ids=True)
+    private = churn_tables.at_risk_table(ar, pseud, "zh", top=None, with_ids=True)
     assert list(private["customer_id"]) == list(ar.table["customer_id"])
-    lines = churn.describe_at_risk(ar, "derived", "zh")
+    lines = words.describe_at_risk(ar, "derived", "zh")
     assert any("QVSRS_PSEUDONYM_KEY" in s for s in lines) and any("private" in s for s in lines)
 
 
 def test_at_risk_needs_a_model():
-    a = churn.analyse_churn(hand_bank())
-    with pytest.raises(churn.ChurnModelError):
+    a = churn.analyze(hand_bank())
+    with pytest.raises(logit.LogitError):
         churn.at_risk_list(hand_bank(), a)
 
 
@@ -431,7 +438,7 @@ def test_describe_churn_names_the_three_actionable_drivers_by_size():
         age=(0.98, 0.97, 0.99, 0.001),  # significant but not actionable
         has_rm=(1.5, 1.1, 2.0, 0.01),  # significant, unexpected direction: × 1.5
     )
-    zh = churn.describe_churn(s, "zh")
+    zh = words.describe_churn(s, "zh")
     bullets = [x for x in zh if x.startswith("- ")]
     assert len(bullets) == 3
     assert "投诉未在30天内解决的客户流失几率是其他客户的2.6倍" in bullets[0]
@@ -440,17 +447,17 @@ def test_describe_churn_names_the_three_actionable_drivers_by_size():
     assert any("VIP客户" in x and "没有显示出可靠的影响" in x for x in zh)
     assert any("年龄" in x and "无法改变" in x for x in zh)
     assert any("12.0%" in x for x in zh) and any("0.71" in x for x in zh)
-    en = churn.describe_churn(s, "en")
+    en = words.describe_churn(s, "en")
     assert any("have 2.6 times the odds of leaving" in x for x in en)
 
 
 def test_describe_churn_is_honest_when_nothing_is_significant():
     s = _section(digital_active=(0.9, 0.6, 1.3, 0.5), products_held=(0.97, 0.9, 1.05, 0.4))
-    zh = churn.describe_churn(s, "zh")
+    zh = words.describe_churn(s, "zh")
     assert not any(x.startswith("- ") for x in zh)
     assert any("都没有显示出可靠的影响" in x for x in zh)
     one = _section(digital_active=(0.5, 0.35, 0.7, 0.001), products_held=(0.97, 0.9, 1.05, 0.4))
-    assert any("只有1个" in x for x in churn.describe_churn(one, "zh"))
+    assert any("只有1个" in x for x in words.describe_churn(one, "zh"))
 
 
 def test_effect_sentence_in_plain_units():
@@ -459,35 +466,38 @@ def test_effect_sentence_in_plain_units():
     f, lo, hi, s = churn.risk_factor("balance_trend", d)
     half = math.log(2)
     assert s == -1 and f == pytest.approx(2**half) and lo == pytest.approx(1.0) and hi == pytest.approx(4**half)
-    assert "减半" in churn.effect_sentence("balance_trend", d, "zh")
-    assert "products_held" not in churn.effect_sentence("products_held", {**d, "ci_high": 0.9}, "en")
+    assert "减半" in words.effect_sentence("balance_trend", d, "zh")
+    assert "products_held" not in words.effect_sentence("products_held", {**d, "ci_high": 0.9}, "en")
 
 
-def test_key_findings_for_the_director(bank_a, analysis_a):
-    s = churn.churn_section(analysis=analysis_a)
+def test_key_findings_for_the_director(bank_a, churn_a):
+    s = churn_a.section()  # the typed section reads as its results.json mapping
     lf = churn.loss_factors(bank_a)
-    ar = churn.at_risk_list(bank_a, analysis_a)
-    zh = churn.key_findings(s, lf, ar, "zh")
-    assert zh[0] == "- 近12个月流失率13.4%（2,308名客户中309人）。"
-    assert zh[1] == "- 可着手的流失因素：未使用手机银行/网银（×2.4）、投诉逾30天未解决（×2.2）、非VIP（×2.1）。"
+    ar = churn.at_risk_list(bank_a, churn_a)
+    zh = words.key_findings(s, lf, ar, "zh")
+    # the numbers: rate, cohort and churners; then the three drivers to act on, strongest first
+    assert all(x in zh[0] for x in ("13.4%", "2,308", "309", "流失率"))
+    drivers = ["未使用手机银行/网银", "投诉逾30天未解决", "非VIP"]
+    assert [zh[1].index(d) for d in drivers] == sorted(zh[1].index(d) for d in drivers)
+    assert all(f"×{x}" in zh[1] for x in ("2.4", "2.2", "2.1"))
     assert "服务质量" in zh[2] and "乐山商业银行" in zh[2] and "private/" in zh[3]
-    assert churn.key_findings({"status": "skipped", "reason": "x"}, None, None, "en") == []
+    assert words.key_findings({"status": "skipped", "reason": "x"}, None, None, "en") == []
 
 
 def test_describe_churn_skipped():
-    assert churn.describe_churn({"status": "skipped", "reason": "too few"}, "en") == [
+    assert words.describe_churn({"status": "skipped", "reason": "too few"}, "en") == [
         "The churn analysis was not run: too few."
     ]
 
 
-def test_figures_have_manager_titles(bank_a, analysis_a):
-    s = churn.churn_section(analysis=analysis_a)
+def test_figures_have_manager_titles(bank_a, churn_a):
+    s = churn_a.section().to_dict()
     lf = churn.loss_factors(bank_a)
     figs = [
-        churn.plot_drivers(s, "zh"),
-        churn.plot_loss_reasons(lf, "en"),
-        churn.plot_destinations(lf, bank_a.branch["home_bank"], "zh"),
-        churn.plot_reasons_over_time(lf, "en"),
+        churn_figures.plot_drivers(s, "zh"),
+        churn_figures.plot_loss_reasons(lf, "en"),
+        churn_figures.plot_destinations(lf, bank_a.branch["home_bank"], "zh"),
+        churn_figures.plot_reasons_over_time(lf, "en"),
     ]
     titles = [f.axes[0].get_title(loc="left") for f in figs]
     assert titles[0] == "不使用手机银行或网银的客户流失几率是其他客户的2.4倍"
@@ -570,3 +580,43 @@ def test_notebook_runs_to_the_end_when_churn_is_skipped(tmp_path, conformance_di
 def test_top_drivers_largest_first_above_the_floor():
     push = pd.DataFrame({"a": [0.2, 0.01, 0.3], "b": [0.5, 0.02, 0.3], "c": [0.06, 0.0, 0.9], "d": [0.1, 0.04, 0.04]})
     assert churn.top_drivers(push, 0.05, 3) == [["b", "a", "d"], [], ["c", "a", "b"]]
+
+
+# ---------------------------------------------------------------------------
+# The typed section, the estimator's summary and the assumptions
+
+
+def test_section_is_typed_and_reads_as_results_json(churn_a):
+    section = churn_a.section()
+    assert isinstance(section, churn.ChurnSection)
+    d = section.to_dict()
+    assert list(d)[:6] == ["status", "cohort_size", "churned", "churn_rate_12m", "drivers", "auc_holdout"]
+    assert "separated" not in d and "auc_note" not in d  # absent, not null, when there is nothing to say
+    assert words.describe_churn(section, "en") == words.describe_churn(d, "en")
+    s = churn_a.model.summary
+    assert list(s.columns) == ["coef", "exp(coef)", "se", "z", "p", "ci_low", "ci_high"]
+    np.testing.assert_allclose(s.loc[churn_a.model.features_, "exp(coef)"], churn_a.model.odds_ratios_["odds_ratio"])
+    assert "<table" in churn_a.model._repr_html_() and "rows" in repr(churn_a.model)
+
+
+def test_briefing_prints_the_notebooks_sentences(churn_a):
+    from analysis.report.context import make_context
+    from analysis.words.prose import DESCRIBE
+
+    d = churn_a.section().to_dict()
+    (paragraph,) = DESCRIBE["churn"](make_context({"churn": d}, "en"))
+    assert paragraph == [line.removeprefix("- ") for line in words.describe_churn(d, "en")]
+
+
+def test_assumptions_change_the_figures_and_labels_that_depend_on_them(bank_a, churn_a):
+    strict = churn.analyze(bank_a, Assumptions(alpha=0.01)).section().to_dict()
+    base = churn_a.section().to_dict()
+    for k, d in base["drivers"].items():  # same estimates, wider intervals
+        assert strict["drivers"][k]["odds_ratio"] == pytest.approx(d["odds_ratio"], rel=1e-12)
+        assert strict["drivers"][k]["ci_low"] < d["ci_low"] and strict["drivers"][k]["ci_high"] > d["ci_high"]
+    assert any("p < 0.01" in x for x in words.describe_churn(strict, "en", Assumptions(alpha=0.01)))
+    a14 = Assumptions(unresolved_days=14)
+    quick = churn.analyze(bank_a, a14)
+    assert quick.features["unresolved_complaint"].sum() > churn_a.features["unresolved_complaint"].sum()
+    assert "14 days" in words.driver_label("unresolved_complaint", "en", a14)
+    assert "30 days" in words.driver_label("unresolved_complaint", "en")

@@ -1,5 +1,6 @@
-"""analysis.clv: the shifted-beta-geometric model against Fader & Hardie
-(2007) and closed forms, left-truncated lifetimes, CLV per segment."""
+"""analysis.stats.sbg: the shifted-beta-geometric model against Fader & Hardie
+(2007) and closed forms; analysis.questions.clv: left-truncated lifetimes, CLV
+per segment; analysis.words.clv: its prose and display table."""
 
 from __future__ import annotations
 
@@ -10,15 +11,12 @@ import pandas as pd
 import pytest
 from scipy import special
 
+from analysis.assumptions import Assumptions
 from analysis.data.bank import Bank
-from analysis.questions.clv import (
-    ShiftedBetaGeometric,
-    clv_by_segment,
-    clv_table,
-    describe_clv,
-    life_table,
-    tenure_lifetimes,
-)
+from analysis.errors import UsageError
+from analysis.questions.clv import analyze, life_table, tenure_lifetimes
+from analysis.stats.sbg import ShiftedBetaGeometric
+from analysis.words.clv import clv_table, describe_clv
 from analysis.data.cohorts import active_customer_ids, value_base
 from analysis.data.timeframe import Timeframe
 
@@ -263,7 +261,7 @@ def test_left_truncated_lifetimes_recover_the_planted_sbg():
 
 @pytest.fixture(scope="module")
 def segment_clv(bank_a):
-    return clv_by_segment(bank_a, discount_rate=0.10)
+    return analyze(bank_a, Assumptions(discount_rate=0.10))
 
 
 def test_clv_by_segment_on_the_conformance_bank(bank_a, segment_clv):
@@ -291,14 +289,16 @@ def test_clv_by_segment_on_the_conformance_bank(bank_a, segment_clv):
 
 
 def test_clv_rises_as_the_discount_rate_falls(bank_a, segment_clv):
-    low = clv_by_segment(bank_a, discount_rate=0.05)
+    low = analyze(bank_a, Assumptions(discount_rate=0.05))
     assert (low.table.loc["mass", "clv"]) > segment_clv.table.loc["mass", "clv"]
     with pytest.raises(ValueError, match="annual rate"):
-        clv_by_segment(bank_a, discount_rate=10)
+        analyze(bank_a, Assumptions(discount_rate=0.0))
+    with pytest.raises(UsageError, match="discount_rate"):
+        Assumptions(discount_rate=10)
 
 
 def test_small_groups_are_skipped_with_the_reason(bank_a):
-    r = clv_by_segment(bank_a, min_customers=600)
+    r = analyze(bank_a, min_customers=600)
     assert r.table.loc["affluent", "reason_kind"] == "few_customers"
     assert "at least 600" in r.skipped["affluent"]
 
@@ -312,3 +312,12 @@ def test_clv_prose_reads_this_branchs_numbers(segment_clv, lang):
     assert ("只观察到6次流失" if lang == "zh" else "only 6 churns observed") in text
     shown = clv_table(segment_clv, lang)
     assert len(shown) == len(t)
+    numeric = [c for c in shown.columns if c in shown.attrs["formats"]]
+    assert len(numeric) == len(shown.columns) - 1  # every column but the note is a number
+    assert all(pd.api.types.is_numeric_dtype(shown[c]) for c in numeric)
+
+
+def test_a_fit_shows_itself_in_a_notebook():
+    assert "not fitted" in ShiftedBetaGeometric()._repr_html_()
+    html = ShiftedBetaGeometric(label="regular").fit(PAPER["regular"]["survivors"])._repr_html_()
+    assert "regular" in html and "<table" in html and "se(coef)" in html

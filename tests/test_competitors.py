@@ -12,15 +12,14 @@ from analysis.data.bank import Bank
 from analysis.data.contract import ATTRIBUTES
 from analysis.questions.competitors import (
     UNKNOWN,
+    CompetitorsSection,
+    analyze,
     attribute_means,
+    choice_estimates,
     choice_model,
     choice_priorities,
-    competitors_section,
-    describe_choice,
-    describe_market,
-    describe_positioning,
-    describe_switching,
     gap_to_competitors,
+    ground,
     head_to_head,
     perceptual_map,
     quarters_before,
@@ -31,7 +30,14 @@ from analysis.questions.competitors import (
     window_leavers,
 )
 
+from analysis.words.competitors import describe_choice, describe_competitors, describe_switching
+
 HOME = "中国建设银行"
+
+
+def competitors_section(bank: Bank) -> dict:
+    """The section as results.json holds it."""
+    return analyze(bank).section().to_dict()
 
 
 def _close(actual, expected, coef=False):
@@ -99,9 +105,13 @@ def test_head_to_head_is_home_change_minus_competitor_change(bank_a):
     for comp, r in t.iterrows():
         assert r["home_net_deposit"] == pytest.approx(dep[HOME] - dep[comp])
     assert t.attrs["home_deposit_change"] == pytest.approx(dep[HOME])
+    lost, gained = ground(dep.to_dict(), HOME)
+    assert lost == t.index[t["home_net_deposit"] < 0].tolist()  # most lost first, as head_to_head sorts
+    assert gained == t.index[t["home_net_deposit"] > 0].tolist()
+    result = analyze(bank_a)
     for lang in ("zh", "en"):
-        text = " ".join(describe_market(h, t, HOME, lang))
-        assert "9.1%" in text
+        text = " ".join(describe_competitors(result, lang, "market"))
+        assert "9.1%" in text and all(b in text for b in lost + gained)
 
 
 def test_rating_gaps_and_perceptual_map(bank_a):
@@ -120,13 +130,13 @@ def test_rating_gaps_and_perceptual_map(bank_a):
     with pytest.raises(ValueError):
         perceptual_map(means.head(2))
     for lang in ("zh", "en"):
-        assert describe_positioning(means, HOME, lang)
+        assert describe_competitors(analyze(bank_a), lang, "positioning")
 
 
 def test_choice_priorities_flag_weak_spots(bank_a):
     ms = bank_a.market_survey
     fit = choice_model(ms)
-    pr = choice_priorities(fit, attribute_means(ms), HOME)
+    pr = choice_priorities(choice_estimates(fit), attribute_means(ms), HOME)
     assert pr["coef"].is_monotonic_decreasing
     assert pr.index[0] == "convenience"  # the fixture's largest coefficient
     expect = (pr["p_value"] < 0.05) & (pr["coef"] > 0) & (pr["home"] < pr["competitors"])
@@ -135,6 +145,22 @@ def test_choice_priorities_flag_weak_spots(bank_a):
     for lang in ("zh", "en"):
         text = " ".join(describe_choice(pr, HOME, lang))
         assert f"{np.exp(pr['coef'].iloc[0]):.2f}" in text
+
+
+def test_the_briefing_says_what_the_notebook_says_from_results_json(bank_a):
+    """Market, positioning and choice read only the section's figures: the same
+    sentences from results.json (with the home bank's name) as in the notebook."""
+    result = analyze(bank_a)
+    section = CompetitorsSection.from_dict(results.to_jsonable(result.section()))
+    for part in ("market", "positioning", "choice"):
+        for lang in ("zh", "en"):
+            assert describe_competitors(section, lang, part, home_bank=HOME) == describe_competitors(result, lang, part)
+    # the notebook's priorities and the ones decided from the section agree
+    pr = choice_priorities(section.choice_drivers, attribute_means(bank_a.market_survey), HOME)
+    pd.testing.assert_frame_equal(pr, result.priorities)
+    en = " ".join(describe_competitors(section, "en", "switching", home_bank=HOME))
+    top = max(section.switching_destinations, key=section.switching_destinations.get)
+    assert top in en and str(sum(section.switching_destinations.values())) in en
 
 
 def test_switching_by_segment_adds_up(bank_a, expected):

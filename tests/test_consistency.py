@@ -23,7 +23,7 @@ import analysis
 from analysis.report import consistency as C
 from analysis.report.briefing import compose
 from analysis.report.context import make_context
-from analysis.run.compute import compute_results
+from analysis.run.compute import compute_results, compute_run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -301,6 +301,15 @@ def case_vip_retested(r, plan, page):
     _plan_line(page, "白金卡", "生日问候：再测（随机对照），邀请64人，预算0.17万元。")
 
 
+def case_vip_retested_row(r, plan, page):
+    plan = _add_row(
+        plan, _row("A4", "campaigns", "campaign_test", 64, 1_700.0, None, 0.2, "campaigns.C-TEST.balance_effect")
+    )
+    _refresh(r, plan)
+    r["plan"]["details"] = {"A4": {"campaign_id": "C-TEST", "kind": "birthday_greeting", "tiers": ["platinum"]}}
+    return plan
+
+
 def case_contradicting_instructions(r, plan, page):
     _plan_line(page, "非VIP · 利润后30%", "389位流失风险高于全行平均的客户本季度内定期回访。")
 
@@ -330,11 +339,7 @@ def case_action_without_effect(r, plan, page):
 
 
 def _no_plan_invariants(monkeypatch):
-    monkeypatch.setattr(C, "_plan_invariant_check", lambda plan, results: [])
-
-
-def _no_plan_sums(monkeypatch):
-    monkeypatch.setattr(C, "plan_sums", lambda plan, results: [])
+    monkeypatch.setattr(C, "plan_invariant_problems", lambda plan, results: [])
 
 
 def _without(*names):
@@ -345,13 +350,13 @@ def _without(*names):
 
 
 CASES = {  # case → (what the check names, where it names it, the rule that finds it)
-    "evidence_missing": ("plan evidence missing", "plan.csv row 3", _no_plan_invariants),
-    "dates_outside_quarter": ("plan dates", "plan.csv row 3", _no_plan_invariants),
-    "start_after_end": ("plan dates", "plan.csv row 3", _no_plan_invariants),
-    "negative_cost": ("plan cost", "plan.csv row 2", _no_plan_invariants),
-    "profit_outside_interval": ("plan profit interval", "plan.csv row 1", _no_plan_invariants),
-    "holdout_share_one": ("plan holdout share", "plan.csv row 2", _no_plan_invariants),
-    "plan_sums": ("plan sums", "results.json plan.cost", _no_plan_sums),
+    "evidence_missing": ("plan invariant", "plan.csv row 3", _no_plan_invariants),
+    "dates_outside_quarter": ("plan invariant", "plan.csv row 3", _no_plan_invariants),
+    "start_after_end": ("plan invariant", "plan.csv row 3", _no_plan_invariants),
+    "negative_cost": ("plan invariant", "plan.csv row 2", _no_plan_invariants),
+    "profit_outside_interval": ("plan invariant", "plan.csv row 1", _no_plan_invariants),
+    "holdout_share_one": ("plan invariant", "plan.csv row 2", _no_plan_invariants),
+    "plan_sums": ("plan invariant", "results.json plan", _no_plan_invariants),
     "row_without_holdout": (
         "rolled out without a holdout",
         "plan.csv row 2",
@@ -366,6 +371,7 @@ CASES = {  # case → (what the check names, where it names it, the rule that fi
     "promised_holdout": ("holdout promised, not planned", "findings", _without("check_promises")),
     "out_of_season": ("out of season", "plan.csv row 4", _without("check_seasons")),
     "vip_retested": ("VIP service retested", "sections[plan]", _without("check_vip_retests")),
+    "vip_retested_row": ("VIP service retested", "plan.csv row 4", _without("check_vip_retests")),
     "contradicting_instructions": ("contradicting instructions", "sections[plan]", _without("check_instructions")),
     "volume_called_return_zh": ("volume called a return", "findings", _without("check_volume_returns")),
     "volume_called_return_en": ("volume called a return", "findings", _without("check_volume_returns")),
@@ -389,6 +395,7 @@ def test_each_contradiction_is_named(name, monkeypatch):
         assert p.where and p.figure and str(p)
     # only this contradiction (and its echoes: a row without a holdout also breaks the promise of one) is named
     echoes = {"rolled out without a holdout", "stopped campaign run again", "holdout promised, not planned"}
+    echoes.add("plan invariant")  # the plan's own invariants name a row without a holdout or a stop run again too
     assert {p.what for p in found} <= {what} | echoes
     off(monkeypatch)  # without its rule the check is blind to it
     assert not [p for p in C.check(results, plan, page) if p.what == what and where in p.where]
@@ -404,42 +411,13 @@ def test_a_planned_holdout_keeps_its_promise():
     assert C.check(results, plan, page) == []
 
 
-def test_without_plan_csv_the_tier_plans_are_read():
-    results, _, page = base()
-    del results["plan"]
-    results["plans"] = {
-        "status": "ok",
-        "period": {"start": "2026-07-01", "end": "2026-09-30"},
-        "tiers": {
-            "platinum": {
-                "offers": [
-                    {
-                        "kind": "wine_tasting",
-                        "action": "offer",
-                        "campaigns": ["C-KEEP"],
-                        "holdout": 0.0,
-                        "invitations": 80,
-                    },
-                    {
-                        "kind": "birthday_greeting",
-                        "action": "test",
-                        "campaigns": ["C-TEST"],
-                        "holdout": 0.2,
-                        "invitations": 64,
-                    },
-                    {"kind": "other", "action": "pilot", "campaigns": ["C-DW"], "holdout": 0.2, "invitations": 35},
-                ],
-                "contact_rhythm": {"contacts_per_quarter": 2, "revisits_at_risk": 2},
-            },
-            "bottom30": {"offers": [], "contact_rhythm": {"contacts_per_quarter": 0, "revisits_at_risk": 389}},
-        },
-    }
-    whats = {(p.what, p.where.split(" ")[0]) for p in C.check(results, None, page)}
-    assert ("rolled out without a holdout", "plans.tiers.platinum.offers[0]") in whats
-    assert ("VIP service retested", "plans.tiers.platinum.offers[1]") in whats
-    assert ("out of season", "plans.tiers.platinum.offers[2]") in whats
-    assert ("contradicting instructions", "plans.tiers.bottom30.contact_rhythm") in whats
-    assert ("holdout promised, not planned", "findings[1].recommendation") in whats  # C-KEEP is offered without one
+def test_rows_take_kind_and_tiers_from_the_plan_details():
+    results, plan, _ = base()
+    results["plan"]["details"] = {"A1": {"kind": "salon", "tiers": ["gold", "none"], "name": "沙龙"}}
+    rows = C.plan_rows(results, plan)
+    assert (rows[0].kind, rows[0].tiers) == ("salon", ("gold", "none")) and "沙龙" in rows[0].text
+    assert rows[0].campaigns == ("C-GROW",) and rows[1].holdout == 0.2 and rows[2].campaigns == ()
+    assert C.plan_rows(results, None) == []
 
 
 def test_problems_name_what_where_and_the_figure():
@@ -452,17 +430,19 @@ def test_problems_name_what_where_and_the_figure():
     assert "投资回报率" in d["detail"] and str(p).startswith("volume called a return at findings[4].finding")
 
 
-def test_runner_prints_warnings_and_keeps_them_in_the_run_card(tmp_path, capsys):
+def test_runner_warns_and_keeps_them_in_the_run_card(tmp_path, caplog):
     from analysis.run.runner import RunOptions, check_consistency
 
     results, plan, page = base()
     case_contradicting_instructions(results, plan, page)
     plan.to_csv(tmp_path / "plan.csv", index=False, encoding="utf-8-sig")
     results["run"] = {"timings": {}}
-    problems = check_consistency(tmp_path, results, page, RunOptions(out_root=tmp_path, quiet=True), "x")
+    with caplog.at_level("WARNING", logger="analysis.run.runner"):
+        problems = check_consistency(tmp_path, results, page, RunOptions(out_root=tmp_path, quiet=True), "x")
     assert [p["what"] for p in problems] == ["contradicting instructions"]
-    out = capsys.readouterr().out
-    assert out.startswith("[x] WARNING consistency: contradicting instructions at sections[plan]")
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warned) == 1
+    assert warned[0].startswith("[x] WARNING consistency: contradicting instructions at sections[plan]")
     written = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert written["run"]["consistency"] == problems
 
@@ -470,32 +450,8 @@ def test_runner_prints_warnings_and_keeps_them_in_the_run_card(tmp_path, capsys)
 # ---------------------------------------------------------------------------
 # whole banks: compute_results → the plan → the briefing → check == []
 
-try:  # the next quarter's plan (plan.csv), when its module is on this checkout
-    from analysis.questions import plan as plan_question
-except ImportError:
-    plan_question = None
-
-
-def plan_table(bank, results) -> pd.DataFrame | None:
-    """plan.csv for a bank, when `analysis.questions.plan` exists (else None:
-    the tier plans of results.json are checked instead)."""
-    if plan_question is None:
-        return None
-    make = getattr(plan_question, "plan_table", None)
-    return None if make is None else make(bank, results)
-
-
-def test_the_plan_part_of_the_bank_checks():
-    if plan_question is None or not hasattr(plan_question, "plan_table"):
-        pytest.skip(
-            "analysis.questions.plan (plan.csv) is not on this checkout: the banks below are checked "
-            "against the tier plans of results.json; wire plan_table(bank, results) in when it lands"
-        )
-
-
 def problems_of(bank) -> list[str]:
-    results = compute_results(bank)
-    plan = plan_table(bank, results)
+    results, plan = compute_run(bank)
     names = dict(zip(bank.campaigns["campaign_id"], bank.campaigns["name"])) if bank.has("campaigns") else {}
     out = []
     for lang in ("zh", "en"):

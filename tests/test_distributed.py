@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from analysis.run import runner
 from analysis.run.distributed import dask_submitter
+
 from probe_notebooks import write_notebook
 
 PROBE = (
@@ -71,3 +74,36 @@ def test_without_an_address_a_local_cluster_of_processes():
             submit(_fail, "planted").result()
     finally:
         close()
+
+
+def _say_progress(text: str) -> int:
+    """On a worker: a progress line as the runner logs it."""
+    logging.getLogger("analysis.run.runner").info(text)
+    return os.getpid()
+
+
+@pytest.mark.slow
+def test_worker_progress_is_logged_back_to_the_client():
+    """A branch's progress lines, logged on a worker, reach this process's `analysis` loggers."""
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    logger, keep = logging.getLogger("analysis"), Keep()
+    level = logger.level
+    logger.addHandler(keep)
+    logger.setLevel(logging.INFO)
+    line = "[fixture-a] 01_value done in 1.0 s"
+    submit, close = dask_submitter(None, n_workers=1)
+    try:
+        assert submit(_say_progress, line).result() != os.getpid()
+        deadline = time.monotonic() + 20  # forwarded records arrive on the client's event loop
+        while line not in seen and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        close()
+        logger.removeHandler(keep)
+        logger.setLevel(level)
+    assert line in seen

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from analysis.stats.importance import METHODS, relative_weights, relative_weights_ci
+from analysis.stats.importance import METHODS, RelativeWeights, relative_weights, relative_weights_ci
 
 # mtcars (Henderson & Velleman 1981, R's datasets): the columns of the rwa
 # package's README example, rwa(mtcars, outcome = "mpg", predictors =
@@ -134,3 +134,19 @@ def test_bootstrap_interval_brackets_the_estimate(correlated):
     assert w.attrs["n_boot"] == 200
     again = relative_weights_ci(X, y, n_boot=200, seed=1)
     pd.testing.assert_frame_equal(w, again)
+
+
+def test_the_estimator_fits_the_same_weights(correlated):
+    X, y = correlated
+    fitter = RelativeWeights(n_boot=200, seed=1)
+    assert "not fitted" in repr(fitter) and "not fitted" in fitter._repr_html_()
+    assert fitter.fit(X, y) is fitter
+    pd.testing.assert_frame_equal(fitter.summary, relative_weights_ci(X, y, n_boot=200, seed=1))
+    assert fitter.rescaled_.sum() == pytest.approx(1.0)
+    assert fitter.weights_.sum() == pytest.approx(fitter.r_squared_)
+    assert fitter.n_ == len(X) and fitter.n_boot_ == 200
+    assert "<table" in fitter._repr_html_()
+    plain = RelativeWeights(method="shapley", n_boot=0).fit(X, y)
+    pd.testing.assert_frame_equal(plain.summary, relative_weights(X, y, "shapley"))
+    with pytest.raises(RuntimeError):
+        _ = RelativeWeights().summary

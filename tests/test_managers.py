@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.figures import managers as F
+from analysis.questions import churn as C
 from analysis.questions import managers as M
+from analysis.run.tables import write_private, write_table
+from analysis.words import managers as W
+from analysis.questions.plan import PLAN_COLUMNS
+from analysis.run.tables import read_plan
 from analysis.data.bank import Bank
 from analysis.data.cohorts import active_customer_ids
 from analysis.data.pseudonym import pseudonymiser
@@ -21,12 +27,18 @@ from analysis.data.pseudonym import pseudonymiser
 
 @pytest.fixture(scope="module")
 def risk_a(bank_a):
-    return M.churn_risk(bank_a)
+    return C.churn_risk(bank_a)
+
+
+def rm_section(bank: Bank, risk=None):
+    """(section as results.json holds it, coverage, proposal) of a branch."""
+    fit = M.analyze(bank, risk=risk)
+    return fit.section().to_dict(), fit.coverage, fit.proposal
 
 
 @pytest.fixture(scope="module")
 def run_a(bank_a, risk_a):
-    return M.rm_section(bank_a, risk_a)
+    return rm_section(bank_a, risk_a)
 
 
 def _with_customers(bank: Bank, customers: pd.DataFrame, **tables) -> Bank:
@@ -53,7 +65,7 @@ def _conforms(section: dict, expected: dict) -> None:
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
 def test_section_reproduces_expected(branch, good_banks, expected):
     bank = good_banks[branch]
-    section, cov, prop = M.rm_section(bank)
+    section, cov, prop = rm_section(bank)
     _conforms(section, expected[branch]["relationship_managers"])
     # proposed_assignments is the number the proposal assigns, among the uncovered
     assert section["proposed_assignments"] == prop.n == len(prop.assignments)
@@ -65,7 +77,7 @@ def test_section_reproduces_expected(branch, good_banks, expected):
 def test_lean_bank_without_manager_table(branch, lean_banks, expected_lean):
     bank = lean_banks[branch]
     assert bank.relationship_managers is None
-    section, cov, prop = M.rm_section(bank)
+    section, cov, prop = rm_section(bank)
     _conforms(section, expected_lean[branch]["relationship_managers"])
     assert section["capacity_rule"]["graded"] is False
     assert set(prop.managers["capacity"]) == {M.CapacityRule().default}
@@ -75,7 +87,7 @@ def test_definitions_on_a_bank_the_suite_has_not_seen(sample_banks):
     """An independent recomputation from the raw tables (numpy, not the module's pandas path)."""
     for branch in ("leshan",):
         bank = sample_banks[branch]
-        section, cov, prop = M.rm_section(bank)
+        section, cov, prop = rm_section(bank)
         s = bank.monthly_snapshots
         tf = bank.timeframe
         w = s[(s["month"] >= tf.month(11)) & (s["month"] <= tf.M)]
@@ -104,7 +116,7 @@ def test_definitions_on_a_bank_the_suite_has_not_seen(sample_banks):
 def test_skipped_without_any_rm_id(bank_a):
     c = bank_a.customers.assign(rm_id=None)
     bank = _with_customers(bank_a, c)
-    section, cov, prop = M.rm_section(bank)
+    section, cov, prop = rm_section(bank)
     assert section == {"status": "skipped", "reason": section["reason"]} and "rm_id" in section["reason"]
     assert cov is None and prop is None
 
@@ -120,7 +132,7 @@ def test_manager_without_active_customers_is_listed_with_zero(bank_a):
     )
     rms = pd.concat([bank_a.relationship_managers, extra], ignore_index=True)
     bank = _with_customers(bank_a, bank_a.customers, relationship_managers=rms)
-    section, _, prop = M.rm_section(bank)
+    section, _, prop = rm_section(bank)
     assert section["per_rm"]["fixture-a-rm99"] == {"customers": 0, "revenue_12m": 0.0}
     # an empty book is the least loaded: the proposal uses it
     assert prop.managers.loc["fixture-a-rm99", "load_after"] > 0
@@ -375,17 +387,19 @@ def test_portfolio_flags_a_book_that_loses_customers(bank_a):
     flags = M.outliers(book)
     row = flags[(flags["rm_id"] == "fixture-a-rm00") & (flags["metric"] == "churn_rate")]
     assert len(row) == 1 and row["direction"].iloc[0] == "higher" and row["p_value"].iloc[0] < 0.05
-    text = " ".join(M.describe_portfolio(book, flags, "en"))
+    text = " ".join(W.describe_portfolio(book, flags, "en"))
     assert "fixture-a-rm00" in text and "adjusted p" in text
-    assert "fixture-a-rm00" in M.portfolio_title(book, "zh")
-    assert "▲" in M.portfolio_display(book, "zh").to_string()
+    assert "fixture-a-rm00" in W.portfolio_title(book, flags, "zh")
+    shown = W.portfolio_table(book, flags, "zh")
+    assert "▲" in shown.to_string()
+    assert pd.api.types.is_float_dtype(shown[W.metric_label("churn_rate", "zh")])  # numbers stay numbers
 
 
 def test_no_flag_on_the_plain_fixture(bank_a, run_a):
     _, cov, _ = run_a
     book = M.portfolio(bank_a, cov)
     assert M.outliers(book).empty
-    assert "没有哪位客户经理" in " ".join(M.describe_portfolio(book, M.outliers(book), "zh"))
+    assert "没有哪位客户经理" in " ".join(W.describe_portfolio(book, M.outliers(book), "zh"))
 
 
 # ---------------------------------------------------------------------------
@@ -393,21 +407,25 @@ def test_no_flag_on_the_plain_fixture(bank_a, run_a):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_describe_coverage_reads_the_numbers(run_a, lang):
+def test_describe_managers_reads_the_numbers(run_a, lang):
     section, _, prop = run_a
-    text = " ".join(M.describe_coverage(section, prop, lang))
+    text = " ".join(W.describe_managers(section, lang, prop))
     assert f"{section['uncovered_top20']:,}" in text and f"{prop.n:,}" in text
-    skipped = M.describe_coverage({"status": "skipped", "reason": "no rm"}, None, lang)
+    # the briefing reads the same sentences off results.json alone
+    alone = " ".join(W.describe_managers(section, lang))
+    assert f"{section['uncovered_top20']:,}" in alone and f"{prop.n:,}" in alone
+    skipped = W.describe_managers({"status": "skipped", "reason": "no rm"}, lang)
     assert len(skipped) == 1 and "no rm" in skipped[0]
 
 
 def test_lists_pseudonymised_and_private(tmp_path, run_a):
     _, _, prop = run_a
     pseud = pseudonymiser("fixture-a", key="a-test-secret")
-    shown = M.assignment_display(prop, pseud, "zh", top=None)
+    shown = W.assignment_table(prop, pseud, "zh", top=None)
     real = set(prop.assignments["customer_id"])
     assert len(shown) == prop.n and not real & set(shown.astype(str).to_numpy().ravel())
-    public, private = M.write_assignment_lists(prop, pseud, tmp_path, "en")
+    public = write_table(W.assignment_table(prop, pseud, "en", top=None), tmp_path, "proposed_assignments.csv")
+    private = write_private(prop.private_table(), tmp_path, "proposed_assignments.csv")
     assert public.parent.name == "tables" and private.parent.name == "private"
     assert not any(i in public.read_text(encoding="utf-8-sig") for i in real)
     priv = pd.read_csv(private, dtype=str)
@@ -422,9 +440,10 @@ def test_figures_draw(run_a, bank_a):
 
     use_style("zh")
     _, cov, prop = run_a
-    fig = M.plot_proposal(prop, "en")
+    fig = F.plot_proposal(prop, "en")
     assert len(fig.axes) == 2
-    fig2 = M.plot_portfolio(M.portfolio(bank_a, cov), "zh")
+    book = M.portfolio(bank_a, cov)
+    fig2 = F.plot_portfolio(book, M.outliers(book), "zh")
     assert fig2.axes[0].get_title(loc="left")
 
 
@@ -451,11 +470,16 @@ def test_notebook_writes_both_sections(tmp_path, conformance_dir, expected, monk
     _conforms(section, expected["fixture-a"]["relationship_managers"])
     private = pd.read_csv(out_dir / "private" / "proposed_assignments.csv", dtype=str)
     assert len(private) == section["proposed_assignments"]
-    plans = json.loads((out_dir / "sections" / "plans.json").read_text(encoding="utf-8"))
-    assert plans["status"] == "ok" and plans["tiers"]
-    assert any(o["campaigns"] == ["FX-A0"] for p in plans["tiers"].values() for o in p["offers"])
+    plan = json.loads((out_dir / "sections" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["status"] == "ok" and plan["actions"]
+    assert any("campaigns.FX-A0." in a["evidence"] for a in plan["actions"])
+    table = read_plan(out_dir / "plan.csv")
+    assert list(table.columns) == list(PLAN_COLUMNS) and len(table) == len(plan["actions"])
+    assert plan["cost"] == pytest.approx(table["cost"].sum())
+    assert plan["profit_12m"] == pytest.approx(table["profit_12m"].fillna(0).sum())
+    assert (out_dir / "private" / "plan_assignments.csv").is_file()
     figs = {p.name for p in (out_dir / "figures").glob("*.png")}
-    assert {"relationship_managers_proposal.png", "relationship_managers_portfolio.png", "plans_budget.png"} <= figs
+    assert {"relationship_managers_proposal.png", "relationship_managers_portfolio.png"} <= figs
     outputs = json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
     shared = (out_dir / "tables" / "proposed_assignments.csv").read_text(encoding="utf-8-sig")
     assert not any(i in outputs or i in shared for i in private["customer_id"])

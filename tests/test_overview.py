@@ -1,13 +1,17 @@
-"""The branch at a glance (analysis.overview): its book, its customer mix, the
-sentences and the overview notebook."""
+"""The branch at a glance (analysis.questions.overview): its book, its customer
+mix, the sentences (analysis.words.overview) for the notebook and the
+briefing, and the overview notebook."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+from analysis.figures.style import source_caption
 from analysis.questions import overview
+from analysis.words.format import num, pct
 from analysis.words.glossary import term
+from analysis.words.overview import describe_overview, mix_table
 
 
 def test_monthly_book_sums_the_snapshots(bank_a):
@@ -28,22 +32,41 @@ def test_book_change_over_twelve_months():
 
 @pytest.mark.parametrize("by", ["segment", "area", "vip_tier"])
 def test_customer_mix_counts_the_active_customers_under_their_terms(bank_a, expected, by):
-    mix = overview.customer_mix(bank_a, by, "en")
+    mix = overview.customer_mix(bank_a, by)
     assert mix["customers"].sum() == expected["fixture-a"]["active_customers"]
     assert mix["share"].sum() == pytest.approx(1.0)
-    assert set(mix.index) <= {term(str(v), "en") for v in bank_a.customers[by].cat.categories}
+    shown = mix_table(mix, "en")
+    assert set(shown.index) <= {term(str(v), "en") for v in bank_a.customers[by].cat.categories}
+    assert shown.to_numpy().tolist() == mix.to_numpy().tolist()  # labelled, still numbers
 
 
 def test_describe_and_caption_read_the_branch(bank_a, expected):
-    book = overview.monthly_book(bank_a)
+    result = overview.analyze(bank_a)
     n_active = expected["fixture-a"]["active_customers"]
     name = bank_a.branch["branch_name"]
-    zh = overview.describe_overview(bank_a, book, "zh")
-    en = overview.describe_overview(bank_a, book, "en")
-    assert f"{n_active:,}名活跃客户" in zh[0] and f"{n_active:,} active customers" in en[0] and len(zh) == len(en) == 2
-    assert overview.caption(bank_a, "en") == (
+    zh = describe_overview(result, "zh")
+    en = describe_overview(result, "en")
+    assert f"{n_active:,}名活跃客户" in zh[0] and f"{n_active:,} active customers" in en[0] and len(zh) == len(en)
+    change = pct(result.change["deposits"])
+    assert change in zh[1] and "存款" in zh[1] and change in en[1] and "deposits" in en[1]
+    assert source_caption(bank_a, "monthly_snapshots", result.customers, "en", "customers") == (
         f"Source: monthly_snapshots; {name}; as of 2026-06-30; n = {len(bank_a.customers):,} customers"
     )
+
+
+def test_the_briefing_says_what_results_json_holds(bank_a, expected):
+    """From results.json alone (no book): the counts, growth and the deposit rank, as the notebook words them."""
+    figures = expected["fixture-a"]
+    o = overview.OverviewResult.from_results(figures, "甲支行", "眉山", bank_a.branch["home_bank"])
+    assert o.book is None and o.change == {} and o.deposits is None
+    zh, en = describe_overview(o, "zh"), describe_overview(o, "en")
+    assert len(zh) == len(en) == 3
+    assert num(figures["active_customers"]) in zh[0] and num(figures["customers"]) in en[0]
+    growth = figures["qvsrs"]["sustainability"]["revenue_growth_12m"]
+    assert pct(abs(growth)) in zh[1] and pct(abs(growth)) in en[1]
+    shares = figures["competitors"]["deposit_share"]
+    assert pct(shares[o.home_bank]) in en[2] and f"ranking {o.deposit_rank}" in en[2]
+    assert describe_overview(overview.OverviewResult.from_results({}), "en") == []
 
 
 def test_notebook_is_committed_clean(committed_clean):

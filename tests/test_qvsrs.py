@@ -12,15 +12,20 @@ from analysis.data.contract import ATTRIBUTES
 from analysis.questions.qvsrs import (
     METRICS,
     PREVIOUS_MONTHS,
-    describe_scorecard,
-    format_metric,
-    qvsrs_section,
-    quality,
-    scorecard,
+    QvsrsSection,
+    analyze,
+    quality_index,
     shifted,
-    value,
+    value_index,
 )
 from analysis.data.timeframe import Timeframe
+from analysis.words.qvsrs import describe_qvsrs, scorecard_metric_label, scorecard_value
+
+
+def qvsrs_section(bank: Bank) -> dict:
+    """The section as results.json holds it."""
+    return analyze(bank, previous_months=None).section().to_dict()
+
 
 D = pd.Timestamp
 
@@ -106,10 +111,10 @@ def test_quality_and_value_by_hand():
         convenience=[1.0, 3.0],
     )
     resp = pd.DataFrame({f"perc_{a}": v for a, v in perc.items()})
-    assert quality(resp) == pytest.approx(100 * ((6 + 4 + 2) / 3 - 1) / 6)
+    assert quality_index(resp) == pytest.approx(100 * ((6 + 4 + 2) / 3 - 1) / 6)
     benefit = (2 + 6 + 4 + 6) / 4  # product, digital, attitude, brand
     cost = ((8 - 6) + (8 - 4) + (8 - 2)) / 3  # fees, timeliness, convenience
-    assert value(resp) == pytest.approx(benefit / cost)
+    assert value_index(resp) == pytest.approx(benefit / cost)
 
 
 @pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
@@ -138,7 +143,7 @@ def test_lean_bank_keeps_relationship_and_sustainability(lean_banks, expected):
 
 
 def test_scorecard_compares_with_the_previous_quarter(bank_a):
-    card = scorecard(bank_a)
+    card = analyze(bank_a).scorecard_table()
     assert len(card) == len(METRICS)
     prev = qvsrs_section(shifted(bank_a, PREVIOUS_MONTHS))
     assert shifted(bank_a, 3).timeframe.M == pd.Timestamp("2026-03-01")
@@ -151,15 +156,26 @@ def test_scorecard_compares_with_the_previous_quarter(bank_a):
     assert card.attrs["previous_as_of"] == pd.Timestamp("2026-03-31")
 
 
-def test_describe_scorecard_names_movers(bank_a):
-    card = scorecard(bank_a)
+def test_describe_qvsrs_names_movers(bank_a):
+    result = analyze(bank_a)
+    card = result.scorecard_table()
     for lang in ("zh", "en"):
-        text = " ".join(describe_scorecard(card, lang))
+        text = " ".join(describe_qvsrs(result, lang, "movement"))
         assert "2026-03-31" in text
-        from analysis.questions.qvsrs import metric_label
-
         for m in card.loc[card["better"] == False, "metric"]:  # noqa: E712
-            assert metric_label(m, lang) in text
-    assert format_metric("rm_coverage", 0.3) == "30.0%"
-    assert format_metric("rm_coverage", 0.004, change=True) == "+0.4 pp"
-    assert format_metric("value", None) == "—"
+            assert scorecard_metric_label(m, lang) in text
+    assert scorecard_value("rm_coverage", 0.3, "en") == "30.0%"
+    assert scorecard_value("rm_coverage", 0.004, "en", change=True) == "+0.4 pp"
+    assert scorecard_value("rm_coverage", 0.004, "zh", change=True) == "+0.4个百分点"
+    assert scorecard_value("quality", 71.43, "zh") == "71.4" and scorecard_value("value", 1.5, "en") == "1.50"
+    assert scorecard_value("value", None) == "—"
+
+
+def test_the_briefing_reads_the_pillars_from_results_json(bank_a):
+    result = analyze(bank_a)
+    section = QvsrsSection.from_dict(results.to_jsonable(result.section()))
+    assert section == result.section()
+    for lang in ("zh", "en"):
+        assert describe_qvsrs(section, lang) == describe_qvsrs(result, lang, "pillars")
+        assert scorecard_value("quality", section.quality, lang) in describe_qvsrs(section, lang)[0]
+        assert describe_qvsrs(section, lang, "movement") == []  # results.json has no previous quarter

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 
 import pytest
 
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.report.findings import PER_SECTION, top_findings
-from analysis.questions.book import overview_section
+from analysis.questions import overview
 from analysis.report.recommendations import (
     ATTRIBUTE_ACTIONS,
     RULES,
@@ -29,7 +30,7 @@ BRANCH_B = {"branch_name": "建行测试乙支行", "city": "资阳", "home_bank
 @pytest.fixture(scope="module")
 def overviews(good_banks) -> dict:
     """The overview section (who is at stake) of each conformance branch, by the suite."""
-    return {b: overview_section(bank) for b, bank in good_banks.items()}
+    return {b: overview.analyze(bank).section().to_dict() for b, bank in good_banks.items()}
 
 
 @pytest.fixture()
@@ -151,57 +152,73 @@ def test_deposit_share_rule_needs_the_home_bank_and_a_fall(res_a):
 
 def test_campaign_verdicts(res_a):
     recs = evaluate(res_a, "en")
-    # fixture-a: both randomized campaigns pay on paper but their balance effects are not proven
+    # fixture-a: both randomized campaigns' balance effects are not proven either way
     assert {"campaigns.unproven.FX-A1", "campaigns.unproven.FX-A0"} <= ids(recs)
     assert not any(r.id.startswith("campaigns.scale_up") for r in recs)
     assert "campaigns.holdout.FX-A2" in ids(recs)  # targeted, judged by a naive comparison
-    # a proven effect with a positive return: scale up
-    res_a["campaigns"]["FX-A0"]["balance_effect"].update(ci_low=1_000.0)
+    a0 = res_a["campaigns"]["FX-A0"]
+    # a proven effect whose profit pays back its cost: scale up, citing the return in profit
+    a0["balance_effect"].update(ci_low=1_000.0)
+    a0.update(profit_roi=0.4, profit_12m={"estimate": 252_000.0, "ci_low": 30_000.0, "ci_high": 470_000.0})
     scale = CampaignScaleUp()(ReportContext(res_a, "en", **BRANCH_A))
     assert [r.id for r in scale] == ["campaigns.scale_up.FX-A0"]
     assert scale[0].cites == "campaigns.FX-A0.balance_effect.estimate"
-    # the return is the profit (profit_12m); business_roi is named as volume, in its own sentence
-    assert "yearly net contribution (profit)" in scale[0].finding
-    assert "new business volume per CNY of cost (not profit) is 3.47" in scale[0].finding
-    assert scale[0].stake.estimate == pytest.approx(res_a["campaigns"]["FX-A0"]["profit_12m"]["estimate"])
-    # proven, but it does not pay back its cost: keep it and make it pay
-    res_a["campaigns"]["FX-A0"]["roi"] = res_a["campaigns"]["FX-A0"]["business_roi"] = -0.4
+    assert "40%" in scale[0].finding and "yearly net contribution" in scale[0].finding
+    # the finding's stake is the campaign's yearly profit
+    assert scale[0].stake.estimate == pytest.approx(a0["profit_12m"]["estimate"])
+    # proven, but the profit does not cover the cost: keep it and make it pay
+    a0["profit_roi"] = -0.4
+    a0["profit_12m"]["estimate"] = 108_000.0
     pay = by_id(evaluate(res_a, "en"), "campaigns.pay_back.FX-A0")
-    assert "−0.40" in pay.finding and "cost per customer" in pay.recommendation
-    # no positive effect: stop or redesign
-    res_a["campaigns"]["FX-A1"]["balance_effect"].update(estimate=-3_000.0, ci_low=-9_000.0, ci_high=3_000.0)
+    assert "−40%" in pay.finding and "cost per customer" in pay.recommendation
+    # even the upper end of the interval does not pay back: stop
+    a1 = res_a["campaigns"]["FX-A1"]
+    a1["balance_effect"].update(estimate=-3_000.0, ci_low=-9_000.0, ci_high=-500.0)
+    a1.update(profit_12m={"estimate": -100_000.0, "ci_low": -300_000.0, "ci_high": -17_000.0}, profit_roi=-4.3)
     stop = by_id(evaluate(res_a, "en"), "campaigns.stop.FX-A1")
-    assert "no positive effect" in stop.finding and "redesign" in stop.recommendation.lower()
+    assert "rules out a worthwhile effect" in stop.finding and "redesign" in stop.recommendation.lower()
+
+
+def test_no_recommendation_calls_business_volume_a_return(res_a):
+    for lang, volume, ret in (("en", "new business", "return"), ("zh", "新增业务", "回报")):
+        for r in evaluate(res_a, lang):
+            for text in (r.headline, r.finding, r.recommendation):
+                for clause in re.split(r"[;；,，。.()（）]", text):
+                    assert not (volume in clause and ret in clause), clause
 
 
 def test_the_briefing_says_what_the_campaigns_notebook_decides(res_a):
     """Each randomized campaign gets the one recommendation its verdict
-    (analysis.verdicts, the notebook's table) calls for, and no other."""
+    (analysis.questions.verdicts, the notebook's table) calls for, and no other."""
     from analysis.questions.verdicts import campaign_verdict
 
     rule_of = {"grow": "scale_up", "keep": "pay_back", "stop": "stop", "test": "unproven"}
     camps = res_a["campaigns"]
-    cases = {  # balance effect (estimate, ci_low, ci_high), ROI → verdict
-        "grow": ((5_000.0, 1_000.0, 9_000.0), 2.0),
-        "keep": ((5_000.0, 1_000.0, 9_000.0), -0.5),
-        "stop": ((-5_000.0, -9_000.0, -1_000.0), -0.5),
-        "test": ((5_000.0, -1_000.0, 11_000.0), 2.0),
+    cases = {  # balance effect (estimate, ci_low, ci_high), profit_12m, profit_roi → verdict
+        "grow": ((5_000.0, 1_000.0, 9_000.0), (300e3, 60e3, 540e3), 2.0),
+        "keep": ((5_000.0, 1_000.0, 9_000.0), (80e3, 16e3, 144e3), -0.2),
+        "stop": ((-5_000.0, -9_000.0, -1_000.0), (-50e3, -90e3, -10e3), -1.5),
+        "test": ((5_000.0, -1_000.0, 11_000.0), (300e3, -60e3, 660e3), 2.0),
     }
     template = camps["FX-A0"]
-    for v, ((est, lo, hi), roi) in cases.items():
+    for v, (effect, profit, r) in cases.items():
         camps[f"X-{v}"] = {
             **template,
-            "roi": roi,
-            "business_roi": roi,
-            "balance_effect": {"estimate": est, "ci_low": lo, "ci_high": hi},
+            "balance_effect": dict(zip(("estimate", "ci_low", "ci_high"), effect)),
+            "profit_12m": dict(zip(("estimate", "ci_low", "ci_high"), profit)),
+            "profit_roi": r,
         }
+    # a campaign not measurable yet: no verdict, no recommendation
+    camps["X-later"] = {**template, "balance_effect": None, "profit_12m": None, "profit_roi": None, "verdict": None}
     recs = evaluate(res_a, "en")
     for cid, c in camps.items():
         if not isinstance(c, dict) or c.get("design") != "randomized":
             continue
         fired = {r.id.split(".")[1] for r in recs if r.id.endswith("." + cid) and r.id.startswith("campaigns.")}
-        assert fired == {rule_of[campaign_verdict(c)]}, cid
+        v = campaign_verdict(c)
+        assert fired == (set() if v is None else {rule_of[v]}), cid
     assert {campaign_verdict(camps[f"X-{v}"]) for v in cases} == set(cases)
+    assert campaign_verdict(camps["X-later"]) is None
 
 
 def test_churn_rate_rule(res_a):
@@ -262,12 +279,10 @@ def test_top_findings_with_few_recommendations(res_a):
 
 
 def test_cited_paths_resolve_keys_with_dots():
-    effect = {"estimate": -100.0, "ci_low": -300.0, "ci_high": 100.0}
-    res = {
-        "campaigns": {"status": "ok", "2025.Q3": {"roi": -0.5, "design": "randomized", "balance_effect": effect}},
-        "a": {"b": None},
-    }
-    assert paths.get(res, "campaigns.2025.Q3.roi") == -0.5
+    effect = {"estimate": -100.0, "ci_low": -300.0, "ci_high": -10.0}
+    c = {"profit_roi": -0.5, "design": "randomized", "balance_effect": effect, "verdict": "stop"}
+    res = {"campaigns": {"status": "ok", "2025.Q3": c}, "a": {"b": None}}
+    assert paths.get(res, "campaigns.2025.Q3.profit_roi") == -0.5
     assert paths.exists(res, "a.b") and not paths.exists(res, "a.c") and paths.get(res, "a.b.c", 7) == 7
     stop = by_id(evaluate(res, "en"), "campaigns.stop.2025.Q3")
     assert stop.cites == "campaigns.2025.Q3.balance_effect.estimate" and paths.number(res, stop.cites) == -100.0

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
 
 import nbformat as nbf
+import pandas as pd
 import pytest
 
-from analysis.run import runner
 from analysis.__main__ import main
 from analysis.errors import UsageError
-from probe_notebooks import write_notebook
+from analysis.run import runner
 
+from probe_notebooks import write_notebook
 
 GOOD_CODE = (
     "from analysis.run.notebook import open_bank\n"
@@ -45,7 +47,7 @@ def test_run_writes_report_and_results(conformance_dir, tmp_path, good_notebooks
     assert outcome.ok, outcome.error
     folder = tmp_path / "out" / "fixture-b"
     res = json.loads((folder / "results.json").read_text(encoding="utf-8"))
-    assert res["schema_version"] == 1
+    assert res["schema_version"] == 2
     assert res["branch_id"] == "fixture-b"
     assert res["as_of"] == "2026-06-30"
     assert res["probe"] == {"status": "ok", "n": 1200}
@@ -71,7 +73,7 @@ def test_failed_rerun_keeps_previous_report(conformance_dir, tmp_path, good_note
     assert second.cell is not None
     assert "planted failure" in second.error
     assert (out / "fixture-b" / "results.json").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["fixture-b"]
+    assert sorted(p.name for p in out.iterdir()) == ["fixture-b", "history"]  # no staging leftovers
 
 
 def test_all_branches_one_failure_others_finish(conformance_dir, tmp_path, good_notebooks, monkeypatch):
@@ -138,6 +140,7 @@ def test_as_of_parsing():
         runner.parse_as_of("March")
 
 
+@pytest.mark.notebook
 def test_notebooks_run_side_by_side_after_their_dependencies(conformance_dir, tmp_path):
     """With two notebook slots, a notebook declaring `depends_on` still runs
     after the one whose section it reads; the others run in parallel."""
@@ -227,7 +230,8 @@ def test_killed_run_leaves_previous_report_and_is_cleaned_up(conformance_dir, tm
     write_notebook(slow, "01_probe.ipynb", GOOD_CODE + "\nimport time; time.sleep(60)")
     code = (
         "from pathlib import Path; from analysis.run import runner\n"
-        f"runner.run_branch({data!r}, 'fixture-b', runner.RunOptions(out_root=Path({str(out)!r}), quiet=True, notebook_dir=Path({str(slow)!r})))"
+        f"opts = runner.RunOptions(out_root=Path({str(out)!r}), quiet=True, notebook_dir=Path({str(slow)!r}))\n"
+        f"runner.run_branch({data!r}, 'fixture-b', opts)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
     deadline = time.monotonic() + 90
@@ -265,6 +269,7 @@ def test_notebooks_others_wait_for_are_counted_through_chains():
     assert runner._dependents("00_a", deps) == set()
 
 
+@pytest.mark.notebook
 def test_a_warm_kernel_runs_the_next_notebook_with_nothing_left_behind(conformance_dir, tmp_path):
     """One notebook slot: the second notebook runs in the first one's kernel
     (same process, modules already imported) but sees none of its names or
@@ -303,6 +308,7 @@ CWD_PROBE = (
 )
 
 
+@pytest.mark.notebook
 def test_parallel_notebooks_never_move_the_process_working_directory(sample_dir, tmp_path):
     # Several branches, run one after another in this process with two
     # notebooks at a time, twice over: the parent's working directory must
@@ -344,3 +350,68 @@ def test_parallel_notebooks_never_move_the_process_working_directory(sample_dir,
         watcher.join()
     assert seen == {start}, f"the process's working directory moved: {sorted(seen)}"
     assert os.getcwd() == start
+
+
+def test_progress_is_logged_and_quiet_is_debug(tmp_path, caplog):
+    """Progress lines go to the runner's logger: INFO, or DEBUG for a quiet run."""
+    caplog.set_level(logging.DEBUG, logger="analysis")
+    runner._say(runner.RunOptions(out_root=tmp_path), "[fixture-a] 01_value done in 1.0 s")
+    runner._say(runner.RunOptions(out_root=tmp_path, quiet=True), "[fixture-a] 02_churn done in 1.0 s")
+    got = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    assert got == [
+        ("analysis.run.runner", logging.INFO, "[fixture-a] 01_value done in 1.0 s"),
+        ("analysis.run.runner", logging.DEBUG, "[fixture-a] 02_churn done in 1.0 s"),
+    ]
+
+
+def test_command_line_prints_progress_to_stdout_and_problems_to_stderr(conformance_dir, tmp_path, capsys):
+    """The CLI's console handler: the same lines as before logging, on the same streams;
+    afterwards the process's logging is as it was."""
+    logger = logging.getLogger("analysis")
+    before = (list(logger.handlers), logger.level, logger.propagate)
+    assert main(["validate", str(conformance_dir / "lean")]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{conformance_dir / 'lean'}: valid (branches 2, customers ") and err == ""
+    bad = tmp_path / "bad"
+    shutil.copytree(conformance_dir / "lean", bad)
+    (bad / "customers.csv").unlink()
+    assert main(["validate", str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "problem" in err and "customers" in err
+    assert (list(logger.handlers), logger.level, logger.propagate) == before
+
+
+def test_a_branch_without_customers_is_no_data_not_a_failure(conformance_dir, tmp_path, good_notebooks):
+    # A closed or merged outlet still in the master list: listed in branches, nothing else.
+    data = tmp_path / "good"
+    shutil.copytree(conformance_dir / "good", data)
+    with (data / "branches.csv").open("a", encoding="utf-8") as f:
+        f.write("fixture-c,建行测试丙支行,眉山,中国建设银行\n")
+    out = tmp_path / "out"
+    opts = runner.RunOptions(out_root=out, quiet=True, notebook_dir=good_notebooks)
+    outcomes = runner.run_all(str(data), opts)
+    by = {o.branch_id: o for o in outcomes}
+    assert [o.branch_id for o in outcomes] == ["fixture-a", "fixture-b", "fixture-c"]
+    assert by["fixture-c"].ok and by["fixture-c"].no_data and by["fixture-c"].error is None
+    assert by["fixture-a"].ok and by["fixture-b"].ok and not by["fixture-a"].no_data
+    assert not (out / "fixture-c").exists()
+    runner.write_overview(out, outcomes)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert 'data-branch="fixture-c"' in html and "无数据的网点" in html
+    assert 'href="fixture-c/briefing.html"' not in html
+    assert "fixture-c/" not in [line.split(",")[0] for line in (out / "branches.csv").read_text().splitlines()]
+    rows = pd.read_csv(out / "branches.csv", dtype=str).set_index("branch_id")
+    assert rows.loc["fixture-c", "status"] == "no data" and rows.loc["fixture-a", "status"] == "ok"
+
+
+def test_branches_csv_keeps_counts_as_integers(tmp_path):
+    outcomes = [
+        runner.BranchOutcome("a", True, 1.0, headline={"branch_id": "a", "customers": 1500, "nps": 12.5}),
+        runner.BranchOutcome("b", True, 0.0, no_data=runner.NO_DATA),
+        runner.BranchOutcome("c", False, 2.0, error="planted"),
+    ]
+    runner.write_overview(tmp_path, outcomes)
+    lines = (tmp_path / "branches.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "branch_id,customers,nps,status,error"
+    assert lines[1] == "a,1500,12.5,ok," and lines[2].startswith("b,,,no data,no customers")
+    assert lines[3] == "c,,,failed,planted"

@@ -3,25 +3,25 @@ importance–performance, prose, planted-driver recovery and the notebook."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.assumptions import Assumptions
 from analysis.run import results
 from analysis.data.bank import Bank
 from analysis.data.contract import ATTRIBUTES
 from analysis.questions.satisfaction import (
     QUADRANTS,
+    SatisfactionSection,
+    analyze,
+    clear_drivers,
     complaint_summary,
     complaints_and_satisfaction,
     cs_gaps,
-    describe_complaints,
-    describe_drivers,
-    describe_gaps,
-    describe_ipa,
-    describe_trend,
     drivers_table,
     gap_table,
     gap_trend,
@@ -30,11 +30,19 @@ from analysis.questions.satisfaction import (
     nps_interval,
     nps_trend,
     quadrant,
-    satisfaction_section,
     window_complaints,
     window_responses,
 )
 from analysis.data.timeframe import Timeframe
+from analysis.sections import Skipped
+from analysis.words.format import num, points
+from analysis.words.glossary import term
+from analysis.words.satisfaction import describe_complaints, describe_ipa, describe_satisfaction
+
+
+def satisfaction_section(bank: Bank) -> dict:
+    """The section as results.json holds it."""
+    return analyze(bank).section().to_dict()
 
 
 # ---------------------------------------------------------------------------
@@ -215,22 +223,54 @@ def test_importance_performance_on_the_fixture(bank_a):
     for lang in ("zh", "en"):
         text = describe_ipa(ipa, lang)
         fix = ipa.index[ipa["quadrant"] == "fix_first"]
-        from analysis.words.glossary import term
-
         assert all(term(a, lang) in " ".join(text) for a in fix)
 
 
 def test_prose_reads_the_branch_numbers(bank_a, expected):
-    resp = window_responses(bank_a)
-    section = satisfaction_section(bank_a)
+    result = analyze(bank_a)
+    section = result.section()
     for lang in ("zh", "en"):
-        gaps = " ".join(describe_gaps(section, gap_table(resp), lang))
-        assert "141" in gaps and f"{section['nps']:+.1f}" in gaps and f"{section['cs_overall']:+.2f}" in gaps
-        drv = " ".join(describe_drivers(drivers_table(resp), lang))
-        assert f"{expected['fixture-a']['satisfaction']['drivers']['timeliness']['estimate']:.2f}" in drv
-        assert describe_trend(nps_trend(resp), lang)
+        gaps = " ".join(describe_satisfaction(result, lang, "gaps"))
+        assert "141" in gaps and points(section.nps, 1) in gaps and points(section.cs_overall) in gaps
+        drv = " ".join(describe_satisfaction(result, lang, "drivers"))
+        assert num(expected["fixture-a"]["satisfaction"]["drivers"]["timeliness"]["estimate"], 2) in drv
+        assert num(result.drivers.attrs["n"]) in drv  # the notebook also says what the model was fitted on
+        assert describe_satisfaction(result, lang, "trend")
     with pytest.raises(ValueError):
-        describe_gaps(section, gap_table(resp), "fr")
+        describe_satisfaction(result, "fr", "gaps")
+    with pytest.raises(ValueError):
+        describe_satisfaction(result, "en", "everything")
+
+
+def test_the_briefing_reads_the_same_words_from_results_json(bank_a):
+    """From the section alone: the same gap and driver sentences, without what results.json lacks."""
+    result = analyze(bank_a)
+    section = SatisfactionSection.from_dict(json.loads(results.dumps(result.section())))
+    assert section == result.section()
+    for lang in ("zh", "en"):
+        full = describe_satisfaction(result, lang, "gaps")
+        brief = describe_satisfaction(section, lang, "gaps")
+        assert brief[:2] == full[:2] and brief[-1] == full[-1]  # responses, gaps, NPS alike
+        drivers = describe_satisfaction(section, lang, "drivers")
+        top = max(section.drivers, key=lambda a: section.drivers[a].estimate)
+        assert term(top, lang) in drivers[1]
+        assert not describe_satisfaction(section, lang, "trend") and not describe_satisfaction(section, lang, "ipa")
+    assert clear_drivers(section.drivers) == [
+        a
+        for a in sorted(section.drivers, key=lambda a: -section.drivers[a].estimate)
+        if section.drivers[a].p_value < 0.05 and section.drivers[a].estimate > 0
+    ]
+    assert isinstance(SatisfactionSection.from_dict({"status": "skipped", "reason": "no surveys"}), Skipped)
+
+
+def test_unresolved_days_follow_the_assumption():
+    bank = tiny_bank()
+    late = window_complaints(bank, Assumptions(unresolved_days=31)).set_index("interaction_id")["resolved_30d"]
+    assert late.to_dict() == {"i1": True, "i2": True, "i3": False}  # i2 took 31 days
+    result = analyze(bank, Assumptions(unresolved_days=31))
+    assert result.linked["n"].to_dict() == {"none": 0, "resolved_30d": 1, "unresolved": 1}  # r3's complaint is open
+    text = " ".join(describe_satisfaction(result, "en", "complaints"))
+    assert "resolved within 31 days" in text and "lowest 31-day resolution rate" in text
 
 
 # ---------------------------------------------------------------------------
@@ -279,6 +319,22 @@ def test_cs_overall_is_null_when_an_attribute_has_no_answers():
     s = bank.surveys.copy()
     s["perc_brand_image"] = np.nan
     b = Bank("b1", {**bank.tables, "surveys": s}, bank.timeframe)
-    section = satisfaction_section(b)
-    assert math.isnan(section["cs_gap"]["brand_image"]) and math.isnan(section["cs_overall"])
-    assert results.to_jsonable(section)["cs_overall"] is None
+    section = analyze(b).section()
+    assert math.isnan(section.cs_gap["brand_image"]) and math.isnan(section.cs_overall)
+    assert section.to_dict()["cs_overall"] is None and section.to_dict()["cs_gap"]["brand_image"] is None
+
+
+def test_the_driver_estimator_says_why_it_cannot_fit(bank_a):
+    from analysis.stats.ols import OLSDrivers
+
+    resp = window_responses(bank_a)
+    X = resp[[f"perc_{a}" for a in ATTRIBUTES]]
+    y = resp["overall_satisfaction"]
+    fit = OLSDrivers().fit(X, y)
+    assert list(fit.summary.columns) == ["estimate", "ci_low", "ci_high", "p_value"]
+    assert fit.summary.attrs["n"] == fit.n_ and 0 < fit.r_squared_ < 1
+    assert "<table" in fit._repr_html_() and "not fitted" in repr(OLSDrivers())
+    with pytest.raises(ValueError, match="complete cases"):
+        OLSDrivers().fit(X.head(9), y.head(9))
+    with pytest.raises(ValueError, match="collinear"):
+        OLSDrivers().fit(X.assign(twice=2 * X.iloc[:, 0]), y)

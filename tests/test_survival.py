@@ -15,7 +15,10 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from lifelines.datasets import load_rossi  # noqa: E402
 
+from analysis.figures import survival as survival_figures  # noqa: E402
 from analysis.questions import churn, survival  # noqa: E402
+from analysis.stats import survival as estimators  # noqa: E402
+from analysis.words import survival as words  # noqa: E402
 from test_churn import hand_bank  # noqa: E402
 
 # Rossi et al. (1980) recidivism data; Cox PH with Efron ties, as published in
@@ -33,7 +36,7 @@ ROSSI_LL = -658.75
 
 
 def test_cox_engine_reproduces_rossi():
-    r = survival.fit_cox(load_rossi(), "week", "arrest")
+    r = estimators.fit_cox(load_rossi(), "week", "arrest")
     coef = np.log(r.hazard_ratios["hazard_ratio"])
     se = r.fitter.summary["se(coef)"]
     for k, (b, s) in ROSSI.items():
@@ -52,8 +55,8 @@ def test_cox_engine_reproduces_rossi():
 
 def test_cox_refuses_what_it_cannot_fit():
     df = pd.DataFrame({"t": [1.0, 2, 3, 4, 5, 6], "e": [1, 1, 1, 0, 0, 0], "x": [1.0, 1, 1, 0, 0, 0]})
-    with pytest.raises(survival.CoxModelError, match="converge"):
-        survival.fit_cox(df, "t", "e")
+    with pytest.raises(estimators.CoxModelError, match="converge"):
+        estimators.fit_cox(df, "t", "e")
 
 
 def _life(rows):
@@ -88,15 +91,18 @@ def test_falls_back_when_the_early_risk_set_empties():
     assert (cur["ci_low"] <= cur["retention"]).all() and (cur["retention"] <= cur["ci_high"]).all()
     med = survival.median_lifetime(life, "segment", min_group=1)
     assert med.at["mass", "estimator"] == "breslow_fleming_harrington"
-    assert any("Breslow" in x for x in survival.describe_survival(med, None, "en"))
+    assert any("Breslow" in x for x in words.describe_survival(med, None, "en"))
 
 
 def test_median_not_reached_is_infinite_and_shown_as_such():
     life = _life([(0, 1, True)] + [(0, 5, False)] * 9)
     med = survival.median_lifetime(life, "segment", min_group=1)
     assert math.isinf(med.at["mass", "median_years"]) and med.at["mass", "observed_years"] == 5
-    assert survival.median_table(med, "en").iloc[0]["Median years"] == "> 5.0"
-    lines = survival.describe_survival(med, None, "zh")
+    shown = words.median_table(med, "en")
+    assert math.isnan(shown.iloc[0]["Median years"]) and shown.iloc[0]["Longest seen (years)"] == 5.0
+    html = shown.style.format(words.formats(shown)).to_html()
+    assert "not reached" in html and "5.0" in html
+    lines = words.describe_survival(med, None, "zh")
     assert "超过5.0年" in lines[1]
 
 
@@ -128,7 +134,7 @@ def test_lifetimes_of_the_hand_bank():
 
 @pytest.fixture(scope="module")
 def cox_a(bank_a):
-    a = churn.analyse_churn(bank_a)
+    a = churn.analyze(bank_a)
     return a, survival.cox_drivers(bank_a, a)
 
 
@@ -148,8 +154,8 @@ def test_cox_on_the_churn_drivers(bank_a, cox_a):
 
 def test_cox_without_a_churn_model_says_why():
     bank = hand_bank()
-    with pytest.raises(survival.CoxModelError, match="5 customers"):
-        survival.cox_drivers(bank, churn.analyse_churn(bank))
+    with pytest.raises(estimators.CoxModelError, match="5 customers"):
+        survival.cox_drivers(bank, churn.analyze(bank))
 
 
 def test_retention_curves_and_words_for_a_branch(bank_a, cox_a):
@@ -161,16 +167,16 @@ def test_retention_curves_and_words_for_a_branch(bank_a, cox_a):
         assert ((cur["ci_low"] <= cur["retention"] + 1e-12) & (cur["retention"] <= cur["ci_high"] + 1e-12)).all()
         assert cur.groupby("group")["retention"].apply(lambda s: s.is_monotonic_decreasing).all()
     cur = survival.retention_curves(life, "segment")
-    fig = survival.plot_retention(cur, "zh")
+    fig = survival_figures.plot_retention(cur, "zh")
     title = fig.axes[0].get_title(loc="left")
     r5 = survival.retention_at(cur, 5)
     assert f"{r5.max():.0%}" in title and f"{r5.min():.0%}" in title
     plt.close(fig)
-    fig = survival.plot_hazard_ratios(cox, "en")
+    fig = survival_figures.plot_hazard_ratios(cox, "en")
     assert fig.axes[0].get_xscale() == "log" and fig.axes[0].get_title(loc="left")
     plt.close(fig)
     med = survival.median_lifetime(life, "segment")
-    lines = survival.describe_survival(med, cox, "en")
+    lines = words.describe_survival(med, cox, "en")
     assert any("left truncation" in x for x in lines)
     assert any(x.startswith("- ") and "hazard of leaving" in x for x in lines)
     assert any("Proportional-hazards check" in x for x in lines)
@@ -186,7 +192,7 @@ def test_scaled_schoenfeld_residuals_are_lifelines(ties):
     if ties:
         df = df.assign(week=(df["week"] // 8) * 8 + 1)  # many deaths share a time
     cph = CoxPHFitter().fit(df, "week", "arrest")
-    ours = survival.scaled_schoenfeld(cph, df, "week", "arrest")
+    ours = estimators.scaled_schoenfeld(cph, df, "week", "arrest")
     ref = cph.compute_residuals(df, kind="scaled_schoenfeld")
     # same rows; within tied times lifelines' order is arbitrary, so compare sorted by index
     pd.testing.assert_frame_equal(ours.sort_index(), ref.sort_index(), rtol=1e-9, check_names=False)

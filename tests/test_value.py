@@ -1,5 +1,6 @@
-"""analysis.value: the contract's `value` figures (conformance bank and a
-hand-made branch), the tables and prose of the value notebook, the notebook."""
+"""analysis.questions.value: the contract's `value` figures (conformance bank
+and a hand-made branch), the tables of the value notebook, its prose
+(analysis.words.value) and the notebook."""
 
 from __future__ import annotations
 
@@ -10,23 +11,25 @@ import pandas as pd
 import pytest
 
 import analysis
+from analysis.assumptions import Assumptions
 from analysis.data.bank import Bank
 from analysis.questions.value import (
     ValueResult,
+    ValueSection,
+    ValueSkipped,
+    analyze,
     count_of,
     customer_values,
-    describe_money_losing,
-    describe_value,
     money_losing_profile,
     pareto_curve,
     profitability_by,
     rank_by_revenue,
     revenue_shares,
+    section_from_dict,
     share_of_customers_for,
-    value_analysis,
-    value_section,
     value_tiers,
 )
+from analysis.words.value import describe_money_losing, describe_value, labelled_table, profile_table
 
 FIGURES = ("top20_revenue_share", "bottom30_revenue_share", "unprofitable_share")
 
@@ -41,7 +44,7 @@ def test_value_section_reproduces_the_conformance_figures(
 ):
     bank = (good_banks if variant == "good" else lean_banks)[branch]
     expected = (expected if variant == "good" else expected_lean)[branch]
-    section = value_section(bank)
+    section = analyze(bank).section().to_dict()
     assert section["status"] == "ok"
     assert set(section) == {"status", "_top", *FIGURES}
     for key in FIGURES:
@@ -124,7 +127,7 @@ TOTAL = 12_000 + 6_000 + 1_200 + 600 + 120 - 240 + 100 + 55  # 19 835 CNY
 
 
 def test_hand_bank_figures(hand_bank):
-    s = value_section(hand_bank)
+    s = analyze(hand_bank).section().to_dict()
     # top ⌈0.2 × 8⌉ = 2 customers: c1 + c2
     assert s["top20_revenue_share"] == pytest.approx(18_000 / TOTAL, rel=1e-12)
     # bottom ⌈0.3 × 8⌉ = 3 customers: c6, c9, c8
@@ -150,7 +153,8 @@ def test_revenue_shares_can_exceed_one_and_go_negative():
 
 def test_a_branch_without_profit_is_skipped_with_the_counts_kept(tmp_path):
     bank = analysis.load(write_hand_bank(tmp_path / "loss", revenue_factor=-1.0), branch="hand")
-    s = value_section(bank)
+    assert isinstance(analyze(bank).section(), ValueSkipped)
+    s = analyze(bank).section().to_dict()
     assert s["status"] == "skipped" and "not positive" in s["reason"]
     assert s["_top"] == {"customers": 9, "active_customers": 7}
 
@@ -189,7 +193,7 @@ def test_customer_values_tiers_and_profile_by_hand(hand_bank):
 
 
 def test_pareto_curve_and_the_share_for_80_percent(hand_bank):
-    r = value_analysis(hand_bank)
+    r = analyze(hand_bank)
     curve = pareto_curve(r.values["revenue_12m"])
     assert curve.iloc[0].tolist() == [0.0, 0.0]
     assert curve.iloc[-1].tolist() == pytest.approx([1.0, 1.0])
@@ -204,7 +208,7 @@ def test_pareto_curve_and_the_share_for_80_percent(hand_bank):
 
 
 def test_describe_value_reads_the_hand_banks_numbers(hand_bank):
-    r = value_analysis(hand_bank)
+    r = analyze(hand_bank)
     en = "\n".join(describe_value(r, "en"))
     assert "90.7%" in en and "more concentrated than the seed" in en
     assert "0.4% of the profit" in en and "a real drain, but less than half" in en  # bottom 30 %: −85 CNY
@@ -215,8 +219,21 @@ def test_describe_value_reads_the_hand_banks_numbers(hand_bank):
 
 def _result(top: float, bottom: float) -> ValueResult:
     values = pd.DataFrame({"revenue_12m": [1.0], "money_losing": [False]})
-    section = {"status": "ok", "top20_revenue_share": top, "bottom30_revenue_share": bottom, "unprofitable_share": 0.3}
-    return ValueResult(section, values, n=100, total_revenue=1e6, share_for_80=0.2, loss=5e5, top_n=20, bottom_n=30)
+    shares = {"top20_revenue_share": top, "bottom30_revenue_share": bottom, "unprofitable_share": 0.3}
+    return ValueResult(
+        customers=100,
+        active_customers=90,
+        values=values,
+        shares=shares,
+        skip_reason=None,
+        n=100,
+        total_revenue=1e6,
+        share_for_80=0.2,
+        loss=5e5,
+        top_n=20,
+        bottom_n=30,
+        assumptions=Assumptions(),
+    )
 
 
 @pytest.mark.parametrize(
@@ -228,15 +245,61 @@ def _result(top: float, bottom: float) -> ValueResult:
     ],
 )
 def test_describe_value_verdicts_follow_the_numbers(top, bottom, words):
-    text = "\n".join(describe_value(_result(top, bottom), "en"))
+    text = "\n".join(describe_value(_result(top, bottom), "en", "claims"))
     for w in words:
         assert w in text
+    # the briefing has only the section: the same verdicts, without the counts
+    section_only = "\n".join(describe_value(_result(top, bottom).section(), "en"))
+    for w in words:
+        assert w in section_only
+
+
+@pytest.mark.parametrize("top, verdict", [(0.86, "more"), (0.85, "in_line"), (0.75, "in_line"), (0.7499, "less")])
+def test_the_concentration_verdict_is_decided_once(top, verdict):
+    assert ValueSection(top, -0.5, 0.1).concentration == verdict
+
+
+@pytest.mark.parametrize(
+    "bottom, verdict", [(0.01, "no_drain"), (-0.4, "in_line"), (-0.6, "in_line"), (-0.61, "worse"), (-0.39, "less")]
+)
+def test_the_drain_verdict_is_decided_once(bottom, verdict):
+    assert ValueSection(0.8, bottom, 0.1).drain == verdict
+
+
+def test_the_section_comes_back_from_results_json(hand_bank):
+    s = analyze(hand_bank).section()
+    d = s.to_dict()
+    lifted = {k: v for k, v in d.items() if k != "_top"}
+    assert section_from_dict(lifted, **d["_top"]) == s
+    assert section_from_dict(d) == s  # or with the counts still under "_top"
+    assert section_from_dict(None) is None
+    assert isinstance(section_from_dict({"status": "skipped", "reason": "x"}), ValueSkipped)
+
+
+def test_the_shares_follow_the_assumptions(hand_bank):
+    r = analyze(hand_bank, Assumptions(top_share=0.5, bottom_share=0.25))
+    assert (r.top_n, r.bottom_n) == (4, 2)  # ⌈0.5 × 8⌉, ⌈0.25 × 8⌉
+    assert r.section().top20_revenue_share == pytest.approx((12_000 + 6_000 + 1_200 + 600) / TOTAL)
+    en = "\n".join(describe_value(r, "en", "claims"))
+    assert "the top 50%" in en and "the bottom 25%" in en
+
+
+def test_display_tables_stay_numeric(hand_bank):
+    r = analyze(hand_bank)
+    for lang in ("zh", "en"):
+        t = labelled_table(r.tiers(), lang)
+        assert all(pd.api.types.is_numeric_dtype(t[c]) for c in t.columns)
+        assert set(t.attrs["formats"]) <= set(t.columns)
+        p = profile_table(r.profile(), lang)
+        assert all(pd.api.types.is_numeric_dtype(p[c]) for c in p.columns)
+    t = labelled_table(r.tiers(), "en")
+    assert t.loc[t.index[0], "Profit, 12 months (thousand CNY)"] == pytest.approx(18.0)  # c1 + c2, in thousands
 
 
 def test_describe_money_losing_says_why_they_lose(hand_bank):
-    r = value_analysis(hand_bank)
-    text = "\n".join(describe_money_losing(money_losing_profile(r.values), r, "en"))
-    assert "transactions a month 6.0× that of profitable customers" in text
+    r = analyze(hand_bank)
+    text = "\n".join(describe_money_losing(r, "en"))
+    assert "transactions a month 6.0 times that of profitable customers" in text
     assert "average deposits only 2.0% of profitable customers'" in text
     assert "Without the transactions table" in text
 

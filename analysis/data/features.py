@@ -9,11 +9,16 @@ on or after `ref` enters a feature: no leakage from the outcome window.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
-from analysis.data.bank import Bank
+from analysis.assumptions import Assumptions
 from analysis.data.contract import AREAS, SEGMENTS
+
+if TYPE_CHECKING:  # bank.py imports this module: Bank is needed for the hints only
+    from analysis.data.bank import Bank
 
 NUMERIC_DRIVERS = [
     "age",
@@ -31,7 +36,9 @@ COMPLAINT_DRIVERS = ["complaints_12m", "unresolved_complaint"]
 SEGMENT_DUMMIES = [f"segment[{s}]" for s in SEGMENTS[1:]]  # mass is the reference
 AREA_DUMMIES = [f"area[{a}]" for a in AREAS[1:]]  # urban is the reference
 DRIVER_ORDER = NUMERIC_DRIVERS + SEGMENT_DUMMIES + AREA_DUMMIES
-UNRESOLVED_DAYS = 30
+#: The contract's default (`Assumptions().unresolved_days`). The features read the
+#: assumptions passed in; this name stays only for modules that have not moved to them yet.
+UNRESOLVED_DAYS = Assumptions().unresolved_days
 
 
 def _log_total_balance(snap: pd.DataFrame) -> pd.Series:
@@ -43,17 +50,20 @@ def _snapshot(bank: Bank, month: pd.Timestamp) -> pd.DataFrame:
     return s[s["month"] == month].set_index("customer_id")
 
 
-def complaint_features(interactions: pd.DataFrame, ref: pd.Timestamp, customer_ids: pd.Index) -> pd.DataFrame:
+def complaint_features(
+    interactions: pd.DataFrame, ref: pd.Timestamp, customer_ids: pd.Index, assumptions: Assumptions | None = None
+) -> pd.DataFrame:
     """complaints_12m and unresolved_complaint at `ref`.
 
     complaints_12m: complaints dated in [ref − 12 months, ref).
     unresolved_complaint: 1 when one of those has no resolved_date or was
-    resolved more than 30 days after its date.
+    resolved more than `assumptions.unresolved_days` (default 30) days after its date.
     """
+    days = (assumptions if assumptions is not None else Assumptions()).unresolved_days
     start = ref - pd.DateOffset(months=12)
     i = interactions
     c = i[(i["type"] == "complaint") & (i["date"] >= start) & (i["date"] < ref)]
-    late = c["resolved_date"].isna() | ((c["resolved_date"] - c["date"]).dt.days > UNRESOLVED_DAYS)
+    late = c["resolved_date"].isna() | ((c["resolved_date"] - c["date"]).dt.days > days)
     g = pd.DataFrame({"customer_id": c["customer_id"], "late": late}).groupby("customer_id")
     out = pd.DataFrame({"complaints_12m": g.size(), "unresolved_complaint": g["late"].any().astype(int)}).reindex(
         customer_ids
@@ -66,6 +76,7 @@ def driver_features(
     ref: pd.Timestamp,
     customer_ids: pd.Index | None = None,
     with_complaints: bool | None = None,
+    assumptions: Assumptions | None = None,
 ) -> pd.DataFrame:
     """The churn driver features at reference month `ref`, one row per customer.
 
@@ -98,7 +109,7 @@ def driver_features(
     if with_complaints is None:
         with_complaints = bank.interactions is not None
     if with_complaints:
-        comp = complaint_features(bank.interactions, ref, ids)
+        comp = complaint_features(bank.interactions, ref, ids, assumptions)
         f["complaints_12m"] = comp["complaints_12m"].astype(float)
         f["unresolved_complaint"] = comp["unresolved_complaint"].astype(float)
     f["vip"] = (c["vip_since"] < ref).astype(float)

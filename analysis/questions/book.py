@@ -1,4 +1,4 @@
-"""The branch's book and who is at stake: the `overview` section of results.json.
+"""The branch's book and who is at stake: the figures of the `overview` section of results.json.
 
 RESULTS.md lets a run write more than the contract's figures; this section
 holds what the briefing needs to rank its findings by the profit at stake
@@ -22,14 +22,15 @@ holds what the briefing needs to rank its findings by the profit at stake
   product lines, balances down ≥ 30 % in six months, no relationship
   manager, not VIP) and their profit over the window.
 
-One function builds it (`analyze(bank).section()`), written by notebook 00;
-nothing else in the suite writes this section.
+`at_stake(bank, assumptions)` computes them; `analysis.questions.overview.analyze`
+calls it and `OverviewResult.section()` gives the section (`OverviewSection`),
+written by notebook 00; nothing else in the suite writes this section.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -38,7 +39,6 @@ from analysis.data.bank import Bank
 from analysis.data.cohorts import active_customer_ids, value_base
 from analysis.data.contract import SEGMENTS, VIP_TIERS
 from analysis.data.features import driver_features
-from analysis.sections import Section, Skipped
 
 #: The state of each actionable churn driver that its finding is about (on month M's features).
 FEW_PRODUCTS = 2  # "one or two product lines"
@@ -52,24 +52,6 @@ EXPOSURE_STATES = {
     "has_rm": lambda x: x < 0.5,
     "vip": lambda x: x < 0.5,
 }
-
-
-@dataclass(frozen=True)
-class OverviewSection(Section):
-    month: str
-    deposits: float
-    loans: float
-    wealth_aum: float
-    deposits_change_12m: float | None
-    loans_change_12m: float | None
-    wealth_change_12m: float | None
-    funds_change_12m: float | None
-    revenue_12m: float
-    unprofitable: dict
-    segments: dict
-    vip_tiers: dict
-    leavers: dict
-    exposure: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,14 +69,15 @@ class BookResult:
         """Total of `col` in month M ÷ the same in month M−`months`, − 1."""
         return book_change(self.book, self.month, col, months)
 
-    def section(self) -> Section:
+    def figures(self) -> dict | None:
+        """The overview section's figures (`overview.OverviewSection`'s fields), None without a value base."""
         if self.revenue.empty:
-            return Skipped("no customer has a snapshot in the 12-month window")
+            return None
         total = float(self.revenue.sum())
         book = self.book.assign(funds=self.book["deposits"] + self.book["wealth_aum"])
         at_m = book.loc[self.month] if self.month in book.index else pd.Series(0.0, index=book.columns)
         losing = self.revenue[self.revenue < 0]
-        return OverviewSection(
+        return dict(
             month=self.month.strftime("%Y-%m"),
             deposits=float(at_m["deposits"]),
             loans=float(at_m["loans"]),
@@ -180,7 +163,7 @@ def exposure(bank: Bank, active: pd.DataFrame) -> dict:
     return out
 
 
-def analyze(bank: Bank, assumptions: Assumptions | None = None) -> BookResult:
+def at_stake(bank: Bank, assumptions: Assumptions | None = None) -> BookResult:
     """The book and the groups at stake of one branch (module notes)."""
     a = assumptions or Assumptions()
     tf = bank.timeframe
@@ -211,8 +194,3 @@ def analyze(bank: Bank, assumptions: Assumptions | None = None) -> BookResult:
         leavers=leavers,
         exposure=exposure(bank, active),
     )
-
-
-def overview_section(bank: Bank, assumptions: Assumptions | None = None) -> dict:
-    """The `overview` section of results.json (the one builder of it)."""
-    return analyze(bank, assumptions).section().to_dict()

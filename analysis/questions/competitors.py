@@ -7,33 +7,37 @@
   competitor.
 - What makes a resident choose a bank as primary bank: a conditional
   (McFadden) logit of primary_bank on the eight ratings within each
-  respondent's rated banks (`analysis.choice`).
+  respondent's rated banks (`analysis.stats.choice`).
 - Where the branch's leavers went (`customers.destination_bank`).
 
 The section is skipped only when neither market table is given. With one of
 them, the figures of the other are null. `switching_destinations` needs only
 `customers` and is computed whenever the section is; the notebook shows the
-switching flows even when the section is skipped.
+switching flows even when the section is skipped. `analyze(bank)` gives it
+all as a `CompetitorsResult`. The decisions that words rest on (where the
+home bank gained or lost ground, where it is weak on what moves choice) are
+functions of the section's figures, so the notebook and the briefing, which
+has only results.json, decide them alike.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import sections
+from analysis.assumptions import Assumptions
 from analysis.data.bank import Bank
-from analysis.stats.choice import ConditionalLogitFitter
 from analysis.data.contract import ATTRIBUTES, SEGMENTS
-from analysis.words.glossary import check_lang, term, word_list
+from analysis.sections import Estimate, Section, Skipped
+from analysis.stats.choice import ConditionalLogitFitter
 
 RATINGS = [f"rating_{a}" for a in ATTRIBUTES]
 QUARTERS_BACK = 4
-
-
-def _zh(lang: str) -> bool:
-    return check_lang(lang) == "zh"
+UNKNOWN = "unknown"
 
 
 # ---------------------------------------------------------------------------
@@ -168,16 +172,32 @@ def perceptual_map(means: pd.DataFrame) -> dict:
 # Survey: choice
 
 
-def choice_model(market_survey: pd.DataFrame) -> ConditionalLogitFitter | None:
+def choice_model(market_survey: pd.DataFrame, alpha: float = 0.05) -> ConditionalLogitFitter | None:
     """The conditional logit of primary_bank on the eight ratings (complete
     cases, no bank constants); None when it cannot be fitted."""
     try:
-        return ConditionalLogitFitter().fit(market_survey, "primary_bank", "respondent_id", RATINGS)
+        return ConditionalLogitFitter(alpha=alpha).fit(market_survey, "primary_bank", "respondent_id", RATINGS)
     except ValueError:
         return None
 
 
-def choice_priorities(fitter: ConditionalLogitFitter, means: pd.DataFrame, home_bank: str) -> pd.DataFrame:
+def choice_estimates(fitter: ConditionalLogitFitter) -> dict[str, Estimate]:
+    """Per attribute: the coefficient (log-odds of being chosen per rating point) with interval and p."""
+    ci = fitter.confidence_intervals_
+    return {
+        a: Estimate(
+            float(fitter.params_[r]),
+            float(ci.loc[r, "ci_low"]),
+            float(ci.loc[r, "ci_high"]),
+            float(fitter.p_values_[r]),
+        )
+        for a, r in zip(ATTRIBUTES, RATINGS)
+    }
+
+
+def choice_priorities(
+    drivers: Mapping[str, Estimate], means: pd.DataFrame, home_bank: str, alpha: float = 0.05
+) -> pd.DataFrame:
     """Per attribute: what moves primary-bank choice and where the home bank stands.
 
     coef (log-odds of being chosen per rating point), ci_low, ci_high,
@@ -185,27 +205,28 @@ def choice_priorities(fitter: ConditionalLogitFitter, means: pd.DataFrame, home_
     multiply for one more point), home (home bank's mean rating),
     competitors (mean of the competitors' means), gap (home − competitors),
     best_competitor and best (its mean), and weak_on_what_matters: the
-    attribute clearly moves choice (p < 0.05, coef > 0) and the home bank
+    attribute clearly moves choice (p < alpha, coef > 0) and the home bank
     rates below the competitors' average. Sorted by coef, largest first.
     """
-    s = fitter.summary
+    attrs = [a for a in ATTRIBUTES if a in drivers]
+    coef = np.array([drivers[a].estimate for a in attrs], dtype=float)
     comp = means.drop(index=home_bank, errors="ignore")
     out = pd.DataFrame(
         {
-            "coef": s["coef"].to_numpy(),
-            "ci_low": s["ci_low"].to_numpy(),
-            "ci_high": s["ci_high"].to_numpy(),
-            "p_value": s["p"].to_numpy(),
-            "odds_multiplier": s["exp(coef)"].to_numpy(),
+            "coef": coef,
+            "ci_low": [drivers[a].ci_low for a in attrs],
+            "ci_high": [drivers[a].ci_high for a in attrs],
+            "p_value": [drivers[a].p_value for a in attrs],
+            "odds_multiplier": np.exp(coef),
         },
-        index=pd.Index(ATTRIBUTES, name="attribute"),
+        index=pd.Index(attrs, name="attribute"),
     )
     out["home"] = means.loc[home_bank] if home_bank in means.index else np.nan
     out["competitors"] = comp.mean()
     out["gap"] = out["home"] - out["competitors"]
     out["best_competitor"] = comp.idxmax() if len(comp) else None
     out["best"] = comp.max()
-    out["weak_on_what_matters"] = (out["p_value"] < 0.05) & (out["coef"] > 0) & (out["gap"] < 0)
+    out["weak_on_what_matters"] = (out["p_value"] < alpha) & (out["coef"] > 0) & (out["gap"] < 0)
     return out.sort_values("coef", ascending=False)
 
 
@@ -225,9 +246,6 @@ def switching_destinations(bank: Bank) -> pd.Series:
     return d.value_counts().rename("customers").rename_axis("destination_bank")
 
 
-UNKNOWN = "unknown"
-
-
 def switching_by_segment(bank: Bank) -> pd.DataFrame:
     """Leavers of the window by segment (rows, contract order) and
     destination (columns, most frequent first; `unknown` when not recorded)."""
@@ -241,17 +259,103 @@ def switching_by_segment(bank: Bank) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------
+# Decisions on the section's figures
+
+
+def ground(changes: Mapping[str, float], home_bank: str) -> tuple[list[str], list[str]] | None:
+    """(competitors the home bank lost deposit share to, those it gained on) over
+    the four quarters: its own change in share points against theirs, most
+    lost first; None when the home bank has no change."""
+    if home_bank not in changes:
+        return None
+    net = {b: changes[home_bank] - v for b, v in changes.items() if b != home_bank}
+    order = sorted(net, key=lambda b: net[b])
+    return [b for b in order if net[b] < 0], [b for b in order if net[b] > 0]
+
+
+def rating_gaps(means: pd.DataFrame, home_bank: str) -> pd.DataFrame | None:
+    """Per attribute: gap (home mean − the competitors' average), rank (of
+    the home bank among all banks, 1 = best); None without home ratings."""
+    if home_bank not in means.index:
+        return None
+    gap = means.loc[home_bank] - means.drop(index=home_bank).mean()
+    rank = means.rank(ascending=False).loc[home_bank]
+    return pd.DataFrame({"gap": gap, "rank": rank})
+
+
+def means_frame(attribute_means: Mapping[str, Mapping[str, float | None]]) -> pd.DataFrame:
+    """The section's attribute_means (bank → attribute → mean) as a frame: banks × attributes."""
+    m = pd.DataFrame.from_dict(
+        {b: {a: (np.nan if v is None else v) for a, v in row.items()} for b, row in attribute_means.items()},
+        orient="index",
+    )
+    return m.reindex(columns=[a for a in ATTRIBUTES if a in m.columns]).astype(float)
+
+
+# ---------------------------------------------------------------------------
 # The section
 
 
-def competitors_section(bank: Bank) -> dict:
-    """The contract's `competitors` section (see the module docstring for
-    what is null when one market table is missing)."""
+def _number(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+@dataclass(frozen=True)
+class CompetitorsSection(Section):
+    """Section `competitors` of results.json (a figure whose table is missing is None)."""
+
+    period: str | None
+    deposit_share: dict[str, float] | None
+    loan_share: dict[str, float] | None
+    deposit_share_change_4q: dict[str, float] | None
+    attribute_means: dict[str, dict[str, float | None]] | None
+    choice_drivers: dict[str, Estimate] | None
+    switching_destinations: dict[str, int]
+
+    @classmethod
+    def from_dict(cls, d: Mapping | None) -> "CompetitorsSection | Skipped | None":
+        """The typed section back from results.json; None when absent."""
+        if not isinstance(d, Mapping):
+            return None
+        if d.get("status", "ok") != "ok":
+            return Skipped(str(d.get("reason") or ""))
+
+        def shares(key: str) -> dict | None:
+            v = d.get(key)
+            return {b: float(x) for b, x in v.items() if _number(x) is not None} if isinstance(v, Mapping) else None
+
+        means = d.get("attribute_means")
+        drivers = d.get("choice_drivers")
+        return cls(
+            period=d.get("period"),
+            deposit_share=shares("deposit_share"),
+            loan_share=shares("loan_share"),
+            deposit_share_change_4q=shares("deposit_share_change_4q"),
+            attribute_means={b: {a: _number(v) for a, v in row.items()} for b, row in means.items()}
+            if isinstance(means, Mapping)
+            else None,
+            choice_drivers={
+                a: Estimate(e["estimate"], e.get("ci_low"), e.get("ci_high"), e.get("p_value"))
+                for a, e in drivers.items()
+                if isinstance(e, Mapping) and _number(e.get("estimate")) is not None
+            }
+            if isinstance(drivers, Mapping)
+            else None,
+            switching_destinations={
+                b: int(v) for b, v in (d.get("switching_destinations") or {}).items() if _number(v) is not None
+            },
+        )
+
+
+def section_of(
+    bank: Bank, fit: ConditionalLogitFitter | None, means: pd.DataFrame | None
+) -> CompetitorsSection | Skipped:
+    """The contract's `competitors` section from the bank, the choice model
+    and the attribute means (see the module docstring for what is null when
+    one market table is missing)."""
     has_share, has_survey = bank.has("market_share"), bank.has("market_survey")
     if not (has_share or has_survey):
-        return sections.skipped(
-            f"no market data for {bank.branch['city']}: neither market_share nor market_survey was provided"
-        )
+        return Skipped(f"no market data for {bank.branch['city']}: neither market_share nor market_survey was provided")
     period = deposit = loan = change = None
     if has_share:
         h = share_history(bank.market_share)
@@ -261,440 +365,84 @@ def competitors_section(bank: Bank) -> dict:
         loan = shares_at(h, latest, "loan").to_dict()
         ch = share_change(h, QUARTERS_BACK, "deposit")
         change = None if ch is None else ch.to_dict()
-    means = drivers = None
-    if has_survey:
-        m = attribute_means(bank.market_survey)
-        means = {b: {a: (None if pd.isna(v) else float(v)) for a, v in row.items()} for b, row in m.iterrows()}
-        fit = choice_model(bank.market_survey)
-        if fit is not None:
-            ci = fit.confidence_intervals_
-            drivers = {
-                a: sections.estimate(
-                    float(fit.params_[r]),
-                    float(ci.loc[r, "ci_low"]),
-                    float(ci.loc[r, "ci_high"]),
-                    float(fit.p_values_[r]),
-                )
-                for a, r in zip(ATTRIBUTES, RATINGS)
-            }
-    return sections.ok(
+    attribute_means = None
+    if means is not None:
+        attribute_means = {
+            b: {a: (None if pd.isna(v) else float(v)) for a, v in row.items()} for b, row in means.iterrows()
+        }
+    return CompetitorsSection(
         period=period,
         deposit_share=deposit,
         loan_share=loan,
         deposit_share_change_4q=change,
-        attribute_means=means,
-        choice_drivers=drivers,
+        attribute_means=attribute_means,
+        choice_drivers=choice_estimates(fit) if fit is not None else None,
         switching_destinations={k: int(v) for k, v in switching_destinations(bank).items()},
     )
 
 
 # ---------------------------------------------------------------------------
-# Prose
+# The question
 
 
-def describe_market(history: pd.DataFrame, h2h: pd.DataFrame | None, home_bank: str, lang: str = "zh") -> list[str]:
-    """Sentences on the home bank's market share and its gains/losses."""
-    latest = history["period"].max()
-    dep, loan = shares_at(history, latest, "deposit"), shares_at(history, latest, "loan")
-    if home_bank not in dep.index:
-        return [
-            f"{home_bank}不在{latest:%Y-%m-%d}的市场份额数据中。"
-            if _zh(lang)
-            else f"{home_bank} is not in the market-share data of {latest:%Y-%m-%d}."
-        ]
-    rank = list(dep.index).index(home_bank) + 1
-    zh = _zh(lang)
-    out = [
-        (
-            f"截至{latest:%Y-%m-%d}，{home_bank}在本市存款份额为{dep[home_bank]:.1%}（{len(dep)}家中排第{rank}），"
-            f"贷款份额为{loan[home_bank]:.1%}；存款份额最高的是{dep.index[0]}（{dep.iloc[0]:.1%}）。"
-        )
-        if zh
-        else (
-            f"On {latest:%Y-%m-%d} {home_bank} held {dep[home_bank]:.1%} of the city's deposits (rank {rank} of {len(dep)}) "
-            f"and {loan[home_bank]:.1%} of its loans; the deposit leader is {dep.index[0]} ({dep.iloc[0]:.1%})."
-        )
-    ]
-    if h2h is not None and len(h2h):
-        d = h2h.attrs["home_deposit_change"]
-        losers = h2h[h2h["home_net_deposit"] < 0].index.tolist()
-        winners = h2h[h2h["home_net_deposit"] > 0].index.tolist()
-        if zh:
-            out.append(
-                f"过去四个季度本行存款份额变化{d * 100:+.2f}个百分点。"
-                + (f"相对{word_list(losers, lang)}失去了份额" if losers else "")
-                + ("；" if losers and winners else "")
-                + (f"相对{word_list(winners, lang)}赢得了份额" if winners else "")
-                + "。"
-            )
-        else:
-            out.append(
-                f"Over four quarters the home bank's deposit share moved {d * 100:+.2f} percentage points."
-                + (f" It lost ground to {word_list(losers, lang)}" if losers else "")
-                + (";" if losers and winners else "")
-                + (f" it gained ground on {word_list(winners, lang)}" if winners else "")
-                + "."
-            )
-    return out
+@dataclass
+class CompetitorsResult:
+    """The competitor question for one branch (see `analyze`); a part whose
+    table is missing is None."""
+
+    contract: CompetitorsSection | Skipped
+    home_bank: str
+    history: pd.DataFrame | None  # `share_history`
+    h2h: pd.DataFrame | None  # `head_to_head`
+    means: pd.DataFrame | None  # `attribute_means`
+    gaps: pd.DataFrame | None  # `gap_to_competitors`
+    pmap: dict | None  # `perceptual_map` (three banks or more)
+    fit: ConditionalLogitFitter | None  # `choice_model`
+    priorities: pd.DataFrame | None  # `choice_priorities`
+    by_segment: pd.DataFrame  # `switching_by_segment`
+    respondents: int  # market-survey respondents
+    assumptions: Assumptions
+
+    def section(self) -> CompetitorsSection | Skipped:
+        return self.contract
+
+    @property
+    def n_banks(self) -> int:
+        return 0 if self.history is None else int(self.history["bank"].nunique())
+
+    @property
+    def leavers(self) -> int:
+        return int(self.by_segment.to_numpy().sum()) if self.by_segment.size else 0
 
 
-def describe_positioning(means: pd.DataFrame, home_bank: str, lang: str = "zh") -> list[str]:
-    """Sentences on where the home bank leads and trails the city's banks."""
-    if home_bank not in means.index:
-        return [
-            f"市场调查中没有{home_bank}的评分。" if _zh(lang) else f"The market survey has no ratings of {home_bank}."
-        ]
-    comp = means.drop(index=home_bank)
-    gap = means.loc[home_bank] - comp.mean()
-    rank = means.rank(ascending=False).loc[home_bank]
-    lead = gap[gap > 0].sort_values(ascending=False).index.tolist()
-    trail = gap[gap < 0].sort_values().index.tolist()
-    zh = _zh(lang)
-    out = []
-    if lead:
-        out.append(
-            (
-                f"{home_bank}领先同业平均的属性："
-                + "、".join(f"{term(a, lang)}（{gap[a]:+.2f}分，排第{int(rank[a])}）" for a in lead)
-                + "。"
-            )
-            if zh
-            else (
-                f"{home_bank} rates above the competitors' average on "
-                + word_list([f"{term(a, lang)} ({gap[a]:+.2f}, rank {int(rank[a])})" for a in lead], lang)
-                + "."
-            )
-        )
-    if trail:
-        out.append(
-            (
-                "落后于同业平均的属性："
-                + "、".join(f"{term(a, lang)}（{gap[a]:+.2f}分，排第{int(rank[a])}）" for a in trail)
-                + "。"
-            )
-            if zh
-            else (
-                "It trails on "
-                + word_list([f"{term(a, lang)} ({gap[a]:+.2f}, rank {int(rank[a])})" for a in trail], lang)
-                + "."
-            )
-        )
-    return out
-
-
-def describe_choice(priorities: pd.DataFrame | None, home_bank: str, lang: str = "zh") -> list[str]:
-    """Plain words for the conditional logit: what moves choice, where the home bank is weak."""
-    zh = _zh(lang)
-    if priorities is None:
-        return [
-            "市场调查样本不足，无法估计选择主办银行的驱动因素。"
-            if zh
-            else "Too few market-survey answers to estimate what drives the choice of primary bank."
-        ]
-    top = priorities.index[0]
-    r = priorities.loc[top]
-    weak = priorities[priorities["weak_on_what_matters"]]
-    out = [
-        (
-            f"条件logit模型比较每位受访者了解的几家银行，看哪家被选为{term('primary bank', lang)}："
-            f"系数表示某项评分每高1分，被选中的几率（优势）乘以exp(系数)。"
-        )
-        if zh
-        else (
-            "A conditional logit compares the banks each respondent knows and asks which one became their "
-            f"{term('primary bank', lang).lower()}: for one more rating point on an attribute, the odds of being chosen multiply by exp(coefficient)."
-        ),
-        (
-            f"对{term('primary bank', lang)}选择影响最大的是{term(top, lang)}：评分每高1分，被选为主办银行的几率约为原来的"
-            f"{r['odds_multiplier']:.2f}倍（95%区间 {np.exp(r['ci_low']):.2f}–{np.exp(r['ci_high']):.2f}）。"
-        )
-        if zh
-        else (
-            f"{term(top, lang)} moves the choice of primary bank most: one more point multiplies the odds of being chosen by "
-            f"{r['odds_multiplier']:.2f} (95 % interval {np.exp(r['ci_low']):.2f}–{np.exp(r['ci_high']):.2f})."
-        ),
-    ]
-    if len(weak):
-        items = [
-            f"{term(a, lang)}（{weak.loc[a, 'gap']:+.2f}分）" if zh else f"{term(a, lang)} ({weak.loc[a, 'gap']:+.2f})"
-            for a in weak.index
-        ]
-        out.append(
-            (f"{home_bank}在这些客户看重的属性上低于同业平均：" + "、".join(items) + "，是争夺主办银行地位的短板。")
-            if zh
-            else (
-                f"{home_bank} rates below the competitors' average on attributes that clearly matter: "
-                + word_list(items, lang)
-                + ": its weak spots in the fight for primary-bank status."
-            )
-        )
-    else:
-        out.append(
-            f"{home_bank}在显著影响选择的属性上没有低于同业平均。"
-            if zh
-            else f"{home_bank} is not below the competitors' average on any attribute that clearly matters."
-        )
-    return out
-
-
-def describe_switching(by_segment: pd.DataFrame, lang: str = "zh") -> list[str]:
-    """Sentences on where leavers went."""
-    zh = _zh(lang)
-    total = int(by_segment.to_numpy().sum()) if by_segment.size else 0
-    if total == 0:
-        return ["窗口期内没有销户客户。" if zh else "No customer closed in the window."]
-    known = by_segment.drop(columns=[UNKNOWN], errors="ignore")
-    out = []
-    if known.size and known.to_numpy().sum() > 0:
-        dest = known.sum().sort_values(ascending=False)
-        share = dest.iloc[0] / known.to_numpy().sum()
-        out.append(
-            f"窗口期内{total}名客户销户；已知去向中，{dest.index[0]}吸走最多（{int(dest.iloc[0])}人，{share:.0%}）。"
-            if zh
-            else f"{total} customers closed in the window; of known destinations, {dest.index[0]} took the most "
-            f"({int(dest.iloc[0])}, {share:.0%})."
-        )
-        seg_top = known.sum(axis=1).sort_values(ascending=False)
-        s = seg_top.index[0]
-        out.append(
-            f"流失最多的客群是{term(s, lang)}（{int(seg_top.iloc[0])}人），主要流向{known.loc[s].idxmax()}。"
-            if zh
-            else f"The segment losing most is {term(s, lang)} ({int(seg_top.iloc[0])}), mostly to {known.loc[s].idxmax()}."
-        )
-    return out
-
-
-# ---------------------------------------------------------------------------
-# Figures
-
-
-def plot_share_trend(history: pd.DataFrame, home_bank: str, kind: str = "deposit", lang: str = "zh"):
-    """Each bank's share of the city's deposits (or loans) by quarter; home bank highlighted."""
-    import matplotlib.pyplot as plt
-
-    from analysis.figures.style import bank_colors, percent_axis
-
-    colors = bank_colors(history["bank"].unique(), home_bank)
-    fig, ax = plt.subplots()
-    for bank, g in history.groupby("bank"):
-        home = bank == home_bank
-        ax.plot(
-            g["period"],
-            g[f"{kind}_share"],
-            color=colors[bank],
-            lw=2.8 if home else 1.3,
-            zorder=3 if home else 2,
-            marker="o" if home else None,
-            ms=3,
-        )
-        ax.annotate(
-            bank,
-            (g["period"].iloc[-1], g[f"{kind}_share"].iloc[-1]),
-            textcoords="offset points",
-            xytext=(4, 0),
-            fontsize=8,
-            color=colors[bank],
-        )
-    percent_axis(ax, "y")
-    h = history[history["bank"] == home_bank].sort_values("period")
-    what = term("deposits" if kind == "deposit" else "loans", lang)
-    what = what if _zh(lang) else what.lower()
-    if len(h) >= 2:
-        d = h[f"{kind}_share"].iloc[-1] - h[f"{kind}_share"].iloc[0]
-        title = (
-            f"{home_bank}{what}份额{h['period'].iloc[0]:%Y年%m月}以来{'上升' if d >= 0 else '下降'}{abs(d) * 100:.1f}个百分点"
-            if _zh(lang)
-            else f"{home_bank}'s share of {what} {'rose' if d >= 0 else 'fell'} {abs(d) * 100:.1f} points since {h['period'].iloc[0]:%b %Y}"
-        )
-    else:
-        title = f"本市{what}份额" if _zh(lang) else f"Share of the city's {what}"
-    ax.set_title(title)
-    ax.set_ylabel(f"{what}市场份额" if _zh(lang) else f"Share of {what}")
-    fig.tight_layout()
-    return fig
-
-
-def plot_head_to_head(h2h: pd.DataFrame, lang: str = "zh"):
-    """Home bank's net deposit and loan share gain against each competitor."""
-    import matplotlib.pyplot as plt
-
-    from analysis.figures.style import ACCENT, GOOD
-
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-    y = np.arange(len(h2h))
-    for ax, col, name in zip(
-        axes, ("home_net_deposit", "home_net_loan"), (term("deposits", lang), term("loans", lang))
-    ):
-        v = h2h[col] * 100
-        ax.barh(y, v, color=[GOOD if x > 0 else ACCENT for x in v])
-        ax.axvline(0, color="#333333", lw=0.8)
-        ax.set_title(name, fontsize=11)
-        ax.set_xlabel("本行净得失（百分点）" if _zh(lang) else "Home bank's net gain (percentage points)")
-    axes[0].set_yticks(y, h2h.index)
-    worst = h2h["home_net_deposit"].idxmin()
-    fig.suptitle(
-        f"过去四个季度，本行对{worst}的存款份额失地最多"
-        if _zh(lang) and h2h.loc[worst, "home_net_deposit"] < 0
-        else (
-            "过去四个季度本行对各竞争对手的份额得失"
-            if _zh(lang)
-            else (
-                f"Over four quarters the home bank lost most deposit ground to {worst}"
-                if h2h.loc[worst, "home_net_deposit"] < 0
-                else "Home bank's share gains against each competitor over four quarters"
-            )
-        ),
+def analyze(bank: Bank, assumptions: Assumptions | None = None) -> CompetitorsResult:
+    """Everything the competitor question computes for `bank` (see CompetitorsResult)."""
+    a = assumptions or Assumptions()
+    home = bank.branch["home_bank"]
+    history = h2h = means = gaps = pmap = fit = priorities = None
+    respondents = 0
+    if bank.has("market_share"):
+        history = share_history(bank.market_share)
+        h2h = head_to_head(history, home)
+    if bank.has("market_survey"):
+        survey = bank.market_survey
+        respondents = int(survey["respondent_id"].nunique())
+        means = attribute_means(survey)
+        gaps = gap_to_competitors(survey, home, a.alpha)
+        pmap = perceptual_map(means) if len(means) >= 3 else None
+        fit = choice_model(survey, a.alpha)
+        priorities = choice_priorities(choice_estimates(fit), means, home, a.alpha) if fit is not None else None
+    return CompetitorsResult(
+        contract=section_of(bank, fit, means),
+        home_bank=home,
+        history=history,
+        h2h=h2h,
+        means=means,
+        gaps=gaps,
+        pmap=pmap,
+        fit=fit,
+        priorities=priorities,
+        by_segment=switching_by_segment(bank),
+        respondents=respondents,
+        assumptions=a,
     )
-    fig.tight_layout()
-    return fig
-
-
-def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
-    """PCA biplot: banks as points (home bank highlighted), attributes as arrows."""
-    import matplotlib.pyplot as plt
-
-    from analysis.figures.style import bank_colors
-
-    banks, attrs, expl = pmap["banks"], pmap["attributes"], pmap["explained"]
-    colors = bank_colors(banks.index, home_bank)
-    fig, ax = plt.subplots(figsize=(8, 6.5))
-    for a, r in attrs.iterrows():
-        ax.annotate("", xy=(r["pc1"], r["pc2"]), xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="#999999", lw=1))
-        ax.text(r["pc1"] * 1.08, r["pc2"] * 1.08, term(a, lang), fontsize=8, color="#666666", ha="center")
-    for b, r in banks.iterrows():
-        home = b == home_bank
-        ax.scatter(
-            r["pc1"], r["pc2"], s=140 if home else 60, color=colors[b], zorder=3, edgecolor="black" if home else "none"
-        )
-        ax.annotate(
-            b,
-            (r["pc1"], r["pc2"]),
-            textcoords="offset points",
-            xytext=(7, -10),
-            fontsize=10 if home else 9,
-            color=colors[b] if home else "#333333",
-        )
-    ax.axhline(0, color="#cccccc", lw=0.6)
-    ax.axvline(0, color="#cccccc", lw=0.6)
-    # arrows and their labels are not part of autoscaling: make room for them
-    ext = 1.3 * max(np.abs(banks.to_numpy()).max(), np.abs(attrs.to_numpy()).max())
-    ax.set_xlim(-ext, ext)
-    ax.set_ylim(-ext, ext)
-    if _zh(lang):
-        ax.set_title(f"{term('perceptual map', lang)}：靠近箭头方向的银行在该属性上评价更高")
-        ax.set_xlabel(f"第一维（解释{expl[0]:.0%}的银行间差异）")
-        ax.set_ylabel(f"第二维（解释{expl[1]:.0%}）")
-    else:
-        ax.set_title(f"{term('perceptual map', lang)}: banks toward an arrow rate higher on it")
-        ax.set_xlabel(f"Axis 1 ({expl[0]:.0%} of the differences between banks)")
-        ax.set_ylabel(f"Axis 2 ({expl[1]:.0%})")
-    fig.tight_layout()
-    return fig
-
-
-def plot_gap_heatmap(gaps: pd.DataFrame, lang: str = "zh"):
-    """Home bank − competitor mean rating per attribute; hatched where the interval includes 0."""
-    import matplotlib.pyplot as plt
-
-    wide = gaps.pivot(index="competitor", columns="attribute", values="gap").reindex(columns=list(ATTRIBUTES))
-    sig = gaps.assign(sig=(gaps["ci_low"] > 0) | (gaps["ci_high"] < 0)).pivot(
-        index="competitor", columns="attribute", values="sig"
-    )
-    sig = sig.reindex(columns=list(ATTRIBUTES))
-    fig, ax = plt.subplots(figsize=(11, 0.6 * len(wide) + 2.2))
-    lim = max(float(np.nanmax(np.abs(wide.to_numpy()))), 0.1)
-    im = ax.imshow(wide.to_numpy(), cmap="RdBu", vmin=-lim, vmax=lim, aspect="auto")
-    for i in range(wide.shape[0]):
-        for j in range(wide.shape[1]):
-            v = wide.iat[i, j]
-            if pd.notna(v):
-                ax.text(
-                    j,
-                    i,
-                    f"{v:+.2f}",
-                    ha="center",
-                    va="center",
-                    fontsize=9,
-                    color="white" if abs(v) > lim * 0.6 else "black",
-                    alpha=1.0 if sig.iat[i, j] else 0.45,
-                    fontstyle="normal" if sig.iat[i, j] else "italic",
-                )
-    ax.set_xticks(range(wide.shape[1]), [term(a, lang) for a in wide.columns], rotation=30, ha="right", fontsize=9)
-    ax.set_yticks(range(wide.shape[0]), wide.index)
-    ax.grid(False)
-    fig.colorbar(
-        im, ax=ax, label="本行 − 对手（评分差，7分制）" if _zh(lang) else "Home − competitor (rating points of 7)"
-    )
-    ax.set_xlabel(
-        "淡色斜体：95%区间含0，差异不确定"
-        if _zh(lang)
-        else "Faint italics: 95 % interval includes 0, difference uncertain",
-        fontsize=8,
-        color="#555555",
-    )
-    worst = gaps.loc[gaps["gap"].idxmin()] if gaps["gap"].notna().any() else None
-    if _zh(lang):
-        ax.set_title(
-            f"本行最大的短板：{term(worst['attribute'], lang)}落后{worst['competitor']} {abs(worst['gap']):.2f}分"
-            if worst is not None and worst["gap"] < 0
-            else "本行与各竞争对手的评分差"
-        )
-    else:
-        ax.set_title(
-            f"Widest shortfall: {term(worst['attribute'], lang)}, {abs(worst['gap']):.2f} points behind {worst['competitor']}"
-            if worst is not None and worst["gap"] < 0
-            else "Home bank's rating gap to each competitor"
-        )
-    fig.tight_layout()
-    return fig
-
-
-def plot_choice_drivers(priorities: pd.DataFrame, lang: str = "zh"):
-    """Odds multiplier per rating point with 95 % intervals; attributes where the home bank is weak in ACCENT."""
-    import matplotlib.pyplot as plt
-
-    from analysis.figures.style import ACCENT, HOME, interval_dots
-
-    t = priorities.sort_values("coef")
-    y = np.arange(len(t))
-    fig, ax = plt.subplots(figsize=(8, 4.8))
-    colors = [ACCENT if w else HOME for w in t["weak_on_what_matters"]]
-    interval_dots(ax, y, np.exp(t["coef"]), np.exp(t["ci_low"]), np.exp(t["ci_high"]), colors)
-    ax.axvline(1, color="#333333", lw=0.8)
-    ax.set_yticks(y, [term(a, lang) for a in t.index])
-    top = t.index[-1]
-    if _zh(lang):
-        ax.set_title(f"{term(top, lang)}最能决定客户选谁做主办银行")
-        ax.set_xlabel("评分每高1分，被选为主办银行的几率倍数（线段为95%区间；橙色：本行低于同业）")
-    else:
-        ax.set_title(f"{term(top, lang)} decides the choice of primary bank most")
-        ax.set_xlabel("Odds of being chosen, × per rating point (95 % intervals; orange: home bank below competitors)")
-    fig.tight_layout()
-    return fig
-
-
-def plot_switching(by_segment: pd.DataFrame, home_bank: str | None = None, lang: str = "zh"):
-    """Stacked bars: leavers of each segment by destination bank."""
-    import matplotlib.pyplot as plt
-
-    from analysis.figures.style import MUTED, PALETTE
-
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    left = np.zeros(len(by_segment))
-    labels = [term(s, lang) for s in by_segment.index]
-    palette = PALETTE[1:] + MUTED
-    for i, dest in enumerate(by_segment.columns):
-        v = by_segment[dest].to_numpy()
-        name = term(UNKNOWN, lang) if dest == UNKNOWN else dest
-        ax.barh(labels, v, left=left, color="#DDDDDD" if dest == UNKNOWN else palette[i % len(palette)], label=name)
-        left += v
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_xlabel("销户客户数" if _zh(lang) else "Customers who closed")
-    known = by_segment.drop(columns=[UNKNOWN], errors="ignore")
-    if known.size and known.to_numpy().sum() > 0:
-        top = known.sum().idxmax()
-        ax.set_title(f"流失客户去得最多的是{top}" if _zh(lang) else f"Most leavers went to {top}")
-    else:
-        ax.set_title("流失客户去向" if _zh(lang) else "Where leavers went")
-    fig.tight_layout()
-    return fig

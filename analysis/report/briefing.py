@@ -33,7 +33,9 @@ from analysis.report import fonts, paths
 from analysis.report.context import ReportContext, make_context
 from analysis.report.findings import top_findings
 from analysis.words.i18n import STRINGS, method_note, money, num, pct, pick, t
+from analysis.words.plan import decisions, plan_table
 from analysis.words.prose import DESCRIBE
+from analysis.words.qvsrs import pillar_name, scorecard_metric_label, scorecard_value
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,7 +49,7 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("satisfaction", "sec_satisfaction", ("satisfaction", "qvsrs")),
     ("competitors", "sec_competitors", ("competitors",)),
     ("campaigns", "sec_campaigns", ("campaigns",)),
-    ("plan", "sec_plan", ("relationship_managers", "plans")),
+    ("plan", "sec_plan", ("plan", "relationship_managers")),
 )
 METHOD_NOTE_ORDER = (
     "window",
@@ -111,8 +113,6 @@ def punctuation(lang: str) -> dict[str, str]:
 
 def scorecard(ctx: ReportContext) -> list[dict]:
     """The five QVSRS pillars with their figures, as shown on the first page."""
-    from analysis.questions.qvsrs import format_metric, metric_label
-
     if paths.section(ctx.results, "qvsrs") is None:
         return []
     out = []
@@ -120,8 +120,10 @@ def scorecard(ctx: ReportContext) -> list[dict]:
         shown = []
         for metric, path in metrics:
             v = paths.number(ctx.results, path)
-            shown.append({"value": format_metric(metric, v), "label": metric_label(metric, ctx.lang)})
-        name = term(pillar, ctx.lang).split(" = ")[0].split(" (")[0].split("(")[0].strip()
+            shown.append(
+                {"value": scorecard_value(metric, v, ctx.lang), "label": scorecard_metric_label(metric, ctx.lang)}
+            )
+        name = pillar_name(pillar, ctx.lang)
         out.append({"letter": letter, "name": name, "metrics": shown})
     return out
 
@@ -195,6 +197,44 @@ def per_rm_table(ctx: ReportContext) -> pd.DataFrame | None:
         if isinstance(v, dict)
     ]
     return pd.DataFrame(rows)
+
+
+def plan_view(ctx: ReportContext) -> pd.DataFrame | None:
+    """The plan's rows as the briefing shows them (action, owner, dates,
+    customers, cost, yearly net contribution with its interval, KPI
+    baseline → target, holdout), or None without a plan."""
+    plan = paths.section(ctx.results, "plan")
+    if plan is None or not plan.get("actions"):
+        return None
+    return plan_table(plan, ctx.lang)
+
+
+def decision_views(ctx: ReportContext) -> dict:
+    """The first page's decisions for next quarter: the plan's top rows with
+    cost, expected yearly net contribution (range) and owner; the budget."""
+    plan = paths.section(ctx.results, "plan")
+    if plan is None:
+        return {}
+    lang = ctx.lang
+    rows = decisions(plan, lang)
+    period = plan.get("period") or {}
+    return {
+        "title": t("decisions_title", lang, start=period.get("start", "—"), end=period.get("end", "—")),
+        "rows": rows,
+        "budget": t(
+            "decisions_budget",
+            lang,
+            cost=money(plan.get("cost"), lang),
+            limit=money((plan.get("budget") or {}).get("limit"), lang),
+        ),
+        "heads": {
+            "action": t("decision_action", lang),
+            "owner": term("owner", lang),
+            "when": t("decision_when", lang),
+            "cost": t("decision_cost", lang),
+            "profit": t("decision_profit", lang),
+        },
+    }
 
 
 def status_lines(ctx: ReportContext, keys: tuple[str, ...]) -> tuple[list[str], bool]:
@@ -281,7 +321,7 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
     sections = []
     for i, (sid, title, keys) in enumerate(titled, start=1):
         lines, ok = status_lines(ctx, keys)
-        own = [per_rm_table(ctx)] if sid == "plan" and ok else []
+        own = [plan_view(ctx), per_rm_table(ctx)] if sid == "plan" and ok else []
         sections.append(
             {
                 "id": sid,
@@ -331,6 +371,7 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
         "kpis": _kpis(results, lang),
         "scorecard": scorecard(ctx),
         "scorecard_missing": _missing_line(ctx, "qvsrs"),
+        "decisions": decision_views(ctx),
         "findings_title": t("top_findings", lang) if len(top) == 5 else t("top_findings_n", lang, n=len(top)),
         "findings": [_rec_view(r, ctx, anchors) for r in top],
         "sections": sections,

@@ -6,18 +6,18 @@ results.json, plan.csv and the composed briefing, named.
 
 `page` is the composed briefing (`briefing.compose(...)`); every visible
 string of it is read (findings, section prose and lists, tables, method
-notes), sentence by sentence. The plan is plan.csv (schema 2) when given,
-else the tier plans of results.json (`plans`). What is checked:
+notes), sentence by sentence. The plan is plan.csv (`run.tables.read_plan`)
+and the `plan` section of results.json (its `details`: each row's campaign
+kind and tiers). What is checked:
 
-- the plan's invariants of RESULTS.md (`plan_invariant_problems` of
-  `analysis.questions.plan` when that module is there, else `plan_invariants`
-  below: the one place they are written here), and `plan` in results.json
-  = the sums of plan.csv;
+- the plan's invariants of RESULTS.md and `plan` in results.json = the sums
+  of plan.csv (`analysis.questions.plan.plan_invariant_problems`, the one
+  place they are written);
 - a campaign rolled out without a holdout (a plan row, or a sentence that
   scales it up and names no holdout) whose verdict is not `grow`; a
   campaign whose verdict is `stop` run again;
 - a finding promising a holdout next quarter that no plan row has;
-- a seasonal event scheduled out of its season (`analysis.questions.seasons`);
+- a seasonal event scheduled out of its season (`plan_campaigns.season_of`, the plan's one table);
 - a VIP tier offered or "retested" on a service its tier already has;
 - one customer group given contradicting instructions (no staff contact and
   revisits);
@@ -40,24 +40,15 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from analysis.questions.seasons import in_season, season_of
+from analysis.questions.plan import plan_invariant_problems
+from analysis.questions.plan_campaigns import VIP_SERVICES, season_of
 from analysis.questions.verdicts import VERDICTS, campaign_verdict
 from analysis.report import paths
 from analysis.report.rulebase import WIDE_RATIO, significant, wide
 from analysis.report.rules_churn import churn_driver_label
-from analysis.words.format import money, num, pct
+from analysis.words.format import num, pct
 from analysis.words.glossary import term
 from analysis.report.page_text import groups, sentences, visible_texts
-
-try:  # the plan engineer's invariants, when the module is on this checkout
-    from analysis.questions.plan import plan_invariant_problems as _plan_invariants_of_plan
-except ImportError:  # pragma: no cover - depends on the checkout
-    _plan_invariants_of_plan = None
-try:  # standing services of each VIP tier (the seed's VIP service system)
-    from analysis.questions.plans import VIP_SERVICES
-except ImportError:  # pragma: no cover - depends on the checkout
-    VIP_SERVICES = {}
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -95,7 +86,7 @@ def verdict_of(c: Mapping) -> str:
 
 @dataclass(frozen=True)
 class Row:
-    """An action of the plan that contacts customers (plan.csv, or a tier plan's offer)."""
+    """An action of plan.csv (with its campaign kind and tiers from the plan section's details)."""
 
     where: str
     campaigns: tuple[str, ...]
@@ -104,7 +95,7 @@ class Row:
     start: str | None
     end: str | None
     text: str = ""
-    tier: str | None = None
+    tiers: tuple[str, ...] = ()
     kind: str | None = None
 
 
@@ -114,42 +105,28 @@ EVIDENCE_CAMPAIGN = re.compile(
 
 
 def plan_rows(results: Mapping, plan: pd.DataFrame | None) -> list[Row]:
-    """The plan's actions: plan.csv's rows, else the offers of results.json's tier plans."""
+    """plan.csv's rows, each with the campaign kind and tiers the plan section's details give it."""
+    if plan is None:
+        return []
+    sec = paths.section(dict(results), "plan") or {}
+    details = sec.get("details") if isinstance(sec.get("details"), Mapping) else {}
     rows: list[Row] = []
-    if plan is not None:
-        for i, r in plan.reset_index(drop=True).iterrows():
-            ev = str(r.get("evidence") or "")
-            cids = tuple(dict.fromkeys(EVIDENCE_CAMPAIGN.findall(ev)))
-            rows.append(
-                Row(
-                    where=f"plan.csv row {i + 1} ({r.get('action_id', '')})",
-                    campaigns=cids,
-                    holdout=_float(r.get("holdout_share")),
-                    customers=_float(r.get("customers")),
-                    start=_str(r.get("start")),
-                    end=_str(r.get("end")),
-                    text=str(r.get("action") or ""),
-                )
+    for i, r in plan.reset_index(drop=True).iterrows():
+        ev = str(r.get("evidence") or "")
+        d = details.get(str(r.get("action_id"))) or {}
+        rows.append(
+            Row(
+                where=f"plan.csv row {i + 1} ({r.get('action_id', '')})",
+                campaigns=tuple(dict.fromkeys(EVIDENCE_CAMPAIGN.findall(ev))),
+                holdout=_float(r.get("holdout_share")),
+                customers=_float(r.get("customers")),
+                start=_str(r.get("start")),
+                end=_str(r.get("end")),
+                text=" ".join(str(x) for x in (r.get("action"), d.get("name")) if x),
+                tiers=tuple(d.get("tiers") or ()),
+                kind=d.get("kind"),
             )
-        return rows
-    sec = paths.section(dict(results), "plans") or {}
-    period = sec.get("period") or {}
-    for tier, p in (sec.get("tiers") or {}).items():
-        for j, o in enumerate(p.get("offers") or []):
-            if o.get("action") == "stop":
-                continue
-            rows.append(
-                Row(
-                    where=f"plans.tiers.{tier}.offers[{j}] ({o.get('kind')}: {o.get('action')})",
-                    campaigns=tuple(o.get("campaigns") or ()),
-                    holdout=_float(o.get("holdout")),
-                    customers=_float(o.get("invitations")),
-                    start=period.get("start"),
-                    end=period.get("end"),
-                    tier=tier,
-                    kind=o.get("kind"),
-                )
-            )
+        )
     return rows
 
 
@@ -166,135 +143,21 @@ def _str(v) -> str | None:
 
 
 # ---------------------------------------------------------------------------
-# the plan's invariants (RESULTS.md "plan"): written here once, used only when
-# analysis.questions.plan does not bring its own
-
-
-def next_quarter(as_of: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of the quarter after `as_of`'s."""
-    q = pd.Timestamp(as_of).to_period("Q") + 1
-    return q.start_time.normalize(), q.end_time.normalize()
+# the plan's invariants (RESULTS.md "plan"), as analysis.questions.plan states them
 
 
 def plan_invariants(plan: pd.DataFrame, results: Mapping) -> list[Problem]:
-    """RESULTS.md's invariants of plan.csv, each broken one a Problem."""
-    out: list[Problem] = []
-    camps = _campaigns(results)
-    first, last = next_quarter(str(results.get("as_of"))) if results.get("as_of") else (None, None)
-    for i, r in plan.reset_index(drop=True).iterrows():
-        where = f"plan.csv row {i + 1} ({r.get('action_id', '')})"
-        for p in [x for x in str(r.get("evidence") or "").split(";") if x.strip()]:
-            if not paths.exists(dict(results), p.strip()):
-                out.append(
-                    Problem(
-                        "plan evidence missing", where, p.strip(), "an evidence path does not resolve in results.json"
-                    )
-                )
-        try:
-            start, end = pd.Timestamp(r.get("start")), pd.Timestamp(r.get("end"))
-        except (TypeError, ValueError):
-            start = end = None
-        if start is None or end is None or pd.isna(start) or pd.isna(end):
-            out.append(
-                Problem("plan dates", where, f"start={r.get('start')}, end={r.get('end')}", "start or end missing")
-            )
-        else:
-            if start > end:
-                out.append(
-                    Problem("plan dates", where, f"start={start:%Y-%m-%d} > end={end:%Y-%m-%d}", "start after end")
-                )
-            if first is not None and not (first <= start <= last and first <= end <= last):
-                out.append(
-                    Problem(
-                        "plan dates",
-                        where,
-                        f"{start:%Y-%m-%d}…{end:%Y-%m-%d}",
-                        f"outside the quarter after as_of ({first:%Y-%m-%d}…{last:%Y-%m-%d})",
-                    )
-                )
-        cost = r.get("cost")
-        if _float(cost) < 0:
-            out.append(Problem("plan cost", where, f"cost={cost}", "cost below 0"))
-        p, lo, hi = (r.get(k) for k in ("profit_12m", "profit_ci_low", "profit_ci_high"))
-        if all(isinstance(x, (int, float)) and not math.isnan(x) for x in (p, lo, hi)) and not lo <= p <= hi:
-            out.append(Problem("plan profit interval", where, f"{lo} ≤ {p} ≤ {hi}", "profit_12m outside its interval"))
-        h = r.get("holdout_share")
-        if not (isinstance(h, (int, float)) and 0 <= h < 1):
-            out.append(Problem("plan holdout share", where, f"holdout_share={h}", "holdout_share not in [0, 1)"))
-        cids = dict.fromkeys(EVIDENCE_CAMPAIGN.findall(str(r.get("evidence") or "")))
-        for cid in cids:
-            c = camps.get(cid)
-            if c is None:
-                continue
-            v = verdict_of(c)
-            if _float(r.get("customers")) > 0 and _float(h) == 0 and v != "grow":
-                out.append(
-                    Problem(
-                        "rolled out without a holdout",
-                        where,
-                        f"campaigns.{cid}.verdict={v}",
-                        "contacts customers with holdout_share 0 on a campaign whose verdict is not grow",
-                    )
-                )
-            if v == "stop" and _float(r.get("customers")) > 0:
-                out.append(
-                    Problem(
-                        "stopped campaign run again",
-                        where,
-                        f"campaigns.{cid}.verdict=stop",
-                        "a campaign to stop is run",
-                    )
-                )
-    return out
-
-
-def _plan_invariant_check(plan: pd.DataFrame, results: Mapping) -> list[Problem]:
-    if _plan_invariants_of_plan is None:
-        return plan_invariants(plan, results)
+    """Each breach `plan_invariant_problems` names, as a Problem at its plan.csv row."""
+    rows = {str(a): i + 1 for i, a in enumerate(plan["action_id"])} if "action_id" in plan else {}
     out = []
-    for p in _plan_invariants_of_plan(plan, results) or []:
-        if isinstance(p, Problem):
-            out.append(p)
+    if not isinstance(results.get("plan"), Mapping):
+        out.append(Problem("plan section missing", "results.json plan", "plan", "plan.csv is written but results.json has no plan"))
+    for text in plan_invariant_problems(plan, results):
+        aid, _, detail = text.partition(": ")
+        if aid in rows:
+            out.append(Problem("plan invariant", f"plan.csv row {rows[aid]} ({aid})", aid, detail))
         else:
-            out.append(
-                Problem(
-                    str(getattr(p, "what", "plan invariant")),
-                    str(getattr(p, "where", "plan.csv")),
-                    str(getattr(p, "figure", "")),
-                    str(getattr(p, "detail", p)),
-                )
-            )
-    return out
-
-
-def plan_sums(plan: pd.DataFrame, results: Mapping) -> list[Problem]:
-    """`plan` in results.json = the rows of plan.csv and their sums."""
-    sec = results.get("plan")
-    if not isinstance(sec, Mapping):
-        return [
-            Problem(
-                "plan section missing", "results.json plan", "plan", "plan.csv is written but results.json has no plan"
-            )
-        ]
-    out = []
-    actions = sec.get("actions")
-    n = len(actions) if isinstance(actions, list) else actions
-    if n != len(plan):
-        out.append(
-            Problem("plan sums", "results.json plan.actions", f"{n} ≠ {len(plan)} rows", "actions ≠ rows of plan.csv")
-        )
-    for key, col in (("cost", "cost"), ("profit_12m", "profit_12m")):
-        want = float(pd.to_numeric(plan[col], errors="coerce").fillna(0).sum()) if col in plan else 0.0
-        got = sec.get(key)
-        if not isinstance(got, (int, float)) or not math.isclose(got, want, rel_tol=1e-6, abs_tol=0.5):
-            out.append(
-                Problem(
-                    "plan sums",
-                    f"results.json plan.{key}",
-                    f"{got} ≠ {want}",
-                    f"plan.{key} ≠ the sum of plan.csv's {col}",
-                )
-            )
+            out.append(Problem("plan invariant", "results.json plan", "plan", text))
     return out
 
 
@@ -378,8 +241,14 @@ def check_promises(results, rows, sents, **_) -> list[Problem]:
     return out
 
 
+def months_between(start, end) -> set[int]:
+    """The calendar months (1–12) from `start` to `end` (dates), both included."""
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    return {p.month for p in pd.period_range(a, b, freq="M")} if a <= b else set()
+
+
 def check_seasons(results, rows, names=None, **_) -> list[Problem]:
-    """A seasonal event scheduled out of its season."""
+    """A seasonal event (the plan's festival table, `plan_campaigns.season_of`) scheduled out of its season."""
     camps, out = _campaigns(results), []
     names = names or {}
     for r in rows:
@@ -387,15 +256,14 @@ def check_seasons(results, rows, names=None, **_) -> list[Problem]:
             continue
         for cid in r.campaigns or ("",):
             c = camps.get(cid, {})
-            months = season_of(
-                " ".join(str(x) for x in (c.get("name"), names.get(cid), r.text) if x), c.get("kind") or r.kind
-            )
-            if not in_season(months, r.start, r.end):
+            text = " ".join(str(x) for x in (c.get("name"), names.get(cid), r.text) if x)
+            season, months = season_of(text, str(c.get("kind") or r.kind or ""))
+            if season and not set(months) & months_between(r.start, r.end):
                 out.append(
                     Problem(
                         "out of season",
                         r.where,
-                        f"{cid or r.text}: months {months}, scheduled {r.start}…{r.end}",
+                        f"{cid or r.text}: {season} months {months}, scheduled {r.start}…{r.end}",
                         f"a seasonal event ({names.get(cid) or c.get('name') or r.kind or r.text}) outside its season",
                     )
                 )
@@ -406,15 +274,16 @@ def check_vip_retests(results, rows, page_groups=(), **_) -> list[Problem]:
     """A VIP tier offered or retested on a service its tier already has."""
     out = []
     for r in rows:
-        if r.tier in VIP_SERVICES and r.kind in VIP_SERVICES[r.tier] and r.customers > 0:
-            out.append(
-                Problem(
-                    "VIP service retested",
-                    r.where,
-                    f"{r.tier}: {r.kind}",
-                    "the tier already has this service as standing",
+        for tier in r.tiers:
+            if r.kind in VIP_SERVICES.get(tier, ()) and r.customers > 0:
+                out.append(
+                    Problem(
+                        "VIP service retested",
+                        r.where,
+                        f"{tier}: {r.kind}",
+                        "the tier already has this service as standing",
+                    )
                 )
-            )
     for where, title, lines in page_groups:
         for tier, services in VIP_SERVICES.items():
             if not any(title.strip() == term(tier, lang) for lang in ("zh", "en")):
@@ -452,18 +321,6 @@ def check_instructions(results, rows, page_groups=(), **_) -> list[Problem]:
                     f"no staff contact and staff revisits: “{_short(line)}”",
                 )
             )
-    sec = paths.section(dict(results), "plans") or {}
-    for tier, p in (sec.get("tiers") or {}).items():
-        r = p.get("contact_rhythm") or {}
-        if r.get("contacts_per_quarter") == 0 and (r.get("revisits_at_risk") or 0) > 0:
-            out.append(
-                Problem(
-                    "contradicting instructions",
-                    f"plans.tiers.{tier}.contact_rhythm",
-                    f"contacts_per_quarter=0, revisits_at_risk={r.get('revisits_at_risk')}",
-                    "no staff contact, yet revisits",
-                )
-            )
     return out
 
 
@@ -476,19 +333,12 @@ LABELLED = re.compile(r"非利润|not profit|不是利润|not a return|不是回
 
 
 def volume_figures(results: Mapping) -> set[str]:
-    """The volume figures as the report prints them: business_roi (two ways), the plans' balance returns."""
+    """The volume figures as the report prints them: business_roi (two ways)."""
     out: set[str] = set()
     for c in _campaigns(results).values():
         v = c.get("business_roi", c.get("roi"))
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             out |= {f"{v:,.2f}", num(v, 2), f"{v * 100:,.0f}%", pct(v, 0)}
-    sec = paths.section(dict(results), "plans") or {}
-    ests = [(sec.get("total") or {}).get("expected_return")]
-    ests += [p.get("expected_return") for p in (sec.get("tiers") or {}).values()]
-    ests += [o.get("expected_return") for p in (sec.get("tiers") or {}).values() for o in p.get("offers") or []]
-    for e in ests:
-        if isinstance(e, Mapping) and isinstance(e.get("estimate"), (int, float)):
-            out |= {money(e["estimate"], "zh"), money(e["estimate"], "en")}
     return {x for x in out if x not in ("0.00", "0%")}
 
 
@@ -618,8 +468,7 @@ def check(results: Mapping, plan: pd.DataFrame | None = None, page=None) -> list
     """Every contradiction between results.json, plan.csv and the composed briefing."""
     out: list[Problem] = []
     if plan is not None:
-        out += _plan_invariant_check(plan, results)
-        out += plan_sums(plan, results)
+        out += plan_invariants(plan, results)
     rows = plan_rows(results, plan)
     sents = sentences(visible_texts(page))
     ctx = page.context if page is not None and hasattr(page, "context") else {}

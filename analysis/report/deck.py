@@ -7,6 +7,8 @@ The same story as the HTML briefing, for the consultant to present:
 3. `finding-1` … `finding-5`: one slide per finding, with its number, the
    recommendation, the figure it cites (the notebook's figure named in the
    finding's hints, else a chart of the finding's evidence drawn here);
+   then `plan` (when the run has a plan): next quarter's decisions, each with
+   its owner, cost and expected yearly net contribution, and the budget;
 4. `recommendations` (and `recommendations-2` … when they do not fit): every
    recommendation by score;
 5. `run-card`: data fingerprint, parameters, versions.
@@ -123,6 +125,36 @@ def finding_image(rec: Recommendation, figures: list[Path], ctx: ReportContext) 
         return None
     source = t("deck_source", ctx.lang, branch=ctx.title_name, as_of=ctx.results.get("as_of") or "—")
     return figs.evidence_png(rec.evidence, ctx.lang, source=source, home_bank=ctx.home_bank)
+
+
+def plan_slide(prs, dec: dict, lang: str):
+    """One slide: the first page's decisions (action, owner, when, cost,
+    expected yearly net contribution) and the plan's budget."""
+    s = _slide(prs, "plan", dec["title"], lang)
+    rows = dec.get("rows") or []
+    if rows:
+        heads = dec["heads"]
+        keys = ("action", "owner", "when", "cost", "profit")
+        widths = (5.2, 1.6, 1.9, 1.2, 2.2)
+        table = s.shapes.add_table(
+            len(rows) + 1, len(keys), Inches(0.6), Inches(1.4), Inches(12.1), Inches(0.7) * (len(rows) + 1)
+        ).table
+        for c, (k, w) in enumerate(zip(keys, widths)):
+            table.columns[c].width = Inches(w)
+            cell = table.cell(0, c)
+            cell.text = ""
+            r = cell.text_frame.paragraphs[0].add_run()
+            r.text = heads[k]
+            _style_run(r, lang, 12, True, RGBColor(0xFF, 0xFF, 0xFF))
+        for i, row in enumerate(rows, start=1):
+            for c, k in enumerate(keys):
+                cell = table.cell(i, c)
+                cell.text = ""
+                r = cell.text_frame.paragraphs[0].add_run()
+                r.text = str(row[k])
+                _style_run(r, lang, 11 if k == "action" else 12, k == "profit", INK)
+    _text(s, Inches(0.6), Inches(6.4), Inches(12.1), Inches(0.5), [(dec.get("budget", ""), 14, True, ACCENT)], lang)
+    return s
 
 
 def build_deck(
@@ -245,6 +277,12 @@ def build_deck(
         if image is not None:
             _picture(s, image, Inches(5.9), Inches(1.4), Inches(7.0), Inches(5.5))
         _footer(s, source, lang)
+
+    # the plan: next quarter's decisions and the budget
+    dec = page.context.get("decisions") or {}
+    if dec:
+        plan_slide(prs, dec, lang)
+        _footer(prs.slides[-1], source, lang)
 
     # 4 recommendations
     recs = page.recommendations

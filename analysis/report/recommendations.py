@@ -33,6 +33,7 @@ from analysis.words.glossary import term
 from analysis.report import paths
 from analysis.report.context import ReportContext, make_context
 from analysis.words.i18n import money, num, pct, pick, pp
+from analysis.words.qvsrs import scorecard_metric_label, scorecard_value
 from analysis.report.rulebase import (
     ALPHA,
     ATTRIBUTE_ACTIONS,
@@ -173,33 +174,28 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
     elif parts[:2] == ["competitors", "switching_destinations"]:
         bank = ".".join(parts[2:])
         label, shown = pick(lang, f"转投{bank}的客户数", f"leavers who went to {bank}"), num(v)
-    elif parts[0] == "campaigns" and parts[-1] in ("roi", "business_roi"):
-        label = pick(
-            lang,
-            f"活动{'.'.join(parts[1:-1])}的新增业务额/每元成本（规模，非利润）",
-            f"new business volume per CNY of {'.'.join(parts[1:-1])} (not profit)",
-        )
-        shown = f"{v:,.2f}" if isinstance(v, (int, float)) else None
     elif parts[0] == "campaigns" and parts[-1] == "profit_roi":
         label = pick(
             lang,
-            f"活动{'.'.join(parts[1:-1])}扣除成本后的回报率（利润）",
-            f"return net of cost of {'.'.join(parts[1:-1])} (profit)",
+            f"活动{'.'.join(parts[1:-1])}扣除成本后的利润回报率",
+            f"return on cost, in profit, of {'.'.join(parts[1:-1])}",
         )
         shown = pct(v, 0)
-    elif parts[0] == "campaigns" and parts[-2:] == ["profit_12m", "estimate"]:
+    elif parts[0] == "campaigns" and parts[-1] == "business_roi":
         label = pick(
             lang,
-            f"活动{'.'.join(parts[1:-2])}的一年净贡献（利润）",
-            f"yearly net contribution of {'.'.join(parts[1:-2])} (profit)",
+            f"活动{'.'.join(parts[1:-1])}每元成本带来的{term('new business volume', lang)}减1",
+            f"new business volume per CNY spent, minus 1, of {'.'.join(parts[1:-1])}",
         )
-        shown = money(v, lang)
+        shown = num(v, 2)
     elif parts[0] == "campaigns" and parts[-2:] == ["balance_effect", "estimate"]:
-        label = pick(
-            lang,
-            f"活动{'.'.join(parts[1:-2])}的资产效果",
-            f"effect on balances of {'.'.join(parts[1:-2])}",
-        )
+        label = pick(lang, f"活动{'.'.join(parts[1:-2])}的余额效应", f"balance effect of {'.'.join(parts[1:-2])}")
+        shown = money(v, lang)
+    elif parts[0] == "campaigns" and len(parts) >= 3 and parts[-2] == "profit_12m":
+        end = {"estimate": ("", ""), "ci_low": ("区间下限", ", lower end"), "ci_high": ("区间上限", ", upper end")}
+        zh, en = end.get(parts[-1], ("", ""))
+        cid = ".".join(parts[1:-2])
+        label = pick(lang, f"活动{cid}的年净贡献（利润）{zh}", f"yearly net contribution of {cid}{en}")
         shown = money(v, lang)
     elif parts[0] == "overview" and parts[-1].endswith("_change_12m"):
         what = parts[-1][: -len("_change_12m")]
@@ -223,10 +219,8 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
         )
         shown = money(v, lang)
     elif parts[0] == "qvsrs":
-        from analysis.questions.qvsrs import format_metric, metric_label
-
         try:
-            label, shown = metric_label(parts[-1], lang), format_metric(parts[-1], v)
+            label, shown = scorecard_metric_label(parts[-1], lang), scorecard_value(parts[-1], v, lang)
         except KeyError:
             pass
     if label is None:

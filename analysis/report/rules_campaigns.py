@@ -11,29 +11,18 @@ only when the plan in results.json does so (`planned_holdout`).
 
 from __future__ import annotations
 
-from analysis.words.glossary import term
 from analysis.report import paths, stakes
-from analysis.words.i18n import money, num, pct, pick
+from analysis.words import campaigns as words
+from analysis.words.format import money, num, pct
+from analysis.words.lang import pick
 from analysis.questions.verdicts import VERDICTS, campaign_verdict
 from analysis.report.rulebase import CLEAR, MAY, Evidence, Rule, _cap, _money_interval, significant
 
 # --- campaigns ---------------------------------------------------------------
 
-KIND_TERMS = {"year_end_gala": "year-end gala"}
-
-
 def campaign_name(cid: str, c: dict, lang: str, names: dict | None = None) -> str:
-    """A campaign as a reader knows it: its name, else its kind, with its id."""
-    name = c.get("name") or (names or {}).get(cid)
-    if not name and c.get("kind"):
-        key = KIND_TERMS.get(c["kind"], str(c["kind"]).replace("_", " "))
-        try:
-            name = term(key, lang)
-        except KeyError:
-            name = None
-    if name:
-        return pick(lang, f"“{name}”（{cid}）", f"{name} ({cid})")
-    return cid
+    """A campaign as a reader knows it (`words.campaign_label`): its name, else its kind, with its id."""
+    return words.campaign_label(cid, lang, c.get("name") or (names or {}).get(cid), c.get("kind"))
 
 
 def verdict_of(c: dict) -> str:
@@ -71,21 +60,13 @@ def profit_text(p: dict, lang: str) -> str:
 
 def planned_holdout(results: dict, cid: str) -> bool | None:
     """Whether next quarter's plan runs `cid` with a holdout: True / False,
-    None when results.json holds no plan. Reads the `plan` section (schema 2:
-    rows whose evidence names the campaign) or the tier plans (`plans`)."""
+    None when results.json holds no plan. Reads the `plan` section's actions
+    (the rows of plan.csv) whose evidence names the campaign."""
     plan = paths.section(results, "plan")
     rows = plan.get("actions") if plan else None
     if isinstance(rows, list):
         mine = [r for r in rows if isinstance(r, dict) and f"campaigns.{cid}." in f"{r.get('evidence') or ''};"]
         return any((r.get("holdout_share") or 0) > 0 for r in mine)
-    tiers = (paths.section(results, "plans") or {}).get("tiers")
-    if isinstance(tiers, dict):
-        return any(
-            cid in (o.get("campaigns") or []) and (o.get("holdout") or 0) > 0 and o.get("invitations", 0) > 0
-            for t in tiers.values()
-            if isinstance(t, dict)
-            for o in t.get("offers") or []
-        )
     return None
 
 
@@ -165,9 +146,11 @@ class VerdictRule(Rule):
             if c["design"] != "randomized" or verdict_of(c) != self.verdict:
                 continue
             name = campaign_name(cid, c, ctx.lang, ctx.campaign_names)
+            said = words.verdict_advice(self.verdict, ctx.lang, name, c)  # headline and finding
             profit = stakes.campaign_profit(ctx.results, c)
             t = self.texts(ctx, cid, c, name, profit, stakes.campaign_cost(c, profit))
-            if t is not None:
+            if t is not None and said is not None:
+                t.update(headline=said["headline"], finding=said["finding"])
                 out.append(self.make(ctx, rid=f"{self.id}.{cid}", evidence=_profit_evidence(ctx, cid), **t))
         return out
 

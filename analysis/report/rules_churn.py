@@ -26,6 +26,7 @@ from analysis.report.rulebase import (
     confidence_of,
     significant,
 )
+from analysis.words.churn import driver_label
 
 # --- churn -------------------------------------------------------------------
 
@@ -41,8 +42,7 @@ CHURN_EVIDENCE_DRIVERS = (
 
 
 def churn_driver_label(key: str, lang: str) -> str:
-    from analysis.questions.churn import driver_label
-
+    """A churn driver's label (`analysis.words.churn.driver_label`); an unknown key as itself."""
     try:
         return driver_label(key, lang)
     except KeyError:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from analysis.report import paths, stakes
-from analysis.words.i18n import money, num, pct, pick, pp
+from analysis.words.format import money, num, pct, pp
+from analysis.words.lang import pick
 from analysis.report.rulebase import (
     CLEAR,
     MAY,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from analysis.words.glossary import term
 from analysis.report import paths, stakes
-from analysis.words.i18n import num, pick
+from analysis.words.format import num
+from analysis.words.lang import pick
 from analysis.report.rulebase import MAY, ATTRIBUTE_ACTIONS, Evidence, Rule, Stake, attr_label, attribute_action
 
 #: The close reasons a rated attribute stands behind (the profit at stake of a gap).
@@ -27,9 +28,7 @@ def attribute_stake(ctx, attribute: str) -> Stake | None:
         return None
     n, rev = got
     lang = ctx.lang
-    names = (
-        "、".join(term(r, lang) for r in reasons) if lang == "zh" else ", ".join(term(r, lang).lower() for r in reasons)
-    )
+    names = pick(lang, "、".join(term(r, lang) for r in reasons), ", ".join(term(r, lang).lower() for r in reasons))
     return Stake(
         rev,
         how=pick(

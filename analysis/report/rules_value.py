@@ -4,7 +4,8 @@ customer base and the branch's book (loans and deposits over a year)."""
 from __future__ import annotations
 
 from analysis.report import paths, stakes
-from analysis.words.i18n import money, num, pct, pick
+from analysis.words.format import money, num, pct
+from analysis.words.lang import pick
 from analysis.report.rulebase import CLEAR, MAY, Evidence, Rule, Stake, _or_bracket, significant
 
 

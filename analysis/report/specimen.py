@@ -17,21 +17,37 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.words.glossary import term
-from analysis.run.results import dumps
+from analysis.sections import SCHEMA_VERSION, dumps
 from analysis.report import figures as figs
 from analysis.words.i18n import pick
 from analysis.report.recommendations import CHURN_EVIDENCE_DRIVERS, Evidence, churn_driver_label
 
-SECTIONS = ("value", "churn", "satisfaction", "qvsrs", "competitors", "campaigns", "relationship_managers")
+SECTIONS = (
+    "value",
+    "churn",
+    "satisfaction",
+    "qvsrs",
+    "competitors",
+    "campaigns",
+    "relationship_managers",
+    "economics",
+)
+#: schema-1 keys the conformance files still carry beside their schema-2 names (RESULTS.md)
+SCHEMA_1_CAMPAIGN_KEYS = ("roi",)
 
 
 def specimen_results(figures: dict, branch: dict | None = None, lang: str = "zh") -> dict:
     """results.json for `figures` (one branch of expected.json), with a run card."""
-    res: dict = {"schema_version": 1}
+    res: dict = {"schema_version": SCHEMA_VERSION}
     for k, v in figures.items():
         res[k] = {"status": "ok", **v} if k in SECTIONS and isinstance(v, dict) else v
     res.setdefault("generated_at", "2026-07-02T09:00:00+08:00")
     res.setdefault("data_fingerprint", "sha256:" + "0123456789abcdef" * 4)
+    if isinstance(res.get("campaigns"), dict):
+        res["campaigns"] = {
+            cid: {k: x for k, x in c.items() if k not in SCHEMA_1_CAMPAIGN_KEYS} if isinstance(c, dict) else c
+            for cid, c in res["campaigns"].items()
+        }
     camps = res.get("campaigns") or {}
     ranked = [
         k

@@ -18,11 +18,12 @@ collected. Only imported modules stay, which is the point.
 from __future__ import annotations
 
 import queue
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
@@ -78,7 +79,7 @@ class KernelPool:
             _shutdown(km)
         self._all.clear()
 
-    def __enter__(self) -> "KernelPool":
+    def __enter__(self) -> KernelPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -102,8 +103,6 @@ def reset(km: AsyncKernelManager, timeout: float = 60) -> None:
 
 
 def _shutdown(km: AsyncKernelManager) -> None:
-    from jupyter_core.utils import run_sync
-
     try:
         if km.has_kernel:
             run_sync(km.shutdown_kernel)(now=True)

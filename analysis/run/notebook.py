@@ -12,9 +12,8 @@ call loads `data_dir` (by default the sample bank) directly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-
-from typing import Iterable
 
 from IPython.display import Markdown, display
 

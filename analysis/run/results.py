@@ -8,8 +8,11 @@ section into `results.json` (`assemble`).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
 
 from analysis.sections import SCHEMA_VERSION, dumps, estimate, ok, skipped, to_jsonable
 
@@ -28,6 +31,8 @@ __all__ = [
 ]
 
 SECTIONS_DIR = "sections"
+#: RESULTS.md as a JSON Schema; a copy is published beside every results.json.
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema" / "results.schema.json"
 
 
 def write_section(out_dir: str | Path, name: str, section: Mapping[str, Any]) -> Path:
@@ -78,3 +83,26 @@ def assemble(out_dir: str | Path, top: Mapping[str, Any]) -> dict:
     path = Path(out_dir) / "results.json"
     path.write_text(dumps(result), encoding="utf-8")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def schema() -> dict:
+    """RESULTS.md as a JSON Schema (draft 2020-12)."""
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def schema_problems(results: Mapping[str, Any]) -> list[str]:
+    """Where `results` departs from RESULTS.md: one line per violation (path: message), none when it conforms."""
+    validator = Draft202012Validator(schema())
+    out = []
+    for err in sorted(validator.iter_errors(results), key=lambda e: list(map(str, e.absolute_path))):
+        where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+        message = err.message if len(err.message) <= 200 else err.message[:197] + "…"
+        out.append(f"{where}: {message}")
+    return out
+
+
+def publish_schema(out_dir: str | Path) -> Path:
+    """Copy the schema beside the run's results.json (results.schema.json)."""
+    path = Path(out_dir) / SCHEMA_FILE.name
+    path.write_bytes(SCHEMA_FILE.read_bytes())
+    return path

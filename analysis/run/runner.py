@@ -7,11 +7,16 @@ the staging folder in place of the branch's previous report. A failure at
 any step leaves the previous report untouched and is reported with the
 notebook, the cell and the error. One failing branch does not stop the
 others; the caller exits non-zero if any failed.
+
+Progress goes to the logger `analysis.run.runner` at INFO (DEBUG with
+`RunOptions.quiet`): the command line prints it, and a Dask run forwards
+it from the workers (`analysis.run.distributed`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import shutil
@@ -19,28 +24,39 @@ import subprocess
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Callable, Iterable
 
+import nbformat
 import pandas as pd
+import papermill as pm
+from papermill.exceptions import PapermillExecutionError
 
 from analysis import __version__
 from analysis.data.asof import as_known_at
-from analysis.data.bank import Bank, load, read_folder, table_frames
-from analysis.errors import DataError, UsageError
+from analysis.data.bank import Bank, branch_options, load, read_folder, table_frames
 from analysis.data.fingerprint import data_fingerprint
-from analysis.run import history
-from analysis.run.results import assemble, dumps
 from analysis.data.timeframe import Timeframe, check_as_of
+from analysis.errors import DataError, UsageError
+from analysis.report.briefing import write_briefing
+from analysis.report.consistency import check as consistency_check
+from analysis.report.index import build_index
+from analysis.run import history
+from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
+from analysis.run.results import assemble, dumps, publish_schema, schema_problems
+from analysis.run.tables import read_plan
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 KERNEL_NAME = "qvsrs-analysis"
 PREPARED = "_bank"  # the prepared bank inside a staging folder; removed on success
 LANGS = ("zh", "en")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -72,6 +88,10 @@ class BranchOutcome:
     cell: int | None = None
     folder: str | None = None
     headline: dict = field(default_factory=dict)
+    no_data: str | None = None  # why a branch listed in branches had nothing to analyse (then ok, no report)
+
+
+NO_DATA = "no customers with snapshot rows in the data: nothing to analyse"
 
 
 # --------------------------------------------------------------------------
@@ -159,8 +179,6 @@ def suite_commit() -> str | None:
 
 
 def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
     out = {"python": platform.python_version(), "analysis": __version__}
     for name in ("pandas", "numpy", "statsmodels", "lifelines", "pandera", "pyarrow", "papermill", "matplotlib"):
         try:
@@ -183,13 +201,14 @@ def run_card(bank: Bank, opts: RunOptions, data_dir: str, timings: dict | None =
         "branch_id": bank.branch_id,
         "branch": {k: bank.branch[k] for k in ("branch_name", "city", "home_bank")},
         "as_of": bank.timeframe.as_of.strftime("%Y-%m-%d"),
-        "generated_at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         "data_fingerprint": branch_fingerprint(bank),
         "run": {
             "data_dir": str(Path(data_dir).resolve()),
             "parameters": {"as_of": opts.as_of, "lang": opts.lang},
             "tables": {name: bank.row_count(name) for name in bank.tables},
             "missing_tables": bank.missing_tables,
+            "set_aside_tables": {name: v.get("reason") for name, v in bank.set_aside.items()},
             "versions": package_versions(),
             "suite_commit": suite_commit(),
             "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
@@ -209,8 +228,8 @@ class NotebookFailed(Exception):
 
 
 def _say(opts: RunOptions, text: str) -> None:
-    if not opts.quiet:
-        print(text, flush=True)
+    """A progress line: INFO, or DEBUG for a quiet run."""
+    log.log(logging.DEBUG if opts.quiet else logging.INFO, text)
 
 
 def execute_notebook(
@@ -218,11 +237,6 @@ def execute_notebook(
 ) -> None:
     """Run one notebook with papermill into staging/notebooks/; on a lent
     warm kernel (`analysis.kernels`) when `km` is given."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    from analysis.run.kernels import WARM_ENGINE
-
     out_nb = staging / "notebooks" / nb.name
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     params = {
@@ -260,8 +274,6 @@ def execute_notebook(
 def notebook_dependencies(nb: Path) -> set[str]:
     """Notebooks (stems) whose sections this one reads: its metadata
     `qvsrs.depends_on`. Notebooks without it depend on nothing."""
-    import nbformat
-
     meta = nbformat.read(nb, as_version=4).metadata.get("qvsrs", {})
     return set(meta.get("depends_on", []))
 
@@ -282,10 +294,6 @@ def _dependents(stem: str, deps: dict[str, set[str]]) -> set[str]:
 def execute_notebooks(paths: list[Path], staging: Path, bank_dir: Path, opts: RunOptions, branch: str) -> dict:
     """Run the notebooks, `opts.notebook_jobs` at a time, each after those it
     depends on; stop at the first failure (after the running ones end)."""
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-
-    from analysis.run.kernels import KernelPool, KernelReset
-
     kernel = ensure_kernel()
     deps = {nb.stem: notebook_dependencies(nb) & {p.stem for p in paths} for nb in paths}
     # Notebooks others wait for start first (then in file order), so that the
@@ -334,13 +342,11 @@ def check_consistency(staging: Path, results: dict, page, opts: RunOptions, bran
     """The consistency check of the composed briefing (`analysis.report.consistency`):
     each contradiction printed as a warning line and kept in the run card
     (`run.consistency`, results.json rewritten); the run does not fail on them."""
-    from analysis.report.consistency import check
-
     plan_csv = staging / "plan.csv"
-    plan = pd.read_csv(plan_csv, encoding="utf-8-sig") if plan_csv.is_file() else None
-    problems = [p.to_dict() for p in check(results, plan, page)]
+    plan = read_plan(plan_csv) if plan_csv.is_file() else None
+    problems = [p.to_dict() for p in consistency_check(results, plan, page)]
     for p in problems:
-        print(f"[{branch}] WARNING consistency: {p['what']} at {p['where']}: {p['detail']} [{p['figure']}]", flush=True)
+        log.warning(f"[{branch}] WARNING consistency: {p['what']} at {p['where']}: {p['detail']} [{p['figure']}]")
     results.setdefault("run", {})["consistency"] = problems
     path = staging / "results.json"
     path.write_text(dumps(results), encoding="utf-8")
@@ -349,8 +355,6 @@ def check_consistency(staging: Path, results: dict, page, opts: RunOptions, bran
 
 def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOutcome:
     """Run every notebook for an already loaded bank and swap the report in."""
-    from analysis.report.briefing import write_briefing
-
     started = time.monotonic()
     branch = bank.branch_id
     out_root = Path(opts.out_root)
@@ -367,6 +371,9 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
         card = run_card(bank, opts, data_dir, timings)
         t = time.monotonic()
         results = assemble(staging, card)
+        publish_schema(staging)
+        for problem in schema_problems(results):  # a figure off the contract is a bug of the suite: say it loudly
+            log.warning(f"[{branch}] results.json departs from RESULTS.md: {problem}")
         page = write_briefing(staging, results, lang=opts.lang)
         check_consistency(staging, results, page, opts, branch)
         _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
@@ -518,15 +525,18 @@ def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> 
         prep_root = Path(opts.out_root) / f".prepared-{os.getpid()}"
         for b in branches:
             # One branch's rows at a time: the whole bank is never in pandas at once.
-            sel = tables.select(b)
+            unmatched: dict = {}
+            sel = tables.select(b, unmatched)
             months = sel["monthly_snapshots"]["month"]
             if months.empty:
-                continue
+                continue  # no data: run_all reports it, not as a failure
             check_as_of(months, opts.as_of, b)
             tf = Timeframe.from_snapshots(months, opts.as_of)
+            options = branch_options(unmatched)
             if opts.as_of is not None:
-                sel = as_known_at(sel, tf)
-            bank = Bank(b, sel, tf, data_dir=str(data_dir))
+                known = as_known_at(sel, tf)
+                sel, options = known, branch_options(unmatched, known.set_aside)
+            bank = Bank(b, sel, tf, data_dir=str(data_dir), options=options)
             bank.save(prep_root / b)
             del sel, bank
     finally:
@@ -557,9 +567,9 @@ def run_all(
             if (prep_root / b).is_dir():
                 todo.append(b)
             else:
-                outcomes.append(
-                    BranchOutcome(b, False, 0.0, error="no snapshot rows for this branch: nothing to analyse")
-                )
+                # Listed in branches but without a customer or a snapshot row (a closed or
+                # merged outlet): nothing to analyse, and not a failure.
+                outcomes.append(BranchOutcome(b, True, 0.0, no_data=NO_DATA))
         if jobs <= 1 and submit is None:
             for b in todo:
                 outcomes.append(_run_prepared_folder(str(prep_root / b), data_dir, opts))
@@ -587,15 +597,18 @@ def run_all(
 
 def write_overview(out_root: Path, outcomes: list[BranchOutcome], lang: str = "zh") -> None:
     """OUT/branches.csv and OUT/index.html for a multi-branch run."""
-    from analysis.report.index import build_index
-
     rows = []
     for o in outcomes:
-        row = dict(o.headline) if o.ok else {"branch_id": o.branch_id}
-        row["status"] = "ok" if o.ok else "failed"
-        row["error"] = None if o.ok else o.error
+        row = dict(o.headline) if o.ok and not o.no_data else {"branch_id": o.branch_id}
+        row["status"] = "no data" if o.no_data else "ok" if o.ok else "failed"
+        row["error"] = o.no_data if o.no_data else None if o.ok else o.error
         rows.append(row)
     df = pd.DataFrame(rows)
+    for col in df.columns:
+        # Counts stay integers where a branch has none (no data, failed): 1500, not 1500.0.
+        given = [r[col] for r in rows if r.get(col) is not None]
+        if given and all(isinstance(v, int) and not isinstance(v, bool) for v in given):
+            df[col] = df[col].astype("Int64")
     df.to_csv(Path(out_root) / "branches.csv", index=False, encoding="utf-8")
     build_index(Path(out_root), outcomes, lang=lang)
 

@@ -35,7 +35,8 @@ Units: `att_` is in the unit of y (CNY of balance change for campaigns).
 from __future__ import annotations
 
 import warnings
-from typing import Literal, Sequence
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -132,9 +133,7 @@ class ATTEstimator:
 
     # -- fitting -----------------------------------------------------------
 
-    def fit(
-        self, X: pd.DataFrame, treated: Sequence[bool] | pd.Series, y: Sequence[float] | pd.Series
-    ) -> "ATTEstimator":
+    def fit(self, X: pd.DataFrame, treated: Sequence[bool] | pd.Series, y: Sequence[float] | pd.Series) -> ATTEstimator:
         """Fit on covariates X (rows = units), a treated flag and the outcome y."""
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, not {self.method!r}")
@@ -215,7 +214,7 @@ class ATTEstimator:
         }
         return self
 
-    def _fit_propensity(self, t: np.ndarray, Z: np.ndarray):
+    def _fit_propensity(self, t: np.ndarray, Z: np.ndarray) -> Any:  # statsmodels' fitted Logit
         model = sm.Logit(t.astype(float), Z)
         with warnings.catch_warnings():
             # non-convergence is handled below and reported in converged_
@@ -241,12 +240,23 @@ class ATTEstimator:
                 return np.ones(len(e), dtype=bool)
             if self.trim == "common_support":
                 lo, hi = e[t].min(), e[~t].max()
-                return (e >= lo) & (e <= hi)
+                supported: np.ndarray = (e >= lo) & (e <= hi)
+                return supported
             raise ValueError(f"trim must be 'common_support', 'none' or (low, high), not {self.trim!r}")
         lo, hi = self.trim
         return (e >= lo) & (e <= hi)
 
-    def _sandwich_se(self, Z, t, y, e, keep, gamma, mu1, mu0) -> float:
+    def _sandwich_se(
+        self,
+        Z: np.ndarray,
+        t: np.ndarray,
+        y: np.ndarray,
+        e: np.ndarray,
+        keep: np.ndarray,
+        gamma: np.ndarray,
+        mu1: float,
+        mu0: float,
+    ) -> float:
         """Sandwich variance of the stacked estimating equations (see module notes)."""
         n, k = Z.shape
         tf, cf, kf = t.astype(float), (~t).astype(float), keep.astype(float)
@@ -291,7 +301,7 @@ class ATTEstimator:
         trim_words = {"common_support": "common-support trimming", "none": "no trimming"}.get(trim, trim)
         return f"{METHOD_NAMES[self.method]}, {trim_words}"
 
-    def to_estimate(self) -> dict:
+    def to_estimate(self) -> dict[str, Any]:
         """`{"estimate", "ci_low", "ci_high", "p_value", "method"}` for results.json."""
         self._check_fitted()
         return {

@@ -19,8 +19,10 @@ multiplier. Fitted by maximum likelihood with statsmodels'
 
 from __future__ import annotations
 
+import html
 import warnings
-from typing import Sequence
+from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -51,7 +53,7 @@ class ConditionalLogitFitter:
         choice_col: str,
         group_col: str,
         covariates: Sequence[str],
-    ) -> "ConditionalLogitFitter":
+    ) -> ConditionalLogitFitter:
         """Fit β by maximum likelihood on the complete rows of `df`.
 
         Rows with a missing covariate are removed (complete cases). A group
@@ -138,7 +140,7 @@ class ConditionalLogitFitter:
         u = df[self.covariates_].astype(float).to_numpy() @ self.params_.to_numpy()
         u = pd.Series(u, index=df.index)
         u = u - u.groupby(df[group_col]).transform("max")  # stable softmax
-        e = np.exp(u)
+        e = cast(pd.Series, np.exp(u))  # a Series: numpy's ufuncs keep pandas' type
         return e / e.groupby(df[group_col]).transform("sum")
 
     def _check_fitted(self) -> None:
@@ -148,4 +150,15 @@ class ConditionalLogitFitter:
     def __repr__(self) -> str:
         if not hasattr(self, "params_"):
             return "<ConditionalLogitFitter: not fitted>"
-        return f"<ConditionalLogitFitter: {self.n_groups_} groups, {self.n_obs_} alternatives, LL={self.log_likelihood_:.2f}>"
+        fitted = f"{self.n_groups_} groups, {self.n_obs_} alternatives, LL={self.log_likelihood_:.2f}"
+        return f"<ConditionalLogitFitter: {fitted}>"
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the fit's one line and its `summary` table."""
+        if not hasattr(self, "params_"):
+            return f"<p>{html.escape(repr(self))}</p>"
+        head = (
+            f"<p><b>ConditionalLogitFitter</b>: {self.n_groups_:,} choosers, {self.n_obs_:,} alternatives, "
+            f"log-likelihood {self.log_likelihood_:.2f}</p>"
+        )
+        return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")

@@ -25,11 +25,11 @@ among customers alike on those features (conditional parallel trends, the
 regression form of Abadie 2005).
 
 Comparison customers can carry weights (the odds weights of
-`analysis.causal.ATTEstimator`, constant per customer), which makes the
+`analysis.stats.causal.ATTEstimator`, constant per customer), which makes the
 comparison group look like the participants before start — the "matched"
 comparison. Customer fixed effects are absorbed by demeaning within customer
 (exact here because a customer's weight is the same in every month);
-standard errors are clustered by customer (`analysis.wls`, statsmodels'
+standard errors are clustered by customer (`analysis.stats.wls`, statsmodels'
 `cov_type="cluster"` figures computed for a wide design).
 """
 
@@ -52,7 +52,7 @@ def months_between(later: pd.Timestamp, earlier: pd.Timestamp) -> int:
 
 def balance_panel(
     snapshots: pd.DataFrame,
-    customer_ids: pd.Index | list,
+    customer_ids: pd.Index | list[str],
     start_month: pd.Timestamp,
     months_before: int = MONTHS_BEFORE,
     months_after: int = MONTHS_AFTER,
@@ -119,7 +119,7 @@ class EventStudy:
         # customer-months × months × covariates; a random subsample of the
         # comparison customers, reweighted to stand for the whole pool, keeps
         # a 50,000-customer branch as cheap as a 5,000 one. The ATT itself
-        # (analysis.causal) always uses the whole pool.
+        # (analysis.stats.causal) always uses the whole pool.
         self.max_comparison = max_comparison
         self.random_state = random_state
 
@@ -129,7 +129,7 @@ class EventStudy:
         treated: pd.Series,
         weights: pd.Series | None = None,
         covariates: pd.DataFrame | None = None,
-    ) -> "EventStudy":
+    ) -> EventStudy:
         """`panel` as from `balance_panel`; `treated`: bool per customer_id;
         `weights`: per customer_id (None = 1; rows with weight 0 are dropped);
         `covariates`: customer features measured before start, indexed by
@@ -185,8 +185,9 @@ class EventStudy:
         if post:
             c = pd.Series(0.0, index=res.params.index)
             c[post] = 1.0 / len(post)
-            est = float(c @ res.params)
-            se = float(np.sqrt(c @ res.cov_params() @ c))
+            # pandas-stubs type Series @ Series as any scalar; here both are floats
+            est = float(c @ res.params)  # type: ignore[arg-type]
+            se = float(np.sqrt(c @ res.cov_params() @ c))  # type: ignore[arg-type]
             p_value = float(2 * stats.norm.sf(abs(est / se))) if se > 0 else float("nan")
             self.did_ = {"estimate": est, "ci_low": est - z * se, "ci_high": est + z * se, "p_value": p_value}
         else:
@@ -217,9 +218,9 @@ class EventStudy:
             return md
         x = covariates.astype(float)
         x = x.loc[:, x.std() > 0]
-        x = ((x - x.mean()) / x.std()).reindex(d["customer_id"].to_numpy()).fillna(0.0).to_numpy()
+        z = ((x - x.mean()) / x.std()).reindex(d["customer_id"].to_numpy()).fillna(0.0).to_numpy()
         m = md.to_numpy()
-        inter = (m[:, :, None] * x[:, None, :]).reshape(len(d), -1)
+        inter = (m[:, :, None] * z[:, None, :]).reshape(len(d), -1)
         names = [f"{a}:{b}" for a in md.columns for b in covariates.columns[covariates.std() > 0]]
         return pd.concat([md, pd.DataFrame(inter, index=d.index, columns=names)], axis=1)
 

@@ -23,6 +23,7 @@ uncorrelated, and they usually agree closely otherwise.
 
 from __future__ import annotations
 
+import html
 from itertools import combinations
 from math import factorial
 from typing import Literal
@@ -68,7 +69,8 @@ def johnson_weights(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
         raise ValueError("predictors are perfectly collinear: relative weights are not defined")
     lam = evecs @ np.diag(np.sqrt(evals)) @ evecs.T  # R^{1/2}: corr(X_j, Z_k)
     beta = np.linalg.solve(lam, rxy)  # regression of y on the orthogonal Z
-    return (lam**2) @ (beta**2)
+    weights: np.ndarray = (lam**2) @ (beta**2)
+    return weights
 
 
 def shapley_weights(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
@@ -145,3 +147,57 @@ def relative_weights_ci(
     point["ci_high"] = np.quantile(arr, 1 - alpha / 2, axis=0)
     point.attrs["n_boot"] = len(draws)
     return point
+
+
+class RelativeWeights:
+    """Relative importance as an estimator, lifelines style: `fit` returns self.
+
+    method : {"johnson", "shapley"}; n_boot : bootstrap resamples for the
+    intervals of the rescaled weights (0: none); alpha : 1 − their level.
+
+    Fitted attributes: ``weights_`` (part of R² each predictor carries),
+    ``rescaled_`` (its share of what the model explains, sums to 1),
+    ``signs_``, ``r_squared_``, ``n_`` (complete cases), ``n_boot_`` (usable
+    resamples) and ``summary`` (the table of `relative_weights_ci`).
+    """
+
+    def __init__(self, method: Method = "johnson", n_boot: int = 500, alpha: float = 0.05, seed: int = 0) -> None:
+        self.method = method
+        self.n_boot = n_boot
+        self.alpha = alpha
+        self.seed = seed
+
+    def fit(self, X: pd.DataFrame, y: pd.Series) -> "RelativeWeights":
+        """Fit on the complete cases of X and y (ValueError when too few or degenerate)."""
+        if self.n_boot:
+            table = relative_weights_ci(X, y, self.method, self.n_boot, self.alpha, self.seed)
+        else:
+            table = relative_weights(X, y, self.method)
+        self._table = table
+        self.weights_ = table["weight"]
+        self.rescaled_ = table["rescaled"]
+        self.signs_ = table["sign"]
+        self.r_squared_ = float(table.attrs["r_squared"])
+        self.n_ = int(table.attrs["n"])
+        self.n_boot_ = int(table.attrs.get("n_boot", 0))
+        return self
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """weight, rescaled, sign (and ci_low, ci_high with a bootstrap) per predictor."""
+        if not hasattr(self, "_table"):
+            raise RuntimeError("call fit() first")
+        return self._table
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "_table"):
+            return f"<RelativeWeights {self.method}: not fitted>"
+        return (
+            f"<RelativeWeights {self.method}: {len(self.weights_)} predictors, n={self.n_}, R²={self.r_squared_:.3f}>"
+        )
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "_table"):
+            return f"<p>{html.escape(repr(self))}</p>"
+        head = f"<p><b>RelativeWeights</b> ({self.method}): n = {self.n_:,}, R² = {self.r_squared_:.3f}</p>"
+        return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")

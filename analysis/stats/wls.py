@@ -71,7 +71,8 @@ def demean_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     G = group_indicator(groups)
     counts = np.asarray(G.sum(axis=0)).ravel()
     means = (G.T @ values) / (counts[:, None] if values.ndim == 2 else counts)
-    return values - means[groups]
+    within: np.ndarray = values - means[groups]
+    return within
 
 
 def fit_clustered_wls(y: np.ndarray, X: pd.DataFrame, weights: np.ndarray, groups: np.ndarray) -> ClusteredWLS:

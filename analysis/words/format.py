@@ -16,7 +16,7 @@ thousands separators. Anything that is not a finite number prints as "—".
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Callable, Iterable
 
 from analysis.words.lang import check_lang, pick
 
@@ -95,7 +95,7 @@ def num(x: object, digits: int = 0) -> str:
     return _signed(f"{x:,.{digits}f}") if is_number(x) else "—"
 
 
-def interval(low: object, high: object, lang: str = "zh", fmt=None) -> str:
+def interval(low: object, high: object, lang: str = "zh", fmt: Callable[[object], str] | None = None) -> str:
     """ "95%区间a至b" / "95% interval a to b", each end formatted by `fmt` (default `num` with 2 digits)."""
     if not (is_number(low) and is_number(high)):
         return ""

@@ -9,6 +9,7 @@ thousand CNY, ratios as "2.2倍" / "2.2 times".
 from __future__ import annotations
 
 from analysis.words.format import join, money, num, pct, pp, times  # noqa: F401  (the report's number words)
+from analysis.words import campaigns
 from analysis.words.glossary import term
 from analysis.words.lang import pick
 
@@ -51,7 +52,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sec_satisfaction": ("满意度与QVSRS", "Satisfaction and QVSRS"),
     "sec_competitors": ("竞争对手：本行的位置", "Competitors: where the bank stands"),
     "sec_campaigns": ("VIP服务与营销活动的回报", "What VIP services and campaigns return"),
-    "sec_plan": ("行动方案：客户经理与客户分群", "The plan: relationship managers and segments"),
+    "sec_plan": ("下季度行动计划与客户经理", "Next quarter's plan and the relationship managers"),
+    # the first page's decisions (the plan's top rows)
+    "decisions_title": ("下季度的决定（{start}至{end}）", "Decisions for next quarter ({start} to {end})"),
+    "decisions_budget": ("计划总预算{cost}，上限{limit}。", "The plan's budget: {cost}, within a limit of {limit}."),
+    "decision_action": ("行动", "Action"),
+    "decision_when": ("时间", "When"),
+    "decision_cost": ("成本", "Cost"),
+    "decision_profit": ("预计年净贡献（95%区间）", "Expected yearly net contribution (95% interval)"),
     "sec_runcard": ("运行说明与方法", "Run card and method notes"),
     # run card
     "run_card": (term("run card", "zh"), term("run card", "en")),
@@ -129,13 +137,22 @@ METHOD_NOTES: dict[str, tuple[str, str]] = {
         "竞争对手：最近一期公开存贷款数据计算市场份额及其一年变化；居民调查中各行各项平均评分；主办银行选择因素由条件logit模型估计；流失客户去向按销户记录统计。",
         "Competitors: market shares from the latest public deposit and loan figures and their change over a year; mean ratings per bank from the residents' survey; what decides the choice of main bank from a conditional logit model; where leavers went from the closing records.",
     ),
-    "campaigns": (
-        "活动效果：随机对照活动比较接触组与对照组（意向处理效应）；定向活动按参与者与对比客户在流失因素上的差异调整后估计参与效应。活动的利润 = 资产效果 × 人数 × 本行每元资金一年的净贡献（假定效果持续一年）。新增业务额/每元成本（规模，非利润）=（新增业务价值 − 成本）÷ 成本，仅用于随机对照活动。",
-        "Campaigns: randomized campaigns compare the contacted group with the holdout (intention to treat); targeted campaigns estimate the effect on participants adjusted for how they differ from the comparison pool. A campaign's profit = its balance effect × customers × the branch's yearly net contribution per CNY of funds (assuming the effect lasts a year). New business volume per CNY (not profit) = (incremental business − cost) ÷ cost, for randomized campaigns only.",
-    ),
+    "campaigns": (campaigns.method_note("zh"), campaigns.method_note("en")),
     "plan": (
-        "客户经理：利润前20%客户中有专属客户经理的比例；分配方案按客户经理容量为未覆盖的高价值客户安排客户经理。",
-        "Relationship managers: the share of the top 20% of customers with a relationship manager; the proposal assigns uncovered top customers to managers within their capacity.",
+        "客户经理：利润前20%客户中有专属客户经理的比例；分配方案按客户经理容量为未覆盖的高价值客户安排客户经理。"
+        "下季度计划：活动按结论安排——只有“扩大”的活动不留对照组推广；“保持”的按上次规模重复并随机留出20%；“再测”的做随机对照测试，"
+        "样本量按双侧显著性水平与80%检验功效计算，要测出的是回本所需的最小余额效应；“停办”的不再举办。活动只用于它触达过、且该层自身估计不与总体效应相矛盾的客户层"
+        "（客户层按活动开始时计），不向某一卡级重复提供其已有的VIP服务，节庆活动只在当季安排。每位客户经理每季度的客户联系不超过容量，超出的低价值联系改为电话；"
+        "计划总成本不超过网点近12个月利润的设定比例，超出时先削减每元成本年净贡献最低的行动。年净贡献 = 余额效应 × 受邀客户数 × 资金年化净收益率（假设效应持续的月数见计划）；"
+        "各行动的区间按相互独立合并。",
+        "Relationship managers: the share of the top 20% of customers with a relationship manager; the proposal assigns uncovered top customers to managers within their capacity. "
+        "Next quarter's plan: campaigns follow their verdict — only a grow campaign is rolled out without a holdout; keep repeats at last time's size with 20% held out at random; "
+        "test runs a randomized test sized (two-sided significance level, 80% power) to detect the smallest balance effect that pays back; stop is not run again. "
+        "A campaign goes only to the customer tiers it reached whose own estimate does not contradict the pooled one (tiers as they were at its start), never re-offers a tier a VIP service it already has, "
+        "and a seasonal event is held only in its season. Each manager's contacts in the quarter stay within capacity (the lowest-value rest go by phone); "
+        "the plan's cost stays within a set share of the branch's 12-month profit, cutting the actions with the lowest yearly net contribution per CNY first. "
+        "Yearly net contribution = balance effect × customers invited × funds margin (the months the effect is assumed to last are stated in the plan); "
+        "intervals of independent actions are combined in quadrature.",
     ),
     "recommendations": (
         "建议的生成：每条建议由一条规则读取本网点结果中的一个数字触发（例如投诉未及时解决的优势比高于1.5且显著），并注明依据。排序依据是涉及的利润（每年，元）= 受影响的客户 × 他们一年的利润 × 效果，每条发现都写明；区间跨过决策界限的发现（效果可能为零，或优势比区间跨度超过十倍）措辞为“可能”，按一半计入排序；无法量化的排在最后。首页列出最重要的五项，每个主题最多两项。",

@@ -1,0 +1,192 @@
+"""Figures of competitor positioning (`analysis.questions.competitors`).
+
+Each `plot_*` returns a matplotlib Figure titled in words
+(`analysis.words.competitors`); the notebook adds the source line and saves
+it (`analysis.run.notebook.show`). The home bank is always `HOME`,
+competitors muted greys.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from analysis.data.contract import ATTRIBUTES
+from analysis.figures.style import ACCENT, GOOD, HOME, MUTED, PALETTE, bank_colors, interval_dots, percent_axis
+from analysis.questions.competitors import UNKNOWN
+from analysis.words.competitors import (
+    choice_title,
+    destination_label,
+    explained_labels,
+    gap_heatmap_title,
+    head_to_head_title,
+    perceptual_map_title,
+    share_axis_label,
+    share_trend_title,
+    switching_title,
+)
+from analysis.words.format import points
+from analysis.words.glossary import term
+from analysis.words.lang import pick
+
+
+def plot_share_trend(history: pd.DataFrame, home_bank: str, kind: str = "deposit", lang: str = "zh"):
+    """Each bank's share of the city's deposits (or loans) by quarter; home bank highlighted."""
+    colors = bank_colors(history["bank"].unique(), home_bank)
+    fig, ax = plt.subplots()
+    for bank, g in history.groupby("bank"):
+        home = bank == home_bank
+        ax.plot(
+            g["period"],
+            g[f"{kind}_share"],
+            color=colors[bank],
+            lw=2.8 if home else 1.3,
+            zorder=3 if home else 2,
+            marker="o" if home else None,
+            ms=3,
+        )
+        ax.annotate(
+            bank,
+            (g["period"].iloc[-1], g[f"{kind}_share"].iloc[-1]),
+            textcoords="offset points",
+            xytext=(4, 0),
+            fontsize=8,
+            color=colors[bank],
+        )
+    percent_axis(ax, "y")
+    ax.set_title(share_trend_title(history, home_bank, kind, lang))
+    ax.set_ylabel(share_axis_label(kind, lang))
+    fig.tight_layout()
+    return fig
+
+
+def plot_head_to_head(h2h: pd.DataFrame, lang: str = "zh"):
+    """Home bank's net deposit and loan share gain against each competitor."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    y = np.arange(len(h2h))
+    for ax, col, name in zip(
+        axes, ("home_net_deposit", "home_net_loan"), (term("deposits", lang), term("loans", lang))
+    ):
+        v = h2h[col] * 100
+        ax.barh(y, v, color=[GOOD if x > 0 else ACCENT for x in v])
+        ax.axvline(0, color="#333333", lw=0.8)
+        ax.set_title(name, fontsize=11)
+        ax.set_xlabel(pick(lang, "本行净得失（百分点）", "Home bank's net gain (percentage points)"))
+    axes[0].set_yticks(y, h2h.index)
+    fig.suptitle(head_to_head_title(h2h, lang))
+    fig.tight_layout()
+    return fig
+
+
+def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
+    """PCA biplot: banks as points (home bank highlighted), attributes as arrows."""
+    banks, attrs, expl = pmap["banks"], pmap["attributes"], pmap["explained"]
+    colors = bank_colors(banks.index, home_bank)
+    fig, ax = plt.subplots(figsize=(8, 6.5))
+    for a, r in attrs.iterrows():
+        ax.annotate("", xy=(r["pc1"], r["pc2"]), xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="#999999", lw=1))
+        ax.text(r["pc1"] * 1.08, r["pc2"] * 1.08, term(a, lang), fontsize=8, color="#666666", ha="center")
+    for b, r in banks.iterrows():
+        home = b == home_bank
+        ax.scatter(
+            r["pc1"], r["pc2"], s=140 if home else 60, color=colors[b], zorder=3, edgecolor="black" if home else "none"
+        )
+        ax.annotate(
+            b,
+            (r["pc1"], r["pc2"]),
+            textcoords="offset points",
+            xytext=(7, -10),
+            fontsize=10 if home else 9,
+            color=colors[b] if home else "#333333",
+        )
+    ax.axhline(0, color="#cccccc", lw=0.6)
+    ax.axvline(0, color="#cccccc", lw=0.6)
+    # arrows and their labels are not part of autoscaling: make room for them
+    ext = 1.3 * max(np.abs(banks.to_numpy()).max(), np.abs(attrs.to_numpy()).max())
+    ax.set_xlim(-ext, ext)
+    ax.set_ylim(-ext, ext)
+    ax.set_title(perceptual_map_title(lang))
+    x_label, y_label = explained_labels(expl, lang)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    fig.tight_layout()
+    return fig
+
+
+def plot_gap_heatmap(gaps: pd.DataFrame, lang: str = "zh"):
+    """Home bank − competitor mean rating per attribute; faint where the interval includes 0."""
+    wide = gaps.pivot(index="competitor", columns="attribute", values="gap").reindex(columns=list(ATTRIBUTES))
+    sig = gaps.assign(sig=(gaps["ci_low"] > 0) | (gaps["ci_high"] < 0)).pivot(
+        index="competitor", columns="attribute", values="sig"
+    )
+    sig = sig.reindex(columns=list(ATTRIBUTES))
+    fig, ax = plt.subplots(figsize=(11, 0.6 * len(wide) + 2.2))
+    lim = max(float(np.nanmax(np.abs(wide.to_numpy()))), 0.1)
+    im = ax.imshow(wide.to_numpy(), cmap="RdBu", vmin=-lim, vmax=lim, aspect="auto")
+    for i in range(wide.shape[0]):
+        for j in range(wide.shape[1]):
+            v = wide.iat[i, j]
+            if pd.notna(v):
+                ax.text(
+                    j,
+                    i,
+                    points(v),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if abs(v) > lim * 0.6 else "black",
+                    alpha=1.0 if sig.iat[i, j] else 0.45,
+                    fontstyle="normal" if sig.iat[i, j] else "italic",
+                )
+    ax.set_xticks(range(wide.shape[1]), [term(a, lang) for a in wide.columns], rotation=30, ha="right", fontsize=9)
+    ax.set_yticks(range(wide.shape[0]), wide.index)
+    ax.grid(False)
+    fig.colorbar(im, ax=ax, label=pick(lang, "本行 − 对手（评分差，7分制）", "Home − competitor (rating points of 7)"))
+    ax.set_xlabel(
+        pick(lang, "淡色斜体：95%区间含0，差异不确定", "Faint italics: 95 % interval includes 0, difference uncertain"),
+        fontsize=8,
+        color="#555555",
+    )
+    ax.set_title(gap_heatmap_title(gaps, lang))
+    fig.tight_layout()
+    return fig
+
+
+def plot_choice_drivers(priorities: pd.DataFrame, lang: str = "zh"):
+    """Odds multiplier per rating point with 95 % intervals; attributes where the home bank is weak in ACCENT."""
+    t = priorities.sort_values("coef")
+    y = np.arange(len(t))
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    colors = [ACCENT if w else HOME for w in t["weak_on_what_matters"]]
+    interval_dots(ax, y, np.exp(t["coef"]), np.exp(t["ci_low"]), np.exp(t["ci_high"]), colors)
+    ax.axvline(1, color="#333333", lw=0.8)
+    ax.set_yticks(y, [term(a, lang) for a in t.index])
+    ax.set_title(choice_title(priorities, lang))
+    ax.set_xlabel(
+        pick(
+            lang,
+            "评分每高1分，被选为主办银行的几率倍数（线段为95%区间；橙色：本行低于同业）",
+            "Odds of being chosen, × per rating point (95 % intervals; orange: home bank below competitors)",
+        )
+    )
+    fig.tight_layout()
+    return fig
+
+
+def plot_switching(by_segment: pd.DataFrame, lang: str = "zh"):
+    """Stacked bars: leavers of each segment by destination bank."""
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    left = np.zeros(len(by_segment))
+    labels = [term(s, lang) for s in by_segment.index]
+    palette = PALETTE[1:] + MUTED
+    for i, dest in enumerate(by_segment.columns):
+        v = by_segment[dest].to_numpy()
+        color = "#DDDDDD" if dest == UNKNOWN else palette[i % len(palette)]
+        ax.barh(labels, v, left=left, color=color, label=destination_label(dest, lang))
+        left += v
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_xlabel(pick(lang, "销户客户数", "Customers who closed"))
+    ax.set_title(switching_title(by_segment, lang))
+    fig.tight_layout()
+    return fig
