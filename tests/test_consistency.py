@@ -450,6 +450,7 @@ def test_runner_warns_and_keeps_them_in_the_run_card(tmp_path, caplog):
 # ---------------------------------------------------------------------------
 # whole banks: compute_results → the plan → the briefing → check == []
 
+
 def problems_of(bank) -> list[str]:
     results, plan = compute_run(bank)
     names = dict(zip(bank.campaigns["campaign_id"], bank.campaigns["name"])) if bank.has("campaigns") else {}

@@ -50,6 +50,7 @@ from analysis.words.format import num, pct
 from analysis.words.glossary import term
 from analysis.report.page_text import groups, sentences, visible_texts
 
+
 @dataclass(frozen=True)
 class Problem:
     """One contradiction: what it is, where (section / plan row / sentence), the figure."""
@@ -151,7 +152,11 @@ def plan_invariants(plan: pd.DataFrame, results: Mapping) -> list[Problem]:
     rows = {str(a): i + 1 for i, a in enumerate(plan["action_id"])} if "action_id" in plan else {}
     out = []
     if not isinstance(results.get("plan"), Mapping):
-        out.append(Problem("plan section missing", "results.json plan", "plan", "plan.csv is written but results.json has no plan"))
+        out.append(
+            Problem(
+                "plan section missing", "results.json plan", "plan", "plan.csv is written but results.json has no plan"
+            )
+        )
     for text in plan_invariant_problems(plan, results):
         aid, _, detail = text.partition(": ")
         if aid in rows:
@@ -423,8 +428,8 @@ ACTIONS: dict[str, re.Pattern] = {
     "balance_trend": re.compile(r"资产下降[^。；]{0,12}预警|预警信号|make a fall of[^.;]{0,30}alert", re.IGNORECASE),
 }
 WHY = re.compile(
-    r"不是为了防止流失|而非防止流失|守住[^。；]{0,12}价值|以提高收入|"
-    r"not to stop them leaving|protect[^.;]{0,20}value|to raise the revenue",
+    r"不是为了防止流失|而非防止流失|守住[^。；]{0,12}价值|以提高收入|为照看高价值客户|"
+    r"not to stop them leaving|protect[^.;]{0,20}value|to raise the revenue|to look after high-value customers",
     re.IGNORECASE,
 )
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from analysis.report import paths, stakes
 from analysis.words import campaigns as words
-from analysis.words.format import money, num, pct
 from analysis.words.lang import pick
 from analysis.questions.verdicts import VERDICTS, campaign_verdict
-from analysis.report.rulebase import CLEAR, MAY, Evidence, Rule, _cap, _money_interval, significant
+from analysis.report.rulebase import CLEAR, MAY, Evidence, Rule, significant
 
 # --- campaigns ---------------------------------------------------------------
+
 
 def campaign_name(cid: str, c: dict, lang: str, names: dict | None = None) -> str:
     """A campaign as a reader knows it (`words.campaign_label`): its name, else its kind, with its id."""
@@ -39,23 +39,6 @@ def volume_per_cny(c: dict) -> float | None:
 
 def volume_path(cid: str, c: dict) -> str:
     return paths.join("campaigns", cid, "business_roi" if "business_roi" in c else "roi")
-
-
-def volume_text(v: float, lang: str) -> str:
-    """The volume figure, named as volume (GLOSSARY: new business volume)."""
-    return pick(
-        lang,
-        f"新增业务额/每元成本（规模，非利润）为{num(v, 2)}",
-        f"new business volume per CNY of cost (not profit) is {num(v, 2)}",
-    )
-
-
-def profit_text(p: dict, lang: str) -> str:
-    return pick(
-        lang,
-        f"按本行资金收益率折算，一年净贡献（利润）约{money(p['estimate'], lang)}{_money_interval(p, lang)}",
-        f"at the branch's funds margin it adds about {money(p['estimate'], lang)} of yearly net contribution (profit){_money_interval(p, lang)}",
-    )
 
 
 def planned_holdout(results: dict, cid: str) -> bool | None:
@@ -110,25 +93,12 @@ def _profit_evidence(ctx, highlight: str) -> Evidence | None:
     )
 
 
-def _balance_text(c: dict, lang: str) -> str:
-    be = c["balance_effect"]
-    return pick(
-        lang,
-        f"接触客户的资产比对照组多增加{money(be['estimate'], lang)}{_money_interval(be, lang)}",
-        f"contacted customers' balances grew {money(be['estimate'], lang)} more than the holdout's{_money_interval(be, lang)}",
-    )
-
-
 def _effect(cid: str) -> str:
     return paths.join("campaigns", cid, "balance_effect", "estimate")
 
 
 def _profit_path(cid: str, c: dict) -> str:
     return paths.join("campaigns", cid, "profit_12m", "estimate")
-
-
-def _sentences(*parts: str) -> str:
-    return "".join(p for p in parts if p)
 
 
 class VerdictRule(Rule):
@@ -157,26 +127,14 @@ class VerdictRule(Rule):
     def texts(self, ctx, cid: str, c: dict, name: str, profit: dict | None, cost: float | None) -> dict | None:
         raise NotImplementedError
 
-    def extras(self, ctx, cid: str, c: dict, profit: dict | None) -> tuple[str, list[str]]:
-        """The profit sentence and the volume sentence (each its own), and their paths."""
-        lang = ctx.lang
-        text, cited = "", []
-        if profit:
-            text += pick(lang, f"{profit_text(profit, lang)}。", f" {_cap(profit_text(profit, lang))}.")
-            cited.append(_profit_path(cid, c))
-        r = c.get("profit_roi")
-        if isinstance(r, (int, float)):
-            text += pick(
-                lang,
-                f"扣除成本后的回报率（利润）为{pct(r, 0)}。",
-                f" Net of its cost, its return (profit) is {pct(r, 0)}.",
-            )
-            cited.append(paths.join("campaigns", cid, "profit_roi"))
-        v = volume_per_cny(c)
-        if v is not None:
-            text += pick(lang, f"另计{volume_text(v, lang)}。", f" Separately, {volume_text(v, lang)}.")
-            cited.append(volume_path(cid, c))
-        return text, cited
+    def cited(self, cid: str, c: dict, profit: dict | None) -> list[str]:
+        """The figures the finding quotes besides the effect: its profit, return and volume."""
+        out = [_profit_path(cid, c)] if profit else []
+        if isinstance(c.get("profit_roi"), (int, float)):
+            out.append(paths.join("campaigns", cid, "profit_roi"))
+        if volume_per_cny(c) is not None:
+            out.append(volume_path(cid, c))
+        return out
 
 
 class CampaignScaleUp(VerdictRule):
@@ -187,7 +145,7 @@ class CampaignScaleUp(VerdictRule):
 
     def texts(self, ctx, cid, c, name, profit, cost):
         lang = ctx.lang
-        extra, cited = self.extras(ctx, cid, c, profit)
+        cited = self.cited(cid, c, profit)
         how = pick(
             lang,
             f"{name}按上次规模再办一轮的一年净贡献",
@@ -213,15 +171,6 @@ class CampaignScaleUp(VerdictRule):
             stake=stake,
             confidence=conf,
             supporting=cited,
-            headline=pick(lang, f"扩大{name}", f"Scale up {name}"),
-            finding=_sentences(
-                pick(
-                    lang,
-                    f"随机对照活动{name}的效果经对照组证实：{_balance_text(c, lang)}。",
-                    f"The randomized campaign {name} is proven against its holdout: {_balance_text(c, lang)}.",
-                ),
-                extra,
-            ),
             recommendation=pick(
                 lang,
                 f"扩大{name}：下一轮推广到同类客户{keep}。",
@@ -240,7 +189,7 @@ class CampaignPayBack(VerdictRule):
         lang = ctx.lang
         if not isinstance(c.get("balance_effect"), dict):
             return None
-        extra, cited = self.extras(ctx, cid, c, profit)
+        cited = self.cited(cid, c, profit)
         stake = None
         if profit and cost is not None:
             how = pick(
@@ -255,15 +204,6 @@ class CampaignPayBack(VerdictRule):
             stake=stake,
             confidence=conf,
             supporting=cited,
-            headline=pick(lang, f"{name}有效但不划算", f"{_cap(name)} works but does not pay back"),
-            finding=_sentences(
-                pick(
-                    lang,
-                    f"随机对照活动{name}效果已证实（{_balance_text(c, lang)}），但它带来的利润不抵成本。",
-                    f"The randomized campaign {name} works ({_balance_text(c, lang)}), but the profit it brings does not cover its cost.",
-                ),
-                extra,
-            ),
             recommendation=pick(
                 lang,
                 f"保持{name}，但降低单客成本或只面向响应更高的客户：{holdout_promise(ctx.results, cid, name, lang)}。",
@@ -280,7 +220,7 @@ class CampaignStop(VerdictRule):
 
     def texts(self, ctx, cid, c, name, profit, cost):
         lang = ctx.lang
-        extra, cited = self.extras(ctx, cid, c, profit)
+        cited = self.cited(cid, c, profit)
         stake = None
         if profit and cost is not None:
             how = pick(
@@ -294,15 +234,6 @@ class CampaignStop(VerdictRule):
             stake=stake,
             confidence=CLEAR,
             supporting=cited,
-            headline=pick(lang, f"{name}没有效果", f"{_cap(name)} shows no effect"),
-            finding=_sentences(
-                pick(
-                    lang,
-                    f"随机对照活动{name}没有带来正面效果：{_balance_text(c, lang)}。",
-                    f"The randomized campaign {name} brought no positive effect: {_balance_text(c, lang)}.",
-                ),
-                extra,
-            ),
             recommendation=pick(
                 lang,
                 f"停办{name}；如要重新设计，缩小到响应更高的客户群、降低单客成本，先用随机对照小规模测试。",
@@ -321,22 +252,13 @@ class CampaignUnproven(VerdictRule):
         lang = ctx.lang
         if not isinstance(c.get("balance_effect"), dict):
             return None
-        extra, cited = self.extras(ctx, cid, c, profit)
+        cited = self.cited(cid, c, profit)
         how = pick(lang, f"{name}若效果属实，一年的净贡献", f"the yearly profit of {name} if its effect is real")
         return dict(
             cites=_effect(cid),
             stake=stakes.from_estimate(profit, how),
             confidence=MAY,
             supporting=cited,
-            headline=pick(lang, f"{name}效果待证实", f"{_cap(name)}: effect not yet proven"),
-            finding=_sentences(
-                pick(
-                    lang,
-                    f"随机对照活动{name}{_balance_text(c, lang)}，区间包含0，效果可能为零。",
-                    f"In the randomized campaign {name}, {_balance_text(c, lang)}, an interval that includes zero: the effect may be nil.",
-                ),
-                extra,
-            ),
             recommendation=pick(
                 lang,
                 f"先不扩大{name}：{holdout_promise(ctx.results, cid, name, lang)}，效果确认后再推广。",
@@ -365,20 +287,6 @@ class TargetedWithoutHoldout(Rule):
         naive = c["naive_balance_difference"]
         name = campaign_name(cid, c, lang, ctx.campaign_names)
         adj = c.get("balance_effect") if isinstance(c.get("balance_effect"), dict) else None
-        if adj and isinstance(adj.get("estimate"), (int, float)):
-            est = adj["estimate"]
-            ci = _money_interval(adj, lang)
-            adjusted = pick(
-                lang,
-                f"；按参与者与其他客户的差异调整后，效果为{money(est, lang)}{ci}。简单对比把效果高估了",
-                f"; adjusted for how participants differ from other customers, the effect is {money(est, lang)}{ci}. The naive comparison overstates it",
-            )
-        else:
-            adjusted = pick(
-                lang,
-                "，但参与者本来就是挑选出来的客户，这个差距不能当作活动的效果",
-                ", but participants were picked, so the gap cannot be read as the campaign's effect",
-            )
         profit = stakes.campaign_profit(ctx.results, c)
         how = pick(
             lang,
@@ -393,16 +301,6 @@ class TargetedWithoutHoldout(Rule):
                 stake=stakes.from_estimate(profit, how),
                 confidence=MAY,
                 supporting=[paths.join("campaigns", cid, "balance_effect", "estimate")],
-                headline=pick(lang, "活动效果需要对照组来证明", "Campaigns need a holdout to prove their worth"),
-                finding=pick(
-                    lang,
-                    f"定向活动{name}的参与者资产变化比其他客户多{money(naive, lang)}{adjusted}。",
-                    f"Participants in the targeted campaign {name} grew their balances {money(naive, lang)} more than other customers{adjusted}.",
-                ),
-                recommendation=pick(
-                    lang,
-                    "凡未经随机对照证实效果的活动，再办时都随机保留10%–20%的目标客户暂不接触作为对照组，算出真实的利润后再决定扩大还是停办。",
-                    "Any campaign whose effect no random holdout has proven holds back a random 10–20% of its target customers whenever it runs again, so that its true profit is known before deciding to scale up or stop.",
-                ),
+                **words.holdout_advice(lang, name, naive, adj),
             )
         ]
