@@ -560,8 +560,29 @@ def test_compute_results_equals_the_notebooks(conformance_dir, bank_a, tmp_path)
         _same(computed[key], notebooks[key], key)
 
 
+def test_compute_builds_in_the_notebooks_order():
+    from analysis.run.compute import SECTION_BUILDERS
+
+    assert list(SECTION_BUILDERS) == [
+        "overview",  # 00
+        "value",  # 01
+        "churn",  # 02
+        "satisfaction",  # 03
+        "qvsrs",  # 03
+        "competitors",  # 04
+        "economics",  # 05, before the campaigns (their profit)
+        "campaigns",  # 05
+        "relationship_managers",  # 06
+        "plan",  # 06, last: it reads every section before it
+    ]
+
+
 def test_compute_results_keys_and_lifting(bank_a):
-    r = compute_results(bank_a)
+    from analysis.questions.plan import plan_invariant_problems
+
+    r, plan = compute_run(bank_a)
+    assert r == compute_results(bank_a)
+    assert plan is not None and plan_invariant_problems(plan, r) == []  # plan.csv's rows = the plan section
     assert r["customers"] == len(bank_a.customers) and "active_customers" in r
     assert all("_top" not in v and "_merge" not in v for v in r.values() if isinstance(v, dict))
     assert isinstance(r["campaigns_ranked"], list)
