@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -44,11 +44,11 @@ from analysis.questions.plan import plan_invariant_problems
 from analysis.questions.plan_campaigns import VIP_SERVICES, season_of
 from analysis.questions.verdicts import VERDICTS, campaign_verdict
 from analysis.report import paths
+from analysis.report.page_text import groups, sentences, visible_texts
 from analysis.report.rulebase import WIDE_RATIO, significant, wide
 from analysis.report.rules_churn import churn_driver_label
 from analysis.words.format import num, pct
 from analysis.words.glossary import term
-from analysis.report.page_text import groups, sentences, visible_texts
 
 
 @dataclass(frozen=True)
@@ -414,11 +414,13 @@ def _num(x: str) -> float | None:
 #: What recommending action on a churn driver reads like, and the words that say why despite no effect.
 ACTIONS: dict[str, re.Pattern] = {
     "has_rm": re.compile(
-        r"为[^。；]{0,24}(指定|配备|分配)[^。；]{0,6}客户经理|assign(?:s|ed)? (?:a )?relationship manager|a dedicated relationship manager|customers without a manager one",
+        r"为[^。；]{0,24}(指定|配备|分配)[^。；]{0,6}客户经理|assign(?:s|ed)? (?:a )?relationship manager|"
+        r"a dedicated relationship manager|customers without a manager one",
         re.IGNORECASE,
     ),
     "digital_active": re.compile(
-        r"开通[^。；]{0,8}手机银行|辅导使用手机银行|sign up[^.;]{0,40}mobile|coach[^.;]{0,30}mobile|onto mobile banking",
+        r"开通[^。；]{0,8}手机银行|辅导使用手机银行|"
+        r"sign up[^.;]{0,40}mobile|coach[^.;]{0,30}mobile|onto mobile banking",
         re.IGNORECASE,
     ),
     "products_held": re.compile(r"交叉销售|多持有一类产品|cross-sell", re.IGNORECASE),
@@ -429,7 +431,8 @@ ACTIONS: dict[str, re.Pattern] = {
 }
 WHY = re.compile(
     r"不是为了防止流失|而非防止流失|守住[^。；]{0,12}价值|以提高收入|为照看高价值客户|"
-    r"not to stop them leaving|protect[^.;]{0,20}value|to raise the revenue|to look after high-value customers",
+    r"not to stop them leaving|protect[^.;]{0,20}value|to raise the revenue|"
+    r"to look after high-value customers",
     re.IGNORECASE,
 )
 

@@ -575,7 +575,9 @@ def _cap(text: str) -> str:
 def _volume_sentence(c: Mapping, lang: str) -> str:
     """business_roi in a sentence of its own (never beside a return)."""
     b = c.get("business_roi")
-    return pick(lang, f"另计：{volume_text(b, lang)}。", f" Separately, {volume_text(b, lang)}.") if is_number(b) else ""
+    if not is_number(b):
+        return ""
+    return pick(lang, f"另计：{volume_text(b, lang)}。", f" Separately, {volume_text(b, lang)}.")
 
 
 def verdict_advice(verdict: str, lang: str, name: str, c: Mapping) -> dict | None:
@@ -600,8 +602,7 @@ def _verdict_advice(verdict: str, lang: str, name: str, c: Mapping) -> dict | No
             "finding": pick(
                 lang,
                 f"随机对照活动{name}的效果经对照组证实：{balance_text(c, lang)}；{profit}。",
-                f"The randomized campaign {name} is proven against its holdout: {balance_text(c, lang)}; "
-                f"{profit}.",
+                f"The randomized campaign {name} is proven against its holdout: {balance_text(c, lang)}; {profit}.",
             ),
             "recommendation": pick(
                 lang,
