@@ -411,6 +411,23 @@ def test_a_planned_holdout_keeps_its_promise():
     assert C.check(results, plan, page) == []
 
 
+def test_one_festival_table_for_the_plan_and_the_check():
+    """The plan's table (plan_campaigns.SEASONS) holds the festivals the check knows, the
+    ones of the tier plans' old table included; the check reads the plan's table."""
+    from analysis.questions import plan_campaigns as PC
+
+    assert C.season_of is PC.season_of
+    for name, months in (
+        ("2027年母亲节沙龙", (5,)),
+        ("三八妇女节茶会", (3,)),
+        ("暑期亲子课堂", (7, 8)),
+        ("Christmas tea", (12,)),
+        ("2026年端午主题日", (5, 6)),
+    ):
+        assert PC.season_of(name, "salon")[1] == months, name
+    assert C.months_between("2026-10-01", "2026-12-31") == {10, 11, 12}
+
+
 def test_rows_take_kind_and_tiers_from_the_plan_details():
     results, plan, _ = base()
     results["plan"]["details"] = {"A1": {"kind": "salon", "tiers": ["gold", "none"], "name": "沙龙"}}
