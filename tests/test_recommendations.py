@@ -11,6 +11,7 @@ import pytest
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.report.findings import PER_SECTION, top_findings
+from analysis.questions import overview
 from analysis.report.recommendations import (
     ATTRIBUTE_ACTIONS,
     RULES,
@@ -18,23 +19,28 @@ from analysis.report.recommendations import (
     FixFirst,
     UnresolvedComplaints,
     evaluate,
-    priority,
-    severity,
 )
+from analysis.report.rulebase import MAY, MAY_WEIGHT, rank_score
 from analysis.report.specimen import specimen_results
 
 BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
 BRANCH_B = {"branch_name": "建行测试乙支行", "city": "资阳", "home_bank": "中国建设银行"}
 
 
-@pytest.fixture()
-def res_a(expected) -> dict:
-    return specimen_results(copy.deepcopy(expected["fixture-a"]), BRANCH_A)
+@pytest.fixture(scope="module")
+def overviews(good_banks) -> dict:
+    """The overview section (who is at stake) of each conformance branch, by the suite."""
+    return {b: overview.analyze(bank).section().to_dict() for b, bank in good_banks.items()}
 
 
 @pytest.fixture()
-def res_b(expected) -> dict:
-    return specimen_results(copy.deepcopy(expected["fixture-b"]), BRANCH_B)
+def res_a(expected, overviews) -> dict:
+    return specimen_results({**copy.deepcopy(expected["fixture-a"]), "overview": overviews["fixture-a"]}, BRANCH_A)
+
+
+@pytest.fixture()
+def res_b(expected, overviews) -> dict:
+    return specimen_results({**copy.deepcopy(expected["fixture-b"]), "overview": overviews["fixture-b"]}, BRANCH_B)
 
 
 def ids(recs) -> set[str]:
@@ -59,8 +65,8 @@ def test_every_recommendation_cites_an_existing_figure(which, lang, request):
         assert v is not None and math.isclose(v, r.value), (r.cites, v, r.value)
         for p in r.supporting:
             assert paths.exists(res, p), p
-        assert r.finding and r.recommendation and r.headline
-        assert 0 < r.score <= 100 and r.priority == priority(r.score)
+        assert r.finding and r.recommendation and r.headline and r.stake_text
+        assert r.score == rank_score(r.stake, r.confidence) and r.priority in ("high", "medium", "low")
 
 
 def test_the_seed_findings_fire_on_fixture_a(res_a):
@@ -96,11 +102,17 @@ def test_unresolved_complaints_threshold_and_significance(res_a):
 def test_a_bigger_effect_scores_higher(res_a):
     ctx = ReportContext(res_a, "zh", **BRANCH_A)
     d = res_a["churn"]["drivers"]["unresolved_complaint"]
-    low = UnresolvedComplaints()(ctx)[0].score
+    low = UnresolvedComplaints()(ctx)[0]
     d["odds_ratio"] = 2.8
-    high = UnresolvedComplaints()(ctx)[0].score
-    assert high > low
-    assert severity(0, 1) == pytest.approx(0.2) and severity(5, 1) == pytest.approx(1.0)
+    high = UnresolvedComplaints()(ctx)[0]
+    assert high.score > low.score > 0
+    # the stake: customers in the risky state × their yearly profit × the extra share who leave
+    n, rev = (res_a["overview"]["exposure"]["unresolved_complaint"][k] for k in ("customers", "revenue_12m"))
+    p0 = res_a["churn"]["churn_rate_12m"]
+    p1 = 2.8 * p0 / (1 - p0 + 2.8 * p0)
+    assert high.stake.estimate == pytest.approx(rev * (p1 - p0))
+    assert high.stake.low < high.stake.estimate < high.stake.high
+    assert f"{n:,}" in high.stake_text and "利润影响" in high.stake_text
 
 
 def test_changing_a_number_changes_the_recommendation(res_a):
@@ -150,8 +162,10 @@ def test_campaign_verdicts(res_a):
     a0.update(profit_roi=0.4, profit_12m={"estimate": 252_000.0, "ci_low": 30_000.0, "ci_high": 470_000.0})
     scale = CampaignScaleUp()(ReportContext(res_a, "en", **BRANCH_A))
     assert [r.id for r in scale] == ["campaigns.scale_up.FX-A0"]
-    assert scale[0].cites == "campaigns.FX-A0.profit_roi"
+    assert scale[0].cites == "campaigns.FX-A0.balance_effect.estimate"
     assert "40%" in scale[0].finding and "yearly net contribution" in scale[0].finding
+    # the finding's stake is the campaign's yearly profit
+    assert scale[0].stake.estimate == pytest.approx(a0["profit_12m"]["estimate"])
     # proven, but the profit does not cover the cost: keep it and make it pay
     a0["profit_roi"] = -0.4
     a0["profit_12m"]["estimate"] = 108_000.0
@@ -214,7 +228,16 @@ def test_churn_rate_rule(res_a):
 
 
 def test_skipped_or_missing_sections_fire_nothing(res_a):
-    for name in ("churn", "satisfaction", "competitors", "campaigns", "relationship_managers", "value", "qvsrs"):
+    for name in (
+        "churn",
+        "satisfaction",
+        "competitors",
+        "campaigns",
+        "relationship_managers",
+        "value",
+        "qvsrs",
+        "overview",
+    ):
         res_a[name] = {"status": "skipped", "reason": "table missing"}
     assert evaluate(res_a, "zh") == []
     assert evaluate({"branch_id": "x", "probe": {"status": "ok"}}, "en") == []
@@ -224,6 +247,7 @@ def test_both_languages_fire_the_same_rules(res_a):
     zh, en = evaluate(res_a, "zh"), evaluate(res_a, "en")
     assert [r.id for r in zh] == [r.id for r in en]
     assert [r.score for r in zh] == [r.score for r in en]
+    assert [r.confidence for r in zh] == [r.confidence for r in en]
     assert all(r.finding != s.finding for r, s in zip(zh, en))
 
 
@@ -238,13 +262,15 @@ def test_top_findings_five_at_most_two_per_section(res_a, res_b):
         assert len(top) == 5
         sections = [r.section for r in top]
         assert max(sections.count(s) for s in sections) <= PER_SECTION
-        assert [r.score for r in top] == sorted((r.score for r in top), reverse=True)
+        quantified = [r.score for r in top if r.stake is not None]
+        assert quantified == sorted(quantified, reverse=True)
+        assert [r.stake is None for r in top] == sorted(r.stake is None for r in top)  # quantified first
         # the best recommendation is always on the first page
         assert top[0] == recs[0]
 
 
 def test_top_findings_with_few_recommendations(res_a):
-    for name in ("satisfaction", "competitors", "campaigns", "relationship_managers", "value", "qvsrs"):
+    for name in ("satisfaction", "competitors", "campaigns", "relationship_managers", "value", "qvsrs", "overview"):
         res_a[name] = {"status": "skipped", "reason": "-"}
     recs = evaluate(res_a, "en")
     top = top_findings(recs)
@@ -260,3 +286,80 @@ def test_cited_paths_resolve_keys_with_dots():
     assert paths.exists(res, "a.b") and not paths.exists(res, "a.c") and paths.get(res, "a.b.c", 7) == 7
     stop = by_id(evaluate(res, "en"), "campaigns.stop.2025.Q3")
     assert stop.cites == "campaigns.2025.Q3.balance_effect.estimate" and paths.number(res, stop.cites) == -100.0
+
+
+# ---------------------------------------------------------------------------
+# findings chosen by what is at stake; words follow the interval
+
+
+def test_a_tenfold_interval_is_worded_may_and_ranks_lower(res_a):
+    res_a["churn"]["drivers"]["segment[high_net_worth]"] = {
+        "odds_ratio": 3.67,
+        "ci_low": 1.08,
+        "ci_high": 12.55,
+        "p_value": 0.038,
+    }
+    for lang, may, clearly in (("zh", "可能", "明显"), ("en", "may", "clearly")):
+        r = by_id(evaluate(res_a, lang), "churn.segment.high_net_worth")
+        assert r.confidence == MAY and may in r.finding and clearly not in r.finding.lower()
+        assert r.score == pytest.approx(r.stake.rank * MAY_WEIGHT)
+        seg = res_a["overview"]["segments"]["high_net_worth"]
+        assert f"{seg['profit_share'] * 100:.1f}%" in r.finding  # its share of profit is stated
+    # the same odds ratio with a narrow interval: said plainly and ranked at its full stake
+    res_a["churn"]["drivers"]["segment[high_net_worth]"].update(ci_low=2.0, ci_high=6.7, p_value=1e-4)
+    sure = by_id(evaluate(res_a, "zh"), "churn.segment.high_net_worth")
+    assert sure.confidence == "clear" and "可能" not in sure.finding and sure.score == pytest.approx(sure.stake.rank)
+
+
+def test_loans_shrinking_is_found_and_priced_at_the_loan_margin(res_a):
+    res_a["overview"].update(loans=80_000_000.0, loans_change_12m=-0.23)
+    recs = evaluate(res_a, "zh")
+    r = by_id(recs, "overview.book.loans")
+    lost = 80_000_000.0 / (1 - 0.23) - 80_000_000.0
+    m = res_a["economics"]["loan_margin"]
+    assert r.stake.estimate == pytest.approx(lost * m["estimate"])
+    assert r.stake.low == pytest.approx(lost * m["ci_low"]) and r.stake.high == pytest.approx(lost * m["ci_high"])
+    assert "23.0%" in r.finding and "利润影响" in r.stake_text
+    assert r in top_findings(recs)  # a quarter of the loan book gone is on the first page
+
+
+def test_no_rm_advice_on_a_factor_without_effect_unless_it_says_why(res_a):
+    res_a["churn"]["drivers"]["has_rm"] = {"odds_ratio": 0.73, "ci_low": 0.45, "ci_high": 1.18, "p_value": 0.2}
+    for lang, why in (("zh", "而不是为了防止流失"), ("en", "not to stop them leaving")):
+        recs = evaluate(res_a, lang)
+        rm = by_id(recs, "relationship_managers.coverage_top20")
+        assert why in rm.recommendation and rm.confidence == MAY
+        conc = [r for r in recs if r.id == "value.concentration"]
+        assert all("客户经理" not in r.recommendation and "relationship manager" not in r.recommendation for r in conc)
+    res_a["churn"]["drivers"]["has_rm"].update(odds_ratio=0.5, ci_low=0.35, ci_high=0.7, p_value=1e-4)
+    rm = by_id(evaluate(res_a, "zh"), "relationship_managers.coverage_top20")
+    assert "而不是为了防止流失" not in rm.recommendation and rm.confidence == "clear"
+
+
+def test_pricing_as_the_top_close_reason(res_a):
+    res_a["overview"]["leavers"] = {
+        "customers": 276,
+        "with_reason": 276,
+        "revenue_year": 480_000.0,
+        "by_reason": {
+            "competitor_offer": {"customers": 74, "share": 74 / 276, "revenue_year": 82_000.0},
+            "service_quality": {"customers": 70, "share": 70 / 276, "revenue_year": 144_000.0},
+            "fees": {"customers": 29, "share": 29 / 276, "revenue_year": 32_000.0},
+        },
+    }
+    r = by_id(evaluate(res_a, "zh"), "churn.pricing")
+    assert "他行优惠吸引" in r.finding and "103" in r.finding and "27%" in r.finding
+    assert r.stake.estimate == pytest.approx(82_000.0 + 32_000.0)
+    res_a["overview"]["leavers"]["by_reason"]["service_quality"]["customers"] = 90  # no longer price
+    assert "churn.pricing" not in ids(evaluate(res_a, "zh"))
+
+
+def test_no_sentence_calls_volume_a_return(res_a):
+    import re
+
+    for lang in ("zh", "en"):
+        for r in evaluate(res_a, lang):
+            for sentence in re.split(r"(?<=[。])|(?<=\.)\s+", f"{r.finding} {r.recommendation} {r.stake_text}"):
+                if re.search(r"投资回报率|回报率|\breturn\b|ROI", sentence, re.I):
+                    assert not re.search(r"新增业务|new business", sentence, re.I), sentence
+                    assert "非利润" not in sentence and "not profit" not in sentence

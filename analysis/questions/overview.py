@@ -4,8 +4,13 @@ Opens the briefing (DESIGN.md: "the branch's situation and competition").
 `analyze(bank)` computes it from the bank for the overview notebook;
 `OverviewResult.from_results(results, …)` gathers the same figures from a
 results.json (the counts at its top level, growth from `qvsrs`, the market
-from `competitors`) for the briefing, which has no book. The overview has no
-section of its own in results.json.
+from `competitors`) for the briefing, which has no book.
+
+The `overview` section of results.json (`OverviewResult.section()`, written
+by notebook 00) holds the book's 12-month change, profit and customers by
+segment and tier, the leavers' profit by close reason and the customers in
+each actionable churn driver's risky state (`analysis.questions.book`): what
+the briefing's findings need to state the profit at stake.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ import pandas as pd
 from analysis.assumptions import Assumptions
 from analysis.data.bank import Bank
 from analysis.data.cohorts import active_customer_ids
+from analysis.questions.book import BookResult, at_stake
 from analysis.questions.competitors import share_history, shares_at
 from analysis.questions.qvsrs import net_customer_growth_12m, revenue_growth_12m
+from analysis.sections import Section, Skipped
 
 MIX_BY = ("segment", "area", "vip_tier")
 BOOK_TOTALS = ("customers", "deposits", "loans", "wealth_aum")
@@ -72,6 +79,26 @@ def _path(results: Mapping, path: str) -> Any:
     return v
 
 
+@dataclass(frozen=True)
+class OverviewSection(Section):
+    """The `overview` section (figures described in `analysis.questions.book`)."""
+
+    month: str
+    deposits: float
+    loans: float
+    wealth_aum: float
+    deposits_change_12m: float | None
+    loans_change_12m: float | None
+    wealth_change_12m: float | None
+    funds_change_12m: float | None
+    revenue_12m: float
+    unprofitable: dict
+    segments: dict
+    vip_tiers: dict
+    leavers: dict
+    exposure: dict = field(default_factory=dict)
+
+
 @dataclass
 class OverviewResult:
     """The branch's situation; a figure that is not known is None."""
@@ -87,6 +114,14 @@ class OverviewResult:
     net_customer_growth_12m: float | None = None
     home_bank: str | None = None
     deposit_share: dict[str, float] | None = None  # bank → share of the city's deposits, latest period
+    at_stake: BookResult | None = None  # `book.at_stake`: the figures of the overview section
+
+    def section(self) -> Section:
+        """The `overview` section of results.json (Skipped without a value base)."""
+        figures = self.at_stake.figures() if self.at_stake is not None else None
+        if figures is None:
+            return Skipped("no customer has a snapshot in the 12-month window")
+        return OverviewSection(**figures)
 
     @property
     def change(self) -> dict:
@@ -158,4 +193,5 @@ def analyze(bank: Bank, assumptions: Assumptions | None = None) -> OverviewResul
         net_customer_growth_12m=net_customer_growth_12m(bank),
         home_bank=b.get("home_bank"),
         deposit_share=shares,
+        at_stake=at_stake(bank, assumptions),
     )

@@ -51,6 +51,14 @@ SEASONS: dict[str, dict] = {
         "kinds": ("year_end_gala",),
         "months": (12, 1),
     },
+    "womens_day": {"names": ("妇女节", "三八", "women's day"), "months": (3,)},
+    "qingming": {"names": ("清明", "qingming"), "months": (4,)},
+    "labour_day": {"names": ("劳动节", "五一", "labour day", "labor day"), "months": (5,)},
+    "mothers_day": {"names": ("母亲节", "mother's day"), "months": (5,)},
+    "childrens_day": {"names": ("儿童节", "children's day"), "months": (6,)},
+    "fathers_day": {"names": ("父亲节", "father's day"), "months": (6,)},
+    "summer": {"names": ("暑期", "暑假", "summer holiday"), "months": (7, 8)},
+    "christmas": {"names": ("圣诞", "christmas"), "months": (12,)},
 }
 #: How a campaign's invitation reaches a customer, by kind (the rest: a relationship manager).
 CHANNEL_BY_KIND = {"birthday_greeting": "phone", "magazine": "digital", "green_channel": "outlet"}

@@ -139,7 +139,9 @@ def _rec_view(r: Recommendation, ctx: ReportContext, anchors: dict[str, tuple[st
         "recommendation": r.recommendation,
         "priority": r.priority,
         "priority_label": t(f"priority_{r.priority}", ctx.lang),
-        "score_text": f"{r.score:.0f}",
+        "score_text": money(r.stake.estimate, ctx.lang) if r.stake is not None else "—",
+        "stake_text": r.stake_text,
+        "confidence": r.confidence,
         "cite_text": cite_label(r.cites, ctx.results, ctx.lang),
         "anchor": sec if anchor else None,
         "anchor_title": f"{anchor[0]} {anchor[1]}" if anchor else "",
@@ -375,6 +377,7 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
         "sections": sections,
         "run_card": run_card_rows(results, lang),
         "method_notes": [method_note(k, lang) for k in METHOD_NOTE_ORDER],
+        "campaign_names": dict(ctx.campaign_names),  # not shown: for the consistency check
     }
     return Page(context, recs, top, by_fig)
 
@@ -445,8 +448,9 @@ def render(page: Page) -> str:
     return fonts.embed_font(html)
 
 
-def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Path:
-    """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run folder."""
+def write_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Page:
+    """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run
+    folder; the composed page (for the consistency check)."""
     out_dir = Path(out_dir)
     ctx = make_context(results, lang, out_dir)
     page = compose(out_dir, results, lang, ctx)
@@ -458,4 +462,10 @@ def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: b
         from analysis.report.deck import build_deck
 
         build_deck(out_dir, results, lang, ctx=ctx, page=page)
-    return path
+    return page
+
+
+def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Path:
+    """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run folder; its path."""
+    write_briefing(out_dir, results, lang, deck)
+    return Path(out_dir) / "briefing.html"

@@ -260,6 +260,7 @@ def build_deck(
             Inches(5.4),
             [
                 (rec.finding, 16, False, INK),
+                (rec.stake_text, 12, True, INK),
                 [(t("recommendation", lang) + colon, 16, True, ACCENT), (rec.recommendation, 16, False, INK)],
                 (t("based_on", lang) + colon + cite_label(rec.cites, results, lang), 11, False, MUTED),
                 (

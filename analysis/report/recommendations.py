@@ -7,24 +7,21 @@ that triggered it (`churn.drivers.unresolved_complaint.odds_ratio`). Nothing
 is canned: when the numbers change, the sentences, the recommendation and
 whether a rule fires at all change with them.
 
-Score (0–100), used to pick the findings of the briefing's first page:
-
-    score = 100 × weight × severity
-    severity = 0.2 + 0.8 × min(1, distance ÷ span)
-
-`weight` (0–1, each rule states its own) is how directly the lever moves
-the branch's revenue and retention: 1 for unresolved complaints and top
-customers without a relationship manager, 0.9 for the attrition rate and the
-attribute to fix first, down to 0.3 for a campaign whose effect is not yet
-proven. `distance` is how far the triggering figure is
-past the rule's threshold, `span` the distance at which a rule counts as
-fully severe; odds ratios are measured on the log scale. A rule that fires
-therefore scores at least 20 × weight. Priority: high from 60, medium from
-35, otherwise low.
+Ranking (the first page takes the top): by the **profit at stake**, CNY a
+year (`stakes`: customers affected × their yearly profit × the effect,
+stated with each finding), and by **confidence**: a finding whose interval
+spans what would change the decision (an estimate whose interval includes
+no effect, an odds ratio whose interval spans more than tenfold, a stake
+resting on an assumed link) is worded "可能/may" and ranks with
+`MAY_WEIGHT` of its stake. Findings whose stake the results cannot give
+("not quantified") rank after every quantified one, in rule order.
+Priority: high from 1 % of the branch's yearly profit at stake, medium from
+0.25 % ("may" at most medium), low below or when not quantified.
 
 Significance: an estimate counts when its p-value is below 5 % or, without a
 p-value, when its 95 % interval excludes the null value (1 for odds ratios,
-0 for differences).
+0 for differences). No rule recommends acting on a churn driver the model
+finds no effect of, unless it says why (`rules_value.rm_why`).
 """
 
 from __future__ import annotations
@@ -40,13 +37,15 @@ from analysis.words.qvsrs import scorecard_metric_label, scorecard_value
 from analysis.report.rulebase import (
     ALPHA,
     ATTRIBUTE_ACTIONS,
+    CLEAR,
+    MAY,
     Evidence,
     Recommendation,
     Rule,
+    Stake,
     attr_label,
     attribute_action,
     priority,
-    severity,
     significant,
 )
 from analysis.report.rules_campaigns import (
@@ -62,14 +61,17 @@ from analysis.report.rules_churn import (
     ChurnRate,
     DigitalProtects,
     FallingBalances,
+    PriceLeavers,
     ProductsProtect,
     RepeatComplaints,
+    SegmentChurn,
     UnresolvedComplaints,
     churn_driver_label,
 )
 from analysis.report.rules_competitors import CompetitorGap, DepositShareFalling, SwitchingDestination
 from analysis.report.rules_satisfaction import FixFirst, LowNps
 from analysis.report.rules_value import (
+    BookShrinking,
     LossMakingCustomers,
     NetCustomerDecline,
     RevenueConcentration,
@@ -79,7 +81,10 @@ from analysis.report.rules_value import (
 
 #: The rules, in the order their recommendations are listed at equal score.
 RULES: tuple[Rule, ...] = (
+    BookShrinking(),
     UnresolvedComplaints(),
+    SegmentChurn(),
+    PriceLeavers(),
     TopCustomersUncovered(),
     ChurnRate(),
     FixFirst(),
@@ -105,7 +110,8 @@ RULES: tuple[Rule, ...] = (
 def evaluate(
     results: dict, lang: str = "zh", *, context: ReportContext | None = None, rules: Iterable[Rule] = RULES
 ) -> list[Recommendation]:
-    """Every recommendation the rules fire on `results`, highest score first.
+    """Every recommendation the rules fire on `results`: quantified ones by
+    ranked stake (`score`), then the rest in rule order.
 
     Sections that are skipped or absent fire nothing.
     """
@@ -117,7 +123,7 @@ def evaluate(
     for rule in rules:
         for rec in rule(ctx):
             fired.append((order[id(rule)], rec))
-    fired.sort(key=lambda x: (-x[1].score, x[0]))
+    fired.sort(key=lambda x: (x[1].stake is None, -x[1].score, x[0]))
     return [r for _, r in fired]
 
 
@@ -191,6 +197,20 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
         cid = ".".join(parts[1:-2])
         label = pick(lang, f"活动{cid}的年净贡献（利润）{zh}", f"yearly net contribution of {cid}{en}")
         shown = money(v, lang)
+    elif parts[0] == "overview" and parts[-1].endswith("_change_12m"):
+        what = parts[-1][: -len("_change_12m")]
+        label = pick(
+            lang,
+            {"loans": "贷款余额", "deposits": "存款余额", "wealth": "理财余额", "funds": "资金余额"}.get(what, what)
+            + "一年变化",
+            f"{what} over a year",
+        )
+        shown = pct(v, 1)
+    elif parts[:3] == ["overview", "leavers", "by_reason"] and len(parts) >= 5:
+        label = pick(
+            lang, f"因“{term(parts[3], lang)}”销户的客户占比", f"share of leavers citing {term(parts[3], lang).lower()}"
+        )
+        shown = pct(v, 0)
     elif parts[0] == "campaigns" and parts[-1] == "naive_balance_difference":
         label = pick(
             lang,

@@ -1,11 +1,13 @@
-"""What every recommendation rule shares: the finding it returns, its score,
-significance, intervals in words, and what to do about each rated attribute.
+"""What every recommendation rule shares: the finding it returns, the profit
+at stake and how sure the evidence is, significance, intervals in words, and
+what to do about each rated attribute.
 
-The scoring is documented in `recommendations`.
+The ranking is documented in `recommendations`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
@@ -15,7 +17,13 @@ from analysis.report.context import ReportContext
 from analysis.words.i18n import money, pick
 
 ALPHA = 0.05
-HIGH, MEDIUM = 60.0, 35.0
+#: An odds-ratio interval wider than this (ci_high ÷ ci_low) is worded "may", never "clearly".
+WIDE_RATIO = 10.0
+#: A finding whose interval spans the decision ("may") ranks with this share of its stake.
+MAY_WEIGHT = 0.5
+#: Priority from the stake as a share of the branch's yearly profit (overview.revenue_12m).
+HIGH_SHARE, MEDIUM_SHARE = 0.01, 0.0025
+CLEAR, MAY = "clear", "may"
 
 
 # ---------------------------------------------------------------------------
@@ -42,6 +50,26 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Stake:
+    """The profit at stake in a finding, CNY a year: customers affected ×
+    their yearly profit × the effect, with the interval the effect's gives
+    (None where the figure has none: a count of the book). `how` says it in
+    the report's language."""
+
+    estimate: float
+    low: float | None = None
+    high: float | None = None
+    how: str = ""
+
+    @property
+    def rank(self) -> float:
+        return max(self.estimate, 0.0) if math.isfinite(self.estimate) else 0.0
+
+    def spans_zero(self) -> bool:
+        return self.low is not None and self.high is not None and self.low <= 0 <= self.high
+
+
+@dataclass(frozen=True)
 class Recommendation:
     """One fired rule: the finding with its number and what to do about it."""
 
@@ -52,27 +80,84 @@ class Recommendation:
     recommendation: str
     cites: str  # the results.json path of the figure that triggered the rule
     value: float
-    score: float
+    score: float  # the rank: the stake (CNY a year), × MAY_WEIGHT when "may"; 0 when not quantified
     priority: str  # high | medium | low
     supporting: tuple[str, ...] = ()  # further paths the sentences quote
     figure_hints: tuple[str, ...] = ()  # figure names (prefixes) that show it
     evidence: Evidence | None = None
+    stake: Stake | None = None
+    confidence: str = CLEAR  # clear | may
+    stake_text: str = ""  # the stake in words, shown with the finding
+    acts_on: tuple[str, ...] = ()  # churn drivers the recommendation acts on
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("evidence")
         d["supporting"] = list(self.supporting)
         d["figure_hints"] = list(self.figure_hints)
+        d["acts_on"] = list(self.acts_on)
         return d
 
 
-def severity(distance: float, span: float) -> float:
-    """0.2 at the threshold, rising linearly to 1 at `span` past it."""
-    return 0.2 + 0.8 * min(1.0, max(0.0, distance / span))
+def rank_score(stake: Stake | None, confidence: str) -> float:
+    """What the first page ranks by: the stake, discounted when "may"."""
+    if stake is None:
+        return 0.0
+    return round(stake.rank * (MAY_WEIGHT if confidence == MAY else 1.0), 2)
 
 
-def priority(score: float) -> str:
-    return "high" if score >= HIGH else "medium" if score >= MEDIUM else "low"
+def priority(score: float, branch_profit: float | None = None, confidence: str = CLEAR) -> str:
+    """high / medium / low from the ranked stake as a share of the branch's
+    yearly profit (without it: of CNY 1 million); "may" is at most medium."""
+    base = branch_profit if branch_profit and branch_profit > 0 else 1e6
+    share = score / base
+    level = "high" if share >= HIGH_SHARE else "medium" if share >= MEDIUM_SHARE else "low"
+    if confidence == MAY and level == "high":
+        return "medium"
+    return level
+
+
+def wide(est: dict | None) -> bool:
+    """An odds-ratio interval spanning more than WIDE_RATIO-fold."""
+    if not isinstance(est, dict):
+        return False
+    lo, hi = est.get("ci_low"), est.get("ci_high")
+    if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)) or lo <= 0:
+        return False
+    return hi / lo > WIDE_RATIO
+
+
+def confidence_of(est: dict | None, null: float, ratio: bool = False) -> str:
+    """ "clear" when the interval excludes `null` (what would change the
+    decision) and, for an odds ratio, spans at most WIDE_RATIO-fold; else "may"."""
+    if not significant(est, null) or (ratio and wide(est)):
+        return MAY
+    return CLEAR
+
+
+def hedge(confidence: str, lang: str) -> str:
+    """The word an uncertain claim takes: "可能" / "may" (empty when clear)."""
+    return pick(lang, "可能", "may") if confidence == MAY else ""
+
+
+def stake_text(stake: Stake | None, confidence: str, lang: str) -> str:
+    """ "利润影响：约每年X（区间a至b）：how。" / "At stake: about X a year (a to b): how." """
+    if stake is None:
+        return pick(lang, "利润影响：未能量化。", "At stake: not quantified.")
+    rng = ""
+    if stake.low is not None and stake.high is not None:
+        rng = pick(
+            lang,
+            f"（区间{money(stake.low, lang)}至{money(stake.high, lang)}）",
+            f" ({money(stake.low, lang)} to {money(stake.high, lang)})",
+        )
+    may = pick(lang, "，证据尚不确定", "; the evidence is not yet sure") if confidence == MAY else ""
+    how = stake.how
+    return pick(
+        lang,
+        f"利润影响：约每年{money(stake.estimate, lang)}{rng}" + (f"——{how}" if how else "") + f"{may}。",
+        f"At stake: about {money(stake.estimate, lang)} a year{rng}" + (f": {how}" if how else "") + f"{may}.",
+    )
 
 
 def significant(est: dict | None, null: float, key: str = "estimate") -> bool:
@@ -177,13 +262,13 @@ def _cap(text: str) -> str:
 class Rule:
     """A rule: reads results, returns the recommendations it fires (or none).
 
-    Subclasses set `id`, `section`, `weight` and `figure_hints`, keep their
-    thresholds as constructor parameters, and implement `fire`.
+    Subclasses set `id`, `section` and `figure_hints`, keep their thresholds
+    as constructor parameters, and implement `fire`; each finding states the
+    profit at stake (`stakes`) and how sure its evidence is.
     """
 
     id: str = ""
     section: str = ""
-    weight: float = 0.5
     figure_hints: tuple[str, ...] = ()
 
     def __call__(self, ctx: ReportContext) -> list[Recommendation]:
@@ -202,14 +287,16 @@ class Rule:
         finding: str,
         recommendation: str,
         cites: str,
-        distance: float,
-        span: float,
+        stake: Stake | None,
+        confidence: str = CLEAR,
         supporting: Iterable[str] = (),
         evidence: Evidence | None = None,
         rid: str | None = None,
+        acts_on: Iterable[str] = (),
     ) -> Recommendation:
-        score = round(100 * self.weight * severity(distance, span), 1)
+        score = rank_score(stake, confidence)
         value = paths.number(ctx.results, cites)
+        profit = paths.number(ctx.results, "overview.revenue_12m")
         return Recommendation(
             id=rid or self.id,
             section=self.section,
@@ -219,8 +306,12 @@ class Rule:
             cites=cites,
             value=value if value is not None else float("nan"),
             score=score,
-            priority=priority(score),
+            priority=priority(score, profit, confidence) if stake is not None else "low",
             supporting=tuple(p for p in supporting if paths.exists(ctx.results, p)),
             figure_hints=self.figure_hints,
             evidence=evidence,
+            stake=stake,
+            confidence=confidence,
+            stake_text=stake_text(stake, confidence, ctx.lang),
+            acts_on=tuple(acts_on),
         )

@@ -1,14 +1,31 @@
-"""Recommendation rules on attrition: the churn model's drivers and the churn rate."""
+"""Recommendation rules on attrition: the churn model's drivers, the churn
+rate, churn by segment and why leavers left (pricing).
+
+A driver's finding is worth the customers in its risky state × their
+yearly profit × the extra share of them who leave (`stakes.churn_stake`);
+its words follow its interval: "可能/may" when the odds ratio's interval
+spans more than tenfold (`rulebase.confidence_of`).
+"""
 
 from __future__ import annotations
 
-import math
-
 from analysis.words.glossary import term
-from analysis.report import paths
+from analysis.report import paths, stakes
 from analysis.report.context import ReportContext
-from analysis.words.i18n import num, pct, pick, times
-from analysis.report.rulebase import Evidence, Rule, _interval, _or_bracket, significant
+from analysis.words.i18n import money, num, pct, pick, times
+from analysis.report.rulebase import (
+    CLEAR,
+    MAY,
+    Evidence,
+    Rule,
+    Stake,
+    _interval,
+    _cap,
+    _or_bracket,
+    attribute_action,
+    confidence_of,
+    significant,
+)
 from analysis.words.churn import driver_label
 
 # --- churn -------------------------------------------------------------------
@@ -55,6 +72,35 @@ def driver_evidence(ctx: ReportContext, highlight: str) -> Evidence | None:
     )
 
 
+#: Who a driver's finding is about (overview.exposure.<driver>), in words.
+STATE_WORDS: dict[str, tuple[str, str]] = {
+    "unresolved_complaint": ("有投诉未在30天内解决的", "with a complaint left open beyond 30 days"),
+    "complaints_12m": ("近一年投诉过的", "who complained in the last year"),
+    "digital_active": ("未使用手机银行的", "not active on mobile or online banking"),
+    "products_held": ("只持有一两类产品的", "holding one or two product lines"),
+    "balance_trend": ("半年内资产下降三成以上的", "whose balances fell 30% or more in six months"),
+    "has_rm": ("没有客户经理的", "without a relationship manager"),
+    "vip": ("非VIP", "who are not VIP"),
+}
+
+
+def driver_stake(ctx: ReportContext, key: str, d: dict, protective: bool) -> Stake | None:
+    """A driver's stake on the active customers in its risky state."""
+    n, rev = stakes.exposure(ctx.results, key)
+    if n is None or rev is None:
+        return None
+    p0 = paths.number(ctx.results, "churn.churn_rate_12m") or 0.0
+    extra = stakes.excess_churn(p0, 1 / d["odds_ratio"] if protective else d["odds_ratio"])
+    zh, en = STATE_WORDS.get(key, ("", ""))
+    lang = ctx.lang
+    how = pick(
+        lang,
+        f"{num(n)}名{zh}活跃客户（近12个月利润{money(rev, lang)}）× 他们一年多流失的约{pct(extra)}",
+        f"{num(n)} active customers {en} ({money(rev, lang)} of profit over 12 months) × the {pct(extra)} more of them who leave in a year",
+    )
+    return stakes.churn_stake(ctx.results, d, rev, how, protective)
+
+
 class DriverRule(Rule):
     """A churn driver past an odds-ratio threshold, and significant."""
 
@@ -64,9 +110,8 @@ class DriverRule(Rule):
     figure_hints = ("churn_drivers", "churn_odds", "churn_forest")
     extra_supporting: tuple[str, ...] = ()
 
-    def __init__(self, threshold: float, span_ratio: float = 3.0):
+    def __init__(self, threshold: float):
         self.threshold = threshold
-        self.span_ratio = span_ratio
 
     def fire(self, ctx):
         path = f"churn.drivers.{self.driver}"
@@ -79,41 +124,46 @@ class DriverRule(Rule):
         past = oratio > self.threshold if self.raises else oratio < self.threshold
         if not past:
             return []
-        distance = abs(math.log(oratio) - math.log(self.threshold))
-        texts = self.texts(ctx, d)
+        conf = confidence_of(d, 1.0, ratio=True)
+        texts = self.texts(ctx, d, conf)
         return [
             self.make(
                 ctx,
                 cites=f"{path}.odds_ratio",
-                distance=distance,
-                span=math.log(self.span_ratio),
+                stake=driver_stake(ctx, self.driver, d, protective=not self.raises),
+                confidence=conf,
                 supporting=[f"{path}.ci_low", f"{path}.ci_high", f"{path}.p_value", *self.extra_supporting],
                 evidence=driver_evidence(ctx, self.driver),
+                acts_on=(self.driver,),
                 **texts,
             )
         ]
 
-    def texts(self, ctx, d) -> dict:  # pragma: no cover - interface
+    def texts(self, ctx, d, conf: str) -> dict:  # pragma: no cover - interface
         raise NotImplementedError
+
+
+def _may(conf: str, lang: str) -> str:
+    """ "可能" / "may " before a verb when the evidence is not sure."""
+    return pick(lang, "可能", "may ") if conf == MAY else ""
 
 
 class UnresolvedComplaints(DriverRule):
     id = "churn.unresolved_complaints"
     driver = "unresolved_complaint"
-    weight = 1.0
     figure_hints = ("churn_drivers", "churn_odds", "churn_forest", "satisfaction_complaint")
 
-    def __init__(self, threshold: float = 1.5, span_ratio: float = 2.0):
-        super().__init__(threshold, span_ratio)
+    def __init__(self, threshold: float = 1.5):
+        super().__init__(threshold)
 
-    def texts(self, ctx, d):
+    def texts(self, ctx, d, conf):
         lang, o = ctx.lang, d["odds_ratio"]
         return dict(
             headline=pick(lang, "投诉拖而不决，客户就会离开", "Complaints left open drive customers away"),
             finding=pick(
                 lang,
-                f"投诉未在30天内解决的客户，流失几率是其他客户的{times(o, lang)}{_interval(d, lang)}，这已扣除年龄、资产、产品数等其他因素的影响。",
-                f"Customers whose complaint was not resolved within 30 days were {times(o, lang)} as likely to leave{_interval(d, lang)}, other factors such as age, balances and products held being equal.",
+                f"投诉未在30天内解决的客户，流失几率{_may(conf, lang)}是其他客户的{times(o, lang)}{_interval(d, lang)}，这已扣除年龄、资产、产品数等其他因素的影响。",
+                f"Customers whose complaint was not resolved within 30 days {_may(conf, lang)}{'be' if conf == MAY else 'were'} {times(o, lang)} as likely to leave{_interval(d, lang)}, other factors such as age, balances and products held being equal.",
             ),
             recommendation=pick(
                 lang,
@@ -126,19 +176,18 @@ class UnresolvedComplaints(DriverRule):
 class RepeatComplaints(DriverRule):
     id = "churn.repeat_complaints"
     driver = "complaints_12m"
-    weight = 0.5
 
-    def __init__(self, threshold: float = 1.15, span_ratio: float = 2.0):
-        super().__init__(threshold, span_ratio)
+    def __init__(self, threshold: float = 1.15):
+        super().__init__(threshold)
 
-    def texts(self, ctx, d):
+    def texts(self, ctx, d, conf):
         lang, o = ctx.lang, d["odds_ratio"]
         return dict(
             headline=pick(lang, "投诉越多，流失越多", "Each complaint raises the risk of losing the customer"),
             finding=pick(
                 lang,
-                f"客户每多投诉一次，流失几率提高{(o - 1) * 100:.0f}%{_or_bracket(d, lang)}。",
-                f"Each complaint raises a customer's odds of leaving by {(o - 1) * 100:.0f}%{_or_bracket(d, lang)}.",
+                f"客户每多投诉一次，流失几率{_may(conf, lang)}提高{(o - 1) * 100:.0f}%{_or_bracket(d, lang)}。",
+                f"Each complaint {_may(conf, lang)}{'raise' if conf == MAY else 'raises'} a customer's odds of leaving by {(o - 1) * 100:.0f}%{_or_bracket(d, lang)}.",
             ),
             recommendation=pick(
                 lang,
@@ -152,19 +201,18 @@ class DigitalProtects(DriverRule):
     id = "churn.digital_active"
     driver = "digital_active"
     raises = False
-    weight = 0.7
 
-    def __init__(self, threshold: float = 0.8, span_ratio: float = 3.0):
-        super().__init__(threshold, span_ratio)
+    def __init__(self, threshold: float = 0.8):
+        super().__init__(threshold)
 
-    def texts(self, ctx, d):
+    def texts(self, ctx, d, conf):
         lang, o = ctx.lang, d["odds_ratio"]
         return dict(
             headline=pick(lang, "用手机银行的客户更少流失", "Customers who bank on their phone stay"),
             finding=pick(
                 lang,
-                f"使用手机银行或网银的客户，流失几率只有其他客户的{times(o, lang)}{_interval(d, lang)}。",
-                f"Customers active on mobile or online banking were only {times(o, lang)} as likely to leave as others{_interval(d, lang)}.",
+                f"使用手机银行或网银的客户，流失几率{_may(conf, lang)}只有其他客户的{times(o, lang)}{_interval(d, lang)}。",
+                f"Customers active on mobile or online banking {_may(conf, lang)}{'be' if conf == MAY else 'were'} only {times(o, lang)} as likely to leave as others{_interval(d, lang)}.",
             ),
             recommendation=pick(
                 lang,
@@ -178,13 +226,12 @@ class ProductsProtect(DriverRule):
     id = "churn.products_held"
     driver = "products_held"
     raises = False
-    weight = 0.7
     extra_supporting = ("qvsrs.relationship.products_per_customer",)
 
-    def __init__(self, threshold: float = 0.9, span_ratio: float = 1.6):
-        super().__init__(threshold, span_ratio)
+    def __init__(self, threshold: float = 0.9):
+        super().__init__(threshold)
 
-    def texts(self, ctx, d):
+    def texts(self, ctx, d, conf):
         lang, o = ctx.lang, d["odds_ratio"]
         ppc = paths.number(ctx.results, "qvsrs.relationship.products_per_customer")
         now = (
@@ -200,8 +247,9 @@ class ProductsProtect(DriverRule):
             headline=pick(lang, "多一类产品，少一分流失", "Every product line held makes a customer stay"),
             finding=pick(
                 lang,
-                f"客户每多持有一类产品，流失几率降低{(1 - o) * 100:.0f}%{_or_bracket(d, lang)}。" + now,
-                f"Each further product line a customer holds lowers the odds of leaving by {(1 - o) * 100:.0f}%{_or_bracket(d, lang)}."
+                f"客户每多持有一类产品，流失几率{_may(conf, lang)}降低{(1 - o) * 100:.0f}%{_or_bracket(d, lang)}。"
+                + now,
+                f"Each further product line a customer holds {_may(conf, lang)}{'lower' if conf == MAY else 'lowers'} the odds of leaving by {(1 - o) * 100:.0f}%{_or_bracket(d, lang)}."
                 + now,
             ),
             recommendation=pick(
@@ -216,19 +264,18 @@ class FallingBalances(DriverRule):
     id = "churn.balance_trend"
     driver = "balance_trend"
     raises = False
-    weight = 0.5
 
-    def __init__(self, threshold: float = 0.8, span_ratio: float = 4.0):
-        super().__init__(threshold, span_ratio)
+    def __init__(self, threshold: float = 0.8):
+        super().__init__(threshold)
 
-    def texts(self, ctx, d):
+    def texts(self, ctx, d, conf):
         lang, o = ctx.lang, d["odds_ratio"]
         return dict(
             headline=pick(lang, "资产流出是流失的前兆", "Falling balances come before leaving"),
             finding=pick(
                 lang,
-                f"半年内资产下降的客户更容易流失：资产缩水约六成（对数下降1）的客户，流失几率升至{times(1 / o, lang)}{_or_bracket(d, lang)}。",
-                f"Customers whose balances fall are about to leave: a drop of about 60% over six months (1 on the log scale) multiplies the odds of leaving by {1 / o:.2f}{_or_bracket(d, lang)}.",
+                f"半年内资产下降的客户更容易流失：资产缩水约六成（对数下降1）的客户，流失几率{_may(conf, lang)}升至{times(1 / o, lang)}{_or_bracket(d, lang)}。",
+                f"Customers whose balances fall are about to leave: a drop of about 60% over six months (1 on the log scale) {_may(conf, lang)}{'multiply' if conf == MAY else 'multiplies'} the odds of leaving by {1 / o:.2f}{_or_bracket(d, lang)}.",
             ),
             recommendation=pick(
                 lang,
@@ -241,11 +288,10 @@ class FallingBalances(DriverRule):
 class ChurnRate(Rule):
     id = "churn.rate"
     section = "churn"
-    weight = 0.9
     figure_hints = ("churn_loss_over_time", "churn_rate", "churn_retention_segment")
 
-    def __init__(self, threshold: float = 0.10, span: float = 0.15):
-        self.threshold, self.span = threshold, span
+    def __init__(self, threshold: float = 0.10):
+        self.threshold = threshold
 
     def fire(self, ctx):
         rate = paths.number(ctx.results, "churn.churn_rate_12m")
@@ -263,12 +309,22 @@ class ChurnRate(Rule):
             if n is not None and k is not None
             else pick(lang, f"近12个月流失率为{pct(rate)}", f"The 12-month attrition rate is {pct(rate)}")
         )
+        gone = paths.get(ctx.results, "overview.leavers")
+        stake = None
+        if isinstance(gone, dict) and isinstance(gone.get("revenue_year"), (int, float)):
+            stake = Stake(
+                float(gone["revenue_year"]),
+                how=pick(
+                    lang,
+                    f"近12个月销户的{num(gone['customers'])}名客户离开前一年的利润",
+                    f"the yearly profit of the {num(gone['customers'])} customers who closed in the last 12 months, before they left",
+                ),
+            )
         return [
             self.make(
                 ctx,
                 cites="churn.churn_rate_12m",
-                distance=rate - self.threshold,
-                span=self.span,
+                stake=stake,
                 supporting=["churn.cohort_size", "churn.churned", "churn.auc_holdout"],
                 headline=pick(lang, f"一年流失{pct(rate, 0)}的客户", f"{pct(rate, 0)} of customers left in a year"),
                 finding=who
@@ -290,6 +346,164 @@ class ChurnRate(Rule):
                     reference=self.threshold,
                     reference_label=pick(lang, "警戒线", "alert line"),
                     unit="pct",
+                ),
+            )
+        ]
+
+
+class SegmentChurn(Rule):
+    """A customer segment that leaves more than mass customers, with its share
+    of customers and of profit: one finding per such segment."""
+
+    id = "churn.segment"
+    section = "churn"
+    figure_hints = ("churn_drivers", "churn_retention_segment")
+    segments = ("high_net_worth", "affluent", "sme")
+
+    def __init__(self, threshold: float = 1.5):
+        self.threshold = threshold
+
+    def fire(self, ctx):
+        out = []
+        lang = ctx.lang
+        for seg in self.segments:
+            key = f"segment[{seg}]"
+            d = paths.get(ctx.results, f"churn.drivers.{key}")
+            if not isinstance(d, dict) or not isinstance(d.get("odds_ratio"), (int, float)):
+                continue
+            o = d["odds_ratio"]
+            if o <= self.threshold or not significant(d, 1.0):
+                continue
+            conf = confidence_of(d, 1.0, ratio=True)
+            g = stakes.segment(ctx.results, seg) or {}
+            name, mass = term(seg, lang), term("mass", lang)
+            share = ""
+            stake = None
+            if isinstance(g.get("customers"), (int, float)) and isinstance(g.get("profit_share"), (int, float)):
+                share = pick(
+                    lang,
+                    f"{name}只占活跃客户的{pct(g['customer_share'])}，却贡献了近12个月利润的{pct(g['profit_share'])}；",
+                    f"{name} customers are {pct(g['customer_share'])} of active customers but made {pct(g['profit_share'])} of the last 12 months' profit; ",
+                )
+                p0 = paths.number(ctx.results, "churn.churn_rate_12m") or 0.0
+                how = pick(
+                    lang,
+                    f"{num(g['customers'])}名{name}（近12个月利润{money(g['revenue_12m'], lang)}）× 他们一年多流失的约{pct(stakes.excess_churn(p0, o))}",
+                    f"{num(g['customers'])} {name.lower()} customers ({money(g['revenue_12m'], lang)} of profit over 12 months) × the {pct(stakes.excess_churn(p0, o))} more of them who leave in a year",
+                )
+                stake = stakes.churn_stake(ctx.results, d, float(g["revenue_12m"]), how)
+            wide_note = (
+                pick(lang, "区间很宽，还需更多数据确认", "a wide interval that more data must confirm")
+                if conf == MAY
+                else ""
+            )
+            bracket = _or_bracket(d, lang)
+            if wide_note:
+                bracket = bracket[:-1] + pick(lang, f"，{wide_note}）", f"; {wide_note})")
+            check = (
+                pick(
+                    lang,
+                    "下季度先核实：逐月比较这批客户与大众客户的流失，确认差距后再追加投入。",
+                    " Check it first next quarter: compare their attrition with mass customers' month by month before spending more.",
+                )
+                if conf == MAY
+                else ""
+            )
+            out.append(
+                self.make(
+                    ctx,
+                    rid=f"{self.id}.{seg}",
+                    cites=f"churn.drivers.{key}.odds_ratio",
+                    stake=stake,
+                    confidence=conf,
+                    supporting=[f"churn.drivers.{key}.ci_low", f"churn.drivers.{key}.ci_high"],
+                    headline=pick(
+                        lang, f"{name}{_may(conf, lang)}更容易流失", f"{name} customers {_may(conf, lang)}leave more"
+                    ),
+                    finding=share
+                    + pick(
+                        lang,
+                        f"其流失几率{_may(conf, lang)}是{mass}的{times(o, lang)}{bracket}。",
+                        f"their odds of leaving {_may(conf, lang)}{'be' if conf == MAY else 'are'} {times(o, lang)} those of {mass.lower()} customers{bracket}.",
+                    ),
+                    recommendation=pick(
+                        lang,
+                        f"把{name}的流失单独列入每月监测：资产下降或有投诉的，两周内由网点负责人牵头处理。",
+                        f"Track {name.lower()} customers' attrition on its own every month: those whose balances fall or who complain are handled within two weeks, led by the branch head.",
+                    )
+                    + check,
+                    evidence=driver_evidence(ctx, key),
+                )
+            )
+        return out
+
+
+#: close reasons that are about price: the branch's fees, a competitor's better offer
+PRICE_REASONS = ("fees", "competitor_offer")
+
+
+class PriceLeavers(Rule):
+    """Pricing is why most leavers left (fees or a competitor's offer is the top close reason)."""
+
+    id = "churn.pricing"
+    section = "churn"
+    figure_hints = ("churn_loss_reasons", "churn_loss_over_time")
+
+    def __init__(self, min_leavers: int = 20):
+        self.min_leavers = min_leavers
+
+    def fire(self, ctx):
+        by = paths.get(ctx.results, "overview.leavers.by_reason")
+        gone = paths.get(ctx.results, "overview.leavers")
+        if not isinstance(by, dict) or not by or not isinstance(gone, dict):
+            return []
+        known = {r: v for r, v in by.items() if isinstance(v, dict) and r not in ("other", "deceased", "relocation")}
+        if not known:
+            return []
+        top = max(known, key=lambda r: known[r]["customers"])
+        if top not in PRICE_REASONS:
+            return []
+        n, rev = stakes.leavers(ctx.results, PRICE_REASONS)
+        total = int(gone.get("customers") or 0)
+        if total == 0:
+            return []
+        lang = ctx.lang
+        conf = CLEAR if total >= self.min_leavers else MAY
+        parts = [
+            pick(
+                lang,
+                f"“{term(r, lang)}”{num(by[r]['customers'])}名（{pct(by[r]['share'], 0)}）",
+                f"“{term(r, lang).lower()}” {num(by[r]['customers'])} ({pct(by[r]['share'], 0)})",
+            )
+            for r in PRICE_REASONS
+            if isinstance(by.get(r), dict)
+        ]
+        stake = Stake(
+            rev,
+            how=pick(
+                lang,
+                f"因价格离开的{num(n)}名客户离开前一年的利润",
+                f"the yearly profit of the {num(n)} customers who left over price",
+            ),
+        )
+        return [
+            self.make(
+                ctx,
+                cites=f"overview.leavers.by_reason.{top}.share",
+                stake=stake,
+                confidence=conf,
+                supporting=[f"overview.leavers.by_reason.{r}.customers" for r in PRICE_REASONS],
+                headline=pick(lang, "价格是客户离开的首要原因", "Price is the main reason customers leave"),
+                finding=pick(
+                    lang,
+                    f"近12个月销户的{num(total)}名客户中，首要原因是“{term(top, lang)}”；与价格有关的共{num(n)}名（{pct(n / total, 0)}）：{'，'.join(parts)}。",
+                    f"Of the {num(total)} customers who closed in the last 12 months, the main reason given was “{term(top, lang).lower()}”; {num(n)} ({pct(n / total, 0)}) left over price: {', '.join(parts)}.",
+                ),
+                recommendation=_cap(attribute_action("fees_value", lang))
+                + pick(
+                    lang,
+                    "；对提出销户或大额转出的客户，当场给出与他行的价格对比和挽留报价。",
+                    "; when a customer asks to close or moves a large sum out, show the comparison with the other bank's price and make a retention offer on the spot.",
                 ),
             )
         ]

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import math
 
-from analysis.report import paths
-from analysis.words.format import num, pct, pp
+from analysis.report import paths, stakes
+from analysis.words.format import money, num, pct, pp
 from analysis.words.lang import pick
-from analysis.report.rulebase import ATTRIBUTE_ACTIONS, Evidence, Rule, attr_label, attribute_action
+from analysis.report.rulebase import (
+    CLEAR,
+    MAY,
+    ATTRIBUTE_ACTIONS,
+    Evidence,
+    Rule,
+    Stake,
+    attr_label,
+    attribute_action,
+    significant,
+)
 
 # --- competitors -------------------------------------------------------------
 
@@ -15,11 +25,28 @@ from analysis.report.rulebase import ATTRIBUTE_ACTIONS, Evidence, Rule, attr_lab
 class DepositShareFalling(Rule):
     id = "competitors.deposit_share"
     section = "competitors"
-    weight = 0.8
     figure_hints = ("competitors_head_to_head", "competitors_deposit_share", "competitors_share")
 
-    def __init__(self, threshold: float = 0.0, span: float = 0.02):
-        self.threshold, self.span = threshold, span
+    def __init__(self, threshold: float = 0.0):
+        self.threshold = threshold
+
+    def stake(self, ctx, share: float | None, c: float) -> tuple[Stake | None, str]:
+        """The deposits the branch would hold had it kept its share × its funds margin."""
+        deposits = paths.number(ctx.results, "overview.deposits")
+        m = stakes.margin(ctx.results, "funds_margin")
+        if deposits is None or not share:
+            return None, CLEAR
+        lost = deposits * (-c) / share
+        lang = ctx.lang
+        how = pick(
+            lang,
+            f"份额不降时本行多出的约{money(lost, lang)}存款 × 每元资金一年的净贡献"
+            + (f"{m['estimate'] * 100:.2f}%" if m else ""),
+            f"the about {money(lost, lang)} of deposits the branch would hold at last year's share × the yearly net contribution per CNY of funds"
+            + (f" ({m['estimate'] * 100:.2f}%)" if m else ""),
+        )
+        st = stakes.balance_stake(ctx.results, lost, "funds_margin", how)
+        return st, CLEAR if m is None or significant(m, 0.0) else MAY
 
     def fire(self, ctx):
         home = ctx.home_bank
@@ -53,12 +80,13 @@ class DepositShareFalling(Rule):
                 "Track deposit share every quarter and plan to keep the customer groups whose deposits fall fastest.",
             )
         )
+        stake, conf = self.stake(ctx, share, c)
         return [
             self.make(
                 ctx,
                 cites=paths.join("competitors", "deposit_share_change_4q", home),
-                distance=self.threshold - c,
-                span=self.span,
+                stake=stake,
+                confidence=conf,
                 supporting=[paths.join("competitors", "deposit_share", home)]
                 + ([paths.join("competitors", "deposit_share_change_4q", target)] if target else []),
                 headline=pick(lang, "存款份额在流失", "Deposit share is slipping"),
@@ -86,11 +114,10 @@ class CompetitorGap(Rule):
 
     id = "competitors.attribute_gap"
     section = "competitors"
-    weight = 0.7
     figure_hints = ("competitors_gap_table", "competitors_perceptual_map", "competitors_choice_drivers")
 
-    def __init__(self, threshold: float = 0.3, span: float = 1.5):
-        self.threshold, self.span = threshold, span
+    def __init__(self, threshold: float = 0.3):
+        self.threshold = threshold
 
     def fire(self, ctx):
         home = ctx.home_bank
@@ -133,8 +160,7 @@ class CompetitorGap(Rule):
             self.make(
                 ctx,
                 cites=paths.join("competitors", "attribute_means", home, a),
-                distance=gap - self.threshold,
-                span=self.span,
+                stake=None,
                 supporting=[
                     paths.join("competitors", "attribute_means", rival, a),
                     paths.join("competitors", "choice_drivers", a, "estimate"),
@@ -169,11 +195,10 @@ class CompetitorGap(Rule):
 class SwitchingDestination(Rule):
     id = "competitors.switching"
     section = "competitors"
-    weight = 0.5
     figure_hints = ("competitors_switching", "churn_destinations")
 
-    def __init__(self, threshold: float = 0.3, span: float = 0.4, min_customers: int = 10):
-        self.threshold, self.span, self.min_customers = threshold, span, min_customers
+    def __init__(self, threshold: float = 0.3, min_customers: int = 10):
+        self.threshold, self.min_customers = threshold, min_customers
 
     def fire(self, ctx):
         dest = paths.get(ctx.results, "competitors.switching_destinations") or {}
@@ -186,12 +211,23 @@ class SwitchingDestination(Rule):
         if share < self.threshold:
             return []
         lang = ctx.lang
+        gone = paths.get(ctx.results, "overview.leavers")
+        stake = None
+        if isinstance(gone, dict) and gone.get("customers"):
+            per = float(gone["revenue_year"]) / float(gone["customers"])
+            stake = Stake(
+                dest[bank] * per,
+                how=pick(
+                    lang,
+                    f"转投{bank}的{num(dest[bank])}名客户 × 流失客户离开前一年的平均利润{money(per, lang)}",
+                    f"the {num(dest[bank])} who went to {bank} × a leaver's average yearly profit before leaving ({money(per, lang)})",
+                ),
+            )
         return [
             self.make(
                 ctx,
                 cites=paths.join("competitors", "switching_destinations", bank),
-                distance=share - self.threshold,
-                span=self.span,
+                stake=stake,
                 headline=pick(lang, f"流失客户多去了{bank}", f"Leavers go to {bank}"),
                 finding=pick(
                     lang,

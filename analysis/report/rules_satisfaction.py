@@ -3,9 +3,41 @@
 from __future__ import annotations
 
 from analysis.words.glossary import term
-from analysis.report import paths
+from analysis.report import paths, stakes
+from analysis.words.format import num
 from analysis.words.lang import pick
-from analysis.report.rulebase import ATTRIBUTE_ACTIONS, Evidence, Rule, attr_label, attribute_action
+from analysis.report.rulebase import MAY, ATTRIBUTE_ACTIONS, Evidence, Rule, Stake, attr_label, attribute_action
+
+#: The close reasons a rated attribute stands behind (the profit at stake of a gap).
+ATTRIBUTE_REASONS: dict[str, tuple[str, ...]] = {
+    "service_quality": ("service_quality",),
+    "staff_attitude": ("service_quality",),
+    "timeliness": ("service_quality",),
+    "convenience": ("convenience",),
+    "digital_experience": ("convenience",),
+    "product_quality": ("product",),
+    "fees_value": ("fees", "competitor_offer"),
+}
+
+
+def attribute_stake(ctx, attribute: str) -> Stake | None:
+    """The yearly profit of the leavers who gave the reason an attribute stands behind."""
+    reasons = ATTRIBUTE_REASONS.get(attribute)
+    got = stakes.leavers(ctx.results, reasons) if reasons else None
+    if not got or not got[0]:
+        return None
+    n, rev = got
+    lang = ctx.lang
+    names = pick(lang, "、".join(term(r, lang) for r in reasons), ", ".join(term(r, lang).lower() for r in reasons))
+    return Stake(
+        rev,
+        how=pick(
+            lang,
+            f"近12个月因“{names}”销户的{num(n)}名客户离开前一年的利润（假定改进能留住他们）",
+            f"the yearly profit of the {num(n)} customers who left over “{names}” in the last 12 months (if fixing it keeps them)",
+        ),
+    )
+
 
 # --- satisfaction ------------------------------------------------------------
 
@@ -15,11 +47,10 @@ class FixFirst(Rule):
 
     id = "satisfaction.fix_first"
     section = "satisfaction"
-    weight = 0.9
     figure_hints = ("satisfaction_ipa", "satisfaction_gaps", "satisfaction_gap")
 
-    def __init__(self, threshold: float = -0.5, span: float = 1.5):
-        self.threshold, self.span = threshold, span
+    def __init__(self, threshold: float = -0.5):
+        self.threshold = threshold
 
     def fire(self, ctx):
         gaps = paths.get(ctx.results, "satisfaction.cs_gap") or {}
@@ -55,8 +86,8 @@ class FixFirst(Rule):
             self.make(
                 ctx,
                 cites=f"satisfaction.cs_gap.{a}",
-                distance=self.threshold - g,
-                span=self.span,
+                stake=attribute_stake(ctx, a),
+                confidence=MAY,
                 supporting=[f"satisfaction.drivers.{a}.estimate", "satisfaction.cs_overall"],
                 headline=pick(lang, f"优先改进：{attr_label(a, lang)}", f"Fix first: {attr_label(a, lang)}"),
                 finding=pick(
@@ -83,11 +114,10 @@ class FixFirst(Rule):
 class LowNps(Rule):
     id = "satisfaction.nps"
     section = "satisfaction"
-    weight = 0.5
     figure_hints = ("satisfaction_nps_trend", "satisfaction_nps")
 
-    def __init__(self, threshold: float = 30.0, span: float = 50.0):
-        self.threshold, self.span = threshold, span
+    def __init__(self, threshold: float = 30.0):
+        self.threshold = threshold
 
     def fire(self, ctx):
         nps = paths.number(ctx.results, "satisfaction.nps")
@@ -98,8 +128,7 @@ class LowNps(Rule):
             self.make(
                 ctx,
                 cites="satisfaction.nps",
-                distance=self.threshold - nps,
-                span=self.span,
+                stake=None,
                 supporting=["satisfaction.responses"],
                 headline=pick(lang, "愿意推荐本行的客户不多", "Few customers would recommend the bank"),
                 finding=pick(

@@ -20,6 +20,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SECTIONS_DIR",
     "assemble",
+    "combine",
     "dumps",
     "estimate",
     "ok",
@@ -53,15 +54,18 @@ def read_sections(out_dir: str | Path) -> dict[str, Any]:
     return out
 
 
-def assemble(out_dir: str | Path, top: Mapping[str, Any]) -> dict:
-    """results.json: the top-level figures, then every section written.
+def combine(top: Mapping[str, Any], sections: Mapping[str, Mapping[str, Any]]) -> dict:
+    """results.json from the top-level figures and the sections by name (in
+    name order, as `read_sections` gives them).
 
     A section may carry top-level figures under the key "_top" (the value
-    notebook writes `customers`, `active_customers`); they are lifted.
+    notebook writes `customers`, `active_customers`) or "_merge" (the
+    campaigns' `campaigns_ranked`); they are lifted. Sections whose name
+    starts with "_" give only what they lift.
     """
     result: dict[str, Any] = {"schema_version": SCHEMA_VERSION, **top}
-    for name, section in read_sections(out_dir).items():
-        section = dict(section)
+    for name in sorted(sections):
+        section = dict(sections[name])
         lifted = section.pop("_top", None)
         if lifted:
             result.update(lifted)
@@ -70,6 +74,12 @@ def assemble(out_dir: str | Path, top: Mapping[str, Any]) -> dict:
         if isinstance(section.get("_merge"), dict):
             result.update(section.pop("_merge"))
         result[name] = section
+    return result
+
+
+def assemble(out_dir: str | Path, top: Mapping[str, Any]) -> dict:
+    """results.json: the top-level figures, then every section written (`combine`)."""
+    result = combine(top, read_sections(out_dir))
     path = Path(out_dir) / "results.json"
     path.write_text(dumps(result), encoding="utf-8")
     return json.loads(path.read_text(encoding="utf-8"))

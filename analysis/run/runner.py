@@ -42,11 +42,13 @@ from analysis.data.bank import Bank, branch_options, load, read_folder, table_fr
 from analysis.data.fingerprint import data_fingerprint
 from analysis.data.timeframe import Timeframe, check_as_of
 from analysis.errors import DataError, UsageError
-from analysis.report.briefing import build_briefing
+from analysis.report.briefing import write_briefing
+from analysis.report.consistency import check as consistency_check
 from analysis.report.index import build_index
 from analysis.run import history
 from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
-from analysis.run.results import assemble, publish_schema, schema_problems
+from analysis.run.results import assemble, dumps, publish_schema, schema_problems
+from analysis.run.tables import read_plan
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
@@ -336,6 +338,21 @@ def execute_notebooks(paths: list[Path], staging: Path, bank_dir: Path, opts: Ru
     return timings
 
 
+def check_consistency(staging: Path, results: dict, page, opts: RunOptions, branch: str) -> list[dict]:
+    """The consistency check of the composed briefing (`analysis.report.consistency`):
+    each contradiction printed as a warning line and kept in the run card
+    (`run.consistency`, results.json rewritten); the run does not fail on them."""
+    plan_csv = staging / "plan.csv"
+    plan = read_plan(plan_csv) if plan_csv.is_file() else None
+    problems = [p.to_dict() for p in consistency_check(results, plan, page)]
+    for p in problems:
+        log.warning(f"[{branch}] WARNING consistency: {p['what']} at {p['where']}: {p['detail']} [{p['figure']}]")
+    results.setdefault("run", {})["consistency"] = problems
+    path = staging / "results.json"
+    path.write_text(dumps(results), encoding="utf-8")
+    return problems
+
+
 def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOutcome:
     """Run every notebook for an already loaded bank and swap the report in."""
     started = time.monotonic()
@@ -357,7 +374,8 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
         publish_schema(staging)
         for problem in schema_problems(results):  # a figure off the contract is a bug of the suite: say it loudly
             log.warning(f"[{branch}] results.json departs from RESULTS.md: {problem}")
-        build_briefing(staging, results, lang=opts.lang)
+        page = write_briefing(staging, results, lang=opts.lang)
+        check_consistency(staging, results, page, opts, branch)
         _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
         if not opts.keep_prepared:
             shutil.rmtree(staging / PREPARED, ignore_errors=True)

@@ -572,28 +572,37 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _with_volume(c: Mapping, lang: str) -> str:
+def _volume_sentence(c: Mapping, lang: str) -> str:
+    """business_roi in a sentence of its own (never beside a return)."""
     b = c.get("business_roi")
-    return pick(lang, f"（另：{volume_text(b, lang)}）", f" (besides, {volume_text(b, lang)})") if is_number(b) else ""
+    if not is_number(b):
+        return ""
+    return pick(lang, f"另计：{volume_text(b, lang)}。", f" Separately, {volume_text(b, lang)}.")
 
 
 def verdict_advice(verdict: str, lang: str, name: str, c: Mapping) -> dict | None:
     """headline, finding and recommendation for a randomized campaign with
-    `verdict` (its figures `c`), or None when there is nothing to say."""
+    `verdict` (its figures `c`), or None when there is nothing to say; the
+    volume (business_roi) follows the finding in a sentence of its own."""
+    said = _verdict_advice(verdict, lang, name, c)
+    if said is not None:
+        said["finding"] += _volume_sentence(c, lang)
+    return said
+
+
+def _verdict_advice(verdict: str, lang: str, name: str, c: Mapping) -> dict | None:
     if not isinstance(c.get("balance_effect"), Mapping):
         return None
     profit = profit_text(c, lang) or pick(
         lang, "因缺少资金收益率，无法折算为利润", "without a funds margin it cannot be turned into profit"
     )
-    volume = _with_volume(c, lang)
     if verdict == "grow":
         return {
             "headline": pick(lang, f"扩大{name}", f"Scale up {name}"),
             "finding": pick(
                 lang,
-                f"随机对照活动{name}的效果经对照组证实：{balance_text(c, lang)}；{profit}{volume}。",
-                f"The randomized campaign {name} is proven against its holdout: {balance_text(c, lang)}; "
-                f"{profit}{volume}.",
+                f"随机对照活动{name}的效果经对照组证实：{balance_text(c, lang)}；{profit}。",
+                f"The randomized campaign {name} is proven against its holdout: {balance_text(c, lang)}; {profit}.",
             ),
             "recommendation": pick(
                 lang,
@@ -607,8 +616,8 @@ def verdict_advice(verdict: str, lang: str, name: str, c: Mapping) -> dict | Non
             "headline": pick(lang, f"{name}有效但尚未证明划算", f"{_cap(name)} works but has not shown it pays back"),
             "finding": pick(
                 lang,
-                f"随机对照活动{name}效果已证实（{balance_text(c, lang)}），但{profit}{volume}：按利润尚未收回成本。",
-                f"The randomized campaign {name} works ({balance_text(c, lang)}), but {profit}{volume}: in profit "
+                f"随机对照活动{name}效果已证实（{balance_text(c, lang)}），但{profit}：按利润尚未收回成本。",
+                f"The randomized campaign {name} works ({balance_text(c, lang)}), but {profit}: in profit "
                 "it does not yet cover its cost.",
             ),
             "recommendation": pick(
@@ -640,9 +649,9 @@ def verdict_advice(verdict: str, lang: str, name: str, c: Mapping) -> dict | Non
             "headline": pick(lang, f"{name}效果待证实", f"{_cap(name)}: effect not yet proven"),
             "finding": pick(
                 lang,
-                f"随机对照活动{name}：{balance_text(c, lang)}，区间太宽，效果可能为正也可能为零；{profit}{volume}。",
+                f"随机对照活动{name}：{balance_text(c, lang)}，区间太宽，效果可能为正也可能为零；{profit}。",
                 f"The randomized campaign {name}: {balance_text(c, lang)}, an interval too wide to tell whether the "
-                f"effect may be positive or nil; {profit}{volume}.",
+                f"effect may be positive or nil; {profit}.",
             ),
             "recommendation": pick(
                 lang,

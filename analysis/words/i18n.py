@@ -41,8 +41,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table": ("表", "Table"),
     "section_missing": ("本节无结果：相应分析未运行。", "No results for this section: its analysis did not run."),
     "section_skipped": ("本节未能计算：{reason}", "Not computed: {reason}"),
-    "all_recommendations": ("全部建议（按得分排序）", "All recommendations (by score)"),
-    "score": ("得分", "Score"),
+    "all_recommendations": ("全部建议（按涉及利润排序）", "All recommendations (by profit at stake)"),
+    "score": ("涉及利润（每年）", "Profit at stake (a year)"),
     "other_figures": ("其他图表", "Other figures"),
     "more_rows": ("（另有{n}行未列出，见 tables/{file}）", "({n} more rows in tables/{file})"),
     # sections
@@ -155,8 +155,8 @@ METHOD_NOTES: dict[str, tuple[str, str]] = {
         "intervals of independent actions are combined in quadrature.",
     ),
     "recommendations": (
-        "建议的生成：每条建议由一条规则读取本网点结果中的一个数字触发（例如投诉未及时解决的优势比高于1.5且显著），并注明依据。得分 = 100 × 权重 × 严重程度；严重程度随该数字超过阈值的幅度从0.2升至1。首页列出得分最高的五项，每个主题最多两项。",
-        "How recommendations are made: each comes from a rule that reads one figure of this branch's results (for instance, the odds ratio of an unresolved complaint above 1.5 and significant) and cites it. Score = 100 × weight × severity; severity rises from 0.2 to 1 with how far the figure is past the threshold. The first page shows the five highest scores, at most two per topic.",
+        "建议的生成：每条建议由一条规则读取本网点结果中的一个数字触发（例如投诉未及时解决的优势比高于1.5且显著），并注明依据。排序依据是涉及的利润（每年，元）= 受影响的客户 × 他们一年的利润 × 效果，每条发现都写明；区间跨过决策界限的发现（效果可能为零，或优势比区间跨度超过十倍）措辞为“可能”，按一半计入排序；无法量化的排在最后。首页列出最重要的五项，每个主题最多两项。",
+        "How recommendations are made: each comes from a rule that reads one figure of this branch's results (for instance, the odds ratio of an unresolved complaint above 1.5 and significant) and cites it. They are ranked by the profit at stake, CNY a year = customers affected × their yearly profit × the effect, stated with each finding; a finding whose interval spans the decision (the effect may be nil, or an odds ratio's interval spans more than tenfold) is worded “may” and counts at half; findings that cannot be quantified come last. The first page shows the five that matter most, at most two per topic.",
     ),
     "stats": (
         "统计说明：95%区间表示在同样的抽样条件下，100次中约有95次会包含真实值；p值小于0.05视为显著。",

@@ -64,6 +64,14 @@ SEASONS = {
     "national_day": ("国庆", "National Day"),
     "double_ninth": ("重阳", "Double Ninth Festival"),
     "year_end": ("年终", "year-end"),
+    "womens_day": ("妇女节", "Women's Day"),
+    "qingming": ("清明", "Qingming"),
+    "labour_day": ("劳动节", "Labour Day"),
+    "mothers_day": ("母亲节", "Mother's Day"),
+    "childrens_day": ("儿童节", "Children's Day"),
+    "fathers_day": ("父亲节", "Father's Day"),
+    "summer": ("暑期", "summer holidays"),
+    "christmas": ("圣诞", "Christmas"),
 }
 
 
