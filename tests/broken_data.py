@@ -703,3 +703,27 @@ def _misspell_home_bank(t: Tables, without: str) -> list[int]:
     # The other market table is left out so that only one problem arises.
     del t[without]
     return _set(t, "branches", 0, home_bank="建设银行")
+
+
+# --------------------------------------------------------------------------
+# variants of a messy extract (issue 17): one thing wrong, as a bank's export has it
+
+
+def drop_month(t: Tables, month: str, keep: float = 0.0) -> tuple[int, int]:
+    """Load only `keep` of month `month`'s snapshot rows (0: the month is missing).
+
+    Returns (rows kept, rows the month had): the customers the month has
+    rows for, of those expected (the small bank is complete).
+    """
+    s = t["monthly_snapshots"]
+    in_month = s.index[s["month"] == pd.Timestamp(month)]
+    kept = in_month[: int(len(in_month) * keep)]
+    t["monthly_snapshots"] = s.drop(index=in_month.difference(kept)).reset_index(drop=True)
+    return len(kept), len(in_month)
+
+
+def as_text(t: Tables, table: str, column: str, row: int, value: str) -> list[int]:
+    """Write `value` as the text of one cell (a date a bank's system spelt its own way)."""
+    t[table] = t[table].astype({column: object})
+    t[table].loc[row, column] = value
+    return [row]

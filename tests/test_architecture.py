@@ -68,10 +68,11 @@ def test_the_contract_names_the_layers_of_the_house():
     ]
     assert CONTRACT["exclude_type_checking_imports"] is True
     assert {c["type"] for c in CONTRACT["contracts"]} == {"layers", "forbidden", "acyclic_siblings"}
+    # Python modules and packages only: analysis/schema/ holds the JSON Schema, no code.
     children = {
         p.stem if p.is_file() else p.name
         for p in PACKAGE.iterdir()
-        if p.suffix == ".py" or (p / "__init__.py").is_file()
+        if p.suffix == ".py" or (p / "__init__.py").exists()
     }
     children -= {"__init__", "__pycache__"}
     named = {m.strip() for layer in layers["layers"] for m in layer.replace("|", ":").split(":")}
@@ -166,7 +167,7 @@ def test_the_package_keeps_the_import_contract():
 MAX_LINES = 700
 #: modules over MAX_LINES today, and who splits them
 LONG_TODAY = {
-    "analysis/data/scan.py": "the data layer's owner splits it",
+    "analysis/data/validate.py": "705 lines after issue 17: the data layer's owner splits it",
 }
 
 
@@ -217,7 +218,6 @@ LAZY_PACKAGE_IMPORTS = {"analysis/__main__.py"}
 LOCAL_IMPORTS_TODAY = {
     "analysis/data/bank.py": "re: the data layer's owner",
     "analysis/data/scan.py": "mmap, csv: the data layer's owner",
-    "analysis/data/timeframe.py": "analysis.errors: the data layer's owner",
     "analysis/figures/style.py": "mplfonts, IPython: " + SPLITTING,
     "analysis/report/briefing.py": "the briefing <-> deck cycle and a question's import: " + SPLITTING,
     "analysis/report/context.py": "pandas: " + SPLITTING,

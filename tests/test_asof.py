@@ -108,3 +108,59 @@ def test_load_as_of_an_earlier_month(conformance_dir):
 def test_as_of_outside_the_snapshots_is_a_usage_error(conformance_dir):
     with pytest.raises(UsageError, match="outside branch fixture-a's snapshots"):
         analysis.load(conformance_dir / "good", "fixture-a", as_of="2019-01")
+
+
+# ---- what the cut set aside, and how much of a window the data hold (issue 17)
+
+
+def test_a_table_whose_every_row_came_after_as_of_is_recorded_as_set_aside():
+    t = as_known_at(_tables(), Timeframe(pd.Timestamp("2025-12-01")))  # before both campaigns
+    assert len(t["campaigns"]) == 0 and len(t["campaign_contacts"]) == 0
+    assert set(t.set_aside) == {
+        "campaigns",
+        "campaign_contacts",
+        "transactions",
+        "interactions",
+        "surveys",
+        "monthly_snapshots",  # (a load refuses an as_of before the snapshots: check_as_of)
+    }
+    assert t.set_aside["monthly_snapshots"]["reason"] == "all snapshot months are after 2025-12"
+    c = t.set_aside["campaigns"]
+    assert c == {
+        "reason": "all campaigns start after 2025-12",
+        "column": "start_date",
+        "after": "2025-12-31",
+        "rows": 2,
+    }
+    assert t.set_aside["campaign_contacts"]["reason"] == "all campaigns start after 2025-12"
+    # a table only partly cut, or empty already, is not set aside
+    assert "market_share" not in t.set_aside and "customers" not in t.set_aside
+    assert as_known_at(_tables(), TF).set_aside == {}
+
+
+def test_a_bank_as_of_before_its_first_campaign_says_campaigns_were_set_aside(conformance_dir, tmp_path):
+    from analysis.data.bank import Bank
+    from analysis.run import runner
+
+    bank = analysis.load(conformance_dir / "good", "fixture-a", as_of="2024-03")
+    assert not bank.has("campaigns") and "campaigns" not in bank.missing_tables
+    assert bank.set_aside["campaigns"]["reason"] == "all campaigns start after 2024-03"
+    card = runner.run_card(bank, runner.RunOptions(out_root=tmp_path, as_of="2024-03"), str(conformance_dir / "good"))
+    assert card["run"]["set_aside_tables"]["campaigns"] == "all campaigns start after 2024-03"
+    assert "campaigns" not in card["run"]["missing_tables"]
+    opened = Bank.open(bank.save(tmp_path / "prep"))
+    assert opened.set_aside == bank.set_aside and opened.timeframe == bank.timeframe
+    whole = analysis.load(conformance_dir / "good", "fixture-a")
+    assert whole.set_aside == {} and whole.has("campaigns")
+
+
+def test_the_timeframe_knows_the_first_snapshot_month_and_a_windows_coverage(conformance_dir):
+    from analysis.data.timeframe import window_coverage
+
+    assert window_coverage(Timeframe(D("2026-06-01"), D("2024-01-01"))) == (12, True)
+    assert window_coverage(Timeframe(D("2024-06-01"), D("2024-04-01"))) == (3, False)  # --as-of 3 months in
+    assert window_coverage(Timeframe(D("2024-06-01"), D("2024-04-01")), months=3) == (3, True)
+    assert window_coverage(Timeframe(D("2024-06-01"))) == (12, True)  # first month unknown: taken as full
+    bank = analysis.load(conformance_dir / "good", "fixture-a", as_of="2024-06")
+    assert bank.timeframe.first == D("2024-01-01") and window_coverage(bank) == (6, False)
+    assert window_coverage(bank, 13) == (6, False) and window_coverage(bank, 6) == (6, True)

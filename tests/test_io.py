@@ -440,3 +440,142 @@ def test_a_branch_load_keeps_partitioned_transactions_as_arrow_to_the_prepared_b
     ref["branches"] = ref["branches"][ref["branches"]["branch_id"] == "meishan"]
     assert branch_fingerprint(bank) == data_fingerprint(ref)
     assert bank.tables.unread("transactions") is not None  # none of it needed a DataFrame
+
+
+# ---- a bank's messy extract (issue 17): read as the contract types it, or a clear problem
+
+
+def both_engines(folder: Path, branch: str | None = None):
+    """(tables, problems) of `folder` read by each engine."""
+    return [read_folder(folder, branch, engine=e) for e in ("pandas", "duckdb")]
+
+
+def test_timestamps_with_an_offset_keep_their_wall_clock_time(small, tmp_path):
+    tables = {k: v.copy() for k, v in small.items()}
+    ts = small["transactions"]["ts"]
+    tables["transactions"] = tables["transactions"].astype({"ts": object})
+    tables["transactions"]["ts"] = ts.dt.strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    tables["transactions"].loc[1, "ts"] = ts[1].strftime("%Y-%m-%d %H:%M:%S+09:00")  # mixed offsets too
+    tables["transactions"].loc[2, "ts"] = ts[2].strftime("%Y-%m-%dT%H:%M:%SZ")
+    folder = write_bank(tables, tmp_path / "csv")
+    for read, problems in both_engines(folder):
+        assert problems == []
+        pd.testing.assert_series_equal(read.final("transactions")["ts"], ts)  # 10:00+08:00 is 10:00, not 02:00
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "+08:00", "UTC"])
+def test_timezone_aware_parquet_timestamps_are_the_wall_clock_of_their_zone(small, tmp_path, zone):
+    tables = {k: v.copy() for k, v in small.items()}
+    folder = write_bank(tables, tmp_path / "pq")
+    (folder / "transactions.csv").unlink()
+    ts = small["transactions"]["ts"]
+    tables["transactions"].assign(ts=ts.dt.tz_localize(zone)).to_parquet(folder / "transactions.parquet", index=False)
+    for read, problems in both_engines(folder):
+        assert problems == []  # no "ts is before the customer's open_date" from a shift to UTC
+        pd.testing.assert_series_equal(read.final("transactions")["ts"], ts)
+    bank = analysis.load(folder, "fixture-a")
+    mine = small["transactions"]["customer_id"].isin(bank.customers["customer_id"])
+    assert sorted(bank.transactions["ts"]) == sorted(ts[mine])
+
+
+def test_integer_ids_in_parquet_are_the_text_ids_of_the_csv_tables(small, tmp_path):
+    tables = {k: v.copy() for k, v in small.items()}
+    for df in tables.values():
+        if "customer_id" in df:  # ids without leading zeros, as an integer export writes them
+            df["customer_id"] = df["customer_id"].map(lambda v: v if v is None or v != v else str(int(v)))
+    folder = write_bank(tables, tmp_path / "bank")
+    (folder / "customers.csv").unlink()
+    tables["customers"].astype({"customer_id": "int64"}).to_parquet(folder / "customers.parquet", index=False)
+    for read, problems in both_engines(folder):
+        assert problems == [] and read.final("customers")["customer_id"].map(type).eq(str).all()
+    for branch in ("fixture-a", "fixture-b"):
+        # validate and run agree: a branch selects its rows comparing text with text
+        for read, problems in both_engines(folder, branch):
+            assert problems == [], branch
+            ids = set(read.final("customers")["customer_id"])
+            assert ids and set(read.final("monthly_snapshots")["customer_id"]) <= ids
+        bank = analysis.load(folder, branch)
+        assert bank.has("monthly_snapshots") and set(bank.customers["branch_id"]) == {branch}
+
+
+def test_text_ids_keep_their_leading_zeros_against_integer_ids(small, tmp_path):
+    tables = {k: v.copy() for k, v in small.items()}
+    folder = write_bank(tables, tmp_path / "bank")  # "00000001" in every CSV
+    (folder / "monthly_snapshots.csv").unlink()
+    s = tables["monthly_snapshots"].astype({"customer_id": "int64"})  # 1, not 00000001
+    s.to_parquet(folder / "monthly_snapshots.parquet", index=False)
+    (p, *_) = [p for p in read_folder(folder)[1] if p.column == "customer_id"]
+    assert p.table == "monthly_snapshots" and p.rule == "customer_id is not in customers" and p.examples[0] == "1"
+
+
+def _lean_folder(small, folder: Path) -> Path:
+    return write_bank({k: small[k] for k in ("branches", "customers", "monthly_snapshots")}, folder)
+
+
+def only_customers_problem(folder: Path):
+    found = [[p for p in problems if p.table == "customers"] for _, problems in both_engines(folder)]
+    assert found[0] == found[1]
+    (p,) = found[0]
+    assert p.column is None and p.rule.startswith("13 of 13 required columns are missing (customer_id, branch_id")
+    return p
+
+
+def test_a_title_line_above_the_header_is_named(small, tmp_path):
+    folder = _lean_folder(small, tmp_path / "bank")
+    zh = small["customers"].set_axis(["客户号", "分行", *small["customers"].columns[2:]], axis=1)
+    (folder / "customers.csv").write_text("客户明细表 2025年4月\n" + zh.to_csv(index=False), encoding="utf-8")
+    p = only_customers_problem(folder)
+    assert "the header looks like line 2: 客户号,分行,open_date," in p.rule
+
+
+@pytest.mark.parametrize("sep, word", [("\t", "tab"), (";", "semicolon")])
+def test_another_delimiter_is_named(small, tmp_path, sep, word):
+    folder = _lean_folder(small, tmp_path / "bank")
+    small["customers"].to_csv(folder / "customers.csv", sep=sep, index=False)
+    p = only_customers_problem(folder)
+    assert f"the file looks {word}-separated" in p.rule and "save it comma-separated" in p.rule
+
+
+def test_data_on_another_sheet_names_the_sheets(small, tmp_path):
+    folder = _lean_folder(small, tmp_path / "bank")
+    (folder / "customers.csv").unlink()
+    with pd.ExcelWriter(folder / "customers.xlsx") as xl:
+        pd.DataFrame({"说明": ["导出说明"]}).to_excel(xl, sheet_name="说明", index=False)
+        small["customers"].to_excel(xl, sheet_name="客户明细", index=False)
+    p = only_customers_problem(folder)
+    assert "sheets: 说明, 客户明细 — data read from the first sheet (说明)" in p.rule
+    assert "sheet 客户明细 row 1 has customer_id, branch_id" in p.rule
+
+
+def test_a_header_of_other_names_is_shown(small, tmp_path):
+    folder = _lean_folder(small, tmp_path / "bank")
+    zh = small["customers"].set_axis([f"列{i}" for i in range(13)], axis=1)
+    zh.to_csv(folder / "customers.csv", index=False)
+    assert "the columns found are: 列0, 列1, 列2" in only_customers_problem(folder).rule
+
+
+def test_a_city_with_or_without_its_suffix_is_the_same_city(small, tmp_path):
+    from analysis.data.bank import load_tables, select_branch
+
+    tables = {k: v.copy() for k, v in small.items()}
+    for name in ("market_share", "market_survey"):
+        tables[name]["city"] = tables[name]["city"] + "市"  # 乐山市 in the market tables, 乐山 in branches
+    folder = write_bank(tables, tmp_path / "bank")
+    want = {n: int((small[n]["city"] == "乐山").sum()) for n in ("market_share", "market_survey")}
+    for read, problems in both_engines(folder, "fixture-a"):
+        assert problems == [] and {n: len(read.final(n)) for n in want} == want
+    assert {n: len(select_branch(load_tables(folder), "fixture-a")[n]) for n in want} == want
+    bank = analysis.load(folder, "fixture-a")
+    assert bank.row_count("market_share") == want["market_share"] and bank.unmatched_cities == {}
+
+
+def test_market_tables_without_the_branchs_city_record_what_they_have(small, tmp_path):
+    tables = {k: v.copy() for k, v in small.items()}
+    tables["market_share"]["city"] = "成都"
+    folder = write_bank(tables, tmp_path / "bank")
+    note = {"market_share": {"city": "乐山", "cities": ["成都"], "more": 0}}
+    for read, problems in both_engines(folder, "fixture-a"):
+        assert problems == [] and read.unmatched == note
+    assert analysis.load(folder, "fixture-a").unmatched_cities == note
+    whole, unmatched = read_folder(folder)[0], {}
+    assert len(whole.select("fixture-a", unmatched)["market_share"]) == 0 and unmatched == note

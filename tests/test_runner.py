@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import nbformat as nbf
+import pandas as pd
 import pytest
 
 from analysis.__main__ import main
@@ -378,3 +379,39 @@ def test_command_line_prints_progress_to_stdout_and_problems_to_stderr(conforman
     out, err = capsys.readouterr()
     assert out == "" and "problem" in err and "customers" in err
     assert (list(logger.handlers), logger.level, logger.propagate) == before
+
+
+def test_a_branch_without_customers_is_no_data_not_a_failure(conformance_dir, tmp_path, good_notebooks):
+    # A closed or merged outlet still in the master list: listed in branches, nothing else.
+    data = tmp_path / "good"
+    shutil.copytree(conformance_dir / "good", data)
+    with (data / "branches.csv").open("a", encoding="utf-8") as f:
+        f.write("fixture-c,建行测试丙支行,眉山,中国建设银行\n")
+    out = tmp_path / "out"
+    opts = runner.RunOptions(out_root=out, quiet=True, notebook_dir=good_notebooks)
+    outcomes = runner.run_all(str(data), opts)
+    by = {o.branch_id: o for o in outcomes}
+    assert [o.branch_id for o in outcomes] == ["fixture-a", "fixture-b", "fixture-c"]
+    assert by["fixture-c"].ok and by["fixture-c"].no_data and by["fixture-c"].error is None
+    assert by["fixture-a"].ok and by["fixture-b"].ok and not by["fixture-a"].no_data
+    assert not (out / "fixture-c").exists()
+    runner.write_overview(out, outcomes)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert 'data-branch="fixture-c"' in html and "无数据的网点" in html
+    assert 'href="fixture-c/briefing.html"' not in html
+    assert "fixture-c/" not in [line.split(",")[0] for line in (out / "branches.csv").read_text().splitlines()]
+    rows = pd.read_csv(out / "branches.csv", dtype=str).set_index("branch_id")
+    assert rows.loc["fixture-c", "status"] == "no data" and rows.loc["fixture-a", "status"] == "ok"
+
+
+def test_branches_csv_keeps_counts_as_integers(tmp_path):
+    outcomes = [
+        runner.BranchOutcome("a", True, 1.0, headline={"branch_id": "a", "customers": 1500, "nps": 12.5}),
+        runner.BranchOutcome("b", True, 0.0, no_data=runner.NO_DATA),
+        runner.BranchOutcome("c", False, 2.0, error="planted"),
+    ]
+    runner.write_overview(tmp_path, outcomes)
+    lines = (tmp_path / "branches.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "branch_id,customers,nps,status,error"
+    assert lines[1] == "a,1500,12.5,ok," and lines[2].startswith("b,,,no data,no customers")
+    assert lines[3] == "c,,,failed,planted"

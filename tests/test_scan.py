@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.data import scan
+from analysis.data import frames, scan
 from analysis.data.bank import load_tables, read_folder
 from analysis.data.contract import TABLES
 from broken_data import CASES, Case, Tables, small_bank, write_bank
@@ -85,6 +85,15 @@ TYPE_CASES = [
     ("transactions", "amount", ["0", "-1", "abc", "NULL", "5,5"]),
     ("customers", "birth_year", ["nineteen", "1980.5", "1,980", "", "\\N"]),
     ("customers", "open_date", ["2024-13-45", "2020-01-01 10:30", "2020/01/01", "01-02-2020", "2020-1-1"]),
+    # issue 17: incomplete dates, offsets, dates a bank's system spelt its own way
+    ("customers", "open_date", ["1996", "1996-03", "2020-01-01T00:00:00+08:00", "2024年1月31日", "NaT"]),
+    ("customers", "close_date", ["2024年1月31日", "2025", "2025-06-30", " ", "2025-06-30T00:00:00Z"]),
+    (
+        "transactions",
+        "ts",
+        ["2024-03-31T10:00:00+08:00", "2024-03-31 10:00+0800", "2024-03-31T10:00Z", "2024", "2024-03"],
+    ),
+    ("monthly_snapshots", "month", ["202404", "2024", "2024-04-01T00:00:00+08:00", "2024-4", "2024-04"]),
 ]
 
 
@@ -185,7 +194,7 @@ def test_a_prepared_table_reads_back_as_restore_dtypes_gives_it(conformance_dir,
         path = tmp_path / f"{name}.parquet"
         bank.tables[name].to_parquet(path, index=False)
         expected = validate.restore_dtypes(TABLES[name], pd.read_parquet(path))
-        pd.testing.assert_frame_equal(scan.read_frame(path, TABLES[name]), expected, check_categorical=True, obj=name)
+        pd.testing.assert_frame_equal(frames.read_frame(path, TABLES[name]), expected, check_categorical=True, obj=name)
 
 
 def test_a_branch_without_rows_in_a_shared_file_gets_an_empty_table(small, tmp_path):
@@ -199,3 +208,15 @@ def test_a_branch_without_rows_in_a_shared_file_gets_an_empty_table(small, tmp_p
         got, want = read["duckdb"][0].final("interactions"), read["pandas"][0].final("interactions")
         assert len(got) == 0
         pd.testing.assert_frame_equal(got, want, obj=kind)
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.4])
+def test_a_month_with_gaps_is_the_same_problem_either_way(keep, small, tmp_path):
+    from broken_data import drop_month
+
+    tables = copy(small)
+    drop_month(tables, "2025-04-01", keep=keep)
+    for folder in (write_bank(tables, tmp_path / "csv"), write_parquet_bank(tables, tmp_path / "pq")):
+        pandas_way, duckdb_way = both(folder)
+        assert len(pandas_way) == 1 and pandas_way[0].rule.startswith("month 2025-04 has")
+        assert duckdb_way == pandas_way

@@ -13,7 +13,7 @@ import pytest
 from analysis.data import io, validate
 from analysis.data.bank import read_folder
 from analysis.data.contract import TABLES
-from broken_data import CASES, Case, Tables, small_bank, write_bank
+from broken_data import CASES, Case, Tables, as_text, drop_month, small_bank, write_bank
 
 
 @pytest.fixture(scope="session")
@@ -212,3 +212,106 @@ def test_check_table_is_vectorised_even_when_every_row_is_broken():
     assert p.count == n and p.column == "deposit_balance"
     # pandera's lazy validate needs ~25 s here; the vectorised runner about one.
     assert elapsed < 10, f"check_table took {elapsed:.1f} s on {n:,} rows"
+
+
+# ---- one row per customer per month, from open to close (issue 17)
+
+GAP_WORDS = "one row per customer per month"
+
+
+def gaps(problems):
+    return [p for p in problems if GAP_WORDS in p.rule]
+
+
+def test_a_month_missing_entirely_is_named(small, tmp_path):
+    tables = copy(small)
+    _, had = drop_month(tables, "2025-06-01")  # month M−12 of the small bank (M = 2026-06)
+    (p,) = problems_of(tables, tmp_path)
+    assert (p.table, p.column, p.file) == ("monthly_snapshots", "month", "monthly_snapshots.csv")
+    assert p.rule.startswith(f"month 2025-06 has no rows: {had:,} customers expected")
+
+
+def test_a_partly_loaded_month_says_how_many_customers_lack_it(small, tmp_path):
+    tables = copy(small)
+    kept, had = drop_month(tables, "2026-06-01", keep=0.4)  # the last month 40 % loaded
+    s = small["monthly_snapshots"]
+    first_lacking = s.loc[s["month"] == pd.Timestamp("2026-06-01"), "customer_id"].iloc[kept]
+    (p,) = problems_of(tables, tmp_path)
+    assert f"month 2026-06 has rows for {kept:,} of {had:,} customers expected" in p.rule
+    assert first_lacking in p.rule and p.count == 0  # missing rows have no row number
+    # a branch run finds it too (fixture-a or fixture-b, whichever lacks rows)
+    branch_gaps = gaps(
+        problems_of(tables, tmp_path / "a", "fixture-a") + problems_of(tables, tmp_path / "b", "fixture-b")
+    )
+    assert branch_gaps and all("month 2026-06 has rows for" in p.rule for p in branch_gaps)
+
+
+def test_one_customer_without_a_middle_month(small, tmp_path):
+    tables = copy(small)
+    s = tables["monthly_snapshots"]
+    cid = s.loc[0, "customer_id"]
+    mine = s.index[s["customer_id"] == cid]
+    tables["monthly_snapshots"] = s.drop(index=mine[3]).reset_index(drop=True)
+    (p,) = problems_of(tables, tmp_path)
+    month = s.loc[mine[3], "month"]
+    n = int((s["month"] == month).sum())
+    assert f"month {month:%Y-%m} has rows for {n - 1} of {n} customers expected" in p.rule
+    assert p.rule.endswith(f"without a row: {cid}")
+
+
+def test_many_months_with_gaps_are_reported_together_after_the_first_few(small, tmp_path):
+    from analysis.data.snapshots import MONTHS_SHOWN
+
+    tables = copy(small)
+    s = tables["monthly_snapshots"]
+    cid = s.loc[0, "customer_id"]
+    mine = s.index[s["customer_id"] == cid]
+    tables["monthly_snapshots"] = s.drop(index=mine[1:-1]).reset_index(drop=True)  # only the first and last month
+    found = gaps(problems_of(tables, tmp_path))
+    assert len(found) == MONTHS_SHOWN + 1
+    assert found[-1].rule.startswith(f"{len(mine) - 2 - MONTHS_SHOWN} more months lack rows for some customers")
+
+
+def test_a_closed_customer_needs_no_rows_after_closing_nor_before_the_data(small, tmp_path):
+    # The small bank is complete: its closed and its late customers break no rule (see the clean test);
+    # a customer closed before the data begins has no rows and is not expected to have any.
+    tables = copy(small)
+    c = tables["customers"]
+    extra = c.iloc[[0]].assign(customer_id="early-leaver", open_date=pd.Timestamp("2010-01-01"))
+    extra = extra.assign(close_date=pd.Timestamp("2023-05-31"), close_reason="relocation", rm_id=None)
+    tables["customers"] = pd.concat([c, extra], ignore_index=True)
+    assert problems_of(tables, tmp_path) == []
+
+
+# ---- full dates, and a value that cannot be read is reported once (issue 17)
+
+
+def test_a_bare_year_is_not_a_date(small, tmp_path):
+    tables = copy(small)
+    rows = as_text(tables, "customers", "open_date", 2, "1996")
+    read, (p,) = read_folder(write_bank(tables, tmp_path / "bank"))
+    assert (p.column, p.rows, p.examples) == ("open_date", rows_words(rows), ("1996",))
+    assert "incomplete date" in p.rule and "YYYY-MM-DD" in p.rule
+    assert pd.isna(read["customers"].loc[2, "open_date"])  # not 1996-01-01
+
+
+def test_an_unreadable_close_date_is_reported_once(small, tmp_path):
+    tables = copy(small)
+    c = tables["customers"]
+    closed = int(c.index[c["close_date"].notna() & c["close_reason"].notna()][0])
+    as_text(tables, "customers", "close_date", closed, "2024年1月31日")
+    vip = int(c.index[c["vip_tier"] != "none"][0])
+    as_text(tables, "customers", "vip_since", vip, "2021年5月1日")
+    problems = problems_of(tables, tmp_path)
+    assert [(p.column, p.rows, p.rule) for p in problems] == [
+        ("close_date", rows_words([closed]), "not an ISO date (YYYY-MM-DD)"),
+        ("vip_since", rows_words([vip]), "not an ISO date (YYYY-MM-DD)"),
+    ], "\n".join(map(str, problems))
+
+
+def test_an_unreadable_month_is_one_problem_not_also_duplicates_or_gaps(small, tmp_path):
+    tables = copy(small)
+    s = tables["monthly_snapshots"] = tables["monthly_snapshots"].astype({"month": object})
+    s["month"] = s["month"].map(lambda m: m.strftime("%Y%m"))  # 202404: no dash
+    (p,) = problems_of(tables, tmp_path)
+    assert (p.column, p.count) == ("month", len(s)) and p.rule.startswith("not a month")

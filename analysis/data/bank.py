@@ -13,22 +13,23 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.data import scan, validate
+from analysis.data import casts, frames, scan, validate
 from analysis.data.contract import REQUIRED_TABLES, TABLES
 from analysis.data.features import customer_features
 from analysis.errors import DataError, DataProblem, UsageError
 from analysis.data.io import _Unreadable, find_sources, read_table
 from analysis.data.asof import as_known_at
+from analysis.data.selection import BranchRows, branch_city, select_branch, select_views  # noqa: F401 (select_branch: API)
 from analysis.data.timeframe import Timeframe, check_as_of
 
 
@@ -46,6 +47,8 @@ class FolderTables(Mapping):
     ) -> None:
         self._engine, self._views, self._frames, self._selected = engine, views, frames, selected
         self._loaded: dict[str, pd.DataFrame] = {}
+        # A branch read: the market tables with rows but none of the branch's city (`selection.unmatched_note`).
+        self.unmatched: dict[str, dict[str, Any]] = {}
 
     def _positions(self, name: str) -> np.ndarray | None:
         """Rows of an io frame that the branch selection keeps (None: all of them)."""
@@ -87,14 +90,15 @@ class FolderTables(Mapping):
         """Let go of the DuckDB engine (tables already read stay readable)."""
         self._engine.close()
 
-    def select(self, branch: str) -> dict[str, pd.DataFrame]:
+    def select(self, branch: str, unmatched: dict[str, dict[str, Any]] | None = None) -> dict[str, pd.DataFrame]:
         """One branch's rows of every table, final dtypes (`select_branch` of the
         finalized tables, without reading the big ones whole into pandas).
 
         For a whole-folder read that passed validation: `--all-branches`
-        validates once and prepares each branch from here.
+        validates once and prepares each branch from here. `unmatched`
+        receives the market tables with rows but none of the branch's city.
         """
-        views = _select_branch_views(self._engine, self._views, branch)
+        views = select_views(self._engine, self._views, branch, unmatched)
         out = {}
         for name, view in views.items():
             if name in self._frames:
@@ -126,7 +130,7 @@ def read_folder(
     every rule is checked on the rows the branch run reads: the branch's own
     rows and those that belong to no branch (a key that names no branch,
     customer or campaign is reported, not dropped); rows of other branches
-    in a shared file are neither typed nor checked (`scan.BranchRows`).
+    in a shared file are neither typed nor checked (`selection.BranchRows`).
     Without it, every row of the folder is checked (what `python -m
     analysis validate` does). Returns the tables (still with row
     bookkeeping; big tables are read into pandas only when asked for) and
@@ -155,7 +159,7 @@ def read_folder(
     views: dict[str, scan.View] = {}
     frames: dict[str, pd.DataFrame] = {}
     branch_ids = [branch] if branch else None
-    rows: scan.BranchRows | None = None  # a branch run's rows, once branches are read
+    rows: BranchRows | None = None  # a branch run's rows, once branches are read
     for name, source in sources.items():
         view = None
         if scan.scanned(source, engine):
@@ -188,12 +192,16 @@ def read_folder(
         # Every rule is checked on the rows the branch run reads (its own and
         # those of no branch: a key pointing nowhere is reported, not dropped).
         problems.extend(validate.relation_problems(eng, views))
-        return FolderTables(eng, _select_branch_views(eng, views, branch), frames, selected=True), problems
+        selected = select_views(eng, views, branch)
+        tables = FolderTables(eng, selected, frames, selected=True)
+        if rows is not None:
+            tables.unmatched = rows.unmatched(selected)
+        return tables, problems
     problems.extend(validate.relation_problems(eng, views))
     return FolderTables(eng, views, frames, selected=False), problems
 
 
-def _branch_rows(eng: scan.Engine, branches: scan.View, branch: str) -> scan.BranchRows:
+def _branch_rows(eng: scan.Engine, branches: scan.View, branch: str) -> BranchRows:
     """The branch's selection of rows; `UsageError` for a branch that `branches` does not list."""
     known = (
         {r[0] for r in eng.sql(f"SELECT DISTINCT branch_id FROM {branches.name} WHERE branch_id IS NOT NULL")}
@@ -203,89 +211,7 @@ def _branch_rows(eng: scan.Engine, branches: scan.View, branch: str) -> scan.Bra
     if branch not in known:
         eng.close()
         raise UsageError(f"branch {branch!r} is not in branches; known branches: {', '.join(sorted(known))}")
-    city = (
-        eng.sql(f"SELECT city FROM {branches.name} WHERE branch_id = ? ORDER BY _pos LIMIT 1", [branch])
-        if branches.has("city")
-        else []
-    )
-    return scan.BranchRows(branch, city[0][0] if city else None, known)
-
-
-def _select_branch_views(eng: scan.Engine, views: dict[str, scan.View], branch: str) -> dict[str, scan.View]:
-    """`select_branch` as SQL views: the rows of every table that belong to `branch`."""
-    b = views["branches"]
-    city = (
-        eng.sql(f"SELECT city FROM {b.name} WHERE branch_id = ? ORDER BY _pos LIMIT 1", [branch])
-        if b.has("city")
-        else []
-    )
-    city_sql = scan.lit(city[0][0]) if city and city[0][0] is not None else "NULL"
-    br = scan.lit(branch)
-
-    def ids(name: str, key: str) -> str:
-        v = views.get(name)
-        if v is None or not v.has(key, "branch_id"):
-            return "(SELECT NULL WHERE FALSE)"
-        return f"(SELECT {scan.q(key)} FROM {v.name} WHERE branch_id = {br})"
-
-    out: dict[str, scan.View] = {}
-    for name, view in views.items():
-        key = TABLES[name].branch_key
-        where = None
-        if name in ("market_survey", "market_share"):
-            where = f"city = {city_sql}"
-        elif name == "campaign_contacts":
-            where = f"campaign_id IN {ids('campaigns', 'campaign_id')}"
-        elif name == "branches":
-            where = None  # kept whole: foreign keys and the branch list refer to it
-        elif key == "branch_id" and view.has("branch_id"):
-            where = f"branch_id = {br}"
-        elif key == "customer_id" and view.has("customer_id"):
-            where = f"customer_id IN {ids('customers', 'customer_id')}"
-        if where is None:
-            out[name] = view
-            continue
-        rows = int(eng.sql(f"SELECT count(*) FROM {view.name} WHERE {where}")[0][0])
-        if rows == view.rows:
-            out[name] = view  # all the branch's (its own partition): read as it lies
-            continue
-        sel = eng._name("sel")
-        eng.con.execute(f"CREATE TEMP VIEW {sel} AS SELECT * FROM {view.name} WHERE {where}")
-        out[name] = replace(view, name=sel, rows=rows, type_problems=[], parquet=())
-    return out
-
-
-def select_branch(tables: Mapping[str, pd.DataFrame], branch: str) -> dict[str, pd.DataFrame]:
-    """The rows of every table that belong to `branch` (and its city)."""
-    out: dict[str, pd.DataFrame] = {}
-    branches = tables["branches"]
-    row = branches[branches["branch_id"] == branch]
-    city = row["city"].iloc[0] if len(row) else None
-    customers = tables.get("customers")
-    ids = set(customers.loc[customers["branch_id"] == branch, "customer_id"]) if customers is not None else set()
-    campaigns = tables.get("campaigns")
-    campaign_ids = (
-        set(campaigns.loc[campaigns["branch_id"] == branch, "campaign_id"]) if campaigns is not None else set()
-    )
-
-    def rows(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
-        # A table that is all the branch's (its own partition) is kept, not copied.
-        return df if bool(mask.all()) else df[mask].reset_index(drop=True)
-
-    for name, df in tables.items():
-        if name in ("market_survey", "market_share"):
-            out[name] = rows(df, df["city"] == city)
-        elif name == "campaign_contacts":
-            out[name] = rows(df, df["campaign_id"].isin(campaign_ids))
-        elif name == "branches":
-            out[name] = df  # kept whole: foreign keys and the branch list refer to it
-        elif TABLES[name].branch_key == "branch_id" and "branch_id" in df:
-            out[name] = rows(df, df["branch_id"] == branch)
-        elif TABLES[name].branch_key == "customer_id" and "customer_id" in df:
-            out[name] = rows(df, df["customer_id"].isin(ids))
-        else:
-            out[name] = df
-    return out
+    return BranchRows(branch, branch_city(eng, branches, branch), known)
 
 
 def load_tables(data_dir: str | Path, branch: str | None = None) -> dict[str, pd.DataFrame]:
@@ -310,7 +236,7 @@ class PreparedTables(Mapping):
         if name not in self._rows:
             raise KeyError(name)
         if name not in self._loaded:
-            self._loaded[name] = scan.read_frame(self._folder / f"{name}.parquet", TABLES[name])
+            self._loaded[name] = frames.read_frame(self._folder / f"{name}.parquet", TABLES[name])
         return self._loaded[name]
 
     def __contains__(self, name: object) -> bool:  # without reading the table (Mapping's would)
@@ -344,7 +270,7 @@ class LoadedTables(Mapping):
         if name not in self._frames:
             if name not in self._arrow:
                 raise KeyError(name)
-            self._frames[name] = scan.arrow_frame(TABLES[name], self._arrow.pop(name), final=True)
+            self._frames[name] = frames.arrow_frame(TABLES[name], self._arrow.pop(name), final=True)
         return self._frames[name]
 
     def __contains__(self, name: object) -> bool:  # without reading the table (Mapping's would)
@@ -372,7 +298,7 @@ class LoadedTables(Mapping):
             yield self[name]
             return
         for start in range(0, max(t.num_rows, 1), rows):
-            yield scan.arrow_frame(TABLES[name], t.slice(start, rows), final=True)
+            yield frames.arrow_frame(TABLES[name], t.slice(start, rows), final=True)
 
 
 # Tables a branch load keeps as Arrow: only SQL (`Bank.query`) reads them in a run.
@@ -436,7 +362,7 @@ class Bank:
                 path = self.tables.unread_file(name) if isinstance(self.tables, PreparedTables) else None
                 arrow = self.tables.unread(name) if isinstance(self.tables, LoadedTables) else None
                 if path is not None:
-                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({scan.lit(str(path))})")
+                    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({casts.lit(str(path))})")
                 else:
                     con.register(name, arrow if arrow is not None else self.tables[name])
             return con.execute(sql, params or []).df()
@@ -451,7 +377,21 @@ class Bank:
 
     @property
     def missing_tables(self) -> list[str]:
-        return [n for n in TABLES if not self.has(n)]
+        """Tables not supplied (absent, or without a row of the branch); not those set aside by `--as-of`."""
+        aside = self.set_aside
+        return [n for n in TABLES if not self.has(n) and n not in aside]
+
+    @property
+    def set_aside(self) -> dict[str, dict[str, Any]]:
+        """Tables supplied whose every row came after as_of (`asof.KnownTables.set_aside`):
+        table → {"reason": "all campaigns start after 2024-03", "column", "after", "rows"}."""
+        return dict(self.options.get("set_aside") or {})
+
+    @property
+    def unmatched_cities(self) -> dict[str, dict[str, Any]]:
+        """Market tables with rows, none of them of the branch's city (`selection.unmatched_note`):
+        table → {"city": the branch's, "cities": the table's (the first few), "more": how many others}."""
+        return dict(self.options.get("unmatched_cities") or {})
 
     @cached_property
     def features(self):
@@ -476,6 +416,7 @@ class Bank:
         meta = {
             "branch_id": self.branch_id,
             "M": self.timeframe.M.strftime("%Y-%m-%d"),
+            "first": None if self.timeframe.first is None else self.timeframe.first.strftime("%Y-%m-%d"),
             "data_dir": str(self.data_dir),
             "options": self.options,
             "tables": rows,
@@ -491,7 +432,7 @@ class Bank:
         return cls(
             meta["branch_id"],
             tables,
-            Timeframe(pd.Timestamp(meta["M"])),
+            Timeframe(pd.Timestamp(meta["M"]), pd.Timestamp(meta["first"]) if meta.get("first") else None),
             data_dir=meta.get("data_dir", ""),
             options=meta.get("options", {}),
         )
@@ -512,7 +453,8 @@ def load(data_dir: str | Path, branch: str, as_of: str | None = None) -> Bank:
         if problems:
             raise DataError(problems)
         arrow = {n: t for n in KEPT_AS_ARROW if n in folder and (t := folder.arrow(n)) is not None}
-        tables = LoadedTables({n: folder.final(n) for n in folder if n not in arrow}, arrow)
+        tables: Mapping[str, pd.DataFrame] = LoadedTables({n: folder.final(n) for n in folder if n not in arrow}, arrow)
+        unmatched = folder.unmatched
     finally:
         folder.close()
     snaps = tables["monthly_snapshots"]
@@ -522,11 +464,26 @@ def load(data_dir: str | Path, branch: str, as_of: str | None = None) -> Bank:
         )
     check_as_of(snaps["month"], as_of, branch)
     tf = Timeframe.from_snapshots(snaps["month"], as_of)
+    options = branch_options(unmatched)
     if as_of is not None:
-        tables = as_known_at(tables, tf)
-    return Bank(
-        branch, tables, tf, data_dir=str(data_dir), options={"load_seconds": round(time.monotonic() - started, 2)}
-    )
+        known = as_known_at(tables, tf)
+        tables, options = known, branch_options(unmatched, known.set_aside)
+    options["load_seconds"] = round(time.monotonic() - started, 2)
+    return Bank(branch, tables, tf, data_dir=str(data_dir), options=options)
+
+
+def branch_options(
+    unmatched: Mapping[str, Any] | None = None, set_aside: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A Bank's `options` from what its load found: the market tables without
+    the branch's city (`Bank.unmatched_cities`) and the tables `--as-of` set
+    aside whole (`Bank.set_aside`)."""
+    out: dict[str, Any] = {}
+    if unmatched:
+        out["unmatched_cities"] = dict(unmatched)
+    if set_aside:
+        out["set_aside"] = dict(set_aside)
+    return out
 
 
 def branch_ids(data_dir: str | Path) -> list[str]:

@@ -26,10 +26,10 @@ from typing import Callable, Iterable, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from analysis.data.contract import TABLES, Column, Table
+from analysis.data.layout import layout_hint, missing_column_problems
 from analysis.errors import FIRST_ROWS_SHOWN as FIRST_ROWS, DataProblem
 
 SOURCE_FILE = "_source_file"
@@ -337,16 +337,63 @@ _WHAT = {
     "month": "a month (YYYY-MM-01 or YYYY-MM)",
     "datetime": "an ISO date-time (YYYY-MM-DD HH:MM:SS)",
 }
+INCOMPLETE_DATE = "an incomplete date (a year, or a year and month, without the day); give the full date (YYYY-MM-DD)"
+INCOMPLETE_MONTH = "a year without its month; give the month (YYYY-MM-01 or YYYY-MM)"
 TYPE_RULES: dict[str, tuple[str, ...]] = {
     "str": (),
     "category": (),
-    "date": (f"not {_WHAT['date']}", "a date with a time of day; give the date only"),
-    "month": (f"not {_WHAT['month']}", "month must be the first day of the month (YYYY-MM-01)"),
-    "datetime": (f"not {_WHAT['datetime']}",),
+    "date": (f"not {_WHAT['date']}", INCOMPLETE_DATE, "a date with a time of day; give the date only"),
+    "month": (f"not {_WHAT['month']}", INCOMPLETE_MONTH, "month must be the first day of the month (YYYY-MM-01)"),
+    "datetime": (f"not {_WHAT['datetime']}", INCOMPLETE_DATE),
     "float": ("not a number",),
     "int": ("not a number", "not a whole number"),
     "bool": ("not true/false",),
 }
+
+# ISO 8601's reduced precision: a year (`1996`) or a year and month (`1996-03`),
+# which pandas would read as the first day of that year or month.
+_YEAR_ONLY = r"\s*\d{4}\s*"
+_YEAR_MONTH = r"\s*\d{4}-?\d{1,2}\s*"
+# A UTC offset (`Z`, `+08:00`, `+0800`, `+08`) after a time of day.
+_OFFSET = r"(\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _wall_clock(txt: pd.Series) -> pd.Series:
+    """Date-times written with a UTC offset, as the wall-clock time they state.
+
+    `2024-03-31T10:00:00+08:00` is read as 2024-03-31 10:00:00: the bank's
+    local time, the offset dropped, never shifted to UTC (the contract's
+    times are the branch's own wall-clock times, so a file that spells out
+    its offset means the same instant-free time as one that does not).
+    """
+    long = txt.str.len() > 16  # no offset fits in a shorter value: leave those untouched
+    if not long.any():
+        return txt
+    out = txt.copy()
+    out[long] = txt[long].str.replace(_OFFSET, r"\1", regex=True)
+    return out
+
+
+def _parse_datetimes(txt: pd.Series) -> pd.Series:
+    """ISO 8601 text as naive datetime64[ns]; unreadable values NaT (never an exception)."""
+    try:
+        out = pd.to_datetime(_wall_clock(txt), format="ISO8601", errors="coerce")
+    except (ValueError, TypeError, OverflowError):
+        # A mix pandas refuses as a whole: value by value, each unreadable one NaT.
+        out = pd.Series([_one_datetime(v) for v in txt], index=txt.index, dtype="datetime64[ns]")
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_localize(None)
+    return out.astype("datetime64[ns]")
+
+
+def _one_datetime(v: object) -> pd.Timestamp:
+    if not isinstance(v, str):
+        return pd.NaT
+    try:
+        ts = pd.Timestamp(pd.to_datetime(_wall_clock(pd.Series([v])).iloc[0], format="ISO8601"))
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
 def convert(kind: str, raw: pd.Series) -> tuple[pd.Series, list[np.ndarray]]:
@@ -357,6 +404,14 @@ def convert(kind: str, raw: pd.Series) -> tuple[pd.Series, list[np.ndarray]]:
     column, `analysis.scan` to the distinct values of a column it cannot
     cast in SQL outright. Integers stay float64 (nulls survive until
     validation); bools are objects (True/False/None).
+
+    Dates and times (ISO 8601): a date is a full date (`1996` or `1996-03`
+    is an incomplete date, not the first of January or March); a month is
+    `YYYY-MM-01` or `YYYY-MM`. A date-time with a UTC offset
+    (`2024-03-31T10:00:00+08:00`, `…Z`) is the bank's local wall-clock time
+    it states: the offset is dropped, the time is never shifted to UTC. A
+    timezone-aware timestamp (Parquet) likewise gives the wall-clock time
+    in the zone it carries.
     """
     null = _null_mask(raw).to_numpy()
 
@@ -364,20 +419,32 @@ def convert(kind: str, raw: pd.Series) -> tuple[pd.Series, list[np.ndarray]]:
         return _as_text(raw), []
 
     if kind in ("date", "month", "datetime"):
+        incomplete = np.zeros(len(raw), dtype=bool)
         if pd.api.types.is_datetime64_any_dtype(raw):
             out = raw
             if getattr(out.dt, "tz", None) is not None:
-                out = out.dt.tz_localize(None)
+                out = out.dt.tz_localize(None)  # the wall-clock time in the value's own zone
+            out = out.astype("datetime64[ns]")
         else:
-            out = pd.to_datetime(_as_text(raw), format="ISO8601", errors="coerce")
-        out = out.astype("datetime64[ns]")
+            txt = _as_text(raw)
+            out = _parse_datetimes(txt)
+            partial = _YEAR_ONLY if kind == "month" else f"(?:{_YEAR_ONLY}|{_YEAR_MONTH})"
+            incomplete = txt.str.fullmatch(partial, na=False).to_numpy(dtype=bool)
         known = out.notna().to_numpy()
         failed = ~known & ~null
+        incomplete &= known
         if kind == "date":
-            return out, [failed, known & (out != out.dt.normalize()).to_numpy()]
-        if kind == "month":
-            return out, [failed, known & ((out.dt.day != 1) | (out != out.dt.normalize())).to_numpy()]
-        return out, [failed]
+            timed = known & ~incomplete & (out != out.dt.normalize()).to_numpy()
+            broken = [failed, incomplete, timed]
+        elif kind == "month":
+            mid = known & ~incomplete & ((out.dt.day != 1) | (out != out.dt.normalize())).to_numpy()
+            broken = [failed, incomplete, mid]
+        else:
+            broken = [failed, incomplete]
+        bad = np.logical_or.reduce(broken[1:])
+        if bad.any():
+            out = out.where(~bad)  # a value that breaks a rule of its kind is not read
+        return out, broken
 
     if kind in ("float", "int"):
         if pd.api.types.is_bool_dtype(raw) or pd.api.types.is_numeric_dtype(raw):
@@ -423,18 +490,22 @@ def _coerce_column(table: Table, df: pd.DataFrame, col: Column) -> tuple[pd.Seri
     return out, problems
 
 
-def coerce(table: Table, df: pd.DataFrame) -> tuple[pd.DataFrame, list[DataProblem]]:
+def coerce(
+    table: Table, df: pd.DataFrame, layout: Callable[[], str | None] | None = None
+) -> tuple[pd.DataFrame, list[DataProblem]]:
     """Type every contract column; report missing columns and unreadable values.
 
     Extra columns are kept as read (the contract says they are ignored).
     Integers stay float64 here so that nulls survive until validation has
     reported them; `analysis.validate.finalize` gives the final dtypes.
+    `layout()`: what the file's layout says when columns are missing
+    (`analysis.data.layout.layout_hint`).
     """
-    problems: list[DataProblem] = []
     missing = [c.name for c in table.columns if c.name not in df.columns]
     label = file_label(df)
-    for name in missing:
-        problems.append(DataProblem(table.name, "required column is missing", file=label, column=name))
+    found = [str(c) for c in df.columns if c not in BOOKKEEPING]
+    hint = layout() if missing and layout is not None else None
+    problems = missing_column_problems(table, missing, found, label, hint)
     out = df.copy()
     for col in table.columns:
         if col.name in missing:
@@ -470,4 +541,4 @@ def read_table(
             raw = raw[keep].reset_index(drop=True)
             if raw.empty:
                 raw.attrs[SOURCE_ATTR] = label
-    return coerce(table, raw)
+    return coerce(table, raw, layout=lambda: layout_hint(source.path, source.format, table))

@@ -20,7 +20,7 @@ a person counts rows in that file) and `_pos` (the order of rows).
 Reading a value as its kind has one definition, `io.convert`. Over files, a
 value is cast in SQL only where the cast provably agrees with `io.convert`
 and breaks no rule (a native Parquet type, or a string of a strict ISO or
-decimal form); every other distinct value of the column is read by
+decimal form: `analysis.data.casts`); every other distinct value of the column is read by
 `io.convert` itself, and the relation joins that mapping. So both routes
 report the same problems with the same rows.
 """
@@ -33,7 +33,7 @@ import tempfile
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import duckdb
 import numpy as np
@@ -44,8 +44,24 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from analysis.data import io
+from analysis.data.casts import (
+    SQL_TYPE,
+    arrow_tz,
+    cast_rules,
+    lit,
+    native,
+    q,
+    to_arrow,
+    wall_clock_sql,
+    zoned,
+)
 from analysis.data.contract import TABLES, Column, Table
+from analysis.data.frames import arrow_frame
+from analysis.data.layout import layout_hint, missing_column_problems
 from analysis.errors import FIRST_ROWS_SHOWN, DataProblem
+
+if TYPE_CHECKING:
+    from analysis.data.selection import BranchRows
 
 #: Tables always checked over their files (the large tables of DATA.md).
 ALWAYS_SCANNED = ("transactions", "monthly_snapshots")
@@ -57,33 +73,6 @@ SCAN_CSV_BYTES = 8 * 2**20
 CSV_IN_MEMORY_BYTES = 512 * 2**20
 #: DuckDB's memory budget; beyond it, joins and aggregates spill to disk.
 MEMORY_LIMIT = os.environ.get("QVSRS_DUCKDB_MEMORY", "2GB")
-
-# SQL type of each kind in a relation.
-SQL_TYPE = {
-    "str": "VARCHAR",
-    "category": "VARCHAR",
-    "float": "DOUBLE",
-    "int": "DOUBLE",
-    "bool": "BOOLEAN",
-    "date": "TIMESTAMP",
-    "month": "TIMESTAMP",
-    "datetime": "TIMESTAMP",
-}
-ARROW_TYPE = {"VARCHAR": pa.string(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us")}
-
-
-def q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def lit(value: object) -> str:
-    """A SQL literal of a str or number."""
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    return repr(float(value)) if isinstance(value, float) else str(value)
 
 
 def scanned(source: io.Source, engine: str = "auto") -> bool:
@@ -101,244 +90,15 @@ def scanned(source: io.Source, engine: str = "auto") -> bool:
         return False
 
 
-# --------------------------------------------------------------------------
-# reading a value as its kind, in SQL where that is safe
+class _NoContractColumns(Exception):
+    """A CSV whose header has none of the table's columns."""
 
 
-_NULLS = "(" + ", ".join(lit(t) for t in io.NULL_TOKENS) + ")"
-_NUMERIC = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-    "UHUGEINT",
-)
-# Strings whose SQL cast equals io.convert's reading and breaks no rule. Years
-# 1900–2099 only (pandas' datetime64[ns] ends in 2262); anything else is read
-# by io.convert.
-_YEAR = "(19|20)[0-9]{2}"
-_ISO_DATE = _YEAR + "-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-_ISO_MONTH = _YEAR + "-(0[1-9]|1[0-2])-01"
-_ISO_TIME = "[ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?"
-_DECIMAL = "-?[0-9]{1,15}(\\.[0-9]{1,15})?"
-_GROUPED = "-?[0-9]{1,3}(,[0-9]{3}){1,4}(\\.[0-9]{1,15})?"
-_WHOLE = "-?[0-9]{1,15}(\\.0{1,15})?"
-_WHOLE_GROUPED = "-?[0-9]{1,3}(,[0-9]{3}){1,4}(\\.0{1,15})?"
-
-
-def _match(x: str, pattern: str) -> str:
-    return f"regexp_full_match({x}, {lit(pattern)})"
-
-
-def _cast_rules(kind: str, src: str, x: str) -> tuple[str, str | None, str | None]:
-    """(null, fast, value) SQL for reading column `x` of DuckDB type `src` as `kind`.
-
-    `null`: the value is missing. `fast`: the value is read by `value` and
-    breaks no rule; None when no value is (every value goes to io.convert).
-    """
-    src = src.upper()
-    if src == "VARCHAR":
-        null = f"({x} IS NULL OR {x} IN {_NULLS})"
-        if kind in ("str", "category"):
-            return null, "TRUE", x
-        if kind in ("float", "int"):
-            plain, grouped = (_WHOLE, _WHOLE_GROUPED) if kind == "int" else (_DECIMAL, _GROUPED)
-            # At most 15 digits: pandas' to_numeric is not correctly rounded beyond (SQL is).
-            fast = (
-                f"(({_match(x, plain)} OR {_match(x, grouped)}) "
-                f"AND strlen(regexp_replace({x}, '[-.,]', '', 'g')) <= 15)"
-            )
-            return null, fast, f"CAST(replace({x}, ',', '') AS DOUBLE)"
-        if kind == "bool":
-            return null, f"{x} IN ('True', 'False', 'true', 'false', '1', '0')", f"{x} IN ('True', 'true', '1')"
-        if kind == "date":
-            return (
-                null,
-                f"({_match(x, _ISO_DATE)} AND TRY_CAST({x} AS DATE) IS NOT NULL)",
-                f"CAST(TRY_CAST({x} AS DATE) AS TIMESTAMP)",
-            )
-        if kind == "month":
-            return (
-                null,
-                f"({_match(x, _ISO_MONTH)} AND TRY_CAST({x} AS DATE) IS NOT NULL)",
-                f"CAST(TRY_CAST({x} AS DATE) AS TIMESTAMP)",
-            )
-        if kind == "datetime":
-            pattern = _ISO_DATE + "(" + _ISO_TIME + ")?"
-            return (
-                null,
-                f"({_match(x, pattern)} AND TRY_CAST({x} AS TIMESTAMP) IS NOT NULL)",
-                f"TRY_CAST({x} AS TIMESTAMP)",
-            )
-    if src in ("DOUBLE", "FLOAT"):
-        null = f"({x} IS NULL OR isnan({x}))"
-        if kind == "float":
-            return null, f"NOT isinf({x})", f"CAST({x} AS DOUBLE)"
-        if kind == "int":
-            return null, f"(NOT isinf({x}) AND {x} = floor({x}))", f"CAST({x} AS DOUBLE)"
-        return null, None, None
-    null = f"({x} IS NULL)"
-    if src in _NUMERIC or src.startswith("DECIMAL"):
-        if kind == "float" or (kind == "int" and not src.startswith("DECIMAL")):
-            return null, "TRUE", f"CAST({x} AS DOUBLE)"
-        if kind == "int":
-            return null, f"{x} = floor({x})", f"CAST({x} AS DOUBLE)"
-        return null, None, None
-    if src == "BOOLEAN":
-        return null, ("TRUE" if kind == "bool" else None), (x if kind == "bool" else None)
-    in_range = f"year({x}) BETWEEN 1678 AND 2261"
-    if src == "DATE":
-        if kind in ("date", "datetime"):
-            return null, in_range, f"CAST({x} AS TIMESTAMP)"
-        if kind == "month":
-            return null, f"({in_range} AND day({x}) = 1)", f"CAST({x} AS TIMESTAMP)"
-        return null, None, None
-    if src.startswith("TIMESTAMP") and "TIME ZONE" not in src:
-        if kind == "datetime":
-            return null, in_range, f"CAST({x} AS TIMESTAMP)"
-        if kind == "date":
-            return null, f"({in_range} AND {x} = date_trunc('day', {x}))", f"CAST({x} AS TIMESTAMP)"
-        if kind == "month":
-            return null, f"({in_range} AND {x} = date_trunc('month', {x}))", f"CAST({x} AS TIMESTAMP)"
-    return null, None, None
-
-
-class BranchRows:
-    """Which rows a branch run reads and checks: its own, and those of no branch.
-
-    A row belongs to the branch by its branch key (`Table.branch_key`, the
-    campaign of a contact, the city of a market row) as `bank.select_branch`
-    says. A row whose key names nothing known (no branch, no customer, no
-    campaign, or none at all) belongs to no branch: it is kept, so that its
-    broken key is reported. Rows of other branches are neither typed nor
-    checked: a branch run checks the data it analyses (`validate` checks
-    every row of the folder).
-
-    The selection is made on the values as found (text keys), before they
-    are typed, in one SQL predicate for every route (`where`, `mask`).
-    """
-
-    def __init__(self, branch: str, city: str | None, branch_ids: Iterable[str]) -> None:
-        self.branch, self.city = branch, city
-        self.branch_ids = sorted(set(branch_ids))
-        self.keys: dict[str, str] = {}  # "customers"/"campaigns" → relation of (key, branch_id) as found
-
-    def note_all_keys(self, engine: "Engine", name: str, raw: str, src_types: dict[str, str]) -> None:
-        """Remember every key of customers/campaigns (before selection): how an orphan is told apart."""
-        key = {"customers": "customer_id", "campaigns": "campaign_id"}.get(name)
-        if key and src_types.get(key) == "VARCHAR" and src_types.get("branch_id") == "VARCHAR":
-            rel = engine._name("keys")
-            engine.con.execute(f"CREATE TEMP TABLE {rel} AS SELECT {q(key)} AS k, branch_id AS b FROM {raw}")
-            self.keys[name] = rel
-
-    def note_frame_keys(self, engine: "Engine", name: str, df: pd.DataFrame) -> None:
-        key = {"customers": "customer_id", "campaigns": "campaign_id"}.get(name)
-        if key and _text_column(df, key) and _text_column(df, "branch_id"):
-            self.keys[name] = engine.register(
-                "keys",
-                pa.table(
-                    {
-                        "k": pa.array(df[key].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
-                        "b": pa.array(df["branch_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
-                    }
-                ),
-            )
-
-    def _of(self, x: str, name: str) -> str:
-        """`x` is the key of a row of `name` (customers, campaigns) of the branch, or of none."""
-        if name not in self.keys:
-            return "TRUE"  # no keys to select by: every row is read (as select_branch would drop them all)
-        rel = self.keys[name]
-        return (
-            f"({x} IN (SELECT k FROM {rel} WHERE b = {lit(self.branch)}) OR {x} IS NULL "
-            f"OR {x} NOT IN (SELECT k FROM {rel} WHERE k IS NOT NULL))"
-        )
-
-    def where(self, name: str, src_types: dict[str, str]) -> str | None:
-        """SQL over the row's values as found (`r.<col>`); None: every row."""
-
-        def text(col: str) -> bool:
-            return src_types.get(col, "").upper() == "VARCHAR"
-
-        key = TABLES[name].branch_key
-        if name in ("market_survey", "market_share"):
-            return f"r.city = {lit(self.city)}" if text("city") and self.city is not None else None
-        if name == "branches":
-            return None
-        if name == "campaign_contacts":
-            return self._of("r.campaign_id", "campaigns") if text("campaign_id") and "campaigns" in self.keys else None
-        if key == "branch_id" and text("branch_id"):
-            known = ", ".join(lit(b) for b in self.branch_ids) or "NULL"
-            return f"(r.branch_id = {lit(self.branch)} OR r.branch_id IS NULL OR r.branch_id NOT IN ({known}))"
-        if key == "customer_id" and text("customer_id") and "customers" in self.keys:
-            return self._of("r.customer_id", "customers")
+def _hint(source: io.Source, table: Table, src_types: dict[str, str]) -> str | None:
+    """What the file's layout says when contract columns are missing (`layout.layout_hint`)."""
+    if all(c in src_types for c in table.column_names):
         return None
-
-    def mask(self, engine: "Engine", name: str, df: pd.DataFrame) -> np.ndarray | None:
-        """`where` on a DataFrame as found (io's raw frame); None: every row."""
-        cols = [c for c in df.columns if c in TABLES[name].column_names and _text_column(df, c)]
-        where = self.where(name, {c: "VARCHAR" for c in cols})
-        if where is None:
-            return None
-        raw = engine.register(
-            "rawkeys",
-            pa.table(
-                {
-                    **{c: pa.array(df[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True) for c in cols},
-                    "_i": pa.array(np.arange(len(df), dtype=np.int64)),
-                }
-            ),
-        )
-        try:
-            return (
-                engine.arrow(f"SELECT coalesce(({where}), FALSE) AS keep FROM {raw} AS r ORDER BY r._i")
-                .column(0)
-                .to_numpy(zero_copy_only=False)
-                .astype(bool)
-            )
-        finally:
-            engine._unregister(raw)
-
-
-def _text_column(df: pd.DataFrame, col: str) -> bool:
-    """A column of strings (or missing values) only: keys that SQL compares as found."""
-    if col not in df:
-        return False
-    s = df[col]
-    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
-
-
-def _native(kind: str, src: str) -> bool:
-    """Whether values of DuckDB type `src` are already of `kind` (checks may compare them as they are)."""
-    src = src.upper()
-    if kind in ("str", "category"):
-        return src == "VARCHAR"
-    if kind in ("float", "int"):
-        return src in ("DOUBLE", "FLOAT") or src in _NUMERIC
-    if kind == "bool":
-        return src == "BOOLEAN"
-    return src == "DATE" or (src.startswith("TIMESTAMP") and "TIME ZONE" not in src)
-
-
-def _to_arrow(values: pd.Series, sql_type: str) -> pa.Array:
-    """A column of io's typed values as Arrow of the relation's SQL type."""
-    t = ARROW_TYPE[sql_type]
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype(object)
-    if sql_type == "VARCHAR":
-        values = values.astype(object).where(values.notna(), None)
-        return pa.array(values.to_numpy(dtype=object), type=t, from_pandas=True)
-    if sql_type == "BOOLEAN":
-        obj = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
-        return pa.array(obj, type=t, from_pandas=True)
-    if sql_type == "TIMESTAMP":
-        return pa.array(pd.to_datetime(values).astype("datetime64[us]").to_numpy(), type=t, from_pandas=True)
-    return pa.array(pd.to_numeric(values, errors="coerce").astype(float).to_numpy(), type=t, from_pandas=True)
+    return layout_hint(source.path, source.format, table)
 
 
 # --------------------------------------------------------------------------
@@ -424,7 +184,7 @@ class Engine:
         """Register io's typed frame (with or without row bookkeeping)."""
         cols = tuple(c.name for c in table.columns if c.name in df.columns)
         n = len(df)
-        arrays = {c: _to_arrow(df[c], SQL_TYPE[table.column(c).kind]) for c in cols}
+        arrays = {c: to_arrow(df[c], SQL_TYPE[table.column(c).kind]) for c in cols}
         for c in cols:
             flag = io.UNREADABLE + c
             arrays[flag] = pa.array(df[flag].to_numpy(dtype=bool) if flag in df else np.zeros(n, dtype=bool))
@@ -469,15 +229,19 @@ class Engine:
         """
         table = TABLES[source.table]
         if source.format == "csv":
-            raw, src_types, files, n = self._csv(source, data_dir)
+            try:
+                raw, src_types, files, n, found = self._csv(source, data_dir)
+            except _NoContractColumns:
+                return None  # a header of other columns (a title line, another delimiter): io says what it found
+            hint = _hint(source, table, src_types)
             if rows is not None:
                 rows.note_all_keys(self, table.name, raw, src_types)
             where = rows.where(table.name, src_types) if rows is not None else None
             if n == 0:
                 self._unregister(raw)
                 return None  # an empty file: io says so
-            view = self._typed_table(table, raw, src_types, files[0], n, where)
-            return view if view.rows else self._empty(table, src_types, files[0])
+            view = self._typed_table(table, raw, src_types, files[0], n, where, hint, found)
+            return view if view.rows else self._empty(table, src_types, files[0], hint, found)
         else:
             paths: list[tuple[Path, str | None]]
             if source.format == "parquet":
@@ -508,6 +272,12 @@ class Engine:
             names = {str(r[0]).strip(): str(r[0]) for r in described}
             select = [f"{q(names[c])} AS {q(c)}" for c in table.column_names if c in names]
             renamed = any(names[c] != c for c in table.column_names if c in names)
+            for i, c in enumerate(c for c in table.column_names if c in names):
+                if zoned(src_types[c]):
+                    # The wall-clock time in the zone each file records (io.convert), not UTC.
+                    select[i] = f"{wall_clock_sql(q(names[c]), [arrow_tz(f, names[c]) for f, _ in paths])} AS {q(c)}"
+                    src_types[c] = "TIMESTAMP"
+                    renamed = True
             partition = [b for _, b in paths]
             if "branch_id" in table.column_names and "branch_id" not in names and any(partition):
                 # The partition names the branch of files without the column (io does the same).
@@ -528,7 +298,7 @@ class Engine:
             if where is not None:
                 kept = self.sql(f"SELECT count(*) FROM {raw} AS r WHERE {where}")[0][0]
                 if kept == 0:
-                    return self._empty(table, src_types, files[0])
+                    return self._empty(table, src_types, files[0], None, list(src_types))
                 if kept < n:  # rows of other branches: typed and checked no further
                     n, whole = kept, raw
                     raw = self._name("raw")
@@ -542,18 +312,19 @@ class Engine:
             view.parquet = tuple(f for f, _ in paths)
         return view
 
-    def _empty(self, table: Table, src_types: dict[str, str], label: str) -> View:
-        """No row of the entry is the branch's: an empty table, as io reports it."""
-        raw = pd.DataFrame({c: pd.Series(dtype=object) for c in table.column_names if c in src_types})
+    def _empty(self, table: Table, src_types: dict[str, str], label: str, hint: str | None, found: list[str]) -> View:
+        """No row of the entry is the branch's: an empty table, as io reports it
+        (`found`: the file's columns, `hint`: what its layout says)."""
+        raw = pd.DataFrame({c: pd.Series(dtype=object) for c in dict.fromkeys([*found, *src_types])})
         raw[io.SOURCE_ROW] = pd.Series(dtype=np.int64)
         raw[io.SOURCE_FILE] = pd.Series(dtype=object)
         raw.attrs[io.SOURCE_ATTR] = label
-        df, problems = io.coerce(table, raw)
+        df, problems = io.coerce(table, raw, layout=lambda: hint)
         view = self.add_frame(table, df)
         view.type_problems = problems
         return view
 
-    def _csv(self, source: io.Source, data_dir: Path) -> tuple[str, dict[str, str], list[str], int]:
+    def _csv(self, source: io.Source, data_dir: Path) -> tuple[str, dict[str, str], list[str], int, list[str]]:
         """Read a CSV as Arrow strings (header stripped, rows numbered from 2)."""
         label = source.label(data_dir)
         last: Exception | None = None
@@ -562,6 +333,8 @@ class Engine:
                 header = _csv_header(source.path, enc)
                 names = [h.strip() for h in header]
                 wanted = [c for c in TABLES[source.table].column_names if c in names]
+                if not wanted:
+                    raise _NoContractColumns()
                 read = pacsv.ReadOptions(
                     encoding="utf8" if enc == "utf-8-sig" else enc,
                     skip_rows=1,
@@ -584,7 +357,7 @@ class Engine:
                     name = self.register("csv", t)
                 else:
                     name, n = self._csv_to_parquet(source.path, read, parse, conv)
-                return name, {c: "VARCHAR" for c in wanted}, [label], n
+                return name, {c: "VARCHAR" for c in wanted}, [label], n, names
             except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
                 if "UTF8" not in str(exc) and "decode" not in str(exc) and not isinstance(exc, UnicodeDecodeError):
                     raise io._Unreadable(f"cannot read the file: {exc}") from exc
@@ -634,7 +407,7 @@ class Engine:
         """
         label = files[0] if files else None
         missing = [c for c in table.column_names if c not in src_types]
-        problems = [DataProblem(table.name, "required column is missing", file=label, column=c) for c in missing]
+        problems = missing_column_problems(table, missing, list(src_types), label, None)
         cols = tuple(c for c in table.column_names if c in src_types)
         select, joins, problems_cols = [], [], []
         plain = 0
@@ -642,7 +415,7 @@ class Engine:
             col = table.column(c)
             x = f"r.{q(c)}"
             src = src_types[c]
-            null, fast, value = _cast_rules(col.kind, src, x)
+            null, fast, value = cast_rules(col.kind, src, x)
             mapping = self._mapping(raw, col, c, null, fast)
             sql_type = SQL_TYPE[col.kind]
             if mapping is None:
@@ -650,7 +423,7 @@ class Engine:
                     null != f"({x} IS NULL)"
                     and self.sql(f"SELECT count(*) FROM {raw} AS r WHERE {null} AND {x} IS NOT NULL")[0][0] > 0
                 )
-                if not special and _native(col.kind, src):
+                if not special and native(col.kind, src):
                     select.append(f"{x} AS {q(c)}")
                     plain += 1
                 else:
@@ -679,7 +452,15 @@ class Engine:
         return view, plain_scan
 
     def _typed_table(
-        self, table: Table, raw: str, src_types: dict[str, str], label: str, n: int, where: str | None = None
+        self,
+        table: Table,
+        raw: str,
+        src_types: dict[str, str],
+        label: str,
+        n: int,
+        where: str | None = None,
+        hint: str | None = None,
+        found: list[str] | None = None,
     ) -> View:
         """A CSV's strings typed once into a DuckDB table (every check then reads typed columns).
 
@@ -688,13 +469,13 @@ class Engine:
         value, and written back.
         """
         missing = [c for c in table.column_names if c not in src_types]
-        problems = [DataProblem(table.name, "required column is missing", file=label, column=c) for c in missing]
+        problems = missing_column_problems(table, missing, found or list(src_types), label, hint)
         cols = tuple(c for c in table.column_names if c in src_types)
         select, odd_cols = [], []
         for c in cols:
             col = table.column(c)
             x = f"r.{q(c)}"
-            null, fast, value = _cast_rules(col.kind, src_types[c], x)
+            null, fast, value = cast_rules(col.kind, src_types[c], x)
             sql_type = SQL_TYPE[col.kind]
             if fast == "TRUE":
                 select.append(f"CASE WHEN {null} THEN NULL ELSE CAST({value} AS {sql_type}) END AS {q(c)}")
@@ -768,7 +549,7 @@ class Engine:
         mapping = pa.table(
             {
                 "raw": distinct.column("raw"),
-                "value": _to_arrow(typed.reset_index(drop=True), SQL_TYPE[col.kind]),
+                "value": to_arrow(typed.reset_index(drop=True), SQL_TYPE[col.kind]),
                 "err": pa.array(err, mask=err < 0),
             }
         )
@@ -894,95 +675,6 @@ class Engine:
         if len(pos) > 1 and not (np.diff(pos) > 0).all():
             t = t.take(pc.sort_indices(t.column("_pos")))
         return t.drop_columns(["_pos"])
-
-
-def read_frame(path: str | Path, table: Table) -> pd.DataFrame:
-    """A validated table saved as Parquet (`Bank.save`), read with its final dtypes.
-
-    What `validate.restore_dtypes(pd.read_parquet(path))` gives, in about
-    half the memory and time: repeated strings come as the file's
-    dictionaries and are decoded once, and each Arrow column is let go as
-    soon as it is converted. Extra columns are read as pandas would.
-    """
-    names = [c for c in pq.read_schema(path).names if not c.startswith("__index_level_")]
-    cols = [c for c in names if c in table.column_names]  # in the file's order
-    dictionary = [c for c in cols if table.column(c).kind in ("str", "category") and not table.column(c).unique]
-    df = arrow_frame(table, pq.read_table(path, columns=cols, read_dictionary=dictionary), final=True)
-    extra = [c for c in names if c not in table.column_names]
-    if not extra:
-        return df
-    rest = pd.read_parquet(path, columns=extra)
-    return pd.DataFrame({c: df[c] if c in df else rest[c] for c in names}, copy=False)
-
-
-def arrow_frame(table: Table, t: pa.Table, final: bool) -> pd.DataFrame:
-    """An Arrow table of a relation's columns as a DataFrame, without per-value Python work
-    (but one Python string per distinct text value); each Arrow column is let go once converted."""
-    n = t.num_rows
-    columns = {name: t.column(name) for name in t.column_names}
-    del t
-    out: dict[str, object] = {}
-    for name in list(columns):
-        a = columns.pop(name)
-        if name in table.column_names:
-            out[name] = _column_to_pandas(table.column(name), a, final)
-        elif name.startswith(io.UNREADABLE):
-            if pc.any(a).as_py():
-                out[name] = a.to_numpy(zero_copy_only=False)
-        elif name == "_source_file":
-            out[io.SOURCE_FILE] = pd.Categorical(_text(a)) if len(a) else pd.Categorical([])
-        elif name == "_source_row":
-            out[io.SOURCE_ROW] = a.to_numpy().astype(np.int64)
-        del a
-    return pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
-
-
-def _text(a: pa.ChunkedArray) -> np.ndarray:
-    """Strings as an object array; the values of a dictionary column are made once each."""
-    if pa.types.is_dictionary(a.type):
-        a = a.unify_dictionaries() if isinstance(a, pa.ChunkedArray) and a.num_chunks > 1 else a
-        chunks = a.chunks if isinstance(a, pa.ChunkedArray) else [a]
-        if not chunks:
-            return np.array([], dtype=object)
-        words = np.empty(len(chunks[0].dictionary) + 1, dtype=object)
-        words[:-1] = chunks[0].dictionary.to_pylist()
-        words[-1] = None
-        idx = np.concatenate(
-            [c.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False).astype(np.int64) for c in chunks]
-        )
-        return words[idx]
-    return a.to_numpy(zero_copy_only=False).astype(object, copy=False)
-
-
-def _column_to_pandas(col: Column, a: pa.ChunkedArray, final: bool) -> pd.Series | np.ndarray:
-    if col.kind in ("date", "month", "datetime"):
-        return pc.cast(a, pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
-    if col.kind in ("float", "int"):
-        if final and col.kind == "int" and not col.nullable and pa.types.is_integer(a.type):
-            return a.to_numpy(zero_copy_only=False).astype(np.int64)
-        v = pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)
-        return v.astype(np.int64) if final and col.kind == "int" and not col.nullable else v
-    if col.kind == "bool":
-        if final:
-            return a.to_numpy(zero_copy_only=False).astype(bool)
-        return pd.Series(a.to_pandas()).astype(object).where(lambda s: s.notna(), None).to_numpy()
-    if col.kind == "category" and final:
-        if len(a) == 0:
-            return pd.Categorical([], categories=list(col.values or ()))
-        enc = a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(a)
-        enc = enc.unify_dictionaries() if isinstance(enc, pa.ChunkedArray) and enc.num_chunks > 1 else enc
-        chunks = enc.chunks if isinstance(enc, pa.ChunkedArray) else [enc]
-        words = chunks[0].dictionary.to_pylist()
-        # codes of the contract's vocabulary (validation has passed: every word is in it)
-        recode = np.array([list(col.values).index(w) if w in col.values else -1 for w in words] + [-1], dtype=np.int64)
-        idx = np.concatenate(
-            [c.indices.fill_null(len(words)).to_numpy(zero_copy_only=False).astype(np.int64) for c in chunks]
-        )
-        return pd.Categorical.from_codes(recode[idx], categories=list(col.values))
-    if not final or col.unique or pa.types.is_dictionary(a.type):
-        return _text(a)
-    # Repeated strings (customer_id in transactions): one Python string per distinct value.
-    return _text(pc.dictionary_encode(a))
 
 
 def _has_quotes(path: Path) -> bool:

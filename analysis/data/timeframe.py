@@ -8,8 +8,11 @@ month); **as_of** is the last day of M; **the window** is months M−11 … M an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
+
+from analysis.errors import UsageError
 
 
 def month_start(value: str | pd.Timestamp) -> pd.Timestamp:
@@ -20,18 +23,27 @@ def month_start(value: str | pd.Timestamp) -> pd.Timestamp:
 
 @dataclass(frozen=True)
 class Timeframe:
-    """Months of a run, all as first-of-month timestamps."""
+    """Months of a run, all as first-of-month timestamps.
+
+    `first`: the first month of the branch's `monthly_snapshots` (None when
+    not known, as for a time frame built by hand): how many months of a
+    window the data hold (`window_coverage`).
+    """
 
     M: pd.Timestamp
+    first: pd.Timestamp | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "M", month_start(self.M))
+        if self.first is not None:
+            object.__setattr__(self, "first", month_start(self.first))
 
     @classmethod
     def from_snapshots(cls, months: pd.Series, as_of: str | None = None) -> "Timeframe":
+        first = month_start(months.min()) if len(months) and pd.notna(months.min()) else None
         if as_of is not None:
-            return cls(month_start(as_of))
-        return cls(month_start(months.max()))
+            return cls(month_start(as_of), first)
+        return cls(month_start(months.max()), first)
 
     def month(self, k: int) -> pd.Timestamp:
         """First day of month M−k (k may be negative: months after M)."""
@@ -56,11 +68,42 @@ class Timeframe:
         """True for dates within months M−11 … M."""
         return (dates >= self.t0) & (dates <= self.as_of)
 
+    def months_held(self, months: int) -> int:
+        """How many of the `months` months M−(months−1) … M the snapshots hold
+        (all of them when `first` is not known)."""
+        if months <= 0:
+            return 0
+        if self.first is None:
+            return months
+        start = self.month(months - 1)
+        if self.first <= start:
+            return months
+        if self.first > self.M:
+            return 0
+        return (self.M.year - self.first.year) * 12 + self.M.month - self.first.month + 1
+
+
+def window_coverage(tf: "Timeframe | HasTimeframe", months: int = 12) -> tuple[int, bool]:
+    """(months available, full) of the `months`-month window ending in M.
+
+    A figure named for a window ("12-month profit", "churn over the last
+    12 months") is labelled by the months it really covers, or skipped,
+    when `full` is False: 6 months of data, or `--as-of` 3 months after
+    the first snapshot, do not make a 12-month window. Takes a Timeframe
+    or anything with one (a Bank).
+    """
+    frame = tf if isinstance(tf, Timeframe) else tf.timeframe
+    held = frame.months_held(months)
+    return held, held >= months
+
+
+class HasTimeframe(Protocol):
+    @property
+    def timeframe(self) -> Timeframe: ...
+
 
 def check_as_of(months: pd.Series, as_of: str | None, branch: str) -> None:
     """`UsageError` unless month `as_of` lies within the branch's snapshot months."""
-    from analysis.errors import UsageError
-
     if as_of is None:
         return
     m = month_start(as_of)

@@ -16,7 +16,9 @@ Three kinds of rule:
 - **relations** across tables: foreign keys (`Table.foreign_keys`) and the
   row rules that need another table's columns (snapshots and transactions
   lie within the customer's relationship, a control group only in a
-  randomized campaign, home_bank spelt as in the market tables, …).
+  randomized campaign, home_bank spelt as in the market tables, …); and
+  one row per customer per month from open to close
+  (`analysis.data.snapshots`).
 
 (Values that cannot be read as their kind at all, and `month` being a first
 of month, are `analysis.io.convert`'s rules, applied as a column is typed.)
@@ -40,7 +42,10 @@ import pyarrow
 from analysis.data.contract import BRANCH_ID_PATTERN, TABLES, VIP_TIERS, Column, Table
 from analysis.errors import DataProblem
 from analysis.data.io import BOOKKEEPING, UNREADABLE, file_label
-from analysis.data.scan import Engine, View, lit, q
+from analysis.data.casts import lit, q
+from analysis.data.scan import Engine, View
+from analysis.data.selection import city_sql
+from analysis.data.snapshots import gap_problems
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -178,11 +183,17 @@ def _home_bank_unknown(market: str) -> str:
     """Branches whose home_bank is not among the banks of their city in `market`.
 
     Only cities that `market` covers: a city without rows is the analyses'
-    business (they skip), not a spelling problem.
+    business (they skip), not a spelling problem. Cities compare as a
+    branch run selects market rows (`selection.city_key`: 眉山市 is 眉山).
     """
+
+    def city(x: str) -> str:  # braces doubled: the rule's SQL is formatted with the relations' names
+        return city_sql(x).replace("{", "{{").replace("}", "}}")
+
+    t_city, m_city = city("t.city"), city("m.city")
     return (
-        f"t.home_bank IS NOT NULL AND t.city IN (SELECT city FROM {{{market}}}) "
-        f"AND NOT EXISTS (SELECT 1 FROM {{{market}}} AS m WHERE m.city = t.city AND m.bank = t.home_bank)"
+        f"t.home_bank IS NOT NULL AND {t_city} IN (SELECT {city('city')} FROM {{{market}}}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {{{market}}} AS m WHERE {m_city} = {t_city} AND m.bank = t.home_bank)"
     )
 
 
@@ -191,6 +202,12 @@ def _month(x: str) -> str:
 
 
 CUSTOMER = ("customer_id", "customers", "customer_id")
+# Rows with primary_bank true per respondent; NULL for a respondent with a
+# primary_bank that could not be read (already reported: not counted again).
+PRIMARY_COUNT = (
+    f"CASE WHEN bool_or({q(UNREADABLE + 'primary_bank')}) OVER (PARTITION BY respondent_id) THEN NULL "
+    "ELSE sum(CASE WHEN primary_bank THEN 1 ELSE 0 END) OVER (PARTITION BY respondent_id) END"
+)
 TIERED = ", ".join(lit(t) for t in VIP_TIERS if t != "none")  # the tiers that need vip_since
 
 ROW_RULES: tuple[RowRule, ...] = (
@@ -310,7 +327,7 @@ ROW_RULES: tuple[RowRule, ...] = (
         "respondent has no row with primary_bank true (exactly one per respondent)",
         ("respondent_id", "primary_bank"),
         "t.w = 0 AND t.respondent_id IS NOT NULL",
-        window="sum(CASE WHEN primary_bank THEN 1 ELSE 0 END) OVER (PARTITION BY respondent_id)",
+        window=PRIMARY_COUNT,
         note="exactly one primary_bank per respondent",
     ),
     RowRule(
@@ -319,7 +336,7 @@ ROW_RULES: tuple[RowRule, ...] = (
         "respondent has more than one row with primary_bank true (exactly one per respondent)",
         ("respondent_id", "primary_bank"),
         "t.w > 1 AND t.primary_bank AND t.respondent_id IS NOT NULL",
-        window="sum(CASE WHEN primary_bank THEN 1 ELSE 0 END) OVER (PARTITION BY respondent_id)",
+        window=PRIMARY_COUNT,
         note="exactly one primary_bank per respondent",
     ),
     # market_share
@@ -418,11 +435,14 @@ def _duplicates(
 ) -> DataProblem | None:
     """Rows whose value (or combination) of `cols` is on more than one row.
 
-    A single column counts given values only; a combination counts nulls
-    as equal (as pandas' `duplicated` does).
+    Only rows with every value of `cols` given count: a value that is
+    missing or could not be read is its own problem, and rows without it
+    are not also duplicates of each other (`month=202404` on every row is
+    one problem, not a second one of 71,065 duplicate rows).
     """
     keys = ", ".join(q(c) for c in cols)
-    where = f"WHERE {q(cols[0])} IS NOT NULL" if len(cols) == 1 else ""
+    given = " AND ".join(f"{q(c)} IS NOT NULL" for c in cols)
+    where = f"WHERE {given}"
     source = f"{view.name} {where}"
     if view.rows > HASH_ROWS:
         h = engine.hashes(f"SELECT hash({keys}) FROM {source}", view.rows)
@@ -432,9 +452,7 @@ def _duplicates(
             return None  # distinct hashes: distinct values
         candidates = engine.register("hashes", pyarrow.table({"h": np.unique(h[1:][same])}))
         del h, same
-        source = f"{view.name} WHERE hash({keys}) IN (SELECT h FROM {candidates}) " + (
-            f"AND {q(cols[0])} IS NOT NULL" if len(cols) == 1 else ""
-        )
+        source = f"{view.name} WHERE hash({keys}) IN (SELECT h FROM {candidates}) AND {given}"
     dup = engine._name("dup")
     engine.con.execute(
         f"CREATE TEMP TABLE {dup} AS SELECT {keys}, count(*) AS n FROM {source} GROUP BY ALL HAVING count(*) > 1"
@@ -509,6 +527,17 @@ def _ref_relation(views: Mapping[str, View], ref_table: str, key: str, cols: set
     )
 
 
+def _readable(columns: tuple[str, ...]) -> str:
+    """SQL: none of the row's `columns` held a value that could not be read.
+
+    Such a value is already reported (as "not an ISO date" and the like); a
+    rule that reads the column does not report the same row again (an
+    unreadable close_date is not also "close_reason given but close_date
+    empty").
+    """
+    return "".join(f"NOT t.{q(UNREADABLE + c)} AND " for c in columns)
+
+
 def _rules(
     engine: Engine,
     view: View,
@@ -534,7 +563,9 @@ def _rules(
         cols = {c for r in rules for t, cs in r.needs.items() if t == ref_table for c in cs} | {key}
         rel += f" LEFT JOIN {_ref_relation(views, ref_table, key, cols)} AS r ON t.{q(column)} = r.{q(key)}"
     names = {n: v.name for n, v in views.items()}
-    checks = list(extra or []) + [_Check(r.rule, r.column, r.sql.format(**names), f"t.{q(r.column)}") for r in rules]
+    checks = list(extra or []) + [
+        _Check(r.rule, r.column, _readable(r.uses) + r.sql.format(**names), f"t.{q(r.column)}") for r in rules
+    ]
     return _run(engine, view, rel, checks, together=joined or bool(window))
 
 
@@ -592,6 +623,8 @@ def relation_problems(engine: Engine, views: Mapping[str, View]) -> list[DataPro
         for rules in by_ref.values():
             found.update((p.rule, p) for p in _rules(engine, view, rules, views))
         problems += [found[r.rule] for r in needs_rules if r.rule in found]
+        if name == "monthly_snapshots":
+            problems += gap_problems(engine, views)
     return problems
 
 

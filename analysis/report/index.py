@@ -3,8 +3,9 @@
 Links to each branch's briefing (and deck), a league table of the headline
 figures (`runner.headline_figures`, the columns of branches.csv) with the
 best and the worst branch marked on every figure that has a better
-direction, each branch's first finding, and the branches that failed with
-their error (notebook and cell where known). Opens offline like the
+direction, each branch's first finding, the branches without data (listed
+in branches, nothing to analyse) and the branches that failed with their
+error (notebook and cell where known). Opens offline like the
 briefing: the font subset is embedded, nothing is fetched.
 """
 
@@ -116,8 +117,10 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
     a column per branch) and the failed branches."""
     out_root = Path(out_root)
     outcomes = list(outcomes)
-    ok = [o for o in outcomes if _get(o, "ok")]
+    ok = [o for o in outcomes if _get(o, "ok") and not _get(o, "no_data")]
     failed = [o for o in outcomes if not _get(o, "ok")]
+    # listed in branches, nothing to analyse (a closed or merged outlet): not a failure
+    empty = [{"branch_id": _get(o, "branch_id"), "why": _get(o, "no_data")} for o in outcomes if _get(o, "no_data")]
     # one column per branch, one row per figure: a handful of branches reads
     # across, fourteen figures read down
     columns = [c for c in COLUMNS if any(_number((_get(o, "headline") or {}).get(c.key)) is not None for o in ok)]
@@ -178,6 +181,8 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
         {str((_get(o, "headline") or {}).get("as_of")) for o in ok if (_get(o, "headline") or {}).get("as_of")}
     )
     meta = [pick(lang, f"{len(ok)}个网点完成", f"{len(ok)} branches done")]
+    if empty:
+        meta.append(pick(lang, f"{len(empty)}个无数据", f"{len(empty)} without data"))
     if failed:
         meta.append(pick(lang, f"{len(failed)}个失败", f"{len(failed)} failed"))
     if as_ofs:
@@ -193,6 +198,9 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
         "branches": branches,
         "rows": rows,
         "failed": fails,
+        "no_data": empty,
+        "no_data_title": pick(lang, "无数据的网点", "Branches without data"),
+        "no_data_why": pick(lang, "数据中没有该网点的客户或月度快照", "no customers or monthly snapshots in the data"),
     }
 
 

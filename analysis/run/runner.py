@@ -38,14 +38,14 @@ from papermill.exceptions import PapermillExecutionError
 
 from analysis import __version__
 from analysis.data.asof import as_known_at
-from analysis.data.bank import Bank, load, read_folder, table_frames
+from analysis.data.bank import Bank, branch_options, load, read_folder, table_frames
 from analysis.data.fingerprint import data_fingerprint
 from analysis.data.timeframe import Timeframe, check_as_of
 from analysis.errors import DataError, UsageError
 from analysis.report.briefing import build_briefing
 from analysis.report.index import build_index
-from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
 from analysis.run import history
+from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
 from analysis.run.results import assemble, publish_schema, schema_problems
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +86,10 @@ class BranchOutcome:
     cell: int | None = None
     folder: str | None = None
     headline: dict = field(default_factory=dict)
+    no_data: str | None = None  # why a branch listed in branches had nothing to analyse (then ok, no report)
+
+
+NO_DATA = "no customers with snapshot rows in the data: nothing to analyse"
 
 
 # --------------------------------------------------------------------------
@@ -202,6 +206,7 @@ def run_card(bank: Bank, opts: RunOptions, data_dir: str, timings: dict | None =
             "parameters": {"as_of": opts.as_of, "lang": opts.lang},
             "tables": {name: bank.row_count(name) for name in bank.tables},
             "missing_tables": bank.missing_tables,
+            "set_aside_tables": {name: v.get("reason") for name, v in bank.set_aside.items()},
             "versions": package_versions(),
             "suite_commit": suite_commit(),
             "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
@@ -502,15 +507,18 @@ def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> 
         prep_root = Path(opts.out_root) / f".prepared-{os.getpid()}"
         for b in branches:
             # One branch's rows at a time: the whole bank is never in pandas at once.
-            sel = tables.select(b)
+            unmatched: dict = {}
+            sel = tables.select(b, unmatched)
             months = sel["monthly_snapshots"]["month"]
             if months.empty:
-                continue
+                continue  # no data: run_all reports it, not as a failure
             check_as_of(months, opts.as_of, b)
             tf = Timeframe.from_snapshots(months, opts.as_of)
+            options = branch_options(unmatched)
             if opts.as_of is not None:
-                sel = as_known_at(sel, tf)
-            bank = Bank(b, sel, tf, data_dir=str(data_dir))
+                known = as_known_at(sel, tf)
+                sel, options = known, branch_options(unmatched, known.set_aside)
+            bank = Bank(b, sel, tf, data_dir=str(data_dir), options=options)
             bank.save(prep_root / b)
             del sel, bank
     finally:
@@ -541,9 +549,9 @@ def run_all(
             if (prep_root / b).is_dir():
                 todo.append(b)
             else:
-                outcomes.append(
-                    BranchOutcome(b, False, 0.0, error="no snapshot rows for this branch: nothing to analyse")
-                )
+                # Listed in branches but without a customer or a snapshot row (a closed or
+                # merged outlet): nothing to analyse, and not a failure.
+                outcomes.append(BranchOutcome(b, True, 0.0, no_data=NO_DATA))
         if jobs <= 1 and submit is None:
             for b in todo:
                 outcomes.append(_run_prepared_folder(str(prep_root / b), data_dir, opts))
@@ -573,11 +581,16 @@ def write_overview(out_root: Path, outcomes: list[BranchOutcome], lang: str = "z
     """OUT/branches.csv and OUT/index.html for a multi-branch run."""
     rows = []
     for o in outcomes:
-        row = dict(o.headline) if o.ok else {"branch_id": o.branch_id}
-        row["status"] = "ok" if o.ok else "failed"
-        row["error"] = None if o.ok else o.error
+        row = dict(o.headline) if o.ok and not o.no_data else {"branch_id": o.branch_id}
+        row["status"] = "no data" if o.no_data else "ok" if o.ok else "failed"
+        row["error"] = o.no_data if o.no_data else None if o.ok else o.error
         rows.append(row)
     df = pd.DataFrame(rows)
+    for col in df.columns:
+        # Counts stay integers where a branch has none (no data, failed): 1500, not 1500.0.
+        given = [r[col] for r in rows if r.get(col) is not None]
+        if given and all(isinstance(v, int) and not isinstance(v, bool) for v in given):
+            df[col] = df[col].astype("Int64")
     df.to_csv(Path(out_root) / "branches.csv", index=False, encoding="utf-8")
     build_index(Path(out_root), outcomes, lang=lang)
 
