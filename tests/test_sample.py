@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sample import planted as P
 from analysis.data.contract import AREAS, ATTRIBUTES, BRANCH_ID_PATTERN, SEGMENTS, TABLES
+from analysis.sample import planted as P
 from analysis.sample.generate import BRANCH_CATALOG, HOME_BANK, branch_catalog, generate
 
 PARTITIONED = ("monthly_snapshots", "transactions")
