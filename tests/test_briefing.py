@@ -14,12 +14,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fixtures.specimen import make_run
 
 from analysis.report import fonts, paths
 from analysis.report.briefing import build_briefing, compose
 from analysis.report.figures import evidence_png, section_of
 from analysis.report.recommendations import Evidence
-from analysis.report.specimen import make_run
 
 BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -697,10 +697,10 @@ def test_words_without_a_plan():
 
 
 def test_briefing_shows_the_plan_and_first_page_decisions(bank, sections, default_plan, tmp_path, expected):
+    from fixtures.specimen import make_run
     from pptx import Presentation
 
     from analysis.report.briefing import build_briefing, compose
-    from analysis.report.specimen import make_run
 
     result = default_plan
     figures = copy.deepcopy(expected["fixture-a"])
