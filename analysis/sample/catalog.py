@@ -119,7 +119,13 @@ AWARENESS = {"big": 1.0, "postal": 0.8, "rural": 0.9, "city": 0.6}
 
 def branch_catalog(k: int) -> list[BranchInfo]:
     """The first k branches; beyond the catalogue, more branches in its cities
-    (`meishan-2`, 建行眉山分行第2支行 …)."""
+    (`meishan-2`, 建行眉山分行第2支行 …).
+
+    >>> [b.branch_id for b in branch_catalog(14)][-3:]
+    ['guangan', 'meishan-2', 'leshan-2']
+    >>> branch_catalog(13)[-1].branch_name, branch_catalog(13)[-1].prefix
+    ('建行眉山分行第2支行', 'MSB')
+    """
     out = list(BRANCH_CATALOG[:k])
     extra = k - len(out)
     r = 2

@@ -78,7 +78,11 @@ def group_indicator(groups: np.ndarray) -> sp.csr_matrix:
 
 
 def demean_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Each column minus its mean within the row's group (the within transform)."""
+    """Each column minus its mean within the row's group (the within transform).
+
+    >>> demean_within(np.array([1.0, 3.0, 5.0, 7.0, 9.0]), np.array([0, 0, 1, 1, 1])).tolist()
+    [-1.0, 1.0, -2.0, 0.0, 2.0]
+    """
     G = group_indicator(groups)
     counts = np.asarray(G.sum(axis=0)).ravel()
     means = (G.T @ values) / (counts[:, None] if values.ndim == 2 else counts)
