@@ -210,7 +210,8 @@ class LogitModel:
         exog = np.column_stack([np.ones(len(X)), X.to_numpy()])
         if np.linalg.matrix_rank(exog) < exog.shape[1]:
             raise LogitError(
-                "the features are collinear (one is a combination of others), so their separate effects are not estimable"
+                "the features are collinear (one is a combination of others), "
+                "so their separate effects are not estimable"
             )
 
     def _check_fitted(self) -> None:

@@ -41,7 +41,8 @@ from __future__ import annotations
 import html
 import math
 import warnings
-from typing import Iterable, Literal
+from collections.abc import Iterable
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -133,7 +134,7 @@ class ShiftedBetaGeometric:
 
     # -- fitting ----------------------------------------------------------------
 
-    def fit(self, survivors: Iterable[float]) -> "ShiftedBetaGeometric":
+    def fit(self, survivors: Iterable[float]) -> ShiftedBetaGeometric:
         """Fit to one cohort's survivor counts.
 
         Parameters
@@ -184,7 +185,7 @@ class ShiftedBetaGeometric:
         churned: Iterable[bool],
         entry: Iterable[float] | None = None,
         weights: Iterable[float] | None = None,
-    ) -> "ShiftedBetaGeometric":
+    ) -> ShiftedBetaGeometric:
         """Fit to individual lifetimes, censored on the right and truncated on the left.
 
         Parameters
@@ -243,7 +244,7 @@ class ShiftedBetaGeometric:
             )
         return self._fit(d, c, e, w)
 
-    def _fit(self, d: np.ndarray, c: np.ndarray, e: np.ndarray, w: np.ndarray) -> "ShiftedBetaGeometric":
+    def _fit(self, d: np.ndarray, c: np.ndarray, e: np.ndarray, w: np.ndarray) -> ShiftedBetaGeometric:
         # identical customers enter the likelihood once, weighted: fast on a whole branch
         rows = pd.DataFrame({"d": d, "c": c, "e": e, "w": w}).groupby(["d", "c", "e"], as_index=False)["w"].sum()
         d, c, e, w = (rows[k].to_numpy() for k in ("d", "c", "e", "w"))
@@ -274,7 +275,10 @@ class ShiftedBetaGeometric:
         # (with μ re-fitted there) is at least as likely, the estimate is the bound.
         for edge in (LOGIT_PHI_MIN, LOGIT_PHI_MAX):
             r = optimize.minimize_scalar(
-                lambda m: nll(np.array([m, edge])), bounds=(-30.0, 30.0), method="bounded", options={"xatol": 1e-10}
+                lambda m, edge=edge: nll(np.array([m, edge])),
+                bounds=(-30.0, 30.0),
+                method="bounded",
+                options={"xatol": 1e-10},
             )
             if r.fun <= best.fun + 1e-7:
                 x, best = np.array([r.x, edge]), r
@@ -293,7 +297,8 @@ class ShiftedBetaGeometric:
                     "retention does not rise with tenure in these data, so customers look alike and the model "
                     "reduces to a constant churn rate (geometric); α and β have no standard errors"
                     if x[1] <= LOGIT_PHI_MIN + 1e-6
-                    else "churn is all-or-nothing in these data (extreme heterogeneity); α and β have no standard errors"
+                    else "churn is all-or-nothing in these data (extreme heterogeneity); "
+                    "α and β have no standard errors"
                 ),
                 RuntimeWarning,
                 stacklevel=3,
@@ -481,7 +486,10 @@ class ShiftedBetaGeometric:
     def __repr__(self) -> str:
         name = f" {self.label!r}" if self.label else ""
         if hasattr(self, "alpha_"):
-            return f"<ShiftedBetaGeometric{name}: alpha={self.alpha_:.4g}, beta={self.beta_:.4g}, LL={self.log_likelihood_:.2f}>"
+            return (
+                f"<ShiftedBetaGeometric{name}: alpha={self.alpha_:.4g}, beta={self.beta_:.4g}, "
+                f"LL={self.log_likelihood_:.2f}>"
+            )
         return f"<ShiftedBetaGeometric{name}: not fitted>"
 
     def _repr_html_(self) -> str:
@@ -491,7 +499,8 @@ class ShiftedBetaGeometric:
         head = (
             f"<p><b>ShiftedBetaGeometric</b>{' ' + html.escape(self.label) if self.label else ''}: "
             f"{self.n_customers_:,.0f} customers, {self.n_churned_:,.0f} churned, "
-            f"log-likelihood {self.log_likelihood_:.2f}{' (at the geometric boundary)' if self.at_boundary_ else ''}</p>"
+            f"log-likelihood {self.log_likelihood_:.2f}"
+            f"{' (at the geometric boundary)' if self.at_boundary_ else ''}</p>"
         )
         return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
 
