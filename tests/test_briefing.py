@@ -14,12 +14,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fixtures.specimen import make_run
 
 from analysis.report import fonts, paths
 from analysis.report.briefing import build_briefing, compose
 from analysis.report.figures import evidence_png, section_of
 from analysis.report.recommendations import Evidence
-from analysis.report.specimen import make_run
 
 BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -171,11 +171,11 @@ def test_missing_and_skipped_sections_say_so_in_one_line(tmp_path, expected):
     res["churn"] = {"status": "skipped", "reason": "interactions table missing: fewer than 100 customers in the cohort"}
     page = compose(tmp_path / "b", res, "en")
     secs = {s["id"]: s for s in page.context["sections"]}
-    assert secs["churn"]["status_lines"] == [
-        "Not computed: interactions table missing: fewer than 100 customers in the cohort"
-    ]
+    (line,) = secs["churn"]["status_lines"]
+    assert line.startswith("Not computed") and res["churn"]["reason"] in line
     assert secs["churn"]["paragraphs"] == [] and not secs["churn"]["recs"]
-    assert secs["campaigns"]["status_lines"] == ["No results for this section: its analysis did not run."]
+    (line,) = secs["campaigns"]["status_lines"]
+    assert "No results" in line and "did not run" in line
     assert not any(f.section in ("churn", "campaigns") for f in page.findings)
     html = build_briefing(tmp_path / "b", res, "en", deck=False).read_text(encoding="utf-8")
     assert "Not computed: interactions table missing" in html

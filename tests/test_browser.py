@@ -13,11 +13,11 @@ import copy
 from pathlib import Path
 
 import pytest
+from fixtures.specimen import make_run
 
 from analysis.report import fonts
 from analysis.report.briefing import build_briefing
 from analysis.report.index import build_index
-from analysis.report.specimen import make_run
 from analysis.run import runner
 
 CHROMIUM = Path("/usr/bin/chromium")

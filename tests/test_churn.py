@@ -18,17 +18,17 @@ import pytest  # noqa: E402
 import statsmodels.api as sm  # noqa: E402
 
 from analysis.assumptions import Assumptions  # noqa: E402
-from analysis.figures import churn as churn_figures  # noqa: E402
-from analysis.questions import churn  # noqa: E402
-from analysis.stats import logit  # noqa: E402
-from analysis.words import churn as words  # noqa: E402
-from analysis.words import churn_tables  # noqa: E402
 from analysis.data.bank import Bank  # noqa: E402
 from analysis.data.cohorts import active_customer_ids, churn_cohort  # noqa: E402
 from analysis.data.contract import AREAS, CLOSE_REASONS, SEGMENTS, VIP_TIERS  # noqa: E402
 from analysis.data.features import COMPLAINT_DRIVERS, DRIVER_ORDER  # noqa: E402
 from analysis.data.pseudonym import Pseudonymiser  # noqa: E402
 from analysis.data.timeframe import Timeframe  # noqa: E402
+from analysis.figures import churn as churn_figures  # noqa: E402
+from analysis.questions import churn  # noqa: E402
+from analysis.stats import logit  # noqa: E402
+from analysis.words import churn as words  # noqa: E402
+from analysis.words import churn_tables  # noqa: E402
 
 FIGURES = ("cohort_size", "churned", "churn_rate_12m")
 STATS = ("odds_ratio", "ci_low", "ci_high", "p_value")
@@ -485,9 +485,8 @@ def test_key_findings_for_the_director(bank_a, churn_a):
 
 
 def test_describe_churn_skipped():
-    assert words.describe_churn({"status": "skipped", "reason": "too few"}, "en") == [
-        "The churn analysis was not run: too few."
-    ]
+    (sentence,) = words.describe_churn({"status": "skipped", "reason": "too few"}, "en")
+    assert "churn analysis" in sentence and "not run" in sentence and sentence.endswith("too few.")
 
 
 def test_figures_have_manager_titles(bank_a, churn_a):

@@ -9,12 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fixtures.specimen import make_run
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from analysis.report.briefing import build_briefing, compose
 from analysis.report.deck import build_deck
-from analysis.report.specimen import make_run
 
 BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
 

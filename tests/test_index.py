@@ -7,10 +7,10 @@ import re
 
 import pandas as pd
 import pytest
+from fixtures.specimen import make_run
 
-from analysis.run import runner
 from analysis.report.index import COLUMNS, build_index, compose_index, marks
-from analysis.report.specimen import make_run
+from analysis.run import runner
 
 BRANCHES = {
     "fixture-a": {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"},

@@ -29,12 +29,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 
 import analysis
 from analysis.assumptions import Assumptions
 from analysis.questions import plan as P
 from analysis.questions import plan_campaigns as PC
-from analysis.questions import plan_evidence as PE
 from analysis.run import tables
 from analysis.sections import Skipped
 from analysis.stats import power
@@ -257,8 +257,9 @@ def results_json(bank, sections, result) -> dict:
 def test_sample_size_matches_the_closed_form_and_statsmodels():
     from statsmodels.stats.power import NormalIndPower
 
-    # worked number: α = 0.05, power 0.8 → (1.959964 + 0.841621)² = 7.848879;
+    # worked number: α = 0.05, power 0.8 → (z(0.975) + z(0.8))² = 7.848879;
     # σ = 50,000, δ = 10,000: n = 2 × 7.848879 × 25 = 392.44 → 393 per arm
+    assert (norm.ppf(0.975) + norm.ppf(0.8)) ** 2 == pytest.approx(7.848879, abs=1e-6)
     assert power.sample_size_per_arm(10_000, 50_000, 0.05) == 393
     sm = NormalIndPower().solve_power(effect_size=0.2, alpha=0.05, power=0.8, ratio=1.0)
     assert sm == pytest.approx(392.44, abs=0.01) and power.sample_size_per_arm(10_000, 50_000) == math.ceil(sm)
@@ -696,10 +697,10 @@ def test_words_without_a_plan():
 
 
 def test_briefing_shows_the_plan_and_first_page_decisions(bank, sections, default_plan, tmp_path, expected):
+    from fixtures.specimen import make_run
     from pptx import Presentation
 
     from analysis.report.briefing import build_briefing, compose
-    from analysis.report.specimen import make_run
 
     result = default_plan
     figures = copy.deepcopy(expected["fixture-a"])

@@ -7,11 +7,12 @@ import math
 import re
 
 import pytest
+from fixtures.specimen import specimen_results
 
+from analysis.questions import overview
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.report.findings import PER_SECTION, top_findings
-from analysis.questions import overview
 from analysis.report.recommendations import (
     ATTRIBUTE_ACTIONS,
     RULES,
@@ -21,7 +22,6 @@ from analysis.report.recommendations import (
     evaluate,
 )
 from analysis.report.rulebase import MAY, MAY_WEIGHT, rank_score
-from analysis.report.specimen import specimen_results
 
 BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
 BRANCH_B = {"branch_name": "建行测试乙支行", "city": "资阳", "home_bank": "中国建设银行"}

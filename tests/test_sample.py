@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sample import planted as P
 from analysis.data.contract import AREAS, ATTRIBUTES, BRANCH_ID_PATTERN, SEGMENTS, TABLES
+from analysis.sample import planted as P
 from analysis.sample.generate import BRANCH_CATALOG, HOME_BANK, branch_catalog, generate
 
 PARTITIONED = ("monthly_snapshots", "transactions")
@@ -72,13 +72,10 @@ def small(tmp_path_factory) -> tuple[Path, dict, dict[str, pd.DataFrame]]:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory) -> tuple[Path, dict, dict[str, pd.DataFrame]]:
-    """One branch large enough to recover the planted effects.
-
-    The generator is unbiased for every planted effect (checked by Monte
-    Carlo over seeds when the effects were tuned: the churn logit's 95 %
-    intervals cover the planted odds ratios in about 95 % of seeds); a test
-    needs one fixed draw, and seed 1 is one whose intervals cover them.
-    """
+    """One branch large enough to recover the planted effects within a few
+    standard errors. Whether the 95 % intervals cover the planted values at
+    their nominal rate is a coverage rate over 20 seeds
+    (tests/test_planted_coverage.py), not a property of one seed."""
     d = tmp_path_factory.mktemp("big")
     summary = generate(d, branches=1, customers=8000, seed=1)
     return d, summary, read_bank(d)
@@ -411,11 +408,8 @@ def test_churn_odds_ratios_recovered(big):
 
     X, y = _churn_cohort(big[2])
     fit = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
-    ci = np.exp(fit.conf_int())
-    for name in ("unresolved_complaint", "digital_active", "products_held"):
-        planted = P.CHURN.odds_ratios[name]
-        assert ci.loc[name, 0] <= planted <= ci.loc[name, 1], (name, np.exp(fit.params[name]), ci.loc[name].tolist())
-    # and no planted odds ratio is far off (4 standard errors)
+    # no planted odds ratio is far off (4 standard errors); the intervals' coverage
+    # over seeds is tests/test_planted_coverage.py's
     z = (fit.params[list(P.CHURN_FEATURES)] - pd.Series(dict(P.CHURN.log_odds))) / fit.bse[list(P.CHURN_FEATURES)]
     assert (z.abs() < 4).all(), z.round(2).to_dict()
 

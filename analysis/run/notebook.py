@@ -7,11 +7,15 @@
 
 In a run, the runner has loaded and validated the branch once and passes
 `bank_path` (a prepared bank folder); in a consultant's own session the same
-call loads `data_dir` (by default the sample bank) directly.
+call loads `data_dir` directly: by default the folder named by the
+environment variable QVSRS_DATA_DIR, else the sample bank (data/sample). The
+notebook tests (nbval runs the notebooks as they are, parameters cell
+included) point QVSRS_DATA_DIR at a small bank they generate.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,6 +26,8 @@ from analysis.figures import style
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+#: the environment variable naming the default data folder of `open_bank`
+DATA_DIR_VARIABLE = "QVSRS_DATA_DIR"
 
 
 def open_bank(
@@ -33,7 +39,7 @@ def open_bank(
     """The branch's validated bank: prepared by the runner, or loaded afresh."""
     if bank_path:
         return Bank.open(bank_path)
-    return load(data_dir or SAMPLE_DIR, branch=branch, as_of=as_of)
+    return load(data_dir or os.environ.get(DATA_DIR_VARIABLE) or SAMPLE_DIR, branch=branch, as_of=as_of)
 
 
 def setup(lang: str = "zh") -> None:

@@ -21,9 +21,10 @@ Every effect is defined on the features exactly as the contracts define them
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Literal
 
 from analysis.data.contract import ATTRIBUTES
 from analysis.data.features import DRIVER_ORDER

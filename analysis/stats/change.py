@@ -30,7 +30,11 @@ class Change:
 
 
 def z(level: float = 0.95) -> float:
-    """The two-sided normal quantile of a `level` interval (1.96 at 95 %)."""
+    """The two-sided normal quantile of a `level` interval (1.96 at 95 %).
+
+    >>> round(z(0.95), 6), round(z(0.90), 6)
+    (1.959964, 1.644854)
+    """
     return float(norm.ppf(0.5 + level / 2))
 
 
@@ -40,7 +44,13 @@ def se_of_interval(low: float, high: float, level: float = 0.95) -> float:
 
 
 def wilson(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion k / n (stays within [0, 1], exists for k = 0)."""
+    """Wilson score interval of a proportion k / n (stays within [0, 1], exists for k = 0).
+
+    >>> [round(x, 4) for x in wilson(12, 100)]
+    [0.07, 0.1981]
+    >>> wilson(0, 50)[0]
+    0.0
+    """
     if n <= 0:
         return (math.nan, math.nan)
     q = z(level)

@@ -46,7 +46,11 @@ MONTHS_AFTER = 6
 
 
 def months_between(later: pd.Timestamp, earlier: pd.Timestamp) -> int:
-    """Whole months from the month of `earlier` to the month of `later`."""
+    """Whole months from the month of `earlier` to the month of `later`.
+
+    >>> months_between(pd.Timestamp("2026-03-31"), pd.Timestamp("2025-12-01"))
+    3
+    """
     return (later.year - earlier.year) * 12 + (later.month - earlier.month)
 
 

@@ -13,7 +13,10 @@ z = Φ⁻¹(1 − alpha/2) (alpha = 0.05: 95 %); p-values are two-sided normal.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 from analysis import sections
@@ -27,13 +30,13 @@ def _z(alpha: float) -> float:
     return float(stats.norm.ppf(1 - alpha / 2))
 
 
-def _estimate(est: float, se: float, alpha: float) -> dict:
+def _estimate(est: float, se: float, alpha: float) -> dict[str, Any]:
     z = _z(alpha)
     p = float(2 * stats.norm.sf(abs(est / se))) if se > 0 else None
     return sections.estimate(float(est), float(est - z * se), float(est + z * se), p)
 
 
-def diff_in_means(a, b, alpha: float = 0.05) -> dict | None:
+def diff_in_means(a: npt.ArrayLike, b: npt.ArrayLike, alpha: float = 0.05) -> dict[str, Any] | None:
     """mean(a) − mean(b) with Welch's unequal-variance standard error
     √(s²_a/n_a + s²_b/n_b) and a normal interval; two-sided p-value. None
     with fewer than `MIN_VALUES` values in a group."""
@@ -44,7 +47,7 @@ def diff_in_means(a, b, alpha: float = 0.05) -> dict | None:
     return _estimate(a.mean() - b.mean(), se, alpha)
 
 
-def diff_in_proportions(x1, x0, alpha: float = 0.05) -> dict | None:
+def diff_in_proportions(x1: npt.ArrayLike, x0: npt.ArrayLike, alpha: float = 0.05) -> dict[str, Any] | None:
     """Share true in x1 − in x0 with the unpooled Wald (normal) interval,
     se = √(p₁(1−p₁)/n₁ + p₀(1−p₀)/n₀). None when a group is empty."""
     x1, x0 = np.asarray(x1, dtype=float), np.asarray(x0, dtype=float)
@@ -55,7 +58,9 @@ def diff_in_proportions(x1, x0, alpha: float = 0.05) -> dict | None:
     return _estimate(p1 - p0, se, alpha)
 
 
-def complier_effect(assigned, took_part, y, alpha: float = 0.05) -> dict | None:
+def complier_effect(
+    assigned: npt.ArrayLike, took_part: npt.ArrayLike, y: npt.ArrayLike, alpha: float = 0.05
+) -> dict[str, Any] | None:
     """Effect of taking part among those who take part when invited (Wald / IV).
 
     β = (ȳ_assigned − ȳ_holdout) ÷ (share took part, assigned − holdout): the

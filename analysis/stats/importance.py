@@ -167,7 +167,7 @@ class RelativeWeights:
         self.alpha = alpha
         self.seed = seed
 
-    def fit(self, X: pd.DataFrame, y: pd.Series) -> "RelativeWeights":
+    def fit(self, X: pd.DataFrame, y: pd.Series) -> RelativeWeights:
         """Fit on the complete cases of X and y (ValueError when too few or degenerate)."""
         if self.n_boot:
             table = relative_weights_ci(X, y, self.method, self.n_boot, self.alpha, self.seed)

@@ -20,10 +20,11 @@ the other features held equal: 2 doubles them, 0.5 halves them.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import statsmodels.api as sm
 from scipy.stats import rankdata
@@ -116,17 +117,17 @@ class LogitModel:
         self.separation = separation
         self.terms = terms
 
-    def fit(self, X: pd.DataFrame, y: Sequence) -> LogitModel:
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> LogitModel:
         if self.separation not in SEPARATION:
             raise ValueError(f"separation must be 'raise' or 'set_aside', not {self.separation!r}")
         w = self.terms
         X = pd.DataFrame(X).astype(float)
-        y = pd.Series(np.asarray(y), index=X.index).astype(float)
-        self._check_values(X, y)
+        yy = pd.Series(np.asarray(y), index=X.index).astype(float)
+        self._check_values(X, yy)
         self.separated_: dict[str, str] = {}
-        self.separation_: dict[str, dict] = {}
+        self.separation_: dict[str, dict[str, Any]] = {}
         all_rows = X.index
-        while (found := separating_feature(X, y)) is not None:
+        while (found := separating_feature(X, yy)) is not None:
             col, value, outcome, n = found
             who = w.event if outcome == 1 else w.non_event
             msg = (
@@ -138,10 +139,10 @@ class LogitModel:
             self.separated_[col] = msg + "; they are left out of the model"
             self.separation_[col] = {"value": value, "outcome": outcome, "rows": n}
             keep = X[col] != value
-            X, y = X.loc[keep].drop(columns=[col]), y[keep]
-            self._check_values(X, y)
+            X, yy = X.loc[keep].drop(columns=[col]), yy[keep]
+            self._check_values(X, yy)
         self._check_design(X)
-        res = self._newton(X, y)
+        res = self._newton(X, yy)
         ci = res.conf_int(self.alpha)
         self.result_ = res
         self.features_ = list(X.columns)
@@ -157,11 +158,11 @@ class LogitModel:
         ).drop(index="const")
         self.feature_means_ = X.mean()
         self.set_aside_ = all_rows.difference(X.index, sort=False)
-        self.n_obs_ = len(y)
-        self.n_events_ = int(y.sum())
+        self.n_obs_ = len(yy)
+        self.n_events_ = int(yy.sum())
         return self
 
-    def _newton(self, X: pd.DataFrame, y: pd.Series):
+    def _newton(self, X: pd.DataFrame, y: pd.Series) -> Any:
         w = self.terms
         exog = sm.add_constant(X, has_constant="add")
         with warnings.catch_warnings():
@@ -210,7 +211,8 @@ class LogitModel:
         exog = np.column_stack([np.ones(len(X)), X.to_numpy()])
         if np.linalg.matrix_rank(exog) < exog.shape[1]:
             raise LogitError(
-                "the features are collinear (one is a combination of others), so their separate effects are not estimable"
+                "the features are collinear (one is a combination of others), "
+                "so their separate effects are not estimable"
             )
 
     def _check_fitted(self) -> None:
@@ -229,7 +231,8 @@ class LogitModel:
         of the fitting sample: coef × (x − mean)."""
         self._check_fitted()
         X = pd.DataFrame(X)[self.features_].astype(float)
-        return (X - self.feature_means_) * self.coef_[self.features_]
+        out: pd.DataFrame = (X - self.feature_means_) * self.coef_[self.features_]
+        return out
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -266,12 +269,12 @@ class LogitModel:
         return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
 
 
-def roc_auc(y: Sequence, score: Sequence) -> float:
+def roc_auc(y: npt.ArrayLike, score: npt.ArrayLike) -> float:
     """ROC AUC by the Mann–Whitney formula: the probability that a random
     event scores above a random non-event (ties count half). NaN with one class."""
-    y = np.asarray(y).astype(bool)
-    n1, n0 = int(y.sum()), int((~y).sum())
+    yb = np.asarray(y).astype(bool)
+    n1, n0 = int(yb.sum()), int((~yb).sum())
     if n1 == 0 or n0 == 0:
         return float("nan")
     ranks = rankdata(np.asarray(score, dtype=float))
-    return float((ranks[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+    return float((ranks[yb].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))

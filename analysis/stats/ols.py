@@ -30,7 +30,7 @@ class OLSDrivers:
     def __init__(self, alpha: float = 0.05) -> None:
         self.alpha = alpha
 
-    def fit(self, X: pd.DataFrame, y: pd.Series) -> "OLSDrivers":
+    def fit(self, X: pd.DataFrame, y: pd.Series) -> OLSDrivers:
         """Fit on the complete rows of X and y.
 
         ValueError when there are no more complete cases than coefficients,

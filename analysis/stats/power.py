@@ -37,7 +37,12 @@ def _z_sum(alpha: float, power: float) -> float:
 
 def sample_size_per_arm(delta: float, sigma: float, alpha: float = 0.05, power: float = POWER) -> int:
     """Customers per arm (equal arms) to detect a true difference `delta` with
-    probability `power` in a two-sided test at level `alpha`, rounded up."""
+    probability `power` in a two-sided test at level `alpha`, rounded up:
+    n = 2 (z₁₋α/₂ + z_power)² σ² / δ².
+
+    >>> sample_size_per_arm(10_000, 50_000, alpha=0.05, power=0.8)  # 2 × 7.8489 × 25 = 392.4
+    393
+    """
     if not (delta > 0 and sigma > 0):
         raise ValueError(f"delta and sigma must be positive, not {delta!r}, {sigma!r}")
     return int(math.ceil(2 * _z_sum(alpha, power) ** 2 * sigma**2 / delta**2 - 1e-9))

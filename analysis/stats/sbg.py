@@ -41,7 +41,8 @@ from __future__ import annotations
 import html
 import math
 import warnings
-from typing import Iterable, Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,7 @@ from statsmodels.tools.numdiff import approx_hess3
 LOGIT_PHI_MIN, LOGIT_PHI_MAX = -14.0, 14.0
 
 
-def _from_mu_phi(mu, phi):
+def _from_mu_phi(mu: Any, phi: Any) -> tuple[Any, Any]:
     """(α, β) from mean churn μ = α/(α+β) and polarisation φ = 1/(α+β+1)."""
     total = (1 - phi) / phi
     return mu * total, (1 - mu) * total
@@ -115,12 +116,14 @@ class ShiftedBetaGeometric:
     @staticmethod
     def _log_survival(alpha: float, beta: float, t: np.ndarray) -> np.ndarray:
         """ln S(t) = ln B(α, β + t) − ln B(α, β)."""
-        return special.betaln(alpha, beta + t) - special.betaln(alpha, beta)
+        out: np.ndarray = special.betaln(alpha, beta + t) - special.betaln(alpha, beta)
+        return out
 
     @staticmethod
     def _log_pmf(alpha: float, beta: float, t: np.ndarray) -> np.ndarray:
         """ln P(T = t) = ln B(α + 1, β + t − 1) − ln B(α, β), t ≥ 1."""
-        return special.betaln(alpha + 1.0, beta + t - 1.0) - special.betaln(alpha, beta)
+        out: np.ndarray = special.betaln(alpha + 1.0, beta + t - 1.0) - special.betaln(alpha, beta)
+        return out
 
     @classmethod
     def _log_likelihood(
@@ -133,7 +136,7 @@ class ShiftedBetaGeometric:
 
     # -- fitting ----------------------------------------------------------------
 
-    def fit(self, survivors: Iterable[float]) -> "ShiftedBetaGeometric":
+    def fit(self, survivors: Iterable[float]) -> ShiftedBetaGeometric:
         """Fit to one cohort's survivor counts.
 
         Parameters
@@ -184,7 +187,7 @@ class ShiftedBetaGeometric:
         churned: Iterable[bool],
         entry: Iterable[float] | None = None,
         weights: Iterable[float] | None = None,
-    ) -> "ShiftedBetaGeometric":
+    ) -> ShiftedBetaGeometric:
         """Fit to individual lifetimes, censored on the right and truncated on the left.
 
         Parameters
@@ -233,7 +236,7 @@ class ShiftedBetaGeometric:
                 "estimated (the likelihood grows without bound as β → ∞)"
             )
         # Periods whose retention the data observe: t with someone at risk (entry < t ≤ duration or churn period).
-        at_risk = set()
+        at_risk: set[int] = set()
         for lo, hi in zip(e[w > 0].astype(int), d[w > 0].astype(int)):
             at_risk.update(range(lo + 1, hi + 1))
         if len(at_risk) < 2:
@@ -243,7 +246,7 @@ class ShiftedBetaGeometric:
             )
         return self._fit(d, c, e, w)
 
-    def _fit(self, d: np.ndarray, c: np.ndarray, e: np.ndarray, w: np.ndarray) -> "ShiftedBetaGeometric":
+    def _fit(self, d: np.ndarray, c: np.ndarray, e: np.ndarray, w: np.ndarray) -> ShiftedBetaGeometric:
         # identical customers enter the likelihood once, weighted: fast on a whole branch
         rows = pd.DataFrame({"d": d, "c": c, "e": e, "w": w}).groupby(["d", "c", "e"], as_index=False)["w"].sum()
         d, c, e, w = (rows[k].to_numpy() for k in ("d", "c", "e", "w"))
@@ -258,7 +261,7 @@ class ShiftedBetaGeometric:
 
         raw = np.sum(w * c) / np.sum(w * (d - e))  # churns per period at risk: a start for μ
         bounds = [(-30.0, 30.0), (LOGIT_PHI_MIN, LOGIT_PHI_MAX)]
-        best = None
+        best: Any = None
         for phi0 in (0.5, 0.1, 0.01):
             r = optimize.minimize(
                 nll,
@@ -274,7 +277,10 @@ class ShiftedBetaGeometric:
         # (with μ re-fitted there) is at least as likely, the estimate is the bound.
         for edge in (LOGIT_PHI_MIN, LOGIT_PHI_MAX):
             r = optimize.minimize_scalar(
-                lambda m: nll(np.array([m, edge])), bounds=(-30.0, 30.0), method="bounded", options={"xatol": 1e-10}
+                lambda m, edge=edge: nll(np.array([m, edge])),
+                bounds=(-30.0, 30.0),
+                method="bounded",
+                options={"xatol": 1e-10},
             )
             if r.fun <= best.fun + 1e-7:
                 x, best = np.array([r.x, edge]), r
@@ -293,7 +299,8 @@ class ShiftedBetaGeometric:
                     "retention does not rise with tenure in these data, so customers look alike and the model "
                     "reduces to a constant churn rate (geometric); α and β have no standard errors"
                     if x[1] <= LOGIT_PHI_MIN + 1e-6
-                    else "churn is all-or-nothing in these data (extreme heterogeneity); α and β have no standard errors"
+                    else "churn is all-or-nothing in these data (extreme heterogeneity); "
+                    "α and β have no standard errors"
                 ),
                 RuntimeWarning,
                 stacklevel=3,
@@ -476,12 +483,15 @@ class ShiftedBetaGeometric:
         """DEL, in periods: discounted expected lifetime of a customer just
         acquired, her first period counted now: DEL = ₂F₁(1, β; α + β; 1 ÷ (1 + d))
         = 1 + DERL(d | 0 renewals) ÷ (1 + d) (computed by the latter)."""
-        return 1.0 + self.derl(discount_rate, 0) / (1.0 + discount_rate)
+        return 1.0 + float(self.derl(discount_rate, 0)) / (1.0 + discount_rate)
 
     def __repr__(self) -> str:
         name = f" {self.label!r}" if self.label else ""
         if hasattr(self, "alpha_"):
-            return f"<ShiftedBetaGeometric{name}: alpha={self.alpha_:.4g}, beta={self.beta_:.4g}, LL={self.log_likelihood_:.2f}>"
+            return (
+                f"<ShiftedBetaGeometric{name}: alpha={self.alpha_:.4g}, beta={self.beta_:.4g}, "
+                f"LL={self.log_likelihood_:.2f}>"
+            )
         return f"<ShiftedBetaGeometric{name}: not fitted>"
 
     def _repr_html_(self) -> str:
@@ -491,12 +501,13 @@ class ShiftedBetaGeometric:
         head = (
             f"<p><b>ShiftedBetaGeometric</b>{' ' + html.escape(self.label) if self.label else ''}: "
             f"{self.n_customers_:,.0f} customers, {self.n_churned_:,.0f} churned, "
-            f"log-likelihood {self.log_likelihood_:.2f}{' (at the geometric boundary)' if self.at_boundary_ else ''}</p>"
+            f"log-likelihood {self.log_likelihood_:.2f}"
+            f"{' (at the geometric boundary)' if self.at_boundary_ else ''}</p>"
         )
         return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
 
 
-def derl_values(alpha, beta, d: float, n1: np.ndarray, method: str = "sum") -> np.ndarray:
+def derl_values(alpha: Any, beta: Any, d: float, n1: np.ndarray, method: str = "sum") -> np.ndarray:
     """DERL (in periods) at discount rate `d` for customers who made `n1` renewals;
     alpha, beta and n1 broadcast together (e.g. parameter draws × tenures).
     `method` as in `ShiftedBetaGeometric.derl`."""
@@ -504,14 +515,16 @@ def derl_values(alpha, beta, d: float, n1: np.ndarray, method: str = "sum") -> n
     alpha, beta, n1 = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(beta, float), np.asarray(n1, float))
     if method == "hypergeometric":
         lead = (beta + n1) / (alpha + beta + n1)
-        return lead * special.hyp2f1(1.0, beta + n1 + 1.0, alpha + beta + n1 + 1.0, z)
+        hyp: np.ndarray = lead * special.hyp2f1(1.0, beta + n1 + 1.0, alpha + beta + n1 + 1.0, z)
+        return hyp
     K = int(np.ceil(np.log(1e-12 * (1 - z)) / np.log(z))) + 1
     k = np.arange(K, dtype=float)
     a, b, n = (x[..., None] for x in (alpha, beta, n1))
     # term_k = S(n + 1 + k) ÷ S(n) × z^k = Π_{j ≤ k} r(n + 1 + j) × z^k; logs of the retention
     # rates as log1p(−α/(α+β+n+j)) stay exact for any α, β
     log_terms = np.cumsum(np.log1p(-a / (a + b + n + k)), axis=-1) + k * np.log(z)
-    return np.exp(log_terms).sum(axis=-1)
+    total: np.ndarray = np.exp(log_terms).sum(axis=-1)
+    return total
 
 
 # ---------------------------------------------------------------------------

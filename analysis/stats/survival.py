@@ -25,6 +25,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from lifelines import CoxPHFitter, KaplanMeierFitter, NelsonAalenFitter
 from lifelines.exceptions import ConvergenceError, ConvergenceWarning, StatError, StatisticalWarning
@@ -59,7 +60,9 @@ class Retention:
         return float(ci["low"]), float(ci["high"])
 
 
-def retention(durations, events, entry, label: str = "retention", alpha: float = 0.05) -> Retention:
+def retention(
+    durations: npt.ArrayLike, events: npt.ArrayLike, entry: npt.ArrayLike, label: str = "retention", alpha: float = 0.05
+) -> Retention:
     """Kaplan–Meier with delayed entry. When the early risk set is so small
     that it empties (lifelines' StatError: S(t) = 0 with later entrants), the
     Breslow–Fleming–Harrington estimate exp(−Nelson–Aalen) instead, which
@@ -111,7 +114,7 @@ class CoxResult:
         """Covariates whose proportional-hazards test has p < alpha."""
         if self.ph_test is None:
             return []
-        return [k for k, p in self.ph_test["p_value"].items() if p < self.alpha]
+        return [str(k) for k, p in self.ph_test["p_value"].items() if p < self.alpha]
 
     @property
     def summary(self) -> pd.DataFrame:

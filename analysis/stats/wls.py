@@ -8,6 +8,17 @@ The figures are statsmodels' `WLS(...).fit(cov_type="cluster")` to rounding
 (tests/test_wls.py compares them): the same small-sample correction
 G/(G−1) · (N−1)/(N−K), normal intervals and chi-square Wald tests, and a
 minimum-norm solution when columns are collinear.
+
+Absorbed fixed effects (`demean_within` before the fit, as in
+`analysis.stats.did`): the coefficients are those of the dummy-variable
+design, and K counts the columns fitted plus `absorbed`, the fixed effects
+taken out. The default, absorbed = 0, is the convention of Stata's
+`xtreg, fe vce(cluster id)` and of reghdfe for fixed effects nested within
+the clusters (customer effects, clustered by customer): a customer's effect
+costs no degree of freedom because it is one of the cluster's own. statsmodels
+on the dummy-variable design (and Stata's `areg`) count every dummy:
+absorbed = the number of absorbed effects reproduces it, and its standard
+errors are larger by √((N−K)/(N−K−absorbed)). tests/test_wls.py checks both.
 """
 
 from __future__ import annotations
@@ -67,7 +78,11 @@ def group_indicator(groups: np.ndarray) -> sp.csr_matrix:
 
 
 def demean_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Each column minus its mean within the row's group (the within transform)."""
+    """Each column minus its mean within the row's group (the within transform).
+
+    >>> demean_within(np.array([1.0, 3.0, 5.0, 7.0, 9.0]), np.array([0, 0, 1, 1, 1])).tolist()
+    [-1.0, 1.0, -2.0, 0.0, 2.0]
+    """
     G = group_indicator(groups)
     counts = np.asarray(G.sum(axis=0)).ravel()
     means = (G.T @ values) / (counts[:, None] if values.ndim == 2 else counts)
@@ -75,9 +90,15 @@ def demean_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return within
 
 
-def fit_clustered_wls(y: np.ndarray, X: pd.DataFrame, weights: np.ndarray, groups: np.ndarray) -> ClusteredWLS:
+def fit_clustered_wls(
+    y: np.ndarray, X: pd.DataFrame, weights: np.ndarray, groups: np.ndarray, absorbed: int = 0
+) -> ClusteredWLS:
     """WLS of `y` on the columns of `X` (no constant added) with `weights`,
-    standard errors clustered on `groups` (integer codes 0 … G−1)."""
+    standard errors clustered on `groups` (integer codes 0 … G−1), with the
+    small-sample correction G/(G−1) · (N−1)/(N−K−absorbed), K the columns of
+    X and `absorbed` the fixed effects demeaned out beforehand that count as
+    parameters (0: effects nested within the clusters, as Stata's xtreg, fe;
+    their number: statsmodels on the dummy-variable design)."""
     x = X.to_numpy(dtype=float)
     w = np.asarray(weights, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -89,7 +110,7 @@ def fit_clustered_wls(y: np.ndarray, X: pd.DataFrame, weights: np.ndarray, group
     scores = group_indicator(groups).T @ (xw * resid[:, None])
     n, k = x.shape
     g = scores.shape[0]
-    correction = g / (g - 1) * (n - 1) / (n - k)
+    correction = g / (g - 1) * (n - 1) / (n - k - absorbed)
     cov = correction * bread @ (scores.T @ scores) @ bread
     names = list(X.columns)
     return ClusteredWLS(
