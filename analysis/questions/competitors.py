@@ -347,6 +347,28 @@ class CompetitorsSection(Section):
         )
 
 
+def unmatched_reason(table: str, note: Mapping[str, Any]) -> str:
+    """Why a market table with rows has none of the branch: the cities it has
+    and the branch's (`Bank.unmatched_cities`), "market_share has cities
+    乐山市, 眉山市 but not 眉山"."""
+    cities = ", ".join(str(c) for c in note.get("cities") or [])
+    more = int(note.get("more") or 0)
+    others = f"{cities} and {more} more" if more else cities
+    return f"{table} has cities {others} but not {note.get('city')}"
+
+
+def no_market_reason(bank: Bank) -> str:
+    """The skip reason of a branch without market rows: the city mismatch
+    when a market table has rows of other cities only, else that neither
+    table was provided."""
+    city = bank.branch["city"]
+    unmatched = bank.unmatched_cities
+    if unmatched:
+        notes = "; ".join(unmatched_reason(t, unmatched[t]) for t in sorted(unmatched))
+        return f"no market data for {city}: {notes}"
+    return f"no market data for {city}: neither market_share nor market_survey was provided"
+
+
 def section_of(
     bank: Bank, fit: ConditionalLogitFitter | None, means: pd.DataFrame | None
 ) -> CompetitorsSection | Skipped:
@@ -355,7 +377,7 @@ def section_of(
     one market table is missing)."""
     has_share, has_survey = bank.has("market_share"), bank.has("market_survey")
     if not (has_share or has_survey):
-        return Skipped(f"no market data for {bank.branch['city']}: neither market_share nor market_survey was provided")
+        return Skipped(no_market_reason(bank))
     period = deposit = loan = change = None
     if has_share:
         h = share_history(bank.market_share)
