@@ -79,3 +79,110 @@ def test_without_a_campaigns_table_the_reason_says_it_was_not_supplied(small, tm
     tables = {k: v for k, v in _copy(small).items() if k not in ("campaigns", "campaign_contacts")}
     bank = analysis.load(write_bank(tables, tmp_path / "bank"), "fixture-a")
     assert campaigns_q.analyze(bank).section().to_dict()["reason"].startswith("no campaigns table")
+
+
+# -- item 12: degenerate surveys ---------------------------------------------
+
+
+def _survey_bank(conformance_dir, tmp_path, change):
+    """The conformance bank with its surveys changed by `change` (a tmp copy)."""
+    from analysis.data.bank import load_tables
+
+    src = conformance_dir / "good"
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    for f in src.iterdir():
+        if not f.name.startswith("surveys."):
+            (folder / f.name).symlink_to(f)
+    surveys = load_tables(src)["surveys"].copy()
+    change(surveys)
+    surveys.to_csv(folder / "surveys.csv", index=False)
+    return analysis.load(folder, "fixture-a")
+
+
+def _both(result, lang, part):
+    """What the notebook (the result) and the briefing (the section of results.json) say."""
+    from analysis.questions.satisfaction import SatisfactionSection
+    from analysis.words.satisfaction import describe_satisfaction
+
+    section = SatisfactionSection.from_dict(result.section().to_dict())
+    return " ".join(describe_satisfaction(result, lang, part)), " ".join(describe_satisfaction(section, lang, part))
+
+
+def _identical(s):
+    from analysis.questions.satisfaction import EXP, PERC
+
+    for c in [*EXP, *PERC]:
+        s[c] = 5  # every response answers 5 to everything
+    s["overall_satisfaction"], s["recommend"] = 7, 8
+
+
+def _sixty_percent_blank(s):
+    import numpy as np
+
+    from analysis.questions.satisfaction import PERC
+
+    rng = np.random.default_rng(0)
+    for c in PERC:
+        s.loc[rng.random(len(s)) < 0.6, c] = None
+
+
+def _collinear(s):
+    s["perc_staff_attitude"] = s["perc_service_quality"]
+
+
+def test_identical_answers_say_so_and_name_no_widest_or_best_gap(conformance_dir, tmp_path):
+    from analysis.questions import satisfaction
+
+    result = satisfaction.analyze(_survey_bank(conformance_dir, tmp_path, _identical))
+    section = result.section().to_dict()
+    assert section["status"] == "ok" and section["drivers"] is None
+    assert len(set(section["cs_gap"].values())) == 1
+    assert section["drivers_reason"]["kind"] == "identical" and "same answers" in section["drivers_reason"]["reason"]
+    notebook, briefing = _both(result, "en", "gaps")
+    for text in (notebook, briefing):
+        assert "All eight gaps are the same" in text
+        assert "widest" not in text and "the best" not in text
+    assert "exactly the same expectations and ratings" in notebook and "Clearly below" not in notebook
+    zh_notebook, zh_briefing = _both(result, "zh", "gaps")
+    assert "八项缺口全部相同" in zh_briefing and "差距最大的是" not in zh_briefing
+    assert "完全相同" in zh_notebook
+    assert "same answers" in _both(result, "en", "drivers")[1]
+
+
+def test_sixty_percent_blank_ratings_say_why_the_drivers_vanish(conformance_dir, tmp_path):
+    from analysis.questions import satisfaction
+
+    result = satisfaction.analyze(_survey_bank(conformance_dir, tmp_path, _sixty_percent_blank))
+    section = result.section().to_dict()
+    n = section["responses"]
+    assert section["drivers"] is None
+    reason = section["drivers_reason"]
+    assert reason["kind"] == "too_few" and reason["needed"] == 10 and reason["complete"] < 10
+    assert reason["responses"] == n and reason["blank"] > 0 and 0.5 < reason["blank_share"] < 0.7
+    assert "too few complete responses" in reason["reason"] and f"of {n} responses" in reason["reason"]
+    for text in _both(result, "en", "drivers"):
+        assert "not estimated" in text and "too few complete responses" in text and "blank" in text
+        assert f"n = {reason['complete']} < 10" in text and f"of {n} responses" in text
+    for text in _both(result, "zh", "drivers"):
+        assert "未估计满意度驱动因素" in text and "完整问卷太少" in text and "空缺" in text
+    assert "too few complete responses" in " ".join(describe_ipa_of(result))
+
+
+def describe_ipa_of(result):
+    from analysis.words.satisfaction import describe_satisfaction
+
+    return describe_satisfaction(result, "en", "ipa")
+
+
+def test_collinear_ratings_are_named_not_blamed_on_too_few_responses(conformance_dir, tmp_path):
+    from analysis.questions import satisfaction
+
+    result = satisfaction.analyze(_survey_bank(conformance_dir, tmp_path, _collinear))
+    section = result.section().to_dict()
+    assert section["drivers"] is None and section["drivers_reason"]["kind"] == "collinear"
+    for text in _both(result, "en", "drivers"):
+        assert "collinear" in text and "too few" not in text.lower()
+    # unchanged surveys: the drivers are given and the section has no reason
+    whole = satisfaction.analyze(analysis.load(conformance_dir / "good", "fixture-a")).section().to_dict()
+    assert whole["drivers"] is not None and "drivers_reason" not in whole
