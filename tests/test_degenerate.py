@@ -186,3 +186,59 @@ def test_collinear_ratings_are_named_not_blamed_on_too_few_responses(conformance
     # unchanged surveys: the drivers are given and the section has no reason
     whole = satisfaction.analyze(analysis.load(conformance_dir / "good", "fixture-a")).section().to_dict()
     assert whole["drivers"] is not None and "drivers_reason" not in whole
+
+
+# -- item 2: a window shorter than 12 months ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def six_months(conformance_dir):
+    """The conformance bank as of its sixth snapshot month: 6 of the window's 12 months."""
+    return analysis.load(conformance_dir / "good", "fixture-a", as_of="2024-06")
+
+
+def test_a_six_month_window_labels_value_by_its_real_length(six_months, bank_a):
+    from analysis.questions import value
+    from analysis.questions.value import section_from_dict
+    from analysis.words.value import describe_value
+
+    result = value.analyze(six_months)
+    section = result.section().to_dict()
+    assert result.window_months == 6 and section["window_months"] == 6
+    assert "window_months" not in value.analyze(bank_a).section().to_dict()  # a full window: as before
+    briefing = section_from_dict(section)
+    for lang, words in (
+        ("en", ("Only 6 of the 12 months", "6-month profit")),
+        ("zh", ("12个月窗口中的6个月", "近6个月利润")),
+    ):
+        for text in (
+            " ".join(describe_value(result, lang, "claims")),
+            " ".join(describe_value(briefing, lang, "claims")),
+        ):
+            assert all(w in text for w in words) and "12-month profit" not in text
+    notebook = " ".join(describe_value(result, "en", "claims"))
+    assert "Over the last 6 months" in notebook and "last 12 months" not in notebook
+
+
+def test_a_six_month_window_labels_manager_books_by_their_length(six_months, bank_a):
+    from analysis.questions import managers
+    from analysis.words.managers import describe_managers, describe_portfolio
+
+    result = managers.analyze(six_months)
+    section = result.section().to_dict()
+    assert section["window_months"] == 6
+    en = " ".join(describe_managers(section, "en"))
+    assert "by 6-month profit" in en and "Only 6 of the 12 months" in en and "12-month" not in en
+    assert "近6个月利润" in " ".join(describe_managers(section, "zh"))
+    book = " ".join(describe_portfolio(result.book, result.flags, "en"))
+    assert "6-month profit" in book and "12-month profit" not in book
+    full = managers.analyze(bank_a)
+    assert "window_months" not in full.section().to_dict()
+    assert "12-month profit" in " ".join(describe_portfolio(full.book, full.flags, "en"))
+
+
+def test_a_six_month_window_skips_churn_with_the_months_it_lacks(six_months):
+    from analysis.questions import churn
+
+    section = churn.analyze(six_months).section().to_dict()
+    assert section["status"] == "skipped" and "19 months" in section["reason"] and "2024-01" in section["reason"]
