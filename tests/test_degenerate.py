@@ -242,3 +242,16 @@ def test_a_six_month_window_skips_churn_with_the_months_it_lacks(six_months):
 
     section = churn.analyze(six_months).section().to_dict()
     assert section["status"] == "skipped" and "19 months" in section["reason"] and "2024-01" in section["reason"]
+
+
+def test_sustainability_figures_left_null_by_a_short_window_say_what_they_need(six_months, bank_a):
+    from analysis.questions import qvsrs
+    from analysis.questions.qvsrs import QvsrsSection
+    from analysis.words.qvsrs import describe_qvsrs
+
+    section = qvsrs.analyze(six_months, previous_months=None).section()
+    assert section.sustainability["revenue_growth_12m"] is None and section.sustainability["retention_12m"] is None
+    en = " ".join(describe_qvsrs(section, "en", "pillars"))
+    assert "Not computed" in en and "24 months" in en and "19 months" in en
+    assert "需要M−23至M共24个月的快照" in " ".join(describe_qvsrs(section, "zh", "pillars"))
+    assert isinstance(section, QvsrsSection)
