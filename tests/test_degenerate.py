@@ -255,3 +255,27 @@ def test_sustainability_figures_left_null_by_a_short_window_say_what_they_need(s
     assert "Not computed" in en and "24 months" in en and "19 months" in en
     assert "需要M−23至M共24个月的快照" in " ".join(describe_qvsrs(section, "zh", "pillars"))
     assert isinstance(section, QvsrsSection)
+
+
+def test_choice_drivers_dropped_say_why_in_the_briefing(conformance_dir, tmp_path):
+    from analysis.data.bank import load_tables
+    from analysis.questions.competitors import CompetitorsSection
+    from analysis.words.competitors import describe_competitors
+
+    src, folder = conformance_dir / "good", tmp_path / "bank"
+    folder.mkdir()
+    for f in src.iterdir():
+        if not f.name.startswith("market_survey."):
+            (folder / f.name).symlink_to(f)
+    ms = load_tables(src)["market_survey"].copy()
+    ms["rating_staff_attitude"] = ms["rating_service_quality"]  # collinear ratings
+    ms.to_csv(folder / "market_survey.csv", index=False)
+    result = competitors_q.analyze(analysis.load(folder, "fixture-a"))
+    section = result.section().to_dict()
+    assert section["choice_drivers"] is None and "not identified" in section["choice_reason"]
+    briefing = CompetitorsSection.from_dict(section)
+    for sec in (result, briefing):
+        en = " ".join(describe_competitors(sec, "en", "choice", home_bank=result.home_bank))
+        assert "is not estimated" in en and "not identified" in en and "Too few" not in en
+    full = competitors_q.analyze(analysis.load(src, "fixture-a")).section().to_dict()
+    assert full["choice_drivers"] is not None and "choice_reason" not in full

@@ -64,7 +64,7 @@ def describe_competitors(
                 priorities = choice_priorities(
                     section.choice_drivers, means_frame(section.attribute_means), home, alpha
                 )
-            out += describe_choice(priorities, home or "", lang)
+            out += describe_choice(priorities, home or "", lang, section.choice_reason)
     return out
 
 
@@ -177,8 +177,19 @@ def _positioning(means: pd.DataFrame, home: str | None, lang: str) -> list[str]:
     return out
 
 
-def describe_choice(priorities: pd.DataFrame | None, home_bank: str, lang: str = "zh") -> list[str]:
-    """Plain words for the conditional logit: what moves choice, where the home bank is weak."""
+def describe_choice(
+    priorities: pd.DataFrame | None, home_bank: str, lang: str = "zh", reason: str | None = None
+) -> list[str]:
+    """Plain words for the conditional logit: what moves choice, where the home bank is weak
+    (`reason`: why the model was not fitted, `CompetitorsSection.choice_reason`)."""
+    if priorities is None and reason:
+        return [
+            pick(
+                lang,
+                f"未估计选择主办银行的驱动因素：{reason}。",
+                f"What drives the choice of primary bank is not estimated: {reason}.",
+            )
+        ]
     if priorities is None:
         return [
             pick(
