@@ -279,3 +279,13 @@ def test_choice_drivers_dropped_say_why_in_the_briefing(conformance_dir, tmp_pat
         assert "is not estimated" in en and "not identified" in en and "Too few" not in en
     full = competitors_q.analyze(analysis.load(src, "fixture-a")).section().to_dict()
     assert full["choice_drivers"] is not None and "choice_reason" not in full
+
+
+def test_the_notebook_names_a_market_table_of_other_cities_not_a_missing_one():
+    from analysis.words.competitors import missing_table_words
+
+    note = {"city": "乐山", "cities": ["成都市", "宜宾市"], "more": 0}
+    en = missing_table_words("market_share", "en", note)
+    assert "market_share has cities 成都市, 宜宾市 but not 乐山" in en and "No market_share table" not in en
+    assert "市场份额跳过" in missing_table_words("market_share", "zh", note)
+    assert missing_table_words("market_survey", "en") == "No market_survey table: positioning skipped."

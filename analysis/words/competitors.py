@@ -24,6 +24,7 @@ from analysis.questions.competitors import (
     ground,
     means_frame,
     rating_gaps,
+    unmatched_reason,
 )
 from analysis.sections import Skipped
 from analysis.words.format import interval, join, num, pct, points, pp, times
@@ -72,9 +73,13 @@ def skipped_words(section: Skipped, lang: str = "zh") -> str:
     return pick(lang, "竞争分析跳过：", "Competitor section skipped: ") + section.reason
 
 
-def missing_table_words(table: str, lang: str = "zh") -> str:
-    """What the notebook says when a market table is missing."""
+def missing_table_words(table: str, lang: str = "zh", unmatched: dict | None = None) -> str:
+    """What the notebook says when a market table is missing, or has rows of
+    other cities only (`unmatched`: its `Bank.unmatched_cities` note)."""
     what = {"market_share": ("市场份额", "market share"), "market_survey": ("定位分析", "positioning")}[table]
+    if unmatched:
+        reason = unmatched_reason(table, unmatched)
+        return pick(lang, f"{what[0]}跳过：{reason}。", f"{what[1].capitalize()} skipped: {reason}.")
     return pick(lang, f"没有 {table} 表，{what[0]}跳过。", f"No {table} table: {what[1]} skipped.")
 
 
