@@ -212,7 +212,14 @@ def ranked_ids(figures: Mapping[str, Mapping]) -> list[str]:
 
 def skip_reason(bank: Bank) -> str | None:
     """Why the campaigns section cannot be computed, or None."""
+    aside = bank.set_aside
+    if "campaigns" in aside:
+        # supplied, but every campaign starts after as_of (`--as-of`)
+        n = int(aside["campaigns"].get("rows") or 0)
+        return f"all {n} campaigns start after {bank.timeframe.M:%Y-%m}: none to evaluate yet"
     for name in ("campaigns", "campaign_contacts"):
+        if name in aside:
+            return f"{name}: {aside[name]['reason']} (--as-of {bank.timeframe.M:%Y-%m}): none to evaluate yet"
         if not bank.has(name):
             return f"no {name} table: the branch's VIP services and events cannot be evaluated"
     listed = set(bank.campaign_contacts["campaign_id"])

@@ -23,7 +23,7 @@ has only results.json, decide them alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, ClassVar, Mapping
 
 import numpy as np
 import pandas as pd
@@ -172,6 +172,15 @@ def perceptual_map(means: pd.DataFrame) -> dict:
 # Survey: choice
 
 
+def choice_failure(market_survey: pd.DataFrame) -> str | None:
+    """Why `choice_model` cannot fit `market_survey` (the fitter's words), or None when it can."""
+    try:
+        ConditionalLogitFitter().fit(market_survey, "primary_bank", "respondent_id", RATINGS)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def choice_model(market_survey: pd.DataFrame, alpha: float = 0.05) -> ConditionalLogitFitter | None:
     """The conditional logit of primary_bank on the eight ratings (complete
     cases, no bank constants); None when it cannot be fitted."""
@@ -311,6 +320,9 @@ class CompetitorsSection(Section):
     attribute_means: dict[str, dict[str, float | None]] | None
     choice_drivers: dict[str, Estimate] | None
     switching_destinations: dict[str, int]
+    choice_reason: str | None = None  # why choice_drivers is null with a market survey (`choice_failure`)
+
+    omit_when_none: ClassVar[tuple[str, ...]] = ("choice_reason",)
 
     @classmethod
     def from_dict(cls, d: Mapping | None) -> "CompetitorsSection | Skipped | None":
@@ -344,7 +356,30 @@ class CompetitorsSection(Section):
             switching_destinations={
                 b: int(v) for b, v in (d.get("switching_destinations") or {}).items() if _number(v) is not None
             },
+            choice_reason=str(d["choice_reason"]) if d.get("choice_reason") else None,
         )
+
+
+def unmatched_reason(table: str, note: Mapping[str, Any]) -> str:
+    """Why a market table with rows has none of the branch: the cities it has
+    and the branch's (`Bank.unmatched_cities`), "market_share has cities
+    乐山市, 眉山市 but not 眉山"."""
+    cities = ", ".join(str(c) for c in note.get("cities") or [])
+    more = int(note.get("more") or 0)
+    others = f"{cities} and {more} more" if more else cities
+    return f"{table} has cities {others} but not {note.get('city')}"
+
+
+def no_market_reason(bank: Bank) -> str:
+    """The skip reason of a branch without market rows: the city mismatch
+    when a market table has rows of other cities only, else that neither
+    table was provided."""
+    city = bank.branch["city"]
+    unmatched = bank.unmatched_cities
+    if unmatched:
+        notes = "; ".join(unmatched_reason(t, unmatched[t]) for t in sorted(unmatched))
+        return f"no market data for {city}: {notes}"
+    return f"no market data for {city}: neither market_share nor market_survey was provided"
 
 
 def section_of(
@@ -355,7 +390,7 @@ def section_of(
     one market table is missing)."""
     has_share, has_survey = bank.has("market_share"), bank.has("market_survey")
     if not (has_share or has_survey):
-        return Skipped(f"no market data for {bank.branch['city']}: neither market_share nor market_survey was provided")
+        return Skipped(no_market_reason(bank))
     period = deposit = loan = change = None
     if has_share:
         h = share_history(bank.market_share)
@@ -378,6 +413,7 @@ def section_of(
         attribute_means=attribute_means,
         choice_drivers=choice_estimates(fit) if fit is not None else None,
         switching_destinations={k: int(v) for k, v in switching_destinations(bank).items()},
+        choice_reason=choice_failure(bank.market_survey) if has_survey and fit is None else None,
     )
 
 

@@ -56,6 +56,7 @@ from analysis.assumptions import Assumptions
 from analysis.data.bank import Bank
 from analysis.data.cohorts import active_customer_ids, churn_cohort, value_base
 from analysis.data.contract import RM_GRADES
+from analysis.data.timeframe import window_coverage
 from analysis.questions.churn import RiskScores
 from analysis.questions.value import count_of, rank_by_revenue
 from analysis.sections import Section, Skipped
@@ -601,6 +602,7 @@ class ManagersSection(Section):
     coverage_top20_after: float | None = None
     uncovered_closed: int | None = None
     left_unassigned: int | None = None
+    window_months: int | None = None  # months of the window the data hold, only when short: books of those months
 
     omit_when_none = (
         "proposed_assignments",
@@ -608,13 +610,16 @@ class ManagersSection(Section):
         "coverage_top20_after",
         "uncovered_closed",
         "left_unassigned",
+        "window_months",
     )
 
     @classmethod
-    def of(cls, coverage: Coverage, proposal: Proposal | None = None) -> ManagersSection:
-        extra = {}
+    def of(
+        cls, coverage: Coverage, proposal: Proposal | None = None, window_months: int | None = None
+    ) -> ManagersSection:
+        extra: dict = {"window_months": window_months}
         if proposal is not None:
-            extra = {
+            extra |= {
                 "proposed_assignments": proposal.n,
                 "capacity_rule": proposal.rule.as_dict(proposal.graded),
                 "coverage_top20_after": proposal.coverage_after,
@@ -651,12 +656,13 @@ class ManagersResult:
     flags: pd.DataFrame | None
     assumptions: Assumptions
     reason: str | None = None
+    window_months: int | None = None  # `ManagersSection.window_months`: set only when the window is short
 
     def section(self) -> ManagersSection | Skipped:
         """The `relationship_managers` section of results.json, computed or skipped."""
         if self.coverage is None:
             return Skipped(self.reason or NO_RM_ID)
-        return ManagersSection.of(self.coverage, self.proposal)
+        return ManagersSection.of(self.coverage, self.proposal, self.window_months)
 
 
 def analyze(
@@ -679,4 +685,7 @@ def analyze(
         return ManagersResult(None, None, None, None, a, reason)
     prop = propose_assignments(bank, cov, risk, rule, assumptions=a)
     book = portfolio(bank, cov, rule, a)
-    return ManagersResult(cov, prop, book, outliers(book, a.alpha), a)
+    held = window_coverage(bank, a.window_months)[0]
+    book.attrs["window_months"] = held  # the books' revenue_12m is of these months (words label it so)
+    short = held if held < a.window_months else None
+    return ManagersResult(cov, prop, book, outliers(book, a.alpha), a, window_months=short)

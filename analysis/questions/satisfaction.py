@@ -25,7 +25,7 @@ matter) are made here, `analysis.words.satisfaction` words them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, ClassVar, Mapping
 
 import numpy as np
 import pandas as pd
@@ -180,6 +180,79 @@ def drivers_table(responses: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame 
     return fit.summary.rename_axis("attribute")
 
 
+#: Spread of the eight gaps (scale points) below which they are equal: no widest or best.
+EQUAL_GAPS = 1e-9
+
+
+def drivers_reason(responses: pd.DataFrame) -> dict[str, Any] | None:
+    """Why `drivers_table` cannot fit the window's responses, or None when it
+    can (`OLSDrivers` raises on exactly these): {"kind", "reason" (in words),
+    and the numbers behind it}. Kinds: `too_few` complete responses
+    ("complete", "needed", "responses", "blank": responses leaving a rating
+    or overall satisfaction blank, "blank_share": the share of those cells
+    blank), `identical` (every complete response gives the same answers),
+    `constant` (ratings the same in every complete response: "attributes"),
+    `collinear` (one rating a combination of the others)."""
+    cols = [*PERC, "overall_satisfaction"]
+    data = responses[cols].dropna().astype(float)
+    needed = len(PERC) + 2  # more complete cases than the intercept and eight coefficients
+    n, total = len(data), len(responses)
+    if n < needed:
+        blank = total - n
+        cells = float(responses[cols].isna().to_numpy().mean()) if total else 0.0
+        why = f"too few complete responses (n = {n} < {needed}: the intercept and eight ratings need {needed})"
+        if blank:
+            why += (
+                f"; {blank} of {total} responses leave a rating or overall satisfaction blank "
+                f"({cells:.0%} of those answers are blank)"
+            )
+        return {
+            "kind": "too_few",
+            "reason": why,
+            "complete": n,
+            "needed": needed,
+            "responses": total,
+            "blank": blank,
+            "blank_share": cells,
+        }
+    if (data.nunique() <= 1).all():
+        return {
+            "kind": "identical",
+            "reason": f"all {n} complete responses give the same answers: nothing to relate",
+            "complete": n,
+        }
+    constant = [c.removeprefix("perc_") for c in PERC if data[c].nunique() <= 1]
+    if constant:
+        return {
+            "kind": "constant",
+            "reason": f"ratings the same in every complete response ({', '.join(constant)}): their effects are not identified",
+            "attributes": constant,
+        }
+    design = np.column_stack([np.ones(n), data[PERC].to_numpy()])
+    if np.linalg.matrix_rank(design) < design.shape[1]:
+        return {
+            "kind": "collinear",
+            "reason": "the ratings are collinear (one is a combination of the others): their separate effects are not identified",
+        }
+    return None
+
+
+#: `drivers_reason` when the fit failed otherwise.
+UNFIT = {"kind": "unfit", "reason": "the regression could not be fitted"}
+
+
+def identical_answers(responses: pd.DataFrame) -> bool:
+    """True when every response of the window gives the same ratings and expectations."""
+    cols = [*EXP, *PERC]
+    return len(responses) > 1 and bool((responses[cols].nunique(dropna=False) <= 1).all())
+
+
+def gaps_equal(gaps: Mapping[str, float]) -> bool:
+    """True when the eight gaps (those given) are all the same: no widest, no best."""
+    values = [v for v in gaps.values() if v == v]
+    return len(values) > 1 and max(values) - min(values) < EQUAL_GAPS
+
+
 def clear_drivers(drivers: Mapping[str, Estimate] | None, alpha: float = 0.05) -> list[str]:
     """Attributes that clearly lift the outcome (p < alpha, estimate > 0), largest first."""
     if not drivers:
@@ -214,6 +287,9 @@ class SatisfactionSection(Section):
     cs_overall: float
     nps: float
     drivers: dict[str, Estimate] | None  # attribute → OLS coefficient; None when not identified
+    drivers_reason: dict[str, Any] | None = None  # why `drivers` is null (`drivers_reason`); absent when given
+
+    omit_when_none: ClassVar[tuple[str, ...]] = ("drivers_reason",)
 
     @classmethod
     def from_dict(cls, d: Mapping | None) -> "SatisfactionSection | Skipped | None":
@@ -237,6 +313,9 @@ class SatisfactionSection(Section):
             cs_overall=_number(d.get("cs_overall")) if _number(d.get("cs_overall")) is not None else nan,
             nps=_number(d.get("nps")) if _number(d.get("nps")) is not None else nan,
             drivers=drivers,
+            drivers_reason=dict(d["drivers_reason"])
+            if drivers is None and isinstance(d.get("drivers_reason"), Mapping)
+            else None,
         )
 
 
@@ -265,6 +344,7 @@ def section_of(bank: Bank, responses: pd.DataFrame, drivers: pd.DataFrame | None
         cs_overall=float(gaps.mean(skipna=False)),
         nps=nps(responses["recommend"]),
         drivers=estimates,
+        drivers_reason=(drivers_reason(responses) or UNFIT) if estimates is None else None,
     )
 
 

@@ -32,6 +32,7 @@ from analysis.assumptions import Assumptions
 from analysis.data.bank import Bank
 from analysis.data.cohorts import active_customer_ids, value_base
 from analysis.data.contract import AREAS, SEGMENTS, VIP_TIERS
+from analysis.data.timeframe import window_coverage
 from analysis.sections import Section, Skipped
 
 TOP_SHARE = Fraction(2, 10)  # the default top share, for callers that have no Assumptions (managers)
@@ -105,16 +106,19 @@ class ValueSection(Section):
     unprofitable_share: float | None
     customers: int | None = None
     active_customers: int | None = None
+    # months of the 12-month window the data hold, only when fewer (`timeframe.window_coverage`):
+    # the shares are then of the profit of those months, and the words say so
+    window_months: int | None = None
 
     def to_dict(self) -> dict:
-        return {
-            **sections.ok(
-                top20_revenue_share=self.top20_revenue_share,
-                bottom30_revenue_share=self.bottom30_revenue_share,
-                unprofitable_share=self.unprofitable_share,
-            ),
-            "_top": {"customers": self.customers, "active_customers": self.active_customers},
-        }
+        out = sections.ok(
+            top20_revenue_share=self.top20_revenue_share,
+            bottom30_revenue_share=self.bottom30_revenue_share,
+            unprofitable_share=self.unprofitable_share,
+        )
+        if self.window_months is not None:
+            out["window_months"] = self.window_months
+        return {**out, "_top": {"customers": self.customers, "active_customers": self.active_customers}}
 
     @property
     def concentration(self) -> str | None:
@@ -166,6 +170,7 @@ def section_from_dict(
         _number(d.get("unprofitable_share")),
         customers,
         active_customers,
+        int(d["window_months"]) if isinstance(d.get("window_months"), int) else None,
     )
 
 
@@ -441,12 +446,16 @@ class ValueResult:
     top_n: int  # ⌈0.2 n⌉
     bottom_n: int  # ⌈0.3 n⌉
     assumptions: Assumptions
+    window_months: int = 12  # months of the 12-month window the data hold (`timeframe.window_coverage`)
 
     def section(self) -> ValueSection | ValueSkipped:
         """Section `value` of results.json (with the top-level counts)."""
         if self.shares is None:
             return ValueSkipped(self.skip_reason or "", self.customers, self.active_customers)
-        return ValueSection(**self.shares, customers=self.customers, active_customers=self.active_customers)
+        short = self.window_months if self.window_months < self.assumptions.window_months else None
+        return ValueSection(
+            **self.shares, customers=self.customers, active_customers=self.active_customers, window_months=short
+        )
 
     @property
     def ok(self) -> bool:
@@ -497,4 +506,5 @@ def analyze(bank: Bank, assumptions: Assumptions | None = None) -> ValueResult:
         top_n=count_of(n, a.top_share),
         bottom_n=count_of(n, a.bottom_share),
         assumptions=a,
+        window_months=window_coverage(bank, a.window_months)[0],
     )

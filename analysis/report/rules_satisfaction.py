@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analysis.questions.satisfaction import gaps_equal
 from analysis.words.glossary import term
 from analysis.report import paths, stakes
 from analysis.words.format import num
@@ -81,7 +82,11 @@ class FixFirst(Rule):
                 f"该项感知每提高1分，总体满意度（10分制）平均提高{d['estimate']:.2f}分。",
                 f" Each point of perception on it adds {d['estimate']:.2f} points of overall satisfaction (out of 10).",
             )
-        rank = pick(lang, "，是八项中差距最大的一项", ", the widest gap of the eight") if worst == a else ""
+        rank = (
+            pick(lang, "，是八项中差距最大的一项", ", the widest gap of the eight")
+            if worst == a and not gaps_equal(gaps)
+            else ""
+        )
         return [
             self.make(
                 ctx,

@@ -24,6 +24,7 @@ from analysis.questions.competitors import (
     ground,
     means_frame,
     rating_gaps,
+    unmatched_reason,
 )
 from analysis.sections import Skipped
 from analysis.words.format import interval, join, num, pct, points, pp, times
@@ -64,7 +65,7 @@ def describe_competitors(
                 priorities = choice_priorities(
                     section.choice_drivers, means_frame(section.attribute_means), home, alpha
                 )
-            out += describe_choice(priorities, home or "", lang)
+            out += describe_choice(priorities, home or "", lang, section.choice_reason)
     return out
 
 
@@ -72,9 +73,13 @@ def skipped_words(section: Skipped, lang: str = "zh") -> str:
     return pick(lang, "竞争分析跳过：", "Competitor section skipped: ") + section.reason
 
 
-def missing_table_words(table: str, lang: str = "zh") -> str:
-    """What the notebook says when a market table is missing."""
+def missing_table_words(table: str, lang: str = "zh", unmatched: dict | None = None) -> str:
+    """What the notebook says when a market table is missing, or has rows of
+    other cities only (`unmatched`: its `Bank.unmatched_cities` note)."""
     what = {"market_share": ("市场份额", "market share"), "market_survey": ("定位分析", "positioning")}[table]
+    if unmatched:
+        reason = unmatched_reason(table, unmatched)
+        return pick(lang, f"{what[0]}跳过：{reason}。", f"{what[1].capitalize()} skipped: {reason}.")
     return pick(lang, f"没有 {table} 表，{what[0]}跳过。", f"No {table} table: {what[1]} skipped.")
 
 
@@ -177,8 +182,19 @@ def _positioning(means: pd.DataFrame, home: str | None, lang: str) -> list[str]:
     return out
 
 
-def describe_choice(priorities: pd.DataFrame | None, home_bank: str, lang: str = "zh") -> list[str]:
-    """Plain words for the conditional logit: what moves choice, where the home bank is weak."""
+def describe_choice(
+    priorities: pd.DataFrame | None, home_bank: str, lang: str = "zh", reason: str | None = None
+) -> list[str]:
+    """Plain words for the conditional logit: what moves choice, where the home bank is weak
+    (`reason`: why the model was not fitted, `CompetitorsSection.choice_reason`)."""
+    if priorities is None and reason:
+        return [
+            pick(
+                lang,
+                f"未估计选择主办银行的驱动因素：{reason}。",
+                f"What drives the choice of primary bank is not estimated: {reason}.",
+            )
+        ]
     if priorities is None:
         return [
             pick(

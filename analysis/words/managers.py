@@ -14,6 +14,7 @@ from analysis.sections import to_jsonable
 from analysis.words.format import money, money_unit, num, pct
 from analysis.words.glossary import term
 from analysis.words.lang import LANGS, pick
+from analysis.words.value import short_window
 
 
 def _assumed(assumptions: Assumptions | None) -> Assumptions:
@@ -63,11 +64,13 @@ def describe_managers(
     of_zh, of_en = (f"的{num(k)}位客户", f" ({num(k)})") if k is not None else ("客户", "")
     nobody_zh = f"，{num(unc)}位没有专人负责" if unc is not None else ""
     nobody_en = f"; {num(unc)} have nobody answerable for them" if unc is not None else ""
-    out = [
+    held = int(section.get("window_months") or 12)
+    out = [short_window(held, 12, lang)] if section.get("window_months") else []
+    out += [
         pick(
             lang,
-            f"按近12个月利润排名，前{top}{of_zh}中有{pct(cov, 1)}配有{rm}{nobody_zh}（与种子方案的“{rm}一对一责任制”相比的缺口）。",
-            f"Of the top {top} of customers by 12-month profit{of_en}, {pct(cov, 1)} have a {rm.lower()}{nobody_en} "
+            f"按近{held}个月利润排名，前{top}{of_zh}中有{pct(cov, 1)}配有{rm}{nobody_zh}（与种子方案的“{rm}一对一责任制”相比的缺口）。",
+            f"Of the top {top} of customers by {held}-month profit{of_en}, {pct(cov, 1)} have a {rm.lower()}{nobody_en} "
             "(the gap to the seed's one-manager-per-customer rule).",
         )
     ]
@@ -214,11 +217,12 @@ def describe_portfolio(
         num(int(b.loc[small, "customers"])),
     )
     profit = money(b.loc[big, "revenue_12m"], lang)
+    held = int(book.attrs.get("window_months") or a.window_months)
     out = [
         pick(
             lang,
-            f"{len(b)}位客户经理名下共有{total}位活跃客户，最多的{big}有{n_big}位（近12个月利润{profit}），最少的{small}有{n_small}位。",
-            f"{len(b)} managers look after {total} active customers; the largest book, {big}, has {n_big} (12-month "
+            f"{len(b)}位客户经理名下共有{total}位活跃客户，最多的{big}有{n_big}位（近{held}个月利润{profit}），最少的{small}有{n_small}位。",
+            f"{len(b)} managers look after {total} active customers; the largest book, {big}, has {n_big} ({held}-month "
             f"profit {profit}), the smallest, {small}, {n_small}.",
         )
     ]

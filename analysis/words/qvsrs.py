@@ -168,7 +168,34 @@ def _pillars(s: QvsrsSection, lang: str) -> list[str]:
     ret = s.sustainability.get("retention_12m")
     if ret is not None:
         out.append(pick(lang, f"12个月客户保留率为{pct(ret)}。", f"12-month retention is {pct(ret)}."))
+    missing = [m for m in SUSTAINABILITY_NEEDS if s.sustainability.get(m) is None]
+    if missing:
+        why = join(
+            [
+                scorecard_metric_label(m, lang)
+                + pick(lang, "（", " (")
+                + pick(lang, *SUSTAINABILITY_NEEDS[m])
+                + pick(lang, "）", ")")
+                for m in missing
+            ],
+            lang,
+        )
+        out.append(pick(lang, "未能计算：", "Not computed: ") + why + pick(lang, "。", "."))
     return out
+
+
+#: Why a sustainability figure is null (RESULTS.md `qvsrs.sustainability`): what it needs.
+SUSTAINABILITY_NEEDS = {
+    "retention_12m": (
+        "需要流失观察组：M−18至M共19个月的快照",
+        "needs the churn cohort: snapshots of the 19 months M−18 … M",
+    ),
+    "revenue_growth_12m": ("需要M−23至M共24个月的快照", "needs snapshots of the 24 months M−23 … M"),
+    "net_customer_growth_12m": (
+        "需要t0（M−12月）时在册的客户",
+        "needs customers active at t0, with a snapshot in month M−12",
+    ),
+}
 
 
 def _names(metrics: list[str], lang: str) -> str:

@@ -21,6 +21,8 @@ from analysis.questions.satisfaction import (
     clearly_above,
     clearly_below,
     complaint_difference,
+    gaps_equal,
+    identical_answers,
 )
 from analysis.sections import Skipped
 from analysis.words.format import interval, is_number, join, num, pct, points
@@ -63,7 +65,7 @@ def describe_satisfaction(
         elif p == "trend" and result is not None:
             out += _trend(result.nps_trend(), lang)
         elif p == "ipa" and result is not None and result.ok:
-            out += describe_ipa(result.ipa(), lang)
+            out += describe_ipa(result.ipa(), lang, getattr(section, "drivers_reason", None))
         elif p == "complaints" and result is not None:
             out += _complaints(result, lang)
     return out
@@ -82,7 +84,26 @@ def _gaps(section: SatisfactionSection | Skipped, result: SatisfactionResult | N
             "scale: below 0 the branch falls short of what customers expect, above 0 it exceeds it.",
         )
     ]
-    if gaps:
+    identical = result is not None and identical_answers(result.responses)
+    if identical:
+        out.append(
+            pick(
+                lang,
+                f"所有{num(n)}份问卷的期望与感知评分完全相同：各项之间、客户之间都没有差异，下面的缺口只是同一个答案。",
+                f"All {num(n)} responses give exactly the same expectations and ratings: nothing differs between "
+                "attributes or customers, so the gaps below are one answer repeated.",
+            )
+        )
+    if gaps and gaps_equal(gaps):
+        g = points(next(iter(gaps.values())))
+        out.append(
+            pick(
+                lang,
+                f"八项缺口全部相同（均为{g}分）：没有差距最大或表现最好的一项。",
+                f"All eight gaps are the same ({g} points): no attribute falls furthest short or does best.",
+            )
+        )
+    elif gaps:
         worst, best = min(gaps, key=gaps.get), max(gaps, key=gaps.get)
         w, b = points(gaps[worst]), points(gaps[best])
         out.append(
@@ -93,7 +114,7 @@ def _gaps(section: SatisfactionSection | Skipped, result: SatisfactionResult | N
                 f"({w}), the best {term(best, lang)} ({b}).",
             )
         )
-    if result is not None and result.gaps is not None:
+    if result is not None and result.gaps is not None and not identical:
         table = result.gaps.sort_values("gap")
         level = pct(1 - result.alpha, 0)
         below, above = clearly_below(table), clearly_above(table)
@@ -162,9 +183,10 @@ def _drivers(section: SatisfactionSection, result: SatisfactionResult | None, la
         return [
             pick(
                 lang,
-                "问卷完整样本太少，无法估计满意度驱动因素。",
-                "Too few complete responses to estimate the drivers of satisfaction.",
+                "未估计满意度驱动因素（回归系数）：",
+                "The drivers of satisfaction (regression coefficients) are not estimated: ",
             )
+            + drivers_dropped(section.drivers_reason, lang)
         ]
     fit = ""
     table = result.drivers if result is not None else None
@@ -206,9 +228,58 @@ def _drivers(section: SatisfactionSection, result: SatisfactionResult | None, la
     return out
 
 
-def describe_ipa(ipa: pd.DataFrame | None, lang: str = "zh") -> list[str]:
-    """Sentences on the importance–performance matrix: what to fix first."""
+def drivers_dropped(reason: dict | None, lang: str = "zh") -> str:
+    """Why the drivers (and the relative weights) are missing (`satisfaction.drivers_reason`), one sentence."""
+    r = reason or {}
+    kind = r.get("kind")
+    if kind == "too_few":
+        n, needed = num(r.get("complete", 0)), num(r.get("needed", 0))
+        out = pick(
+            lang,
+            f"完整问卷太少（n = {n} < {needed}：截距加八项评分至少需要{needed}份完整问卷）",
+            f"too few complete responses (n = {n} < {needed}: the intercept and eight ratings need {needed})",
+        )
+        if r.get("blank"):
+            blank, total, share = num(r["blank"]), num(r.get("responses", 0)), pct(r.get("blank_share", 0), 0)
+            out += pick(
+                lang,
+                f"；{total}份问卷中有{blank}份至少一项评分或总体满意度空缺（这些答案中{share}为空）",
+                f"; {blank} of {total} responses leave a rating or overall satisfaction blank ({share} of those "
+                "answers are blank)",
+            )
+    elif kind == "identical":
+        out = pick(
+            lang,
+            f"全部{num(r.get('complete', 0))}份完整问卷的答案完全相同，无从比较",
+            f"all {num(r.get('complete', 0))} complete responses give the same answers: nothing to relate",
+        )
+    elif kind == "constant":
+        names = _terms(r.get("attributes") or [], lang)
+        out = pick(
+            lang,
+            f"{names}在每份完整问卷中评分都相同，无法识别其作用",
+            f"{names} is rated the same in every complete response: its effect is not identified",
+        )
+    elif kind == "collinear":
+        out = pick(
+            lang,
+            "各项评分共线（某项是其他几项的组合），无法分开识别各自的作用",
+            "the ratings are collinear (one is a combination of the others): their separate effects are not identified",
+        )
+    else:
+        out = pick(lang, "回归无法拟合", "the regression could not be fitted")
+    return out + pick(lang, "。", ".")
+
+
+def describe_ipa(ipa: pd.DataFrame | None, lang: str = "zh", reason: dict | None = None) -> list[str]:
+    """Sentences on the importance–performance matrix: what to fix first
+    (`reason`: why the weights are missing, when known: `drivers_reason`)."""
     if ipa is None:
+        if reason:
+            return [
+                pick(lang, "无法计算相对重要性：", "Relative importance is not computed: ")
+                + drivers_dropped(reason, lang)
+            ]
         return [pick(lang, "样本不足，无法计算相对重要性。", "Too few responses to compute relative importance.")]
     by_q = {q: [a for a in ipa.index if ipa.loc[a, "quadrant"] == q] for q in QUADRANTS}
     fix = sorted(by_q["fix_first"], key=lambda a: -ipa.loc[a, "importance"])

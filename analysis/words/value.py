@@ -80,6 +80,17 @@ def describe_value(
     return out
 
 
+def short_window(held: int, nominal: int = 12, lang: str = "zh") -> str:
+    """What a window shorter than its nominal length means for the figures
+    named after it (`timeframe.window_coverage`): they cover `held` months."""
+    return pick(
+        lang,
+        f"数据只包含{nominal}个月窗口中的{held}个月：按窗口计的利润及按利润的排名只反映这{held}个月（近{held}个月利润），不是全年。",
+        f"Only {held} of the {nominal} months of the window are in the data: profit over the window, and rankings "
+        f"by it, cover those {held} months ({held}-month profit), not a year.",
+    )
+
+
 def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, lang: str) -> list[str]:
     """The seed's two claims checked against the branch (the section's figures,
     with the counts and money of the result where there is one)."""
@@ -95,15 +106,19 @@ def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, la
     top, bottom, unprof = s.top20_revenue_share, s.bottom30_revenue_share, s.unprofitable_share
     top_pct, bottom_pct = _shares(result)
     out: list[str] = []
+    held = result.window_months if result is not None else (s.window_months or 12)
+    nominal = result.assumptions.window_months if result is not None else 12
+    if held < nominal:
+        out.append(short_window(held, nominal, lang))
     if result is not None:
         total = money(result.total_revenue, lang)
         out += [
             pick(
                 lang,
-                f"近12个月，{num(result.n)}位有余额记录的客户共为本行贡献利润{total}"
+                f"近{held}个月，{num(result.n)}位有余额记录的客户共为本行贡献利润{total}"
                 "（利润 = 净贡献：利差 + 手续费 − 服务成本，可为负）。",
-                f"Over the last 12 months the branch's {num(result.n)} customers with balances made a profit of {total} "
-                "(profit = net contribution: interest margin + fees − cost to serve; it can be negative).",
+                f"Over the last {held} months the branch's {num(result.n)} customers with balances made a profit of "
+                f"{total} (profit = net contribution: interest margin + fees − cost to serve; it can be negative).",
             ),
             pick(
                 lang,
