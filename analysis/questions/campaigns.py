@@ -246,7 +246,7 @@ def analyze(
     studies and the effects by segment and VIP tier (diagnostics: the section
     is the same without them).
     """
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     if a.campaign_estimator not in causal.METHODS:
         raise UsageError(
             f"campaign_estimator {a.campaign_estimator!r} is not implemented for campaigns "

@@ -210,7 +210,7 @@ def analyze(
     `min_cohort` customers, fewer than `min_events` churners or stayers, or
     when the data cannot identify it (`LogitError`).
     """
-    a = assumptions if assumptions is not None else Assumptions()
+    bank, a = bank.assumed(assumptions)
     tf = bank.timeframe
     cohort = churn_cohort(bank)
     with_complaints = bank.interactions is not None
@@ -221,10 +221,11 @@ def analyze(
     out = ChurnResult(cohort, X, with_complaints, a, left_out=left_out)
     n, k = len(cohort), int(cohort["churned"].sum())
     first = bank.monthly_snapshots["month"].min()
-    if n == 0 and (pd.isna(first) or first > tf.month(18)):
+    back = tf.window_months + a.churn_history_months  # 18: M−12 and M−18
+    if n == 0 and (pd.isna(first) or first > tf.month(back)):
         out.reason = (
-            f"the snapshots begin in {first:%Y-%m}, after month M−18 ({tf.month(18):%Y-%m}): "
-            "the churn cohort needs 19 months of data"
+            f"the snapshots begin in {first:%Y-%m}, after month M−{back} ({tf.month(back):%Y-%m}): "
+            f"the churn cohort needs {back + 1} months of data"
         )
         return out
     if n < min_cohort:

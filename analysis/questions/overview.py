@@ -87,11 +87,12 @@ class OverviewResult:
     net_customer_growth_12m: float | None = None
     home_bank: str | None = None
     deposit_share: dict[str, float] | None = None  # bank → share of the city's deposits, latest period
+    window_months: int = CHANGE_MONTHS  # `Assumptions.window_months`: the change is over the window's length
 
     @property
     def change(self) -> dict:
-        """`book_change` of the book (empty without a year of it)."""
-        return book_change(self.book) if self.book is not None else {}
+        """`book_change` of the book over the window's length (empty without that much of it)."""
+        return book_change(self.book, self.window_months) if self.book is not None else {}
 
     @property
     def deposits(self) -> float | None:
@@ -141,6 +142,7 @@ class OverviewResult:
 
 def analyze(bank: Bank, assumptions: Assumptions | None = None) -> OverviewResult:
     """The branch's book, mix, growth and market share (see OverviewResult)."""
+    bank, a = bank.assumed(assumptions)
     b = bank.branch
     shares = None
     if bank.has("market_share"):
@@ -158,4 +160,5 @@ def analyze(bank: Bank, assumptions: Assumptions | None = None) -> OverviewResul
         net_customer_growth_12m=net_customer_growth_12m(bank),
         home_bank=b.get("home_bank"),
         deposit_share=shares,
+        window_months=a.window_months,
     )

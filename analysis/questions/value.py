@@ -476,7 +476,7 @@ class ValueResult:
 
 def analyze(bank: Bank, assumptions: Assumptions | None = None) -> ValueResult:
     """Everything the value question computes for `bank` (see ValueResult)."""
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     top = top_level(bank)
     base = value_base(bank)
     reason = _skip_reason(base)
