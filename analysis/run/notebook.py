@@ -1,27 +1,31 @@
 """What every notebook calls: its first cell, its prose and its figures.
 
     setup(lang)
-    bank = open_bank(bank_path, data_dir, branch, as_of)
+    bank = open_bank(bank_path, data_dir, branch, as_of, assumptions)   # assumptions: a mapping or None
     say(describe_churn(section, lang))          # sentences as one Markdown block
     show(fig, out_dir, "churn_drivers", caption) # source line under it, saved as PNG, shown once
 
 In a run, the runner has loaded and validated the branch once and passes
 `bank_path` (a prepared bank folder); in a consultant's own session the same
-call loads `data_dir` (by default the sample bank) directly.
+call loads `data_dir` (by default the sample bank) directly. The notebook
+parameter `assumptions` (a mapping of `Assumptions` fields, None: the
+contract's) becomes `bank.assumptions`, which every `analyze(bank)` uses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from analysis.data.bank import Bank, load
+from analysis.assumptions import Assumptions
+from analysis.data.bank import SAMPLE_DIR, Bank, load
 from analysis.figures import style
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+__all__ = ["SAMPLE_DIR", "open_bank", "say", "setup", "show"]
 
 
 def open_bank(
@@ -29,11 +33,14 @@ def open_bank(
     data_dir: str | None = None,
     branch: str = "meishan",
     as_of: str | None = None,
+    assumptions: Assumptions | Mapping[str, Any] | None = None,
 ) -> Bank:
-    """The branch's validated bank: prepared by the runner, or loaded afresh."""
+    """The branch's validated bank: prepared by the runner, or loaded afresh;
+    under `assumptions` when given (else the prepared bank's, or the contract's)."""
     if bank_path:
-        return Bank.open(bank_path)
-    return load(data_dir or SAMPLE_DIR, branch=branch, as_of=as_of)
+        bank = Bank.open(bank_path)
+        return bank.with_assumptions(assumptions) if assumptions is not None else bank
+    return load(data_dir or SAMPLE_DIR, branch=branch, as_of=as_of, assumptions=assumptions)
 
 
 def setup(lang: str = "zh") -> None:

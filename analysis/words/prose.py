@@ -17,6 +17,7 @@ from analysis.questions.value import section_from_dict as value_section_from_dic
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.words import campaigns, economics
+from analysis.words.assumptions import assumptions_of
 from analysis.words.churn import describe_churn
 from analysis.words.competitors import PARTS as COMPETITOR_PARTS
 from analysis.words.competitors import describe_competitors
@@ -99,7 +100,9 @@ def campaign_paragraphs(ctx: ReportContext) -> list[list[str]]:
 DESCRIBE = {
     "overview": overview_paragraphs,
     "value": value_paragraphs,
-    "churn": lambda ctx: _paragraphs(_unbulleted(describe_churn(ctx.results.get("churn"), ctx.lang))),
+    "churn": lambda ctx: _paragraphs(
+        _unbulleted(describe_churn(ctx.results.get("churn"), ctx.lang, assumptions_of(ctx.results)))
+    ),
     "satisfaction": satisfaction_paragraphs,
     "competitors": competitors_paragraphs,
     "campaigns": campaign_paragraphs,
