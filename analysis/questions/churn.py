@@ -255,6 +255,23 @@ def analyze(
 # Decisions the words and figures read
 
 
+def cohort_frame(bank: Bank, assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """For exploration: the churn cohort (RESULTS.md, under the assumptions),
+    one row per customer (index customer_id): `churned` and `close_date`, the
+    driver features at t0 (`DRIVER_ORDER`, as the model sees them) and the
+    customer's raw attributes (segment, area, vip_tier, gender, birth_year,
+    open_date, rm_id, close_reason …, prefixed by nothing; a feature wins a
+    name clash). `cohort_frame(bank).groupby("segment")["churned"].mean()`."""
+    bank, a = bank.assumed(assumptions)
+    cohort = churn_cohort(bank).set_index("customer_id")
+    feats = driver_features(
+        bank, bank.timeframe.t0, pd.Index(cohort.index), with_complaints=bank.interactions is not None, assumptions=a
+    )
+    raw = bank.customers.set_index("customer_id").reindex(cohort.index)
+    raw = raw.drop(columns=[c for c in raw.columns if c in cohort.columns or c in feats.columns])
+    return cohort.join(feats).join(raw).rename_axis("customer_id")
+
+
 def significant(d: Mapping, alpha: float = 0.05) -> bool:
     """Whether an estimate (with `p_value`) is significant at `alpha`."""
     p = d.get("p_value")
