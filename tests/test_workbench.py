@@ -157,3 +157,36 @@ def test_notebook_parameters_are_typed_and_commented():
         assert set(params) >= {"bank_path", "data_dir", "branch", "as_of", "out_dir", "lang", "assumptions"}, p.name
         assert all(v["inferred_type_name"] != "None" and v["help"] for v in params.values()), p.name
         assert nbformat.read(p, as_version=4).metadata["kernelspec"]["name"] == "qvsrs-analysis"
+
+
+def test_recipes_notebook_equals_the_pipeline(run_notebook, sample_dir, sample_banks, tmp_path):
+    """The recipes run on the small sample bank; where they overlap with the
+    research notebooks' sections (what results.json holds), the figures are equal."""
+    import json
+
+    first, second = sorted(sample_banks)[:2]
+    run_notebook("recipes", tmp_path, data_dir=str(sample_dir), branch=first, out_dir=str(tmp_path))
+    got = json.loads((tmp_path / "recipes.json").read_text(encoding="utf-8"))
+    bank = sample_banks[first]
+    assert got["churn_rate_12m"] == churn.analyze(bank).section().to_dict()["churn_rate_12m"]
+    six = churn.analyze(bank, Assumptions(window_months=6)).section().to_dict()["churn_rate_12m"]
+    assert got["churn_rate_6m"] == six
+    assert (
+        got["unresolved_14"]
+        == churn.analyze(bank, Assumptions(unresolved_days=14)).section().to_dict()["drivers"]["unresolved_complaint"]
+    )
+    for b in (first, second):
+        assert got["gaps"][b] == satisfaction.analyze(sample_banks[b]).section().to_dict()["cs_gap"]
+    base = value.customer_values(bank)
+    assert sum(got["value_by_area"].values()) == pytest.approx(base["revenue_12m"].sum())
+    assert got["compared"] > 0
+
+
+def test_recipes_are_short_and_committed_clean():
+    nb = nbformat.read(NOTEBOOKS / "recipes.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert nb.metadata["kernelspec"]["name"] == "qvsrs-analysis"
+    for c in code[2:-1]:  # parameters, imports and the closing record aside
+        lines = [x for x in c.source.splitlines() if x.strip() and not x.strip().startswith("#")]
+        assert len(lines) <= 5, c.source
