@@ -94,15 +94,16 @@ def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, la
     s = section
     top, bottom, unprof = s.top20_revenue_share, s.bottom30_revenue_share, s.unprofitable_share
     top_pct, bottom_pct = _shares(result)
+    w = result.assumptions.window_months if result is not None else 12  # the window's months
     out: list[str] = []
     if result is not None:
         total = money(result.total_revenue, lang)
         out += [
             pick(
                 lang,
-                f"近12个月，{num(result.n)}位有余额记录的客户共为本行贡献利润{total}"
+                f"近{w}个月，{num(result.n)}位有余额记录的客户共为本行贡献利润{total}"
                 "（利润 = 净贡献：利差 + 手续费 − 服务成本，可为负）。",
-                f"Over the last 12 months the branch's {num(result.n)} customers with balances made a profit of {total} "
+                f"Over the last {w} months the branch's {num(result.n)} customers with balances made a profit of {total} "
                 "(profit = net contribution: interest margin + fees − cost to serve; it can be negative).",
             ),
             pick(
@@ -171,8 +172,8 @@ def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, la
             out.append(
                 pick(
                     lang,
-                    f"真正亏钱的客户占{pct(unprof, 1)}（{num(result.losing_n)}位），近12个月共亏损{loss}，相当于总利润的{share}。",
-                    f"The customers who actually lose money are {pct(unprof, 1)} ({num(result.losing_n)}); over 12 months "
+                    f"真正亏钱的客户占{pct(unprof, 1)}（{num(result.losing_n)}位），近{w}个月共亏损{loss}，相当于总利润的{share}。",
+                    f"The customers who actually lose money are {pct(unprof, 1)} ({num(result.losing_n)}); over {w} months "
                     f"they lost {loss}, {share} of the total profit.",
                 )
             )
