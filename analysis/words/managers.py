@@ -57,6 +57,7 @@ def describe_managers(
             )
         ]
     top = top_share_text(assumptions)
+    w = _assumed(assumptions).window_months
     k, cov, unc = section.get("top20_customers"), section.get("coverage_top20"), section.get("uncovered_top20")
     if cov is None:
         return []
@@ -66,8 +67,8 @@ def describe_managers(
     out = [
         pick(
             lang,
-            f"按近12个月利润排名，前{top}{of_zh}中有{pct(cov, 1)}配有{rm}{nobody_zh}（与种子方案的“{rm}一对一责任制”相比的缺口）。",
-            f"Of the top {top} of customers by 12-month profit{of_en}, {pct(cov, 1)} have a {rm.lower()}{nobody_en} "
+            f"按近{w}个月利润排名，前{top}{of_zh}中有{pct(cov, 1)}配有{rm}{nobody_zh}（与种子方案的“{rm}一对一责任制”相比的缺口）。",
+            f"Of the top {top} of customers by {w}-month profit{of_en}, {pct(cov, 1)} have a {rm.lower()}{nobody_en} "
             "(the gap to the seed's one-manager-per-customer rule).",
         )
     ]
@@ -217,8 +218,8 @@ def describe_portfolio(
     out = [
         pick(
             lang,
-            f"{len(b)}位客户经理名下共有{total}位活跃客户，最多的{big}有{n_big}位（近12个月利润{profit}），最少的{small}有{n_small}位。",
-            f"{len(b)} managers look after {total} active customers; the largest book, {big}, has {n_big} (12-month "
+            f"{len(b)}位客户经理名下共有{total}位活跃客户，最多的{big}有{n_big}位（近{a.window_months}个月利润{profit}），最少的{small}有{n_small}位。",
+            f"{len(b)} managers look after {total} active customers; the largest book, {big}, has {n_big} ({a.window_months}-month "
             f"profit {profit}), the smallest, {small}, {n_small}.",
         )
     ]
@@ -229,7 +230,7 @@ def describe_portfolio(
             pick(
                 lang,
                 f"客户经理名下客户的流失率合计{m}，全行为{r}。",
-                f"Customers with a manager churned at {m} over 12 months, the branch as a whole at {r}.",
+                f"Customers with a manager churned at {m} over {a.window_months} months, the branch as a whole at {r}.",
             )
         )
     chance = pct(a.alpha, 0)
@@ -316,14 +317,14 @@ LABELS = {
     "capacity": ("容量上限", "Capacity"),
     "book_axis": ("名下活跃客户数", "Active customers in the book"),
     "branch": ("全行", "Branch"),
-    "churn_axis": ("近12个月流失率（{level}区间）", "12-month churn ({level} interval)"),
+    "churn_axis": ("近{months}个月流失率（{level}区间）", "{months}-month churn ({level} interval)"),
 }
 
 
 def label(key: str, lang: str = "zh", assumptions: Assumptions | None = None) -> str:
     """A label of the managers' figures (`LABELS`)."""
     a = _assumed(assumptions)
-    return pick(lang, *LABELS[key]).format(top=top_share_text(a), level=pct(1 - a.alpha, 0))
+    return pick(lang, *LABELS[key]).format(top=top_share_text(a), level=pct(1 - a.alpha, 0), months=a.window_months)
 
 
 def proposal_title(proposal: Proposal, lang: str = "zh") -> str:
