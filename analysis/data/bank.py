@@ -362,13 +362,13 @@ class Bank:
         area: str | Iterable[str] | None = None,
         vip_tier: str | Iterable[str] | None = None,
         customers: Iterable[str] | None = None,
-    ) -> "Bank":
+    ) -> Bank:
         """The branch restricted to some of its customers (`customers` attributes
         as they stand in the data, or ids): every customer-keyed table filtered,
         features computed afresh. `bank.subset(segment="affluent")`."""
         return explore.subset(self, segment=segment, area=area, vip_tier=vip_tier, customers=customers)
 
-    def with_assumptions(self, assumptions: "Assumptions | Mapping[str, Any] | None" = None, **changes: Any) -> "Bank":
+    def with_assumptions(self, assumptions: Assumptions | Mapping[str, Any] | None = None, **changes: Any) -> Bank:
         """The same branch under other assumptions (tables shared, features computed afresh);
         `bank.with_assumptions(window_months=6)`. The bank itself when nothing changes."""
         a = as_assumptions(assumptions, self.assumptions, **changes)
@@ -376,7 +376,7 @@ class Bank:
             return self
         return replace(self, assumptions=a)
 
-    def assumed(self, assumptions: "Assumptions | None" = None) -> "tuple[Bank, Assumptions]":
+    def assumed(self, assumptions: Assumptions | None = None) -> tuple[Bank, Assumptions]:
         """(bank, assumptions) as an `analyze(bank, assumptions)` uses them: the ones
         given, else the bank's own; the bank's time frame follows their window."""
         bank = self.with_assumptions(assumptions) if assumptions is not None else self
@@ -480,7 +480,7 @@ class Bank:
         return folder
 
     @classmethod
-    def open(cls, folder: str | Path) -> "Bank":
+    def open(cls, folder: str | Path) -> Bank:
         folder = Path(folder)
         meta = json.loads((folder / "bank.json").read_text(encoding="utf-8"))
         tables = PreparedTables(folder, meta["tables"])
@@ -495,7 +495,7 @@ class Bank:
 
 
 def as_assumptions(
-    assumptions: "Assumptions | Mapping[str, Any] | str | Path | None" = None,
+    assumptions: Assumptions | Mapping[str, Any] | str | Path | None = None,
     base: Assumptions | None = None,
     **changes: Any,
 ) -> Assumptions:
@@ -520,7 +520,7 @@ def load(
     data_dir: str | Path | None = None,
     branch: str = "meishan",
     as_of: str | None = None,
-    assumptions: "Assumptions | Mapping[str, Any] | str | Path | None" = None,
+    assumptions: Assumptions | Mapping[str, Any] | str | Path | None = None,
     **changes: Any,
 ) -> Bank:
     """Load and validate one branch of a data folder.
@@ -585,7 +585,7 @@ def load_many(
     data_dir: str | Path | None = None,
     branches: Iterable[str] | None = None,
     as_of: str | None = None,
-    assumptions: "Assumptions | Mapping[str, Any] | str | Path | None" = None,
+    assumptions: Assumptions | Mapping[str, Any] | str | Path | None = None,
     **changes: Any,
 ) -> dict[str, Bank]:
     """Several branches of one data folder, validated once: branch id → Bank

@@ -45,19 +45,19 @@ class Timeframe:
             raise UsageError(f"window_months must be a whole number of months ≥ 1, not {self.window_months!r}")
 
     @classmethod
-    def from_snapshots(cls, months: pd.Series, as_of: str | None = None, window_months: int = 12) -> "Timeframe":
+    def from_snapshots(cls, months: pd.Series, as_of: str | None = None, window_months: int = 12) -> Timeframe:
         first = month_start(months.min()) if len(months) and pd.notna(months.min()) else None
         if as_of is not None:
             return cls(month_start(as_of), first, window_months)
         return cls(month_start(months.max()), first, window_months)
 
-    def with_window(self, window_months: int) -> "Timeframe":
+    def with_window(self, window_months: int) -> Timeframe:
         """The same months with a window of `window_months` months."""
         if window_months == self.window_months:
             return self
         return Timeframe(self.M, self.first, window_months)
 
-    def shifted(self, months: int) -> "Timeframe":
+    def shifted(self, months: int) -> Timeframe:
         """The time frame `months` months earlier (same first month and window)."""
         return Timeframe(self.month(months), self.first, self.window_months)
 
@@ -105,7 +105,7 @@ class Timeframe:
         return (self.M.year - self.first.year) * 12 + self.M.month - self.first.month + 1
 
 
-def window_coverage(tf: "Timeframe | HasTimeframe", months: int | None = None) -> tuple[int, bool]:
+def window_coverage(tf: Timeframe | HasTimeframe, months: int | None = None) -> tuple[int, bool]:
     """(months available, full) of the `months`-month window ending in M.
 
     A figure named for a window ("12-month profit", "churn over the last

@@ -15,8 +15,8 @@ contract's) becomes `bank.assumptions`, which every `analyze(bank)` uses.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from IPython.display import Markdown, display
 
