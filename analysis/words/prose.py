@@ -42,7 +42,7 @@ def describe_campaigns(ctx: ReportContext) -> list[str]:
 def describe_managers_section(ctx: ReportContext) -> list[str]:
     """The plan chapter's sentences on relationship managers: the notebook's `describe_managers`."""
     section = paths.section(ctx.results, "relationship_managers")
-    return describe_managers(section, ctx.lang) if section else []
+    return describe_managers(section, ctx.lang, assumptions=assumptions_of(ctx.results)) if section else []
 
 
 def describe_plan(ctx: ReportContext) -> list[str]:
@@ -64,6 +64,7 @@ def _paragraphs(*parts: list[str]) -> list[list[str]]:
 def overview_paragraphs(ctx: ReportContext) -> list[list[str]]:
     """The branch at a glance from results.json, in the overview notebook's words."""
     o = OverviewResult.from_results(ctx.results, ctx.title_name, ctx.city, ctx.home_bank)
+    o.window_months = assumptions_of(ctx.results).window_months  # the run's window (the run card's)
     return _paragraphs(describe_overview(o, ctx.lang))
 
 
