@@ -52,6 +52,7 @@ test-fast: $(VENV)/.installed
 
 lab: $(VENV)/.installed $(SAMPLE)/.complete
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dev,lab]'
+	$(PY) -c "from analysis.run.runner import ensure_kernel; print('kernel', ensure_kernel())"
 	$(VENV)/bin/jupyter lab --notebook-dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(VENV)/.installed

@@ -24,6 +24,7 @@ _EXPORTS = {
     "Timeframe": "analysis.data.timeframe",
     "UsageError": "analysis.errors",
     "load": "analysis.data.bank",
+    "load_many": "analysis.data.bank",
     "load_tables": "analysis.data.bank",
 }
 #: the modules and subpackages under the package, imported when first named
@@ -41,11 +42,21 @@ _SUBMODULES = (
     "words",
 )
 
-__all__ = ["Assumptions", "Bank", "DataError", "DataProblem", "Timeframe", "UsageError", "load", "load_tables"]
+__all__ = [
+    "Assumptions",
+    "Bank",
+    "DataError",
+    "DataProblem",
+    "Timeframe",
+    "UsageError",
+    "load",
+    "load_many",
+    "load_tables",
+]
 
 if TYPE_CHECKING:
     from analysis.assumptions import Assumptions
-    from analysis.data.bank import Bank, load, load_tables
+    from analysis.data.bank import Bank, load, load_many, load_tables
     from analysis.data.timeframe import Timeframe
     from analysis.errors import DataError, DataProblem, UsageError
 

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from analysis.assumptions import Assumptions
 from analysis.errors import DataError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -98,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=_positive, default=1, help="branches run in parallel processes")
     r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing and figures")
     r.add_argument("--quiet", action="store_true", help="no progress lines")
+    r.add_argument(
+        "--assumptions",
+        type=Path,
+        help="a TOML or YAML file of assumptions (e.g. unresolved_days = 14, window_months = 6); default RESULTS.md's",
+    )
     r.add_argument("--notebooks", nargs="*", help="run only these notebooks (e.g. 01_value)")
     r.add_argument("--executor", choices=("local", "dask"), default="local")
     r.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
@@ -167,6 +173,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from analysis.run import runner
 
     as_of = runner.parse_as_of(args.as_of)
+    assumptions = Assumptions.from_file(args.assumptions) if args.assumptions else Assumptions()
     if not args.data.is_dir():
         raise UsageError(f"data folder not found: {args.data}")
     if args.executor == "dask" and not args.scheduler:
@@ -181,6 +188,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         notebooks=tuple(args.notebooks) if args.notebooks else None,
         notebook_jobs=notebook_jobs,
+        assumptions=assumptions,
     )
     if args.branch:
         outcome = runner.run_branch(str(args.data), args.branch, opts)  # data problems raise

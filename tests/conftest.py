@@ -22,12 +22,15 @@ IN_CI = os.environ.get("QVSRS_CI") == "1"
 NOTEBOOK_FIXTURES = {"run_notebook", "good_notebooks", "failing_notebooks"}
 #: The papermill parameters cell every notebook starts with (house rules).
 NOTEBOOK_PARAMETERS = [
-    "bank_path = None",
-    "data_dir = None",
-    'branch = "meishan"',
-    "as_of = None",
-    "out_dir = None",
-    'lang = "zh"',
+    "from typing import Optional",
+    "",
+    "bank_path: Optional[str] = None  # a prepared bank folder (the runner's); None: load data_dir afresh",
+    "data_dir: Optional[str] = None  # the data folder; None: the sample bank (data/sample)",
+    'branch: str = "meishan"  # branch_id to analyse',
+    "as_of: Optional[str] = None  # month M as YYYY-MM; None: the last month of the snapshots",
+    "out_dir: Optional[str] = None  # the run folder for results, figures and tables; None: only shown here",
+    'lang: str = "zh"  # language of words, tables and figures: zh or en',
+    'assumptions: Optional[dict] = None  # analysis.Assumptions fields, e.g. {"unresolved_days": 14, "window_months": 6}',
 ]
 
 
@@ -124,16 +127,20 @@ def sample_dir_3000(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def run_notebook():
     """`run(name, tmp_path, **parameters)`: execute notebooks/<name>.ipynb with
-    papermill (kernel python3) and return the executed notebook, also written
-    to tmp_path/<name>.ipynb."""
+    papermill (the project's kernel, as the runner) and return the executed
+    notebook, also written to tmp_path/<name>.ipynb."""
     import papermill as pm
+
+    from analysis.run.runner import ensure_kernel
+
+    kernel = ensure_kernel()
 
     def run(name: str, tmp_path: Path, **parameters):
         nb = pm.execute_notebook(
             str(NOTEBOOKS / f"{name}.ipynb"),
             str(tmp_path / f"{name}.ipynb"),
             parameters=parameters,
-            kernel_name="python3",
+            kernel_name=kernel,
             progress_bar=False,
             resources={"metadata": {"path": str(NOTEBOOKS)}},  # the kernel's cwd; never chdir the test process
         )
@@ -150,7 +157,7 @@ def run_notebook():
 @pytest.fixture(scope="session")
 def committed_clean():
     """`check(name)`: notebooks/<name>.ipynb is committed without outputs, with
-    the house parameters cell (tagged `parameters`) and the python3 kernel."""
+    the house parameters cell (tagged `parameters`, typed and commented) and the project's kernel."""
     import nbformat
 
     def check(name: str) -> None:
@@ -159,6 +166,6 @@ def committed_clean():
         assert all(c.outputs == [] and c.execution_count is None for c in code)
         assert "parameters" in code[0].metadata.get("tags", [])
         assert code[0].source.split("\n") == NOTEBOOK_PARAMETERS
-        assert nb.metadata["kernelspec"]["name"] == "python3"
+        assert nb.metadata["kernelspec"]["name"] == "qvsrs-analysis"
 
     return check

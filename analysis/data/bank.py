@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
@@ -23,7 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.data import casts, frames, scan, validate
+from analysis.assumptions import Assumptions
+from analysis.data import casts, explore, frames, scan, validate
 from analysis.data.contract import REQUIRED_TABLES, TABLES
 from analysis.data.features import customer_features
 from analysis.errors import DataError, DataProblem, UsageError
@@ -314,10 +315,14 @@ def table_frames(tables: Mapping[str, pd.DataFrame], name: str) -> Iterator[pd.D
 
 @dataclass
 class Bank:
-    """One branch's validated tables and its time frame.
+    """One branch's validated tables, its time frame and the analyst's assumptions.
 
-    Tables absent from the data folder are `None` (`bank.has(name)` is
-    False); every analysis that needs one reports itself skipped.
+    Every table of the contract is an attribute (`bank.customers`, …; `dir(bank)`
+    lists them); tables absent from the data folder are `None` (`bank.has(name)`
+    is False) and every analysis that needs one reports itself skipped.
+    `bank.assumptions` are the assumptions every `analyze(bank)` uses when given
+    none; the time frame's window follows `assumptions.window_months`.
+    `bank.describe()`, `bank.subset(…)`: a first look and a part of the branch.
     """
 
     branch_id: str
@@ -325,11 +330,57 @@ class Bank:
     timeframe: Timeframe
     data_dir: str = ""
     options: dict = field(default_factory=dict)
+    assumptions: Assumptions = field(default_factory=Assumptions)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.assumptions, Assumptions):
+            self.assumptions = as_assumptions(self.assumptions)
+        self.timeframe = self.timeframe.with_window(self.assumptions.window_months)
 
     def __getattr__(self, name: str) -> pd.DataFrame | None:
         if name in TABLES:
             return self.__dict__["tables"].get(name)
         raise AttributeError(name)
+
+    def __dir__(self) -> list[str]:
+        """Attributes and the branch's tables (tab completion shows `bank.customers`, …)."""
+        return sorted({*super().__dir__(), *(n for n in TABLES if n in self.tables)})
+
+    def __repr__(self) -> str:
+        return explore.bank_text(self)
+
+    def _repr_html_(self) -> str:
+        return explore.bank_html(self)
+
+    def describe(self) -> pd.DataFrame:
+        """A first look: one row per table of the contract (rows, columns, date range, nulls)."""
+        return explore.describe(self)
+
+    def subset(
+        self,
+        segment: str | Iterable[str] | None = None,
+        area: str | Iterable[str] | None = None,
+        vip_tier: str | Iterable[str] | None = None,
+        customers: Iterable[str] | None = None,
+    ) -> Bank:
+        """The branch restricted to some of its customers (`customers` attributes
+        as they stand in the data, or ids): every customer-keyed table filtered,
+        features computed afresh. `bank.subset(segment="affluent")`."""
+        return explore.subset(self, segment=segment, area=area, vip_tier=vip_tier, customers=customers)
+
+    def with_assumptions(self, assumptions: Assumptions | Mapping[str, Any] | None = None, **changes: Any) -> Bank:
+        """The same branch under other assumptions (tables shared, features computed afresh);
+        `bank.with_assumptions(window_months=6)`. The bank itself when nothing changes."""
+        a = as_assumptions(assumptions, self.assumptions, **changes)
+        if a == self.assumptions and a.notes == self.assumptions.notes:
+            return self
+        return replace(self, assumptions=a)
+
+    def assumed(self, assumptions: Assumptions | None = None) -> tuple[Bank, Assumptions]:
+        """(bank, assumptions) as an `analyze(bank, assumptions)` uses them: the ones
+        given, else the bank's own; the bank's time frame follows their window."""
+        bank = self.with_assumptions(assumptions) if assumptions is not None else self
+        return bank, bank.assumptions
 
     def row_count(self, name: str) -> int:
         """Rows of a table of the branch (0 when absent), without reading a big one."""
@@ -394,8 +445,11 @@ class Bank:
         return dict(self.options.get("unmatched_cities") or {})
 
     @cached_property
-    def features(self):
-        """Canonical per-customer features (see `analysis.features`)."""
+    def features(self) -> pd.DataFrame:
+        """The churn drivers measured at t0 (`data.features.driver_features`), one row
+        per customer with a snapshot in month M−window (M−12): every such customer,
+        not only the churn cohort. The churn cohort with its outcome, features and
+        attributes is `analysis.questions.churn.cohort_frame(bank)`."""
         return customer_features(self)
 
     # -- a prepared bank: written once per run, read by every notebook -------
@@ -416,6 +470,7 @@ class Bank:
         meta = {
             "branch_id": self.branch_id,
             "M": self.timeframe.M.strftime("%Y-%m-%d"),
+            "assumptions": self.assumptions.to_dict(),
             "first": None if self.timeframe.first is None else self.timeframe.first.strftime("%Y-%m-%d"),
             "data_dir": str(self.data_dir),
             "options": self.options,
@@ -425,7 +480,7 @@ class Bank:
         return folder
 
     @classmethod
-    def open(cls, folder: str | Path) -> "Bank":
+    def open(cls, folder: str | Path) -> Bank:
         folder = Path(folder)
         meta = json.loads((folder / "bank.json").read_text(encoding="utf-8"))
         tables = PreparedTables(folder, meta["tables"])
@@ -435,19 +490,56 @@ class Bank:
             Timeframe(pd.Timestamp(meta["M"]), pd.Timestamp(meta["first"]) if meta.get("first") else None),
             data_dir=meta.get("data_dir", ""),
             options=meta.get("options", {}),
+            assumptions=Assumptions.from_mapping(meta.get("assumptions")),
         )
 
 
-def load(data_dir: str | Path, branch: str, as_of: str | None = None) -> Bank:
+def as_assumptions(
+    assumptions: Assumptions | Mapping[str, Any] | str | Path | None = None,
+    base: Assumptions | None = None,
+    **changes: Any,
+) -> Assumptions:
+    """Assumptions from what an analyst hands over: an `Assumptions`, a mapping of
+    field names, a TOML/YAML file, or None (`base`, else the defaults), with
+    keyword `changes` on top (`window_months=6`; unknown names are a `UsageError`)."""
+    if isinstance(assumptions, Assumptions):
+        a = assumptions
+    elif isinstance(assumptions, (str, Path)):
+        a = Assumptions.from_file(assumptions)
+    elif assumptions is None:
+        a = base if base is not None else Assumptions()
+    else:
+        a = Assumptions.from_mapping(assumptions)
+    if changes:
+        Assumptions.from_mapping(changes)  # unknown names: a UsageError naming the known ones
+        a = a.replace(**changes)
+    return a
+
+
+def load(
+    data_dir: str | Path | None = None,
+    branch: str = "meishan",
+    as_of: str | None = None,
+    assumptions: Assumptions | Mapping[str, Any] | str | Path | None = None,
+    **changes: Any,
+) -> Bank:
     """Load and validate one branch of a data folder.
 
     `as_of` (`YYYY-MM`) sets month M and gives the bank as it stood at the
     end of M (`analysis.asof`: later rows set aside, later changes undone);
     by default M is the last month in the branch's `monthly_snapshots` and
-    nothing is set aside. Raises `DataError` for data problems and
-    `UsageError` for an unknown branch or an as_of outside the snapshots.
+    nothing is set aside. `assumptions` (an `Assumptions`, a mapping or a
+    TOML/YAML file) and keyword shortcuts (`window_months=6`,
+    `unresolved_days=14`, any field of `Assumptions`) become
+    `bank.assumptions`. Without `data_dir`, the sample bank (`data/sample`);
+    a relative folder that does not exist from the working directory is
+    looked for under the project's root (so the README's line works from
+    `notebooks/`). Raises `DataError` for data problems and `UsageError` for
+    an unknown branch or an as_of outside the snapshots.
     """
     started = time.monotonic()
+    a = as_assumptions(assumptions, **changes)
+    data_dir = resolve_data_dir(data_dir)
     folder, problems = read_folder(data_dir, branch)
     try:
         if problems:
@@ -463,13 +555,73 @@ def load(data_dir: str | Path, branch: str, as_of: str | None = None) -> Bank:
             [DataProblem("monthly_snapshots", f"no snapshot rows for branch {branch!r}: nothing to analyse")]
         )
     check_as_of(snaps["month"], as_of, branch)
-    tf = Timeframe.from_snapshots(snaps["month"], as_of)
+    tf = Timeframe.from_snapshots(snaps["month"], as_of, a.window_months)
     options = branch_options(unmatched)
     if as_of is not None:
         known = as_known_at(tables, tf)
         tables, options = known, branch_options(unmatched, known.set_aside)
     options["load_seconds"] = round(time.monotonic() - started, 2)
-    return Bank(branch, tables, tf, data_dir=str(data_dir), options=options)
+    return Bank(branch, tables, tf, data_dir=str(data_dir), options=options, assumptions=a)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+
+
+def resolve_data_dir(data_dir: str | Path | None) -> Path:
+    """The data folder a path names: as given when it exists; a relative path that
+    does not exist from here, under the project's root; None, the sample bank."""
+    if data_dir is None:
+        if not SAMPLE_DIR.is_dir():
+            raise UsageError(f"no data folder given and no sample bank at {SAMPLE_DIR}: run `make sample` first")
+        return SAMPLE_DIR
+    path = Path(data_dir)
+    if not path.exists() and not path.is_absolute() and (PROJECT_ROOT / path).is_dir():
+        return PROJECT_ROOT / path
+    return path
+
+
+def load_many(
+    data_dir: str | Path | None = None,
+    branches: Iterable[str] | None = None,
+    as_of: str | None = None,
+    assumptions: Assumptions | Mapping[str, Any] | str | Path | None = None,
+    **changes: Any,
+) -> dict[str, Bank]:
+    """Several branches of one data folder, validated once: branch id → Bank
+    (every branch of `branches` by default). Same arguments as `load`."""
+    a = as_assumptions(assumptions, **changes)
+    data_dir = resolve_data_dir(data_dir)
+    started = time.monotonic()
+    tables, problems = read_folder(data_dir)
+    out: dict[str, Bank] = {}
+    try:
+        if problems:
+            raise DataError(problems)
+        known = tables.final("branches")["branch_id"].tolist()
+        wanted = list(branches) if branches is not None else known
+        unknown = [b for b in wanted if b not in known]
+        if unknown:
+            raise UsageError(f"unknown branch {', '.join(unknown)}; known branches: {', '.join(known)}")
+        for b in wanted:
+            unmatched: dict[str, Any] = {}
+            sel: Mapping[str, pd.DataFrame] = tables.select(b, unmatched)
+            months = sel["monthly_snapshots"]["month"]
+            if months.empty:
+                raise DataError(
+                    [DataProblem("monthly_snapshots", f"no snapshot rows for branch {b!r}: nothing to analyse")]
+                )
+            check_as_of(months, as_of, b)
+            tf = Timeframe.from_snapshots(months, as_of, a.window_months)
+            options = branch_options(unmatched)
+            if as_of is not None:
+                known_at = as_known_at(sel, tf)
+                sel, options = known_at, branch_options(unmatched, known_at.set_aside)
+            options["load_seconds"] = round(time.monotonic() - started, 2)
+            out[b] = Bank(b, sel, tf, data_dir=str(data_dir), options=options, assumptions=a)
+    finally:
+        tables.close()
+    return out
 
 
 def branch_options(

@@ -5,6 +5,9 @@ month of a campaign's start for campaigns): "snapshot" is the row of month
 ref−1 (M−12 when ref = t0), the balance trend compares it with month ref−7
 (M−18), complaints are those dated in [ref − 12 months, ref). Nothing dated
 on or after `ref` enters a feature: no leakage from the outcome window.
+The 12 months are `Assumptions.window_months`, the 6 between the snapshots
+`Assumptions.churn_history_months`; what counts as unresolved,
+`Assumptions.unresolved_days`.
 """
 
 from __future__ import annotations
@@ -36,9 +39,6 @@ COMPLAINT_DRIVERS = ["complaints_12m", "unresolved_complaint"]
 SEGMENT_DUMMIES = [f"segment[{s}]" for s in SEGMENTS[1:]]  # mass is the reference
 AREA_DUMMIES = [f"area[{a}]" for a in AREAS[1:]]  # urban is the reference
 DRIVER_ORDER = NUMERIC_DRIVERS + SEGMENT_DUMMIES + AREA_DUMMIES
-#: The contract's default (`Assumptions().unresolved_days`). The features read the
-#: assumptions passed in; this name stays only for modules that have not moved to them yet.
-UNRESOLVED_DAYS = Assumptions().unresolved_days
 
 
 def _log_total_balance(snap: pd.DataFrame) -> pd.Series:
@@ -55,12 +55,14 @@ def complaint_features(
 ) -> pd.DataFrame:
     """complaints_12m and unresolved_complaint at `ref`.
 
-    complaints_12m: complaints dated in [ref − 12 months, ref).
+    complaints_12m: complaints dated in [ref − 12 months, ref) (the window's
+    length: `assumptions.window_months`).
     unresolved_complaint: 1 when one of those has no resolved_date or was
     resolved more than `assumptions.unresolved_days` (default 30) days after its date.
     """
-    days = (assumptions if assumptions is not None else Assumptions()).unresolved_days
-    start = ref - pd.DateOffset(months=12)
+    a = assumptions if assumptions is not None else Assumptions()
+    days = a.unresolved_days
+    start = ref - pd.DateOffset(months=a.window_months)
     i = interactions
     c = i[(i["type"] == "complaint") & (i["date"] >= start) & (i["date"] < ref)]
     late = c["resolved_date"].isna() | ((c["resolved_date"] - c["date"]).dt.days > days)
@@ -89,11 +91,14 @@ def driver_features(
     interactions); vip (vip_since before ref); has_rm (rm_id set); dummies
     for segment (mass the reference) and area (urban the reference).
 
-    Customers default to those with a ref−1 snapshot.
+    Customers default to those with a ref−1 snapshot. The months: ref−7 is
+    ref−1−`churn_history_months`; the complaints' look-back and unresolved
+    days come from `assumptions` (None: the bank's).
     """
+    a = assumptions if assumptions is not None else bank.assumptions
     ref = pd.Timestamp(ref)
     snap = _snapshot(bank, ref - pd.DateOffset(months=1))
-    prev = _snapshot(bank, ref - pd.DateOffset(months=7))
+    prev = _snapshot(bank, ref - pd.DateOffset(months=1 + a.churn_history_months))
     if customer_ids is None:
         customer_ids = snap.index
     ids = pd.Index(customer_ids, name="customer_id")
@@ -109,7 +114,7 @@ def driver_features(
     if with_complaints is None:
         with_complaints = bank.interactions is not None
     if with_complaints:
-        comp = complaint_features(bank.interactions, ref, ids, assumptions)
+        comp = complaint_features(bank.interactions, ref, ids, a)
         f["complaints_12m"] = comp["complaints_12m"].astype(float)
         f["unresolved_complaint"] = comp["unresolved_complaint"].astype(float)
     f["vip"] = (c["vip_since"] < ref).astype(float)
@@ -123,5 +128,6 @@ def driver_features(
 
 def customer_features(bank: Bank) -> pd.DataFrame:
     """Driver features of the churn cohort's reference date (t0) for every
-    customer with a snapshot in month M−12: the canonical feature table."""
-    return driver_features(bank, bank.timeframe.t0)
+    customer with a snapshot in month M−12: the canonical feature table
+    (under the bank's assumptions)."""
+    return driver_features(bank, bank.timeframe.t0, assumptions=bank.assumptions)

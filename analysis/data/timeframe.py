@@ -1,8 +1,9 @@
 """The time frame of a branch run (RESULTS.md "Time frame").
 
 **M** is the last month present in `monthly_snapshots` (or the `--as-of`
-month); **as_of** is the last day of M; **the window** is months M−11 … M and
-**t0** is the first day of month M−11.
+month); **as_of** is the last day of M; **the window** is months
+M−(n−1) … M and **t0** is the first day of month M−(n−1), with n =
+`window_months` (`Assumptions.window_months`, 12 by RESULTS.md: M−11 … M).
 """
 
 from __future__ import annotations
@@ -27,23 +28,38 @@ class Timeframe:
 
     `first`: the first month of the branch's `monthly_snapshots` (None when
     not known, as for a time frame built by hand): how many months of a
-    window the data hold (`window_coverage`).
+    window the data hold (`window_coverage`). `window_months`: the length
+    of the window (`Assumptions.window_months`); every figure "of the last
+    12 months" follows it.
     """
 
     M: pd.Timestamp
     first: pd.Timestamp | None = None
+    window_months: int = 12
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "M", month_start(self.M))
         if self.first is not None:
             object.__setattr__(self, "first", month_start(self.first))
+        if not (isinstance(self.window_months, int) and self.window_months >= 1):
+            raise UsageError(f"window_months must be a whole number of months ≥ 1, not {self.window_months!r}")
 
     @classmethod
-    def from_snapshots(cls, months: pd.Series, as_of: str | None = None) -> "Timeframe":
+    def from_snapshots(cls, months: pd.Series, as_of: str | None = None, window_months: int = 12) -> Timeframe:
         first = month_start(months.min()) if len(months) and pd.notna(months.min()) else None
         if as_of is not None:
-            return cls(month_start(as_of), first)
-        return cls(month_start(months.max()), first)
+            return cls(month_start(as_of), first, window_months)
+        return cls(month_start(months.max()), first, window_months)
+
+    def with_window(self, window_months: int) -> Timeframe:
+        """The same months with a window of `window_months` months."""
+        if window_months == self.window_months:
+            return self
+        return Timeframe(self.M, self.first, window_months)
+
+    def shifted(self, months: int) -> Timeframe:
+        """The time frame `months` months earlier (same first month and window)."""
+        return Timeframe(self.month(months), self.first, self.window_months)
 
     def month(self, k: int) -> pd.Timestamp:
         """First day of month M−k (k may be negative: months after M)."""
@@ -56,8 +72,14 @@ class Timeframe:
 
     @property
     def t0(self) -> pd.Timestamp:
-        """First day of month M−11: the start of the 12-month window."""
-        return self.month(11)
+        """First day of month M−(window_months−1): the start of the window (M−11 for 12 months)."""
+        return self.month(self.window_months - 1)
+
+    @property
+    def before(self) -> pd.Timestamp:
+        """First day of month M−window_months: the month before the window (M−12),
+        the churn cohort's reference snapshot."""
+        return self.month(self.window_months)
 
     @property
     def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -65,7 +87,7 @@ class Timeframe:
         return self.t0, self.as_of
 
     def in_window(self, dates: pd.Series) -> pd.Series:
-        """True for dates within months M−11 … M."""
+        """True for dates within the window's months (M−11 … M for 12 months)."""
         return (dates >= self.t0) & (dates <= self.as_of)
 
     def months_held(self, months: int) -> int:
@@ -83,7 +105,7 @@ class Timeframe:
         return (self.M.year - self.first.year) * 12 + self.M.month - self.first.month + 1
 
 
-def window_coverage(tf: "Timeframe | HasTimeframe", months: int = 12) -> tuple[int, bool]:
+def window_coverage(tf: Timeframe | HasTimeframe, months: int | None = None) -> tuple[int, bool]:
     """(months available, full) of the `months`-month window ending in M.
 
     A figure named for a window ("12-month profit", "churn over the last
@@ -93,8 +115,8 @@ def window_coverage(tf: "Timeframe | HasTimeframe", months: int = 12) -> tuple[i
     or anything with one (a Bank).
     """
     frame = tf if isinstance(tf, Timeframe) else tf.timeframe
-    held = frame.months_held(months)
-    return held, held >= months
+    held = frame.months_held(frame.window_months if months is None else months)
+    return held, held >= (frame.window_months if months is None else months)
 
 
 class HasTimeframe(Protocol):

@@ -165,7 +165,7 @@ def exposure(bank: Bank, active: pd.DataFrame) -> dict:
 
 def at_stake(bank: Bank, assumptions: Assumptions | None = None) -> BookResult:
     """The book and the groups at stake of one branch (module notes)."""
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     tf = bank.timeframe
     base = value_base(bank).set_index("customer_id")["revenue_12m"]
     ids = active_customer_ids(bank)

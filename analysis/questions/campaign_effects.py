@@ -406,7 +406,7 @@ def targeted_result(
     """Naive difference, adjusted ATT (with balance and overlap) and DiD of
     one targeted campaign; no balance figures when `not_measurable` (the
     reason) is given."""
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     window = CampaignWindow.of(campaign, a.campaign_pre_months, a.campaign_post_months)
     participants = pd.Index(contacts.loc[contacts["participated"], "customer_id"])
     pool = comparison_pool(bank, window, contacts)

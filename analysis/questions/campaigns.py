@@ -253,7 +253,7 @@ def analyze(
     studies and the effects by segment and VIP tier (diagnostics: the section
     is the same without them).
     """
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     if a.campaign_estimator not in causal.METHODS:
         raise UsageError(
             f"campaign_estimator {a.campaign_estimator!r} is not implemented for campaigns "
@@ -292,6 +292,35 @@ def analyze(
 
 # ---------------------------------------------------------------------------
 # Ranking by cost-effectiveness, with its uncertainty
+
+
+def contacts_frame(bank: Bank, assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """For exploration: every campaign contact (campaign_contacts) with its
+    campaign's name, kind and design and the customer's balance change over
+    the campaign's window (`campaign_effects.balance_change`: month
+    start − pre_months to end + post_months, CNY; NaN without both
+    snapshots), plus segment, area and vip_tier. Empty without contacts."""
+    bank, a = bank.assumed(assumptions)
+    if not bank.has("campaign_contacts") or not bank.has("campaigns"):
+        return pd.DataFrame()
+    contacts = bank.campaign_contacts
+    parts = []
+    for _, camp in bank.campaigns.iterrows():
+        window = CampaignWindow.of(camp, a.campaign_pre_months, a.campaign_post_months)
+        rows = contacts[contacts["campaign_id"] == camp["campaign_id"]].copy()
+        change = balance_change(bank.monthly_snapshots, window)
+        rows["balance_change"] = rows["customer_id"].map(change)
+        for col in ("name", "kind", "design"):
+            if col in camp.index:
+                rows[f"campaign_{col}"] = camp[col]
+        parts.append(rows)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if out.empty:
+        return out
+    c = bank.customers.set_index("customer_id")
+    for col in ("segment", "area", "vip_tier"):
+        out[col] = out["customer_id"].map(c[col].astype(object))
+    return out
 
 
 def rank_uncertainty(table: pd.DataFrame, draws: int = 4000, seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:

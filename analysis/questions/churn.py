@@ -210,7 +210,7 @@ def analyze(
     `min_cohort` customers, fewer than `min_events` churners or stayers, or
     when the data cannot identify it (`LogitError`).
     """
-    a = assumptions if assumptions is not None else Assumptions()
+    bank, a = bank.assumed(assumptions)
     tf = bank.timeframe
     cohort = churn_cohort(bank)
     with_complaints = bank.interactions is not None
@@ -221,10 +221,11 @@ def analyze(
     out = ChurnResult(cohort, X, with_complaints, a, left_out=left_out)
     n, k = len(cohort), int(cohort["churned"].sum())
     first = bank.monthly_snapshots["month"].min()
-    if n == 0 and (pd.isna(first) or first > tf.month(18)):
+    back = tf.window_months + a.churn_history_months  # 18: M−12 and M−18
+    if n == 0 and (pd.isna(first) or first > tf.month(back)):
         out.reason = (
-            f"the snapshots begin in {first:%Y-%m}, after month M−18 ({tf.month(18):%Y-%m}): "
-            "the churn cohort needs 19 months of data"
+            f"the snapshots begin in {first:%Y-%m}, after month M−{back} ({tf.month(back):%Y-%m}): "
+            f"the churn cohort needs {back + 1} months of data"
         )
         return out
     if n < min_cohort:
@@ -252,6 +253,23 @@ def analyze(
 
 # ---------------------------------------------------------------------------
 # Decisions the words and figures read
+
+
+def cohort_frame(bank: Bank, assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """For exploration: the churn cohort (RESULTS.md, under the assumptions),
+    one row per customer (index customer_id): `churned` and `close_date`, the
+    driver features at t0 (`DRIVER_ORDER`, as the model sees them) and the
+    customer's raw attributes (segment, area, vip_tier, gender, birth_year,
+    open_date, rm_id, close_reason …, prefixed by nothing; a feature wins a
+    name clash). `cohort_frame(bank).groupby("segment")["churned"].mean()`."""
+    bank, a = bank.assumed(assumptions)
+    cohort = churn_cohort(bank).set_index("customer_id")
+    feats = driver_features(
+        bank, bank.timeframe.t0, pd.Index(cohort.index), with_complaints=bank.interactions is not None, assumptions=a
+    )
+    raw = bank.customers.set_index("customer_id").reindex(cohort.index)
+    raw = raw.drop(columns=[c for c in raw.columns if c in cohort.columns or c in feats.columns])
+    return cohort.join(feats).join(raw).rename_axis("customer_id")
 
 
 def significant(d: Mapping, alpha: float = 0.05) -> bool:

@@ -196,7 +196,8 @@ def analyze(
     `min_churned` churns, or whose fit fails, are skipped with the reason.
     The discount rate is `assumptions.discount_rate` (default 10 % a year).
     """
-    discount_rate = (assumptions or Assumptions()).discount_rate
+    bank, a = bank.assumed(assumptions)
+    discount_rate = a.discount_rate
     if not 0 < discount_rate < 1:
         raise ValueError("discount_rate is an annual rate such as 0.10, in (0, 1)")
     lifetimes = tenure_lifetimes(bank, by=by)
@@ -210,7 +211,9 @@ def analyze(
     snaps = bank.monthly_snapshots
     months = snaps[(snaps["month"] >= tf.t0) & (snaps["month"] <= tf.M)].groupby("customer_id")["month"].nunique()
     rev = value_base(bank).set_index("customer_id")["revenue_12m"]
-    full_year = months.index[months == MONTHS_PER_YEAR]
+    full_year = months.index[months == tf.window_months]  # present every month of the window
+    if tf.window_months != MONTHS_PER_YEAR:  # a shorter (longer) window's revenue made a year's
+        rev = rev * (MONTHS_PER_YEAR / tf.window_months)
     active_df = pd.DataFrame({"group": groups, "tenure": tenure.to_numpy()}, index=c.index)
     rng = np.random.default_rng(seed)
 
@@ -230,7 +233,7 @@ def analyze(
             reason = f"only {base['churned']} churns observed (at least {min_churned} needed to estimate retention)"
         elif len(margins) == 0:
             kind = "no_margin"
-            reason = "no active customer with a full 12 months of revenue to measure the annual margin"
+            reason = f"no active customer with a full {tf.window_months} months of revenue to measure the annual margin"
         if reason is None:
             try:
                 with warnings.catch_warnings():

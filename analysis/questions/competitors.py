@@ -453,7 +453,7 @@ class CompetitorsResult:
 
 def analyze(bank: Bank, assumptions: Assumptions | None = None) -> CompetitorsResult:
     """Everything the competitor question computes for `bank` (see CompetitorsResult)."""
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     home = bank.branch["home_bank"]
     history = h2h = means = gaps = pmap = fit = priorities = None
     respondents = 0

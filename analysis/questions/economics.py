@@ -47,7 +47,7 @@ class EconomicsSection(Section):
 def customer_economics(bank: Bank, assumptions: Assumptions | None = None) -> pd.DataFrame:
     """Per customer of the value section (index customer_id): revenue_12m,
     snapshots (in the window), revenue_year, funds and loans (CNY)."""
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     tf = bank.timeframe
     s = bank.monthly_snapshots
     s = s[(s["month"] >= tf.month(a.window_months - 1)) & (s["month"] <= tf.M)]
@@ -114,7 +114,7 @@ class EconomicsResult:
 def analyze(bank: Bank, assumptions: Assumptions | None = None) -> EconomicsResult:
     """Fit the branch's funds and loan margins (see module notes); the result
     carries the reason when the fit cannot be made."""
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     meta = {"branch_name": bank.branch.get("branch_name", ""), "as_of": bank.timeframe.as_of, "assumptions": a}
     d = customer_economics(bank, a)
     reason = None

@@ -203,7 +203,7 @@ class Coverage:
 
 def rm_coverage(bank: Bank, assumptions: Assumptions | None = None) -> Coverage:
     """Coverage of the top 20 % (`assumptions.top_share`) by relationship managers and every manager's book."""
-    a = assumptions if assumptions is not None else Assumptions()
+    bank, a = bank.assumed(assumptions)
     c = bank.customers.set_index("customer_id")
     hh = household_column(bank.customers)
     active = set(active_customer_ids(bank))
@@ -436,7 +436,7 @@ def portfolio(
     the other managers' books pooled (Fisher exact for shares, Poisson score
     test for complaints). The branch row covers every customer.
     """
-    a = assumptions if assumptions is not None else Assumptions()
+    bank, a = bank.assumed(assumptions)
     cov = coverage if coverage is not None else rm_coverage(bank, a)
     rule = rule or CapacityRule()
     tf = bank.timeframe
@@ -676,7 +676,7 @@ def analyze(
 
     Skipped when no customer has an rm_id, or the value base is empty.
     """
-    a = assumptions if assumptions is not None else Assumptions()
+    bank, a = bank.assumed(assumptions)
     if bank.customers["rm_id"].isna().all():
         return ManagersResult(None, None, None, None, a, NO_RM_ID)
     cov = rm_coverage(bank, a)

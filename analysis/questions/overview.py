@@ -15,8 +15,9 @@ the briefing's findings need to state the profit at stake.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -114,6 +115,7 @@ class OverviewResult:
     net_customer_growth_12m: float | None = None
     home_bank: str | None = None
     deposit_share: dict[str, float] | None = None  # bank → share of the city's deposits, latest period
+    window_months: int = CHANGE_MONTHS  # `Assumptions.window_months`: the change is over the window's length
     at_stake: BookResult | None = None  # `book.at_stake`: the figures of the overview section
 
     def section(self) -> Section:
@@ -125,8 +127,8 @@ class OverviewResult:
 
     @property
     def change(self) -> dict:
-        """`book_change` of the book (empty without a year of it)."""
-        return book_change(self.book) if self.book is not None else {}
+        """`book_change` of the book over the window's length (empty without that much of it)."""
+        return book_change(self.book, self.window_months) if self.book is not None else {}
 
     @property
     def deposits(self) -> float | None:
@@ -153,7 +155,7 @@ class OverviewResult:
         branch_name: str | None = None,
         city: str | None = None,
         home_bank: str | None = None,
-    ) -> "OverviewResult":
+    ) -> OverviewResult:
         """The figures a results.json holds (no book, no mix)."""
         shares = _path(results, "competitors.deposit_share")
         shares = (
@@ -176,6 +178,7 @@ class OverviewResult:
 
 def analyze(bank: Bank, assumptions: Assumptions | None = None) -> OverviewResult:
     """The branch's book, mix, growth and market share (see OverviewResult)."""
+    bank, a = bank.assumed(assumptions)
     b = bank.branch
     shares = None
     if bank.has("market_share"):
@@ -193,5 +196,6 @@ def analyze(bank: Bank, assumptions: Assumptions | None = None) -> OverviewResul
         net_customer_growth_12m=net_customer_growth_12m(bank),
         home_bank=b.get("home_bank"),
         deposit_share=shares,
-        at_stake=at_stake(bank, assumptions),
+        at_stake=at_stake(bank, a),
+        window_months=a.window_months,
     )

@@ -398,7 +398,7 @@ def missing_figures(sections: Mapping[str, Mapping]) -> list[str]:
 
 def analyze(bank: Bank, sections: Mapping[str, Mapping], assumptions: Assumptions | None = None) -> PlanResult:
     """Next quarter's plan by the module's rules (its section Skipped without active customers)."""
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     people, base = plan_people(bank)
     quarter = next_quarter(bank.timeframe.as_of)
     if people.empty:

@@ -127,7 +127,8 @@ def late_complainers(bank: Bank, ids: pd.Index, days: int) -> pd.Index:
     unresolved or was resolved more than `days` days after it was made."""
     tf = bank.timeframe
     i = bank.interactions
-    c = i[(i["type"] == "complaint") & (i["date"] >= tf.month(-1) - pd.DateOffset(months=12)) & (i["date"] <= tf.as_of)]
+    start = tf.month(-1) - pd.DateOffset(months=tf.window_months)
+    c = i[(i["type"] == "complaint") & (i["date"] >= start) & (i["date"] <= tf.as_of)]
     late = c["resolved_date"].isna() | ((c["resolved_date"] - c["date"]).dt.days > days)
     return pd.Index(sorted(set(c.loc[late, "customer_id"]) & set(ids)), name="customer_id")
 

@@ -81,13 +81,15 @@ def relationship(bank: Bank) -> dict:
 
 def revenue_growth_12m(bank: Bank) -> float | None:
     """Branch revenue of months M−11 … M ÷ that of M−23 … M−12, minus 1; None
-    when the snapshots do not reach back to M−23 (or that revenue is 0)."""
+    when the snapshots do not reach back to M−23 (or that revenue is 0).
+    With a window of n months: M−(n−1) … M against the n months before."""
     tf = bank.timeframe
+    w = tf.window_months
     s = bank.monthly_snapshots
-    if s.empty or s["month"].min() > tf.month(23):
+    if s.empty or s["month"].min() > tf.month(2 * w - 1):
         return None
-    now = s.loc[(s["month"] >= tf.month(11)) & (s["month"] <= tf.M), "revenue"].sum()
-    before = s.loc[(s["month"] >= tf.month(23)) & (s["month"] <= tf.month(12)), "revenue"].sum()
+    now = s.loc[(s["month"] >= tf.t0) & (s["month"] <= tf.M), "revenue"].sum()
+    before = s.loc[(s["month"] >= tf.month(2 * w - 1)) & (s["month"] <= tf.before), "revenue"].sum()
     return float(now / before - 1.0) if before else None
 
 
@@ -188,7 +190,9 @@ def section_of(bank: Bank) -> QvsrsSection:
 
 def shifted(bank: Bank, months: int) -> Bank:
     """The same bank with month M moved back `months` months (the previous period)."""
-    return dataclasses.replace(bank, timeframe=Timeframe(bank.timeframe.month(months)))
+    return dataclasses.replace(
+        bank, timeframe=Timeframe(bank.timeframe.month(months), None, bank.timeframe.window_months)
+    )
 
 
 #: (pillar, figure, higher is better)
@@ -274,6 +278,7 @@ def analyze(
     bank: Bank, assumptions: Assumptions | None = None, previous_months: int | None = PREVIOUS_MONTHS
 ) -> QvsrsResult:
     """The QVSRS figures of `bank` now and `previous_months` earlier (None: now only)."""
+    bank, _ = bank.assumed(assumptions)
     before = shifted(bank, previous_months) if previous_months else None
     return QvsrsResult(
         current=section_of(bank),

@@ -404,7 +404,8 @@ def window_complaints(bank: Bank, assumptions: Assumptions | None = None) -> pd.
     days_to_resolve (NaN while open) and resolved_30d (resolved within
     `assumptions.unresolved_days`, 30 by default, of the complaint: the churn
     drivers' rule; the column keeps its contract name whatever the days)."""
-    days = (assumptions or Assumptions()).unresolved_days
+    bank, a = bank.assumed(assumptions)
+    days = a.unresolved_days
     i = bank.interactions
     if i is None:
         return pd.DataFrame(columns=["customer_id", "date", "category", "channel", "days_to_resolve", "resolved_30d"])
@@ -452,7 +453,7 @@ def complaints_and_satisfaction(bank: Bank, assumptions: Assumptions | None = No
     `none`, `resolved_30d` (every complaint resolved within the unresolved
     days, 30 by default) or `unresolved` (one open or resolved later). None without interactions or
     without named responses. Days and alpha from `assumptions`."""
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     resp = window_responses(bank)
     resp = resp[resp["customer_id"].notna()]
     if bank.interactions is None or resp.empty:
@@ -460,7 +461,8 @@ def complaints_and_satisfaction(bank: Bank, assumptions: Assumptions | None = No
     i = bank.interactions
     comp = i[i["type"] == "complaint"][["customer_id", "date", "resolved_date"]]
     m = resp[["response_id", "customer_id", "survey_date"]].merge(comp, on="customer_id", how="left")
-    before = (m["date"] < m["survey_date"]) & (m["date"] >= m["survey_date"] - pd.DateOffset(months=12))
+    look_back = pd.DateOffset(months=a.window_months)  # the 12 months before the answer
+    before = (m["date"] < m["survey_date"]) & (m["date"] >= m["survey_date"] - look_back)
     m = m[before]
     late = m["resolved_date"].isna() | ((m["resolved_date"] - m["date"]).dt.days > a.unresolved_days)
     status = (
@@ -555,7 +557,7 @@ class SatisfactionResult:
 
 def analyze(bank: Bank, assumptions: Assumptions | None = None) -> SatisfactionResult:
     """Everything the satisfaction question computes for `bank` (see SatisfactionResult)."""
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     responses = window_responses(bank)
     has_section = bank.has("surveys") and not responses.empty
     drivers = drivers_table(responses, a.alpha) if has_section else None

@@ -220,7 +220,7 @@ def analyze(
 ) -> SurvivalResult:
     """Lifetimes, retention curves by segment, VIP tier and area, median lifetime
     by segment and the Cox model (pass `churn_result` to reuse the churn fit)."""
-    a = assumptions if assumptions is not None else Assumptions()
+    bank, a = bank.assumed(assumptions)
     life = lifetimes(bank)
     curves = {by: retention_curves(life, by, alpha=a.alpha) for by in GROUPS}
     medians = median_lifetime(life, "segment", alpha=a.alpha)

@@ -209,6 +209,7 @@ def customer_values(bank: Bank, assumptions: Assumptions | None = None) -> pd.Da
     (share of the window's transactions made at the counter; only when
     `transactions` has rows).
     """
+    bank, assumptions = bank.assumed(assumptions)
     tf = bank.timeframe
     s = bank.monthly_snapshots
     s = s[(s["month"] >= tf.t0) & (s["month"] <= tf.M)]
@@ -241,6 +242,13 @@ def customer_values(bank: Bank, assumptions: Assumptions | None = None) -> pd.Da
     if bank.has("transactions"):
         out["counter_share"] = _counter_share(bank).reindex(out.index)
     return out.rename_axis("customer_id")
+
+
+def value_frame(bank: Bank, assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """For exploration: the value base, one row per customer with its profit,
+    rank, tier and attributes (`customer_values`), e.g.
+    `value_frame(bank).groupby("area")["revenue_12m"].sum()`."""
+    return customer_values(bank, assumptions)
 
 
 def rank_by_revenue(base: pd.DataFrame) -> pd.DataFrame:
@@ -485,7 +493,7 @@ class ValueResult:
 
 def analyze(bank: Bank, assumptions: Assumptions | None = None) -> ValueResult:
     """Everything the value question computes for `bank` (see ValueResult)."""
-    a = assumptions or Assumptions()
+    bank, a = bank.assumed(assumptions)
     top = top_level(bank)
     base = value_base(bank)
     reason = _skip_reason(base)

@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from analysis.words.assumptions import assumptions_note, assumptions_of
 from analysis.words.glossary import term
 from analysis.report import figures as figs
 from analysis.report import fonts, paths
@@ -300,7 +301,7 @@ def _kpis(results: dict, lang: str) -> list[dict]:
         out.append({"value": num(results["active_customers"]), "label": t("active_customers", lang)})
     rate = paths.number(results, "churn.churn_rate_12m")
     if rate is not None:
-        out.append({"value": pct(rate), "label": term("churn_rate_12m", lang)})
+        out.append({"value": pct(rate), "label": term("churn_rate_12m", lang, assumptions_of(results).window_months)})
     nps = paths.number(results, "satisfaction.nps")
     if nps is not None:
         out.append({"value": f"{nps:.0f}", "label": term("NPS", lang)})
@@ -368,6 +369,7 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
         "page_title": f"{ctx.title_name} · {t('briefing', lang)} · {as_of}",
         "branch_title": ctx.title_name,
         "meta_line": " · ".join(m for m in (ctx.city, f"{t('as_of', lang)} {as_of}") if m),
+        "assumptions_note": assumptions_note(results, lang),  # None on the contract's assumptions
         "kpis": _kpis(results, lang),
         "scorecard": scorecard(ctx),
         "scorecard_missing": _missing_line(ctx, "qvsrs"),

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.assumptions import Assumptions
 from analysis.report.paths import get
+from analysis.words.assumptions import assumptions_of
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,11 @@ class ReportContext:
     @property
     def branch_id(self) -> str:
         return str(self.results.get("branch_id") or "")
+
+    @property
+    def assumptions(self) -> Assumptions:
+        """The assumptions the results were made under (the run card's; the contract's without one)."""
+        return assumptions_of(self.results)
 
     @property
     def title_name(self) -> str:

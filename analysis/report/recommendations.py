@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Iterable
 
+from analysis.words.assumptions import assumptions_of
 from analysis.words.glossary import term
 from analysis.report import paths
 from analysis.report.context import ReportContext, make_context
@@ -140,12 +141,12 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
         key = ".".join(parts[2:-1])
         label = pick(
             lang,
-            f"流失模型中“{churn_driver_label(key, lang)}”的优势比",
-            f"attrition model, odds ratio of {churn_driver_label(key, lang).lower()}",
+            f"流失模型中“{churn_driver_label(key, lang, assumptions_of(results))}”的优势比",
+            f"attrition model, odds ratio of {churn_driver_label(key, lang, assumptions_of(results)).lower()}",
         )
         shown = f"{v:.2f}" if isinstance(v, (int, float)) else None
     elif path == "churn.churn_rate_12m":
-        label, shown = term("churn_rate_12m", lang), pct(v)
+        label, shown = term("churn_rate_12m", lang, assumptions_of(results).window_months), pct(v)
     elif parts[:2] == ["satisfaction", "cs_gap"]:
         label = pick(
             lang,

@@ -9,24 +9,25 @@ spans more than tenfold (`rulebase.confidence_of`).
 
 from __future__ import annotations
 
-from analysis.words.glossary import term
+from analysis.assumptions import Assumptions
 from analysis.report import paths, stakes
 from analysis.report.context import ReportContext
-from analysis.words.i18n import money, num, pct, pick, times
 from analysis.report.rulebase import (
     CLEAR,
     MAY,
     Evidence,
     Rule,
     Stake,
-    _interval,
     _cap,
+    _interval,
     _or_bracket,
     attribute_action,
     confidence_of,
     significant,
 )
 from analysis.words.churn import driver_label
+from analysis.words.glossary import term
+from analysis.words.i18n import money, num, pct, pick, times
 
 # --- churn -------------------------------------------------------------------
 
@@ -41,10 +42,10 @@ CHURN_EVIDENCE_DRIVERS = (
 )
 
 
-def churn_driver_label(key: str, lang: str) -> str:
+def churn_driver_label(key: str, lang: str, assumptions: Assumptions | None = None) -> str:
     """A churn driver's label (`analysis.words.churn.driver_label`); an unknown key as itself."""
     try:
-        return driver_label(key, lang)
+        return driver_label(key, lang, assumptions)
     except KeyError:
         return key
 
@@ -62,7 +63,7 @@ def driver_evidence(ctx: ReportContext, highlight: str) -> Evidence | None:
             "哪些因素让客户更容易流失（优势比，>1 流失几率更高）",
             "What makes customers leave (odds ratio; above 1, more likely)",
         ),
-        labels=tuple(churn_driver_label(k, lang) for k in keys),
+        labels=tuple(churn_driver_label(k, lang, ctx.assumptions) for k in keys),
         values=tuple(drivers[k]["odds_ratio"] for k in keys),
         lows=tuple(drivers[k].get("ci_low") for k in keys),
         highs=tuple(drivers[k].get("ci_high") for k in keys),
@@ -300,14 +301,16 @@ class ChurnRate(Rule):
         lang = ctx.lang
         n = paths.number(ctx.results, "churn.cohort_size")
         k = paths.number(ctx.results, "churn.churned")
+        w = ctx.assumptions.window_months
+        ago = pick(lang, "一年前" if w == 12 else f"{w}个月前", "a year ago" if w == 12 else f"{w} months ago")
         who = (
             pick(
                 lang,
-                f"一年前的{num(n)}名客户中，{num(k)}名（{pct(rate)}）在近12个月内销户离开",
-                f"Of the {num(n)} customers of a year ago, {num(k)} ({pct(rate)}) closed their accounts within 12 months",
+                f"{ago}的{num(n)}名客户中，{num(k)}名（{pct(rate)}）在近{w}个月内销户离开",
+                f"Of the {num(n)} customers of {ago}, {num(k)} ({pct(rate)}) closed their accounts within {w} months",
             )
             if n is not None and k is not None
-            else pick(lang, f"近12个月流失率为{pct(rate)}", f"The 12-month attrition rate is {pct(rate)}")
+            else pick(lang, f"近{w}个月流失率为{pct(rate)}", f"The {w}-month attrition rate is {pct(rate)}")
         )
         gone = paths.get(ctx.results, "overview.leavers")
         stake = None
@@ -326,7 +329,11 @@ class ChurnRate(Rule):
                 cites="churn.churn_rate_12m",
                 stake=stake,
                 supporting=["churn.cohort_size", "churn.churned", "churn.auc_holdout"],
-                headline=pick(lang, f"一年流失{pct(rate, 0)}的客户", f"{pct(rate, 0)} of customers left in a year"),
+                headline=pick(
+                    lang,
+                    f"{'一年' if w == 12 else f'{w}个月'}流失{pct(rate, 0)}的客户",
+                    f"{pct(rate, 0)} of customers left in {'a year' if w == 12 else f'{w} months'}",
+                ),
                 finding=who
                 + pick(
                     lang,
@@ -339,8 +346,8 @@ class ChurnRate(Rule):
                     "Keep an attrition watch list: score every customer monthly with the attrition model, give the riskiest 10% to relationship managers to contact within a month, and track who stays.",
                 ),
                 evidence=Evidence(
-                    title=pick(lang, "近12个月流失率与警戒线", "12-month attrition rate against the alert line"),
-                    labels=(term("churn_rate_12m", lang),),
+                    title=pick(lang, f"近{w}个月流失率与警戒线", f"{w}-month attrition rate against the alert line"),
+                    labels=(term("churn_rate_12m", lang, w),),
                     values=(rate,),
                     highlight=0,
                     reference=self.threshold,

@@ -107,7 +107,9 @@ def top_level(bank: Bank) -> dict:
 
 
 def _compute(bank: Bank, assumptions: Assumptions | None, only=None) -> Shared:
-    shared = Shared(bank, assumptions or Assumptions())
+    # The bank's own assumptions unless others are given (as every analyze does).
+    bank, a = bank.assumed(assumptions)
+    shared = Shared(bank, a)
     for name, build in SECTION_BUILDERS.items():
         if only is not None and name not in only:
             continue

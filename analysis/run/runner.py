@@ -37,6 +37,7 @@ import papermill as pm
 from papermill.exceptions import PapermillExecutionError
 
 from analysis import __version__
+from analysis.assumptions import Assumptions
 from analysis.data.asof import as_known_at
 from analysis.data.bank import Bank, branch_options, load, read_folder, table_frames
 from analysis.data.fingerprint import data_fingerprint
@@ -68,6 +69,7 @@ class RunOptions:
     notebooks: tuple[str, ...] | None = None  # names to run; default every notebook
     notebook_dir: Path = NOTEBOOK_DIR
     notebook_jobs: int = 1  # notebooks of one branch run side by side
+    assumptions: Assumptions = field(default_factory=Assumptions)  # `--assumptions FILE`: every notebook's
 
     def __post_init__(self) -> None:
         # Notebooks run with their staging folder as working directory, so
@@ -206,6 +208,8 @@ def run_card(bank: Bank, opts: RunOptions, data_dir: str, timings: dict | None =
         "run": {
             "data_dir": str(Path(data_dir).resolve()),
             "parameters": {"as_of": opts.as_of, "lang": opts.lang},
+            "assumptions": bank.assumptions.to_dict(),
+            "assumptions_changed": {k: v for k, (_, v) in bank.assumptions.changed().items()},
             "tables": {name: bank.row_count(name) for name in bank.tables},
             "missing_tables": bank.missing_tables,
             "set_aside_tables": {name: v.get("reason") for name, v in bank.set_aside.items()},
@@ -246,6 +250,7 @@ def execute_notebook(
         "as_of": opts.as_of,
         "out_dir": str(staging),
         "lang": opts.lang,
+        "assumptions": opts.assumptions.to_dict(),
     }
     try:
         # The kernel starts in the staging folder (nbclient's `resources`
@@ -457,12 +462,12 @@ def run_branch(data_dir: str, branch: str, opts: RunOptions) -> BranchOutcome:
     """
     data_dir = str(Path(data_dir).resolve())
     recover_out_root(opts.out_root)
-    bank = load(data_dir, branch, as_of=opts.as_of)
+    bank = load(data_dir, branch, as_of=opts.as_of, assumptions=opts.assumptions)
     return run_prepared_branch(bank, data_dir, opts)
 
 
 def _run_prepared_folder(bank_dir: str, data_dir: str, opts: RunOptions) -> BranchOutcome:
-    bank = Bank.open(bank_dir)
+    bank = Bank.open(bank_dir).with_assumptions(opts.assumptions)
     try:
         return run_prepared_branch(bank, data_dir, opts)
     finally:
@@ -531,12 +536,12 @@ def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> 
             if months.empty:
                 continue  # no data: run_all reports it, not as a failure
             check_as_of(months, opts.as_of, b)
-            tf = Timeframe.from_snapshots(months, opts.as_of)
+            tf = Timeframe.from_snapshots(months, opts.as_of, opts.assumptions.window_months)
             options = branch_options(unmatched)
             if opts.as_of is not None:
                 known = as_known_at(sel, tf)
                 sel, options = known, branch_options(unmatched, known.set_aside)
-            bank = Bank(b, sel, tf, data_dir=str(data_dir), options=options)
+            bank = Bank(b, sel, tf, data_dir=str(data_dir), options=options, assumptions=opts.assumptions)
             bank.save(prep_root / b)
             del sel, bank
     finally:

@@ -76,7 +76,7 @@ def driver_label(key: str, lang: str = "zh", assumptions: Assumptions | None = N
         if key.startswith(prefix):
             level, ref = feature_term(key, lang), term(levels[0], lang)
             return pick(lang, f"{level}（对比{ref}）", f"{level} (vs {ref.lower()})")
-    label = term(key, lang)
+    label = term(key, lang, assumed(assumptions).window_months)
     if key == "unresolved_complaint":
         # the glossary spells the contract's 30 days; the label follows the assumption
         label = label.replace(str(Assumptions().unresolved_days), str(assumed(assumptions).unresolved_days))
@@ -250,15 +250,27 @@ def describe_churn(section, lang: str = "zh", assumptions: Assumptions | None = 
     n, k, r = section.get("cohort_size"), section.get("churned"), section.get("churn_rate_12m")
     drivers = estimated(section.get("drivers"))
     cut = alpha_text(a.alpha)
+    w, h = a.window_months, a.churn_history_months
+    rate_term = term("churn_rate_12m", lang, w)
     out = []
-    if None not in (n, k, r):
+    if None not in (n, k, r) and (w, h) == (12, 6):
         out.append(
             pick(
                 lang,
                 f"一年前（t0）在册且有至少半年历史的{num(n)}名客户中，{num(k)}人在之后12个月内销户，"
-                f"{term('churn_rate_12m', lang)}为{pct(r, 1)}。",
+                f"{rate_term}为{pct(r, 1)}。",
                 f"Of the {num(n)} customers on the books a year ago (with at least six months' history), {num(k)} closed "
-                f"their relationship within 12 months: a {term('churn_rate_12m', lang).lower()} of {pct(r, 1)}.",
+                f"their relationship within 12 months: a {rate_term.lower()} of {pct(r, 1)}.",
+            )
+        )
+    elif None not in (n, k, r):
+        out.append(
+            pick(
+                lang,
+                f"{w}个月前（t0）在册且有至少{h}个月历史的{num(n)}名客户中，{num(k)}人在之后{w}个月内销户，"
+                f"{rate_term}为{pct(r, 1)}。",
+                f"Of the {num(n)} customers on the books {w} months ago (with at least {h} months' history), {num(k)} "
+                f"closed their relationship within {w} months: a {rate_term.lower()} of {pct(r, 1)}.",
             )
         )
     if not drivers:
@@ -409,7 +421,8 @@ def risk_phrase(key: str, row: Mapping, lang: str = "zh", assumptions: Assumptio
     if key == "products_held":
         return pick(lang, f"仅持有{int(v)}类产品", f"holds {int(v)} product lines")
     if key == "complaints_12m":
-        return pick(lang, f"近12个月投诉{int(v)}次", f"{int(v)} complaint{'s' if int(v) != 1 else ''} in 12 months")
+        w = assumed(assumptions).window_months
+        return pick(lang, f"近{w}个月投诉{int(v)}次", f"{int(v)} complaint{'s' if int(v) != 1 else ''} in {w} months")
     if key == "balance_trend":
         change = math.expm1(v)
         signed = ("+" if change >= 0 else "") + pct(change, 0)
@@ -505,8 +518,8 @@ def key_findings(
         out.append(
             pick(
                 lang,
-                f"- 近12个月流失率{r}（{n}名客户中{k}人）。",
-                f"- 12-month attrition {r} ({k} of {n} customers).",
+                f"- 近{a.window_months}个月流失率{r}（{n}名客户中{k}人）。",
+                f"- {a.window_months}-month attrition {r} ({k} of {n} customers).",
             )
         )
         top, _ = actionable_findings(section["drivers"], alpha=a.alpha)

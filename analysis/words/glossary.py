@@ -220,11 +220,21 @@ def is_term(key: str) -> bool:
     return key in GLOSSARY or key in ALIASES
 
 
-def term(key: str, lang: str = "zh") -> str:
-    """The glossary term for `key` in `lang` ("zh" or "en"); KeyError for a key it lacks."""
+#: terms named for the 12-month window: with another window (`Assumptions.window_months`)
+#: the label says its months while the key stays (churn_rate_12m is still the key)
+WINDOW_TERMS = ("churn_rate_12m", "complaints_12m", "revenue_12m")
+
+
+def term(key: str, lang: str = "zh", months: int | None = None) -> str:
+    """The glossary term for `key` in `lang` ("zh" or "en"); KeyError for a key it lacks.
+    `months`: the window's length, for the terms of `WINDOW_TERMS` ("近6个月流失率")."""
     check_lang(lang)
-    zh, en = GLOSSARY[ALIASES.get(key, key)]
-    return zh if lang == "zh" else en
+    key = ALIASES.get(key, key)
+    zh, en = GLOSSARY[key]
+    text = zh if lang == "zh" else en
+    if months is not None and months != 12 and key in WINDOW_TERMS:
+        text = text.replace("12", str(months))
+    return text
 
 
 def attribute_label(attribute: str, lang: str = "zh") -> str:

@@ -58,14 +58,15 @@ def describe_managers(
             )
         ]
     top = top_share_text(assumptions)
+    w = _assumed(assumptions).window_months
     k, cov, unc = section.get("top20_customers"), section.get("coverage_top20"), section.get("uncovered_top20")
     if cov is None:
         return []
     of_zh, of_en = (f"的{num(k)}位客户", f" ({num(k)})") if k is not None else ("客户", "")
     nobody_zh = f"，{num(unc)}位没有专人负责" if unc is not None else ""
     nobody_en = f"; {num(unc)} have nobody answerable for them" if unc is not None else ""
-    held = int(section.get("window_months") or 12)
-    out = [short_window(held, 12, lang)] if section.get("window_months") else []
+    held = int(section.get("window_months") or w)
+    out = [short_window(held, w, lang)] if section.get("window_months") else []
     out += [
         pick(
             lang,
@@ -233,7 +234,7 @@ def describe_portfolio(
             pick(
                 lang,
                 f"客户经理名下客户的流失率合计{m}，全行为{r}。",
-                f"Customers with a manager churned at {m} over 12 months, the branch as a whole at {r}.",
+                f"Customers with a manager churned at {m} over {a.window_months} months, the branch as a whole at {r}.",
             )
         )
     chance = pct(a.alpha, 0)
@@ -320,14 +321,14 @@ LABELS = {
     "capacity": ("容量上限", "Capacity"),
     "book_axis": ("名下活跃客户数", "Active customers in the book"),
     "branch": ("全行", "Branch"),
-    "churn_axis": ("近12个月流失率（{level}区间）", "12-month churn ({level} interval)"),
+    "churn_axis": ("近{months}个月流失率（{level}区间）", "{months}-month churn ({level} interval)"),
 }
 
 
 def label(key: str, lang: str = "zh", assumptions: Assumptions | None = None) -> str:
     """A label of the managers' figures (`LABELS`)."""
     a = _assumed(assumptions)
-    return pick(lang, *LABELS[key]).format(top=top_share_text(a), level=pct(1 - a.alpha, 0))
+    return pick(lang, *LABELS[key]).format(top=top_share_text(a), level=pct(1 - a.alpha, 0), months=a.window_months)
 
 
 def proposal_title(proposal: Proposal, lang: str = "zh") -> str:

@@ -46,9 +46,9 @@ def describe_overview(o: OverviewResult, lang: str = "zh") -> list[str]:
         out.append(
             pick(
                 lang,
-                f"过去12个月，有余额记录的客户数变化{_change(ch['customers'])}，存款变化{_change(ch['deposits'])}，"
+                f"过去{o.window_months}个月，有余额记录的客户数变化{_change(ch['customers'])}，存款变化{_change(ch['deposits'])}，"
                 f"理财资产变化{_change(ch['wealth_aum'])}，贷款变化{_change(ch['loans'])}。",
-                f"Over the last 12 months customers with a balance changed by {_change(ch['customers'])}, deposits by "
+                f"Over the last {o.window_months} months customers with a balance changed by {_change(ch['customers'])}, deposits by "
                 f"{_change(ch['deposits'])}, wealth assets by {_change(ch['wealth_aum'])} and loans by "
                 f"{_change(ch['loans'])}.",
             )
@@ -57,8 +57,9 @@ def describe_overview(o: OverviewResult, lang: str = "zh") -> list[str]:
     if g is not None:
         s = pick(
             lang,
-            f"近12个月利润比前12个月{'增长' if g >= 0 else '下降'}{pct(abs(g))}",
-            f"Profit of the last 12 months is {pct(abs(g))} {'above' if g >= 0 else 'below'} the 12 months before",
+            f"近{o.window_months}个月利润比前{o.window_months}个月{'增长' if g >= 0 else '下降'}{pct(abs(g))}",
+            f"Profit of the last {o.window_months} months is {pct(abs(g))} {'above' if g >= 0 else 'below'} "
+            f"the {o.window_months} months before",
         )
         if ng is not None:
             s += pick(
@@ -93,8 +94,8 @@ def book_title(o: OverviewResult, lang: str = "zh") -> str:
         return pick(lang, "存款、理财与贷款余额", "Deposits, wealth and loans")
     return pick(
         lang,
-        f"过去12个月存款{'增长' if ch >= 0 else '下降'}{pct(abs(ch), 0)}",
-        f"Deposits {'grew' if ch >= 0 else 'fell'} {pct(abs(ch), 0)} over the last 12 months",
+        f"过去{o.window_months}个月存款{'增长' if ch >= 0 else '下降'}{pct(abs(ch), 0)}",
+        f"Deposits {'grew' if ch >= 0 else 'fell'} {pct(abs(ch), 0)} over the last {o.window_months} months",
     )
 
 

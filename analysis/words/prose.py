@@ -17,6 +17,7 @@ from analysis.questions.value import section_from_dict as value_section_from_dic
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.words import campaigns, economics
+from analysis.words.assumptions import assumptions_of
 from analysis.words.churn import describe_churn
 from analysis.words.competitors import PARTS as COMPETITOR_PARTS
 from analysis.words.competitors import describe_competitors
@@ -41,7 +42,7 @@ def describe_campaigns(ctx: ReportContext) -> list[str]:
 def describe_managers_section(ctx: ReportContext) -> list[str]:
     """The plan chapter's sentences on relationship managers: the notebook's `describe_managers`."""
     section = paths.section(ctx.results, "relationship_managers")
-    return describe_managers(section, ctx.lang) if section else []
+    return describe_managers(section, ctx.lang, assumptions=assumptions_of(ctx.results)) if section else []
 
 
 def describe_plan(ctx: ReportContext) -> list[str]:
@@ -63,6 +64,7 @@ def _paragraphs(*parts: list[str]) -> list[list[str]]:
 def overview_paragraphs(ctx: ReportContext) -> list[list[str]]:
     """The branch at a glance from results.json, in the overview notebook's words."""
     o = OverviewResult.from_results(ctx.results, ctx.title_name, ctx.city, ctx.home_bank)
+    o.window_months = assumptions_of(ctx.results).window_months  # the run's window (the run card's)
     return _paragraphs(describe_overview(o, ctx.lang))
 
 
@@ -99,7 +101,9 @@ def campaign_paragraphs(ctx: ReportContext) -> list[list[str]]:
 DESCRIBE = {
     "overview": overview_paragraphs,
     "value": value_paragraphs,
-    "churn": lambda ctx: _paragraphs(_unbulleted(describe_churn(ctx.results.get("churn"), ctx.lang))),
+    "churn": lambda ctx: _paragraphs(
+        _unbulleted(describe_churn(ctx.results.get("churn"), ctx.lang, assumptions_of(ctx.results)))
+    ),
     "satisfaction": satisfaction_paragraphs,
     "competitors": competitors_paragraphs,
     "campaigns": campaign_paragraphs,

@@ -337,14 +337,25 @@ def _complaints(result: SatisfactionResult, lang: str) -> list[str]:
     if not result.has_interactions:
         return [pick(lang, "没有 interactions 表，投诉分析跳过。", "No interactions table: complaints skipped.")]
     return describe_complaints(
-        result.complaint_summary(), result.complaint_summary("category"), result.linked, lang, result.unresolved_days
+        result.complaint_summary(),
+        result.complaint_summary("category"),
+        result.linked,
+        lang,
+        result.unresolved_days,
+        result.assumptions.window_months,
     )
 
 
 def describe_complaints(
-    overall: pd.DataFrame, by_category: pd.DataFrame, linked: pd.DataFrame | None, lang: str = "zh", days: int = 30
+    overall: pd.DataFrame,
+    by_category: pd.DataFrame,
+    linked: pd.DataFrame | None,
+    lang: str = "zh",
+    days: int = 30,
+    months: int = 12,
 ) -> list[str]:
-    """Sentences on complaint volume, resolution within `days` and the link to satisfaction."""
+    """Sentences on complaint volume, resolution within `days` and the link to satisfaction
+    (complaints of the `months` months before an answer: the window's length)."""
     if overall.empty or overall["complaints"].iloc[0] == 0:
         return [pick(lang, "窗口期内没有投诉记录。", "No complaints in the window.")]
     o = overall.iloc[0]
@@ -372,10 +383,10 @@ def describe_complaints(
         out.append(
             pick(
                 lang,
-                f"答卷前12个月内有未及时解决投诉的客户（{k}人），总体满意度比没有投诉的客户"
+                f"答卷前{months}个月内有未及时解决投诉的客户（{k}人），总体满意度比没有投诉的客户"
                 f"{'低' if d < 0 else '高'}{num(abs(d), 2)}分（10分制）"
                 + ("；但人数少、区间宽，这一差异在统计上还不确定。" if unsure else "。"),
-                f"Respondents with a complaint left unresolved past {days} days in the 12 months before answering "
+                f"Respondents with a complaint left unresolved past {days} days in the {months} months before answering "
                 f"({k}) rate overall satisfaction {num(abs(d), 2)} points {'lower' if d < 0 else 'higher'} (of 10) "
                 "than those without complaints"
                 + (

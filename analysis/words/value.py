@@ -105,8 +105,9 @@ def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, la
     s = section
     top, bottom, unprof = s.top20_revenue_share, s.bottom30_revenue_share, s.unprofitable_share
     top_pct, bottom_pct = _shares(result)
+    w = result.assumptions.window_months if result is not None else 12  # the window's months
     out: list[str] = []
-    held = result.window_months if result is not None else (s.window_months or 12)
+    held = result.window_months if result is not None else (s.window_months or w)
     nominal = result.assumptions.window_months if result is not None else 12
     if held < nominal:
         out.append(short_window(held, nominal, lang))
@@ -186,8 +187,8 @@ def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, la
             out.append(
                 pick(
                     lang,
-                    f"真正亏钱的客户占{pct(unprof, 1)}（{num(result.losing_n)}位），近12个月共亏损{loss}，相当于总利润的{share}。",
-                    f"The customers who actually lose money are {pct(unprof, 1)} ({num(result.losing_n)}); over 12 months "
+                    f"真正亏钱的客户占{pct(unprof, 1)}（{num(result.losing_n)}位），近{w}个月共亏损{loss}，相当于总利润的{share}。",
+                    f"The customers who actually lose money are {pct(unprof, 1)} ({num(result.losing_n)}); over {w} months "
                     f"they lost {loss}, {share} of the total profit.",
                 )
             )
