@@ -17,7 +17,7 @@ import pytest
 from fixtures.specimen import make_run
 
 from analysis.report import fonts, paths
-from analysis.report.briefing import build_briefing, compose
+from analysis.report.briefing import build_briefing, compose, run_card_rows
 from analysis.report.figures import evidence_png, section_of
 from analysis.report.recommendations import Evidence
 
@@ -293,3 +293,20 @@ def test_results_json_untouched(run_zh):
     build_briefing(folder, res, "zh", deck=False)
     assert (folder / "results.json").read_bytes() == before
     assert json.loads(before)["branch_id"] == "fixture-a"
+
+
+def test_run_card_names_the_data_folder_and_tables_in_words():
+    """No machine path and no table name of the contract on the run card."""
+    results = {
+        "run": {
+            "data_dir": "/home/analyst/extracts/bank-2026q3",
+            "tables": {"customers": 3000, "monthly_snapshots": 71806},
+            "missing_tables": ["campaigns"],
+        }
+    }
+    zh = {r["label"]: r["value"] for r in run_card_rows(results, "zh")}
+    en = {r["label"]: r["value"] for r in run_card_rows(results, "en")}
+    assert zh["数据文件夹"] == "bank-2026q3" and en["Data folder"] == "bank-2026q3"
+    assert zh["数据表（行数）"] == "客户资料 3,000; 月度余额快照 71,806"
+    assert en["Tables (rows)"] == "customer records 3,000; monthly balance snapshots 71,806"
+    assert "营销活动清单" in " ".join(zh.values()) and "campaign list" in " ".join(en.values())

@@ -27,17 +27,18 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from analysis.words.assumptions import assumptions_note, assumptions_of
-from analysis.words.glossary import term
 from analysis.report import figures as figs
 from analysis.report import fonts, paths
 from analysis.report.context import ReportContext, make_context
 from analysis.report.findings import top_findings
+from analysis.report.recommendations import Recommendation, cite_label, evaluate
+from analysis.words.assumptions import assumptions_note, assumptions_of
+from analysis.words.glossary import term
 from analysis.words.i18n import STRINGS, method_note, money, num, pct, pick, t
 from analysis.words.plan import decisions, plan_table
 from analysis.words.prose import DESCRIBE
 from analysis.words.qvsrs import pillar_name, scorecard_metric_label, scorecard_value
-from analysis.report.recommendations import Recommendation, cite_label, evaluate
+from analysis.words.sources import source_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -434,9 +435,16 @@ def run_card_rows(results: dict, lang: str) -> list[dict]:
         (t("generated", lang), results.get("generated_at")),
         (t("param_as_of", lang), params.get("as_of") or t("param_as_of_default", lang)),
         (t("param_lang", lang), params.get("lang") or lang),
-        (t("data_dir", lang), run.get("data_dir")),
-        (t("tables", lang), "; ".join(f"{k} {num(v)}" for k, v in (run.get("tables") or {}).items())),
-        (t("missing_tables", lang), ", ".join(run.get("missing_tables") or []) or t("none", lang)),
+        # The data folder by its name: the machine's path is nobody's business on a briefing.
+        (t("data_dir", lang), Path(run["data_dir"]).name if run.get("data_dir") else None),
+        (
+            t("tables", lang),
+            "; ".join(f"{source_name(k, lang)} {num(v)}" for k, v in (run.get("tables") or {}).items()),
+        ),
+        (
+            t("missing_tables", lang),
+            ", ".join(source_name(k, lang) for k in run.get("missing_tables") or []) or t("none", lang),
+        ),
         (t("versions", lang), ", ".join(f"{k} {v}" for k, v in (run.get("versions") or {}).items())),
         (t("suite_commit", lang), run.get("suite_commit")),
         (t("machine", lang), run.get("machine")),
