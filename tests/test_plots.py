@@ -12,14 +12,18 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from analysis.figures import style as plots  # noqa: E402
+from analysis.words.names import branch_name  # noqa: E402
 
 
 def test_source_caption_names_tables_branch_as_of_and_n(bank_a):
     name = bank_a.branch["branch_name"]
     zh = plots.source_caption(bank_a, "surveys", 141, "zh", "responses")
-    assert zh == f"数据：surveys；{name}；截至2026-06-30；n = 141份问卷"
+    assert zh == f"数据：客户满意度调查；{name}；截至2026-06-30；n = 141份问卷"
     en = plots.source_caption(bank_a, "customers, monthly_snapshots", 12_345, "en", "customers", extra="P(1): first")
-    assert en == f"Source: customers, monthly_snapshots; {name}; as of 2026-06-30; n = 12,345 customers; P(1): first"
+    assert (
+        en
+        == f"Source: customer records, monthly balance snapshots; {branch_name(name)}; as of 2026-06-30; n = 12,345 customers; P(1): first"
+    )
     assert plots.source_caption(bank_a, "customers", 7, "en").endswith("; n = 7")
 
 

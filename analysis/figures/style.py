@@ -26,6 +26,9 @@ from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox
 
 from analysis.words.format import money_unit
+from analysis.words import names
+from analysis.words.lang import pick
+from analysis.words.sources import source_name
 
 # Okabe–Ito: distinguishable under the common colour-vision deficiencies.
 HOME = "#0072B2"  # the home bank, everywhere
@@ -143,7 +146,9 @@ def caption_line(
     fills branch and as-of from a bank."""
     zh = lang == "zh"
     sep = "；" if zh else "; "
-    parts = [f"数据：{tables}" if zh else f"Source: {tables}", branch_name]
+    # `tables` names the contract's tables ("customers, monthly_snapshots"); the line says what they hold
+    named = pick(lang, "、", ", ").join(source_name(x.strip(), lang) for x in str(tables).split(",") if x.strip())
+    parts = [f"数据：{named}" if zh else f"Source: {named}", names.branch_name(branch_name, lang)]
     if as_of is not None:
         parts.append(f"截至{as_of:%Y-%m-%d}" if zh else f"as of {as_of:%Y-%m-%d}")
     if n is not None:
