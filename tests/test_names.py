@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from analysis.words.names import BANKS, bank_name, branch_name, campaign_name, has_han, place_name, romanise
+from analysis.words.names import (
+    BANKS,
+    bank_name,
+    branch_name,
+    campaign_name,
+    frame_in_language,
+    has_han,
+    in_language,
+    place_name,
+    romanise,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +81,39 @@ def test_campaigns_by_kind_and_month_in_english_by_title_in_chinese():
     assert campaign_name("红酒品鉴会", "wine_tasting", "2026-05-10", "zh") == "红酒品鉴会"
     assert campaign_name(None, "salon", "2026-03-02", "zh") == "2026年3月沙龙活动"
     assert campaign_name("Spring salon", "salon", "2026-03-02") == "Spring salon, March 2026"
+
+
+def test_results_in_english_name_branch_banks_and_campaigns_and_keep_the_figures():
+    results = {
+        "branch": {"branch_name": "建行眉山分行", "city": "眉山", "home_bank": "中国建设银行"},
+        "competitors": {"deposit_share": {"中国建设银行": 0.10, "四川农信": 0.21}, "reason": None},
+        "plan": {
+            "details": {
+                "C1-stop": {
+                    "campaign_id": "C1",
+                    "name": "2024年红酒品鉴会",
+                    "kind": "wine_tasting",
+                    "start_date": "2024-05-10",
+                }
+            },
+            "not_scheduled": [
+                {"campaign_id": "C2", "name": "2024年生日问候", "kind": "birthday_greeting", "start_date": "2024-11-06"}
+            ],
+        },
+        "customers": 3000,
+    }
+    en = in_language(results, "en")
+    assert en["branch"] == {"branch_name": "CCB Meishan Branch", "city": "Meishan", "home_bank": "CCB"}
+    assert en["competitors"]["deposit_share"] == {"CCB": 0.10, "Sichuan Rural Credit": 0.21}
+    assert en["plan"]["details"]["C1-stop"]["name"].endswith("May 2024")
+    assert en["plan"]["not_scheduled"][0]["name"].endswith("November 2024")
+    assert en["customers"] == 3000 and not has_han(str(en))
+    assert results["branch"]["home_bank"] == "中国建设银行"  # the results themselves are untouched
+    assert in_language(results, "zh") == results
+
+
+def test_display_tables_in_english_carry_no_chinese():
+    df = pd.DataFrame({"n": [8, 24, 3]}, index=["中国农业银行", "四川农信", "2024年红酒品鉴会"])
+    en = frame_in_language(df, "en")
+    assert list(en.index[:2]) == ["ABC", "Sichuan Rural Credit"] and not any(has_han(str(i)) for i in en.index)
+    assert en["n"].tolist() == [8, 24, 3] and frame_in_language(df, "zh") is df

@@ -32,6 +32,7 @@ from analysis.report import fonts, paths
 from analysis.report.context import ReportContext, make_context
 from analysis.report.findings import top_findings
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
+from analysis.words import names
 from analysis.words.assumptions import assumptions_note, assumptions_of
 from analysis.words.glossary import term
 from analysis.words.i18n import STRINGS, method_note, money, num, pct, pick, t
@@ -288,7 +289,11 @@ def _table_views(files: list[Path], number: int, lang: str, first: list[pd.DataF
         if figs.presentable(df):
             frames.append((df, t("more_rows", lang, n=more, file=p.name) if more else ""))
     return [
-        {"html": table_html(df), "caption": f"{t('table', lang)} {number}.{j}", "more": more}
+        {
+            "html": table_html(names.frame_in_language(df, lang)),
+            "caption": f"{t('table', lang)} {number}.{j}",
+            "more": more,
+        }
         for j, (df, more) in enumerate(frames, start=1)
     ]
 
@@ -462,6 +467,8 @@ def write_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: b
     """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run
     folder; the composed page (for the consistency check)."""
     out_dir = Path(out_dir)
+    # The English edition names the branch, its city, the banks and the campaigns in English.
+    results = names.in_language(results, lang)
     ctx = make_context(results, lang, out_dir)
     page = compose(out_dir, results, lang, ctx)
     path = out_dir / "briefing.html"

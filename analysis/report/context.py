@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.assumptions import Assumptions
 from analysis.report.paths import get
 from analysis.words.assumptions import assumptions_of
+from analysis.words.names import campaign_name
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,37 @@ def branch_info(results: dict) -> dict:
     return info
 
 
-def campaign_names(results: dict, out_dir: str | Path | None = None) -> dict[str, str]:
-    """campaign_id → name: from the campaigns section, else the campaigns
-    notebook's table (`tables/campaigns.csv`, columns campaign_id and name)."""
+def campaign_names(results: dict, out_dir: str | Path | None = None, lang: str = "zh") -> dict[str, str]:
+    """campaign_id → name as the edition's reader names it: from the campaigns
+    section, else the campaigns notebook's table (`tables/campaigns.csv`,
+    columns campaign_id and name); in English by kind and month
+    (`words.names.campaign_name`), since the banks' own titles are Chinese."""
+    names = _campaign_titles(results, out_dir)
+    kinds, starts = {}, {}
+    plan = results.get("plan") if isinstance(results.get("plan"), dict) else {}
+    rows = list((plan.get("details") or {}).values()) + list(plan.get("not_scheduled") or [])
+    for row in rows:
+        if isinstance(row, dict) and row.get("campaign_id"):
+            kinds.setdefault(row["campaign_id"], row.get("kind"))
+            starts.setdefault(row["campaign_id"], row.get("start_date"))
+    kinds = {**_campaign_kinds(out_dir), **{k: v for k, v in kinds.items() if v}}
+    return {cid: campaign_name(name, kinds.get(cid), starts.get(cid), lang) for cid, name in names.items()}
+
+
+def _campaign_kinds(out_dir: str | Path | None) -> dict[str, str]:
+    path = Path(out_dir) / "tables" / "campaigns.csv" if out_dir is not None else None
+    if path is None or not path.is_file():
+        return {}
+    try:
+        df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except (OSError, ValueError):
+        return {}
+    if not {"campaign_id", "kind"} <= set(df.columns):
+        return {}
+    return {cid: kind for cid, kind in zip(df["campaign_id"], df["kind"]) if isinstance(kind, str) and kind}
+
+
+def _campaign_titles(results: dict, out_dir: str | Path | None = None) -> dict[str, str]:
     names = {}
     camps = results.get("campaigns")
     if isinstance(camps, dict):
@@ -65,8 +96,6 @@ def campaign_names(results: dict, out_dir: str | Path | None = None) -> dict[str
     path = Path(out_dir) / "tables" / "campaigns.csv" if out_dir is not None else None
     if path is not None and path.is_file():
         try:
-            import pandas as pd
-
             df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
             if {"campaign_id", "name"} <= set(df.columns):
                 for cid, name in zip(df["campaign_id"], df["name"]):
@@ -85,5 +114,5 @@ def make_context(results: dict, lang: str = "zh", out_dir: str | Path | None = N
         info.get("branch_name"),
         info.get("city"),
         info.get("home_bank"),
-        campaign_names(results, out_dir),
+        campaign_names(results, out_dir, lang),
     )

@@ -18,10 +18,14 @@ they are shown as they are. In English:
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import pandas as pd
 from pypinyin import Style, lazy_pinyin
 
 from analysis.words.glossary import is_term, term
@@ -232,3 +236,67 @@ def campaign_name(name: str | None, kind: str | None, start: date | str | None, 
     if lang == "en" and name and not has_han(name):
         what = name
     return pick(lang, f"{when}{what}", f"{what}, {when}" if when else what)
+
+
+def in_language(results: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """results.json as the edition's reader names things: unchanged in Chinese;
+    in English a copy whose branch, city and banks carry their English names
+    (banks in their short form, the same in every sentence and table) and
+    whose plan names campaigns by kind and month. The figures are untouched."""
+    check_lang(lang)
+    if lang == "zh":
+        return dict(results)
+    out = copy.deepcopy(dict(results))
+    branch = out.get("branch")
+    if isinstance(branch, dict):
+        if branch.get("branch_name"):
+            branch["branch_name"] = branch_name(str(branch["branch_name"]), lang)
+        if branch.get("city"):
+            branch["city"] = place_name(str(branch["city"]), lang)
+        if branch.get("home_bank"):
+            branch["home_bank"] = bank_name(str(branch["home_bank"]), lang, short=True)
+    if isinstance(out.get("competitors"), dict):
+        out["competitors"] = _banks_in_english(out["competitors"])
+    plan = out.get("plan")
+    if isinstance(plan, dict):
+        rows = list((plan.get("details") or {}).values()) + list(plan.get("not_scheduled") or [])
+        for row in rows:
+            if isinstance(row, dict) and row.get("name"):
+                row["name"] = campaign_name(str(row["name"]), row.get("kind"), row.get("start_date"), lang)
+    return out
+
+
+def _banks_in_english(value: Any) -> Any:
+    """Every Chinese bank name in the competitors section (keys and values) in its short English form."""
+    if isinstance(value, dict):
+        return {_bank(k): _banks_in_english(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_banks_in_english(v) for v in value]
+    return _bank(value)
+
+
+def _bank(value: Any) -> Any:
+    return bank_name(value, "en", short=True) if isinstance(value, str) and has_han(value) else value
+
+
+def frame_in_language(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A display table as the edition's reader names things: unchanged in
+    Chinese; in English every Chinese bank name (cells, index, columns) in its
+    short English form and any other Chinese text romanised."""
+    check_lang(lang)
+    if lang == "zh":
+        return df
+
+    def word(v: Any) -> Any:
+        if not isinstance(v, str) or not has_han(v):
+            return v
+        is_bank = v.strip() in BANKS or any(v.strip().endswith(zh) for zh, _ in BANK_ENDINGS)
+        return bank_name(v, "en", short=True) if is_bank else romanise(v)
+
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].map(word)
+    out.index = out.index.map(word)
+    out.columns = out.columns.map(word)
+    return out
