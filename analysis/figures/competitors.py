@@ -29,6 +29,7 @@ from analysis.words.competitors import (
 from analysis.words.format import points
 from analysis.words.glossary import term
 from analysis.words.lang import pick
+from analysis.words.names import bank_name
 
 
 def plot_share_trend(history: pd.DataFrame, home_bank: str, kind: str = "deposit", lang: str = "zh"):
@@ -47,7 +48,7 @@ def plot_share_trend(history: pd.DataFrame, home_bank: str, kind: str = "deposit
             ms=3,
         )
         ax.annotate(
-            bank,
+            bank_name(bank, lang, short=True),
             (g["period"].iloc[-1], g[f"{kind}_share"].iloc[-1]),
             textcoords="offset points",
             xytext=(4, 0),
@@ -73,7 +74,7 @@ def plot_head_to_head(h2h: pd.DataFrame, lang: str = "zh"):
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set_title(name, fontsize=11)
         ax.set_xlabel(pick(lang, "本行净得失（百分点）", "Home bank's net gain (percentage points)"))
-    axes[0].set_yticks(y, h2h.index)
+    axes[0].set_yticks(y, [bank_name(b, lang, short=True) for b in h2h.index])
     fig.suptitle(head_to_head_title(h2h, lang))
     fig.tight_layout()
     return fig
@@ -93,7 +94,7 @@ def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
             r["pc1"], r["pc2"], s=140 if home else 60, color=colors[b], zorder=3, edgecolor="black" if home else "none"
         )
         ax.annotate(
-            b,
+            bank_name(b, lang, short=True),
             (r["pc1"], r["pc2"]),
             textcoords="offset points",
             xytext=(7, -10),
@@ -140,7 +141,7 @@ def plot_gap_heatmap(gaps: pd.DataFrame, lang: str = "zh"):
                     fontstyle="normal" if sig.iat[i, j] else "italic",
                 )
     ax.set_xticks(range(wide.shape[1]), [term(a, lang) for a in wide.columns], rotation=30, ha="right", fontsize=9)
-    ax.set_yticks(range(wide.shape[0]), wide.index)
+    ax.set_yticks(range(wide.shape[0]), [bank_name(b, lang, short=True) for b in wide.index])
     ax.grid(False)
     fig.colorbar(im, ax=ax, label=pick(lang, "本行 − 对手（评分差，7分制）", "Home − competitor (rating points of 7)"))
     ax.set_xlabel(

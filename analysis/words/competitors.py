@@ -30,6 +30,7 @@ from analysis.sections import Skipped
 from analysis.words.format import interval, join, num, pct, points, pp, times
 from analysis.words.glossary import term
 from analysis.words.lang import pick
+from analysis.words.names import bank_name
 
 PARTS = ("market", "positioning", "choice", "switching")
 
@@ -314,7 +315,7 @@ def share_trend_title(history: pd.DataFrame, home_bank: str, kind: str = "deposi
     return pick(
         lang,
         f"{home_bank}{what}份额{first:%Y年%m月}以来{'上升' if d >= 0 else '下降'}{moved}",
-        f"{home_bank}'s share of {what} {'rose' if d >= 0 else 'fell'} {moved} since {first:%b %Y}",
+        f"{bank_name(home_bank, lang, short=True)}'s share of {what} {'rose' if d >= 0 else 'fell'} {moved} since {first:%b %Y}",
     )
 
 
@@ -329,7 +330,7 @@ def head_to_head_title(h2h: pd.DataFrame, lang: str = "zh") -> str:
         return pick(
             lang,
             f"过去四个季度，本行对{worst}的存款份额失地最多",
-            f"Over four quarters the home bank lost most deposit ground to {worst}",
+            f"Over four quarters the home bank lost most deposit ground to {bank_name(worst, lang, short=True)}",
         )
     return pick(
         lang,
@@ -362,12 +363,12 @@ def switching_title(by_segment: pd.DataFrame, lang: str = "zh") -> str:
     known = by_segment.drop(columns=[UNKNOWN], errors="ignore")
     if known.size and known.to_numpy().sum() > 0:
         top = known.sum().idxmax()
-        return pick(lang, f"流失客户去得最多的是{top}", f"Most leavers went to {top}")
+        return pick(lang, f"流失客户去得最多的是{top}", f"Most leavers went to {bank_name(top, lang, short=True)}")
     return pick(lang, "流失客户去向", "Where leavers went")
 
 
 def destination_label(bank: str, lang: str = "zh") -> str:
-    return term(UNKNOWN, lang) if bank == UNKNOWN else bank
+    return term(UNKNOWN, lang) if bank == UNKNOWN else bank_name(bank, lang, short=True)
 
 
 def explained_labels(explained: np.ndarray, lang: str = "zh") -> tuple[str, str]:
