@@ -14,7 +14,9 @@ from analysis.figures.style import source_caption
 from analysis.questions import overview
 from analysis.words.format import num, pct
 from analysis.words.glossary import term
+from analysis.words.names import branch_name
 from analysis.words.overview import describe_overview, mix_table
+from analysis.words.sources import source_name
 
 
 def test_monthly_book_sums_the_snapshots():
@@ -75,8 +77,9 @@ def test_describe_and_caption_read_the_branch(bank_a, expected):
     caption = source_caption(bank_a, "monthly_snapshots", result.customers, "en", "customers")
     # the numbers as numbers, the wording as its key words
     assert re.search(r"n = ([\d,]+)", caption).group(1).replace(",", "") == str(len(bank_a.customers))
-    assert "2026-06-30" in caption and name in caption
-    assert all(w in caption for w in ("Source", "monthly_snapshots", "as of", "customers"))
+    # the English edition names the branch and the table in English
+    assert "2026-06-30" in caption and branch_name(name, "en") in caption and name not in caption
+    assert all(w in caption for w in ("Source", source_name("monthly_snapshots", "en"), "as of", "customers"))
 
 
 def test_the_briefing_says_what_results_json_holds(bank_a, expected):
