@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,13 +26,13 @@ import pyarrow.parquet as pq
 
 from analysis.assumptions import Assumptions
 from analysis.data import casts, explore, frames, scan, validate
+from analysis.data.asof import as_known_at
 from analysis.data.contract import REQUIRED_TABLES, TABLES
 from analysis.data.features import customer_features
-from analysis.errors import DataError, DataProblem, UsageError
 from analysis.data.io import _Unreadable, find_sources, read_table
-from analysis.data.asof import as_known_at
 from analysis.data.selection import BranchRows, branch_city, select_branch, select_views  # noqa: F401 (select_branch: API)
 from analysis.data.timeframe import Timeframe, check_as_of
+from analysis.errors import DataError, DataProblem, UsageError
 
 
 class FolderTables(Mapping[str, pd.DataFrame]):

@@ -12,8 +12,8 @@ wall-clock time of its zone (`wall_clock_sql`), as `io.convert` reads one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 import pyarrow as pa

@@ -19,9 +19,10 @@ both for the tables it checks where they lie.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Literal, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,8 @@ from pandas.api.typing import NaTType
 
 from analysis.data.contract import TABLES, Column, Table
 from analysis.data.layout import layout_hint, missing_column_problems
-from analysis.errors import FIRST_ROWS_SHOWN as FIRST_ROWS, DataProblem
+from analysis.errors import FIRST_ROWS_SHOWN as FIRST_ROWS
+from analysis.errors import DataProblem
 
 SOURCE_FILE = "_source_file"
 SOURCE_ROW = "_source_row"

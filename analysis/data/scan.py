@@ -31,9 +31,10 @@ import os
 import shutil
 import tempfile
 import weakref
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
@@ -157,7 +158,7 @@ class Engine:
         finally:
             self._cleanup()
 
-    def __enter__(self) -> "Engine":
+    def __enter__(self) -> Engine:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -220,7 +221,7 @@ class Engine:
         data_dir: Path,
         source: io.Source,
         branch_ids: Iterable[str] | None = None,
-        rows: "BranchRows | None" = None,
+        rows: BranchRows | None = None,
     ) -> View | None:
         """A relation over the files of `source` (only `branch_ids`' partitions).
 

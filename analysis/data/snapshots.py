@@ -24,12 +24,12 @@ not reported.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis.data.io import UNREADABLE
 from analysis.data.casts import lit, q
+from analysis.data.io import UNREADABLE
 from analysis.data.scan import Engine, View
 from analysis.errors import DataProblem
 

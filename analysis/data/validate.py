@@ -32,20 +32,21 @@ and the like) is not reported again as missing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow
 
-from analysis.data.contract import BRANCH_ID_PATTERN, TABLES, VIP_TIERS, Column, Table
-from analysis.errors import DataProblem
-from analysis.data.io import BOOKKEEPING, UNREADABLE, file_label, nulls_as_none
 from analysis.data.casts import lit, q
+from analysis.data.contract import BRANCH_ID_PATTERN, TABLES, VIP_TIERS, Column, Table
+from analysis.data.io import BOOKKEEPING, UNREADABLE, file_label, nulls_as_none
 from analysis.data.scan import Engine, View
 from analysis.data.selection import city_sql
 from analysis.data.snapshots import gap_problems
+from analysis.errors import DataProblem
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
