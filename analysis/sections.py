@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date, datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass
-from pathlib import Path
-from typing import Any, ClassVar, Mapping
+from datetime import date, datetime
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,15 @@ def ok(**figures: Any) -> dict[str, Any]:
 def skipped(reason: str) -> dict[str, Any]:
     """A section that could not be computed, with the reason in words."""
     return {"status": "skipped", "reason": reason}
+
+
+def computed(results: Mapping[str, Any], name: str) -> dict[str, Any] | None:
+    """The section `name` of a results.json when it was computed (`status` ok, or no
+    status at all), else None (absent, skipped, or not a section)."""
+    s = results.get(name)
+    if isinstance(s, dict) and s.get("status", "ok") == "ok":
+        return s
+    return None
 
 
 def estimate(value: float, ci_low: float, ci_high: float, p_value: float | None = None, **extra: Any) -> dict[str, Any]:

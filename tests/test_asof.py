@@ -5,8 +5,8 @@ import pytest
 
 import analysis
 from analysis.data.asof import as_known_at
-from analysis.errors import UsageError
 from analysis.data.timeframe import Timeframe
+from analysis.errors import UsageError
 
 TF = Timeframe(pd.Timestamp("2026-03-01"))  # as_of = 2026-03-31
 D = pd.Timestamp

@@ -13,12 +13,12 @@ from scipy import special
 
 from analysis.assumptions import Assumptions
 from analysis.data.bank import Bank
+from analysis.data.cohorts import active_customer_ids, value_base
+from analysis.data.timeframe import Timeframe
 from analysis.errors import UsageError
 from analysis.questions.clv import analyze, life_table, tenure_lifetimes
 from analysis.stats.sbg import ShiftedBetaGeometric
 from analysis.words.clv import clv_table, describe_clv
-from analysis.data.cohorts import active_customer_ids, value_base
-from analysis.data.timeframe import Timeframe
 
 # Fader & Hardie (2007), Table 1 (years 0–12) and the estimates they report
 # from the first 7 years (DESIGN.md "Public reference checks").

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.run import results
 from analysis.data.bank import Bank
 from analysis.data.contract import ATTRIBUTES
 from analysis.questions.competitors import (
@@ -29,7 +28,7 @@ from analysis.questions.competitors import (
     switching_destinations,
     window_leavers,
 )
-
+from analysis.run import results
 from analysis.words.competitors import describe_choice, describe_competitors, describe_switching
 
 HOME = "中国建设银行"

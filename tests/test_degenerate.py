@@ -9,6 +9,7 @@ import pytest
 import analysis
 from analysis.questions import campaigns as campaigns_q
 from analysis.questions import competitors as competitors_q
+
 from broken_data import small_bank, write_bank
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis.words import glossary as g
 from analysis.data.contract import (
     AREAS,
     ATTRIBUTES,
@@ -21,6 +20,7 @@ from analysis.data.contract import (
     VIP_TIERS,
 )
 from analysis.data.features import DRIVER_ORDER
+from analysis.words import glossary as g
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # the repository sits beside shared/
 

@@ -17,6 +17,7 @@ from analysis.data import io, validate
 from analysis.data.bank import read_folder
 from analysis.data.contract import TABLES
 from analysis.errors import DataError
+
 from broken_data import Tables, small_bank, write_bank
 
 # ---- the conformance bank

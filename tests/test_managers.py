@@ -10,16 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.figures import managers as F
-from analysis.questions import churn as C
-from analysis.questions import managers as M
-from analysis.run.tables import write_private, write_table
-from analysis.words import managers as W
-from analysis.questions.plan import PLAN_COLUMNS
-from analysis.run.tables import read_plan
 from analysis.data.bank import Bank
 from analysis.data.cohorts import active_customer_ids
 from analysis.data.pseudonym import pseudonymiser
+from analysis.figures import managers as F
+from analysis.questions import churn as C
+from analysis.questions import managers as M
+from analysis.questions.plan import PLAN_COLUMNS
+from analysis.run.tables import read_plan, write_private, write_table
+from analysis.words import managers as W
 
 # ---------------------------------------------------------------------------
 # fixtures

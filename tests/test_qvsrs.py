@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.run import results
 from analysis.data.bank import Bank
 from analysis.data.contract import ATTRIBUTES
+from analysis.data.timeframe import Timeframe
 from analysis.questions.qvsrs import (
     METRICS,
     PREVIOUS_MONTHS,
@@ -18,7 +18,7 @@ from analysis.questions.qvsrs import (
     shifted,
     value_index,
 )
-from analysis.data.timeframe import Timeframe
+from analysis.run import results
 from analysis.words.qvsrs import describe_qvsrs, scorecard_metric_label, scorecard_value
 
 

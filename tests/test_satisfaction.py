@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from analysis.assumptions import Assumptions
-from analysis.run import results
 from analysis.data.bank import Bank
 from analysis.data.contract import ATTRIBUTES
+from analysis.data.timeframe import Timeframe
 from analysis.questions.satisfaction import (
     QUADRANTS,
     SatisfactionSection,
@@ -33,7 +33,7 @@ from analysis.questions.satisfaction import (
     window_complaints,
     window_responses,
 )
-from analysis.data.timeframe import Timeframe
+from analysis.run import results
 from analysis.sections import Skipped
 from analysis.words.format import num, points
 from analysis.words.glossary import term

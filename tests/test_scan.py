@@ -14,6 +14,7 @@ import analysis
 from analysis.data import frames, scan
 from analysis.data.bank import load_tables, read_folder
 from analysis.data.contract import TABLES
+
 from broken_data import CASES, Case, Tables, small_bank, write_bank
 
 

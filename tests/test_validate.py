@@ -13,6 +13,7 @@ import pytest
 from analysis.data import io, validate
 from analysis.data.bank import read_folder
 from analysis.data.contract import TABLES
+
 from broken_data import CASES, Case, Tables, as_text, drop_month, small_bank, write_bank
 
 

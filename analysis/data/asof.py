@@ -27,7 +27,8 @@ the same as not being supplied. A branch load keeps the record in
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 

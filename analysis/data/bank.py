@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,16 +26,16 @@ import pyarrow.parquet as pq
 
 from analysis.assumptions import Assumptions
 from analysis.data import casts, explore, frames, scan, validate
+from analysis.data.asof import as_known_at
 from analysis.data.contract import REQUIRED_TABLES, TABLES
 from analysis.data.features import customer_features
-from analysis.errors import DataError, DataProblem, UsageError
 from analysis.data.io import _Unreadable, find_sources, read_table
-from analysis.data.asof import as_known_at
 from analysis.data.selection import BranchRows, branch_city, select_branch, select_views  # noqa: F401 (select_branch: API)
 from analysis.data.timeframe import Timeframe, check_as_of
+from analysis.errors import DataError, DataProblem, UsageError
 
 
-class FolderTables(Mapping):
+class FolderTables(Mapping[str, pd.DataFrame]):
     """The tables `read_folder` found, each a DataFrame on first use.
 
     A table read by `io` is kept as read (with row bookkeeping); a table
@@ -226,12 +227,13 @@ def load_tables(data_dir: str | Path, branch: str | None = None) -> dict[str, pd
         tables.close()
 
 
-class PreparedTables(Mapping):
+class PreparedTables(Mapping[str, pd.DataFrame]):
     """The tables of a prepared bank, each read from its Parquet file on
     first use: a notebook that never touches `transactions` never reads it."""
 
     def __init__(self, folder: Path, rows: dict[str, int]):
-        self._folder, self._rows, self._loaded = folder, rows, {}
+        self._folder, self._rows = folder, rows
+        self._loaded: dict[str, pd.DataFrame] = {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._rows:
@@ -257,7 +259,7 @@ class PreparedTables(Mapping):
         return None if name in self._loaded or name not in self._rows else self._folder / f"{name}.parquet"
 
 
-class LoadedTables(Mapping):
+class LoadedTables(Mapping[str, pd.DataFrame]):
     """A loaded branch's tables: small ones as DataFrames, the big ones that
     were checked over their files (`KEPT_AS_ARROW`) as Arrow until first
     asked for. A run writes them to its prepared bank and fingerprints them
@@ -329,7 +331,7 @@ class Bank:
     tables: Mapping[str, pd.DataFrame]
     timeframe: Timeframe
     data_dir: str = ""
-    options: dict = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
     assumptions: Assumptions = field(default_factory=Assumptions)
 
     def __post_init__(self) -> None:
@@ -339,8 +341,29 @@ class Bank:
 
     def __getattr__(self, name: str) -> pd.DataFrame | None:
         if name in TABLES:
-            return self.__dict__["tables"].get(name)
+            tables: Mapping[str, pd.DataFrame] = self.__dict__["tables"]
+            return tables.get(name)
         raise AttributeError(name)
+
+    # The tables every branch has (contract.REQUIRED_TABLES: `load` refuses a folder
+    # without one), typed as present; the others are `DataFrame | None` (__getattr__).
+    @property
+    def branches(self) -> pd.DataFrame:
+        return self._required("branches")
+
+    @property
+    def customers(self) -> pd.DataFrame:
+        return self._required("customers")
+
+    @property
+    def monthly_snapshots(self) -> pd.DataFrame:
+        return self._required("monthly_snapshots")
+
+    def _required(self, name: str) -> pd.DataFrame:
+        df = self.tables.get(name)
+        if df is None:
+            raise DataError([DataProblem(name, "required table is missing", file=self.data_dir or None)])
+        return df
 
     def __dir__(self) -> list[str]:
         """Attributes and the branch's tables (tab completion shows `bank.customers`, …)."""
@@ -392,7 +415,7 @@ class Bank:
     def has(self, name: str) -> bool:
         return self.row_count(name) > 0
 
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+    def query(self, sql: str, params: list[object] | None = None) -> pd.DataFrame:
         """The result of DuckDB `sql` over the branch's tables, each under its
         own name (only the tables the text names are opened).
 
@@ -421,10 +444,11 @@ class Bank:
             con.close()
 
     @property
-    def branch(self) -> dict:
+    def branch(self) -> dict[str, Any]:
         """The branch's row of `branches`: branch_name, city, home_bank."""
         b = self.tables["branches"]
-        return b[b["branch_id"] == self.branch_id].iloc[0].to_dict()
+        row = b[b["branch_id"] == self.branch_id].iloc[0].to_dict()
+        return {str(k): v for k, v in row.items()}  # column names are strings
 
     @property
     def missing_tables(self) -> list[str]:

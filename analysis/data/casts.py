@@ -12,8 +12,8 @@ wall-clock time of its zone (`wall_clock_sql`), as `io.convert` reads one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 import pyarrow as pa
@@ -218,10 +218,10 @@ def to_arrow(values: pd.Series, sql_type: str) -> pa.Array:
     if isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object)
     if sql_type == "VARCHAR":
-        values = values.astype(object).where(values.notna(), None)
+        values = io.nulls_as_none(values)
         return pa.array(values.to_numpy(dtype=object), type=t, from_pandas=True)
     if sql_type == "BOOLEAN":
-        obj = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
+        obj = io.nulls_as_none(values).to_numpy(dtype=object)
         return pa.array(obj, type=t, from_pandas=True)
     if sql_type == "TIMESTAMP":
         return pa.array(pd.to_datetime(values).astype("datetime64[us]").to_numpy(), type=t, from_pandas=True)

@@ -45,7 +45,8 @@ def active_customer_ids(bank: Bank) -> pd.Index:
     ids = customers_with_snapshot(bank, tf.M)
     c = bank.customers
     closed = set(c.loc[c["close_date"] <= tf.as_of, "customer_id"])
-    return pd.Index([i for i in ids if i not in closed], name="customer_id")
+    active: pd.Index = pd.Index([i for i in ids if i not in closed], name="customer_id")
+    return active
 
 
 def customers_active_at_t0(bank: Bank) -> pd.Index:
@@ -54,7 +55,8 @@ def customers_active_at_t0(bank: Bank) -> pd.Index:
     ids = customers_with_snapshot(bank, tf.before)
     c = bank.customers
     closed = set(c.loc[c["close_date"] < tf.t0, "customer_id"])
-    return pd.Index([i for i in ids if i not in closed], name="customer_id")
+    active: pd.Index = pd.Index([i for i in ids if i not in closed], name="customer_id")
+    return active
 
 
 def window_revenue(bank: Bank, first: pd.Timestamp, last: pd.Timestamp) -> pd.Series:

@@ -81,6 +81,13 @@ class Column:
     unique: bool = False
     pattern: str | None = None  # full-match regular expression
 
+    @property
+    def vocabulary(self) -> tuple[str, ...]:
+        """The closed vocabulary of a category column (every one has it; `values`)."""
+        if self.values is None:
+            raise TypeError(f"column {self.name} ({self.kind}) has no closed vocabulary")
+        return self.values
+
 
 @dataclass(frozen=True)
 class ForeignKey:

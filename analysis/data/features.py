@@ -42,7 +42,9 @@ DRIVER_ORDER = NUMERIC_DRIVERS + SEGMENT_DUMMIES + AREA_DUMMIES
 
 
 def _log_total_balance(snap: pd.DataFrame) -> pd.Series:
-    return np.log1p(snap["deposit_balance"] + snap["wealth_aum"])
+    """ln(1 + deposit + wealth), balances in CNY."""
+    # pandas-stubs: a numpy ufunc of a Series is typed as an ndarray; pandas gives a Series
+    return np.log1p(snap["deposit_balance"] + snap["wealth_aum"])  # type: ignore[return-value]
 
 
 def _snapshot(bank: Bank, month: pd.Timestamp) -> pd.DataFrame:
@@ -111,10 +113,13 @@ def driver_features(
     f["log_total_balance"] = _log_total_balance(s)
     f["balance_trend"] = f["log_total_balance"] - _log_total_balance(prev.reindex(ids))
     f["digital_active"] = s["digital_active"].astype(float)
+    interactions = bank.interactions
     if with_complaints is None:
-        with_complaints = bank.interactions is not None
+        with_complaints = interactions is not None
     if with_complaints:
-        comp = complaint_features(bank.interactions, ref, ids, a)
+        if interactions is None:
+            raise ValueError("complaint features need the interactions table, which the branch does not have")
+        comp = complaint_features(interactions, ref, ids, a)
         f["complaints_12m"] = comp["complaints_12m"].astype(float)
         f["unresolved_complaint"] = comp["unresolved_complaint"].astype(float)
     f["vip"] = (c["vip_since"] < ref).astype(float)

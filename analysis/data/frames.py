@@ -73,22 +73,30 @@ def _text(a: pa.ChunkedArray) -> np.ndarray:
         idx = np.concatenate(
             [c.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False).astype(np.int64) for c in chunks]
         )
-        return words[idx]
-    return a.to_numpy(zero_copy_only=False).astype(object, copy=False)
+        text: np.ndarray = words[idx]
+        return text
+    values: np.ndarray = a.to_numpy(zero_copy_only=False)  # pyarrow has no type information
+    return values.astype(object, copy=False)
 
 
-def column_to_pandas(col: Column, a: pa.ChunkedArray, final: bool) -> pd.Series | np.ndarray:
+def column_to_pandas(col: Column, a: pa.ChunkedArray, final: bool) -> pd.Series | np.ndarray | pd.Categorical:
+    """One Arrow column as the contract's pandas dtype (`final`: validation has passed)."""
+    # pyarrow has no type information: its arrays are named here as what they are
+    v: np.ndarray
     if col.kind in ("date", "month", "datetime"):
-        return pc.cast(a, pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+        v = pc.cast(a, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+        return v.astype("datetime64[ns]")
     if col.kind in ("float", "int"):
         if final and col.kind == "int" and not col.nullable and pa.types.is_integer(a.type):
-            return a.to_numpy(zero_copy_only=False).astype(np.int64)
+            v = a.to_numpy(zero_copy_only=False)
+            return v.astype(np.int64)
         v = pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)
         return v.astype(np.int64) if final and col.kind == "int" and not col.nullable else v
     if col.kind == "bool":
         if final:
-            return a.to_numpy(zero_copy_only=False).astype(bool)
-        return pd.Series(a.to_pandas()).astype(object).where(lambda s: s.notna(), None).to_numpy()
+            v = a.to_numpy(zero_copy_only=False)
+            return v.astype(bool)
+        return io.nulls_as_none(pd.Series(a.to_pandas())).to_numpy()
     if col.kind == "category" and final:
         if len(a) == 0:
             return pd.Categorical([], categories=list(col.values or ()))
@@ -97,11 +105,12 @@ def column_to_pandas(col: Column, a: pa.ChunkedArray, final: bool) -> pd.Series 
         chunks = enc.chunks if isinstance(enc, pa.ChunkedArray) else [enc]
         words = chunks[0].dictionary.to_pylist()
         # codes of the contract's vocabulary (validation has passed: every word is in it)
-        recode = np.array([list(col.values).index(w) if w in col.values else -1 for w in words] + [-1], dtype=np.int64)
+        vocabulary = list(col.vocabulary)
+        recode = np.array([vocabulary.index(w) if w in vocabulary else -1 for w in words] + [-1], dtype=np.int64)
         idx = np.concatenate(
             [c.indices.fill_null(len(words)).to_numpy(zero_copy_only=False).astype(np.int64) for c in chunks]
         )
-        return pd.Categorical.from_codes(recode[idx], categories=list(col.values))
+        return pd.Categorical.from_codes(recode[idx], categories=pd.Index(vocabulary))
     if not final or col.unique or pa.types.is_dictionary(a.type):
         return _text(a)
     # Repeated strings (customer_id in transactions): one Python string per distinct value.

@@ -19,18 +19,21 @@ both for the tables it checks where they lie.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pandas.api.typing import NaTType
 
 from analysis.data.contract import TABLES, Column, Table
 from analysis.data.layout import layout_hint, missing_column_problems
-from analysis.errors import FIRST_ROWS_SHOWN as FIRST_ROWS, DataProblem
+from analysis.errors import FIRST_ROWS_SHOWN as FIRST_ROWS
+from analysis.errors import DataProblem
 
 SOURCE_FILE = "_source_file"
 SOURCE_ROW = "_source_row"
@@ -139,7 +142,8 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
 
 def _arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     # Dates and timestamps become datetime64 here rather than objects.
-    return table.to_pandas(date_as_object=False, ignore_metadata=True)
+    df: pd.DataFrame = table.to_pandas(date_as_object=False, ignore_metadata=True)
+    return df
 
 
 def _read_parquet_file(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -251,10 +255,18 @@ def _null_mask(s: pd.Series) -> pd.Series:
     return m
 
 
+def nulls_as_none(s: pd.Series, null: pd.Series | np.ndarray | None = None) -> pd.Series:
+    """`s` as Python objects, None where it is null (`null`: which values are; by default `s.isna()`)."""
+    keep = s.notna() if null is None else ~null
+    # pandas-stubs: Series.where's `other` leaves out None, which pandas takes (and the point here)
+    out: pd.Series = s.astype(object).where(keep, None)  # type: ignore[call-overload]
+    return out
+
+
 def _as_text(s: pd.Series) -> pd.Series:
     """Values as strings, nulls as None; integers written without '.0'."""
     if pd.api.types.is_integer_dtype(s):
-        return s.astype("Int64").astype(object).where(s.notna(), None).map(lambda v: None if v is None else str(v))
+        return nulls_as_none(s.astype("Int64")).map(lambda v: None if v is None else str(v))
     if pd.api.types.is_float_dtype(s):
 
         def fmt(v: float) -> str | None:
@@ -263,7 +275,7 @@ def _as_text(s: pd.Series) -> pd.Series:
             return str(int(v)) if float(v).is_integer() else repr(v)
 
         return s.map(fmt).astype(object)
-    out = s.astype(object).where(~_null_mask(s), None)
+    out = nulls_as_none(s, _null_mask(s))
     if pd.api.types.infer_dtype(out, skipna=True) in ("string", "empty"):
         return out  # already text (every CSV column): no per-value Python call on millions of rows
     return out.map(lambda v: v if v is None or isinstance(v, str) else str(v))
@@ -282,7 +294,7 @@ def render_problem(
     rule: str,
     column: str | None,
     count: int,
-    first_files: list[str | None],
+    first_files: Sequence[str | None],
     first_rows: list[int],
     all_files: list[str],
     examples: tuple[str, ...] = (),
@@ -295,6 +307,7 @@ def render_problem(
     the rows come from several files (a partitioned folder), each row names
     its file.
     """
+    file: str | None
     if len(all_files) > 1:
         rows = tuple(f"{f} row {r}" for f, r in zip(first_files, first_rows))
         file = ", ".join(sorted(all_files)[:3]) + (" …" if len(all_files) > 3 else "")
@@ -386,7 +399,7 @@ def _parse_datetimes(txt: pd.Series) -> pd.Series:
     return out.astype("datetime64[ns]")
 
 
-def _one_datetime(v: object) -> pd.Timestamp:
+def _one_datetime(v: object) -> pd.Timestamp | NaTType:
     if not isinstance(v, str):
         return pd.NaT
     try:
@@ -469,11 +482,14 @@ def convert(kind: str, raw: pd.Series) -> tuple[pd.Series, list[np.ndarray]]:
 
     if kind == "bool":
         if pd.api.types.is_bool_dtype(raw):
-            return raw.astype(object).where(raw.notna(), None), [np.zeros(len(raw), dtype=bool)]
+            return nulls_as_none(raw), [np.zeros(len(raw), dtype=bool)]
         txt = _as_text(raw)
         low = txt.str.strip().str.lower()  # vectorised: a bool column may have 24M rows
         is_true, is_false = low.isin(TRUE_TOKENS).to_numpy(), low.isin(FALSE_TOKENS).to_numpy()
-        out = pd.Series(np.where(is_true, True, np.where(is_false, False, None)), index=raw.index, dtype=object)
+        values = np.full(len(raw), None, dtype=object)
+        values[is_false] = False
+        values[is_true] = True
+        out = pd.Series(values, index=raw.index, dtype=object)
         return out, [~(is_true | is_false) & txt.notna().to_numpy()]
 
     raise AssertionError(f"unknown kind {kind}")
@@ -510,11 +526,11 @@ def coerce(
     for col in table.columns:
         if col.name in missing:
             continue
-        out[col.name], found = _coerce_column(table, df, col)
-        if found:
+        out[col.name], unread = _coerce_column(table, df, col)
+        if unread:
             # Values given but not readable as their kind are now null.
             out[UNREADABLE + col.name] = out[col.name].isna().to_numpy() & ~_null_mask(df[col.name]).to_numpy()
-        problems.extend(found)
+        problems.extend(unread)
     return out, problems
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import csv
 import io as _io
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 

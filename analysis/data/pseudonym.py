@@ -20,9 +20,9 @@ import hashlib
 import hmac
 import os
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -65,7 +65,7 @@ def pseudonym(customer_id: str, key: bytes) -> str:
 
 def derived_key(branch_id: str) -> bytes:
     """The fallback key: a hash of the branch id (not secret)."""
-    return hashlib.sha256(f"qvsrs-pseudonym:{branch_id}".encode("utf-8")).digest()
+    return hashlib.sha256(f"qvsrs-pseudonym:{branch_id}".encode()).digest()
 
 
 def pseudonymiser(

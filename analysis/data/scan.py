@@ -31,9 +31,10 @@ import os
 import shutil
 import tempfile
 import weakref
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
@@ -85,7 +86,8 @@ def scanned(source: io.Source, engine: str = "auto") -> bool:
         return source.path.stat().st_size > SCAN_CSV_BYTES
     try:
         files = [source.path] if source.format == "parquet" else sorted(source.path.rglob("*.parquet"))
-        return sum(pq.read_metadata(f).num_rows for f in files) > SCAN_ROWS
+        rows: int = sum(pq.read_metadata(f).num_rows for f in files)
+        return rows > SCAN_ROWS
     except Exception:  # unreadable: the pandas route names the file
         return False
 
@@ -148,7 +150,7 @@ class Engine:
         except duckdb.Error:
             pass
         self._n = 0
-        self._keep: list[object] = []  # Arrow tables registered: alive while the engine is
+        self._keep: list[tuple[str, pa.Table]] = []  # Arrow tables registered: alive while the engine is
 
     def close(self) -> None:
         try:
@@ -156,10 +158,10 @@ class Engine:
         finally:
             self._cleanup()
 
-    def __enter__(self) -> "Engine":
+    def __enter__(self) -> Engine:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _name(self, prefix: str) -> str:
@@ -172,7 +174,7 @@ class Engine:
         self._keep.append((name, table))
         return name
 
-    def sql(self, query: str, params: Sequence | None = None) -> list[tuple]:
+    def sql(self, query: str, params: Sequence[object] | None = None) -> list[tuple[Any, ...]]:
         return self.con.execute(query, params or []).fetchall()
 
     def arrow(self, query: str) -> pa.Table:
@@ -204,7 +206,7 @@ class Engine:
                 multi = len(files.cat.categories) > 1
             else:
                 arrays["_source_file"] = pa.array(
-                    files.astype(object).where(files.notna(), None).astype(str).to_numpy(dtype=object), type=pa.string()
+                    io.nulls_as_none(files).astype(str).to_numpy(dtype=object), type=pa.string()
                 )
                 multi = files.nunique() > 1
         else:
@@ -219,7 +221,7 @@ class Engine:
         data_dir: Path,
         source: io.Source,
         branch_ids: Iterable[str] | None = None,
-        rows: "BranchRows | None" = None,
+        rows: BranchRows | None = None,
     ) -> View | None:
         """A relation over the files of `source` (only `branch_ids`' partitions).
 
@@ -366,7 +368,9 @@ class Engine:
             "cannot decode the file as UTF-8 or GB18030/GBK; save it in one of these encodings"
         ) from last
 
-    def _csv_to_parquet(self, path: Path, read, parse, conv) -> tuple[str, int]:
+    def _csv_to_parquet(
+        self, path: Path, read: pacsv.ReadOptions, parse: pacsv.ParseOptions, conv: pacsv.ConvertOptions
+    ) -> tuple[str, int]:
         out = self._tmp / f"{self._name('csv')}.parquet"
         writer = None
         n = 0
@@ -528,7 +532,7 @@ class Engine:
             self.con.execute(f"DROP VIEW IF EXISTS {name}")
         self._keep = [k for k in self._keep if k[0] != name]
 
-    def _mapping(self, raw: str, col: Column, c: str, null: str, fast: str | None):
+    def _mapping(self, raw: str, col: Column, c: str, null: str, fast: str | None) -> tuple[str, bool] | None:
         """io.convert's reading of the distinct values SQL does not cast; None when there are none."""
         if fast == "TRUE":
             return None

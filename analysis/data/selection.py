@@ -22,16 +22,17 @@ cities it does have, so that a skip can name the mismatch.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from analysis.data import io
-from analysis.data.contract import TABLES
 from analysis.data.casts import NUMERIC, lit, q
+from analysis.data.contract import TABLES
 
 if TYPE_CHECKING:
     from analysis.data.scan import Engine, View

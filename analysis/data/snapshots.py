@@ -24,12 +24,12 @@ not reported.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis.data.io import UNREADABLE
 from analysis.data.casts import lit, q
+from analysis.data.io import UNREADABLE
 from analysis.data.scan import Engine, View
 from analysis.errors import DataProblem
 
@@ -82,10 +82,11 @@ def gap_problems(engine: Engine, views: Mapping[str, View]) -> list[DataProblem]
         ends = engine.sql(f"SELECT l, count(*) FROM {open_in_data} GROUP BY l")
         months = pd.date_range(lo, hi, freq="MS")
         delta = pd.Series(0, index=months.append(pd.DatetimeIndex([hi + pd.DateOffset(months=1)])), dtype="int64")
+        # pandas-stubs: a Timestamp label is missing from Series.__setitem__'s keys (pandas takes it)
         for m, n in starts:
-            delta[pd.Timestamp(m)] += int(n)
+            delta[pd.Timestamp(m)] += int(n)  # type: ignore[call-overload]
         for m, n in ends:
-            delta[pd.Timestamp(m) + pd.DateOffset(months=1)] -= int(n)
+            delta[pd.Timestamp(m) + pd.DateOffset(months=1)] -= int(n)  # type: ignore[call-overload]
         expected = delta.cumsum().iloc[:-1]
         short = [
             (m, int(expected[m]), have.get(m, 0))

@@ -32,20 +32,21 @@ and the like) is not reported again as missing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow
 
-from analysis.data.contract import BRANCH_ID_PATTERN, TABLES, VIP_TIERS, Column, Table
-from analysis.errors import DataProblem
-from analysis.data.io import BOOKKEEPING, UNREADABLE, file_label
 from analysis.data.casts import lit, q
+from analysis.data.contract import BRANCH_ID_PATTERN, TABLES, VIP_TIERS, Column, Table
+from analysis.data.io import BOOKKEEPING, UNREADABLE, file_label, nulls_as_none
 from analysis.data.scan import Engine, View
 from analysis.data.selection import city_sql
 from analysis.data.snapshots import gap_problems
+from analysis.errors import DataProblem
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -675,9 +676,9 @@ def restore_dtypes(table: Table, df: pd.DataFrame) -> pd.DataFrame:
             continue
         s = out[col.name]
         if col.kind == "category":
-            if isinstance(s.dtype, pd.CategoricalDtype) and list(s.cat.categories) == list(col.values):
+            if isinstance(s.dtype, pd.CategoricalDtype) and list(s.cat.categories) == list(col.vocabulary):
                 continue
-            out[col.name] = pd.Categorical(s.astype(object).where(s.notna(), None), categories=list(col.values))
+            out[col.name] = pd.Categorical(nulls_as_none(s), categories=list(col.vocabulary))
         elif col.kind in ("int", "float"):
             dtype = np.int64 if col.kind == "int" and not col.nullable else np.float64
             if s.dtype != dtype:
@@ -689,11 +690,11 @@ def restore_dtypes(table: Table, df: pd.DataFrame) -> pd.DataFrame:
             if s.dtype != "datetime64[ns]":
                 out[col.name] = pd.to_datetime(s).astype("datetime64[ns]")
         elif s.dtype != object:
-            out[col.name] = s.astype(object).where(s.notna(), None)
+            out[col.name] = nulls_as_none(s)
         else:
             missing = s.isna()
             if missing.any() and not s[missing].map(lambda v: v is None).all():
-                out[col.name] = s.where(~missing, None)
+                out[col.name] = nulls_as_none(s, missing)
     return out
 
 

@@ -15,8 +15,8 @@ CLV has no section of results.json: the value notebook shows it.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import numpy as np
 import pandas as pd

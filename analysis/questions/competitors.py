@@ -22,8 +22,9 @@ has only results.json, decide them alike.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -325,7 +326,7 @@ class CompetitorsSection(Section):
     omit_when_none: ClassVar[tuple[str, ...]] = ("choice_reason",)
 
     @classmethod
-    def from_dict(cls, d: Mapping | None) -> "CompetitorsSection | Skipped | None":
+    def from_dict(cls, d: Mapping | None) -> CompetitorsSection | Skipped | None:
         """The typed section back from results.json; None when absent."""
         if not isinstance(d, Mapping):
             return None

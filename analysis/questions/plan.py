@@ -87,8 +87,9 @@ is the sum of the rows', its interval the rows' half-widths in quadrature
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -12,7 +12,7 @@ ranks them, and is never called the action's profit.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd

@@ -25,8 +25,9 @@ side by side with the change and whether it is an improvement.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,7 +140,7 @@ class QvsrsSection(Section):
         return None
 
     @classmethod
-    def from_dict(cls, d: Mapping | None) -> "QvsrsSection | Skipped | None":
+    def from_dict(cls, d: Mapping | None) -> QvsrsSection | Skipped | None:
         """The typed section back from results.json; None when absent."""
         if not isinstance(d, Mapping):
             return None

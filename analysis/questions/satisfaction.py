@@ -24,8 +24,9 @@ matter) are made here, `analysis.words.satisfaction` words them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -292,7 +293,7 @@ class SatisfactionSection(Section):
     omit_when_none: ClassVar[tuple[str, ...]] = ("drivers_reason",)
 
     @classmethod
-    def from_dict(cls, d: Mapping | None) -> "SatisfactionSection | Skipped | None":
+    def from_dict(cls, d: Mapping | None) -> SatisfactionSection | Skipped | None:
         """The typed section back from results.json; None when absent."""
         if not isinstance(d, Mapping):
             return None

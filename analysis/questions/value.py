@@ -20,9 +20,10 @@ seed's claims are judged here (`concentration_verdict`, `drain_verdict`);
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.figures.style import ACCENT, HOME, MUTED, NEUTRAL, use_style
-from analysis.words.i18n import pick
 from analysis.report.recommendations import Evidence, Recommendation
+from analysis.words.i18n import pick
 
 #: briefing section → file-name prefixes of its figures and tables
 SECTION_PREFIXES: dict[str, tuple[str, ...]] = {

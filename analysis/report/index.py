@@ -12,16 +12,16 @@ briefing: the font subset is embedded, nothing is fetched.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from analysis.report import fonts
 from analysis.report.briefing import environment, punctuation, strings
 from analysis.report.context import make_context
 from analysis.report.findings import top_findings
-from analysis.words.i18n import num, pct, pick, t
 from analysis.report.recommendations import evaluate
+from analysis.words.i18n import num, pct, pick, t
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from analysis.sections import computed
+
 _MISSING = object()
 
 
@@ -45,11 +47,8 @@ def join(*parts: str) -> str:
 
 
 def section(results: dict, name: str) -> dict | None:
-    """A computed section (`status` ok), else None."""
-    s = results.get(name)
-    if isinstance(s, dict) and s.get("status", "ok") == "ok":
-        return s
-    return None
+    """A computed section (`status` ok), else None (`analysis.sections.computed`)."""
+    return computed(results, name)
 
 
 def number(results: dict, path: str) -> float | None:

@@ -27,15 +27,13 @@ finds no effect of, unless it says why (`rules_value.rm_why`).
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable
+from collections.abc import Iterable
 
-from analysis.words.assumptions import assumptions_of
-from analysis.words.glossary import term
 from analysis.report import paths
 from analysis.report.context import ReportContext, make_context
-from analysis.words.i18n import money, num, pct, pick, pp
-from analysis.words.qvsrs import scorecard_metric_label, scorecard_value
-from analysis.report.rulebase import (
+
+# The rule base's names, for callers that take them from here (report.figures, the tests' specimen):
+from analysis.report.rulebase import (  # noqa: F401
     ALPHA,
     ATTRIBUTE_ACTIONS,
     CLEAR,
@@ -49,7 +47,7 @@ from analysis.report.rulebase import (
     priority,
     significant,
 )
-from analysis.report.rules_campaigns import (
+from analysis.report.rules_campaigns import (  # noqa: F401 (campaign_name, for callers)
     CampaignPayBack,
     CampaignScaleUp,
     CampaignStop,
@@ -57,7 +55,7 @@ from analysis.report.rules_campaigns import (
     TargetedWithoutHoldout,
     campaign_name,
 )
-from analysis.report.rules_churn import (
+from analysis.report.rules_churn import (  # noqa: F401 (CHURN_EVIDENCE_DRIVERS, for callers)
     CHURN_EVIDENCE_DRIVERS,
     ChurnRate,
     DigitalProtects,
@@ -78,7 +76,10 @@ from analysis.report.rules_value import (
     RevenueConcentration,
     TopCustomersUncovered,
 )
-
+from analysis.words.assumptions import assumptions_of
+from analysis.words.glossary import term
+from analysis.words.i18n import money, num, pct, pick, pp
+from analysis.words.qvsrs import scorecard_metric_label, scorecard_value
 
 #: The rules, in the order their recommendations are listed at equal score.
 RULES: tuple[Rule, ...] = (

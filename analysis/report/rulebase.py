@@ -8,12 +8,12 @@ The ranking is documented in `recommendations`.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable
 
-from analysis.words.glossary import term
 from analysis.report import paths
 from analysis.report.context import ReportContext
+from analysis.words.glossary import term
 from analysis.words.i18n import money, pick
 
 ALPHA = 0.05

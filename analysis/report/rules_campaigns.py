@@ -11,11 +11,11 @@ only when the plan in results.json does so (`planned_holdout`).
 
 from __future__ import annotations
 
+from analysis.questions.verdicts import VERDICTS, campaign_verdict
 from analysis.report import paths, stakes
+from analysis.report.rulebase import CLEAR, MAY, Evidence, Rule, significant
 from analysis.words import campaigns as words
 from analysis.words.lang import pick
-from analysis.questions.verdicts import VERDICTS, campaign_verdict
-from analysis.report.rulebase import CLEAR, MAY, Evidence, Rule, significant
 
 # --- campaigns ---------------------------------------------------------------
 

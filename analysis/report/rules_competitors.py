@@ -5,12 +5,10 @@ from __future__ import annotations
 import math
 
 from analysis.report import paths, stakes
-from analysis.words.format import money, num, pct, pp
-from analysis.words.lang import pick
 from analysis.report.rulebase import (
+    ATTRIBUTE_ACTIONS,
     CLEAR,
     MAY,
-    ATTRIBUTE_ACTIONS,
     Evidence,
     Rule,
     Stake,
@@ -18,6 +16,8 @@ from analysis.report.rulebase import (
     attribute_action,
     significant,
 )
+from analysis.words.format import money, num, pct, pp
+from analysis.words.lang import pick
 
 # --- competitors -------------------------------------------------------------
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from analysis.questions.satisfaction import gaps_equal
-from analysis.words.glossary import term
 from analysis.report import paths, stakes
+from analysis.report.rulebase import ATTRIBUTE_ACTIONS, MAY, Evidence, Rule, Stake, attr_label, attribute_action
 from analysis.words.format import num
+from analysis.words.glossary import term
 from analysis.words.lang import pick
-from analysis.report.rulebase import MAY, ATTRIBUTE_ACTIONS, Evidence, Rule, Stake, attr_label, attribute_action
 
 #: The close reasons a rated attribute stands behind (the profit at stake of a gap).
 ATTRIBUTE_REASONS: dict[str, tuple[str, ...]] = {

@@ -4,9 +4,9 @@ customer base and the branch's book (loans and deposits over a year)."""
 from __future__ import annotations
 
 from analysis.report import paths, stakes
+from analysis.report.rulebase import CLEAR, MAY, Evidence, Rule, Stake, _or_bracket, significant
 from analysis.words.format import money, num, pct
 from analysis.words.lang import pick
-from analysis.report.rulebase import CLEAR, MAY, Evidence, Rule, Stake, _or_bracket, significant
 
 
 def rm_effect(ctx) -> tuple[bool, dict | None]:

@@ -26,7 +26,7 @@ ranks after every quantified one).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from analysis.report import paths
 from analysis.report.rulebase import Stake

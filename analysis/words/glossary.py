@@ -13,7 +13,7 @@ glossary key (`year_end_gala`, the channel `rm`) find its one term.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 SHARED: dict[str, tuple[str, str]] = {
     "QVSRS": ("QVSRS客户关系管理模式", "QVSRS relationship model"),

@@ -8,8 +8,8 @@ thousand CNY, ratios as "2.2倍" / "2.2 times".
 
 from __future__ import annotations
 
-from analysis.words.format import join, money, num, pct, pp, times  # noqa: F401  (the report's number words)
 from analysis.words import campaigns
+from analysis.words.format import join, money, num, pct, pp, times  # noqa: F401  (the report's number words)
 from analysis.words.glossary import term
 from analysis.words.lang import pick
 

@@ -13,7 +13,7 @@ interval and the persistence it assumes; balances are never called profit.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
