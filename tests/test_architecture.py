@@ -153,7 +153,7 @@ def test_a_type_hint_import_is_no_dependency(skeleton, tmp_path):
 
 @pytest.mark.xfail(
     strict=False,
-    reason="questions still import words and figures, words import report, report/briefing <-> report/deck "
+    reason="questions still import words and figures, words import report "
     "(the splits of issue 15 fix these; then remove this mark)",
 )
 def test_the_package_keeps_the_import_contract():
@@ -219,9 +219,7 @@ LOCAL_IMPORTS_TODAY = {
     "analysis/data/bank.py": "re: the data layer's owner",
     "analysis/data/scan.py": "mmap, csv: the data layer's owner",
     "analysis/figures/style.py": "mplfonts, IPython: " + SPLITTING,
-    "analysis/report/briefing.py": "the briefing <-> deck cycle and a question's import: " + SPLITTING,
     "analysis/report/context.py": "pandas: " + SPLITTING,
-    "analysis/report/deck.py": "PIL and the briefing <-> deck cycle: " + SPLITTING,
     "analysis/report/figures.py": "matplotlib: " + SPLITTING,
     "analysis/report/fonts.py": "fontTools: " + SPLITTING,
 }

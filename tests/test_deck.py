@@ -14,7 +14,17 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from analysis.report.briefing import build_briefing, compose
-from analysis.report.deck import build_deck
+from analysis.report.context import make_context
+from analysis.report.deck import build_deck as _build_deck
+from analysis.words import names
+
+
+def build_deck(folder, res, lang):
+    """The deck as write_briefing builds it: results in the edition's language, composed, then drawn."""
+    res = names.in_language(res, lang)
+    ctx = make_context(res, lang, folder)
+    return _build_deck(folder, compose(folder, res, lang, ctx), ctx)
+
 
 BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from PIL import Image
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
@@ -31,12 +32,13 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
-from analysis.words.glossary import term
 from analysis.figures.style import HOME
 from analysis.report import figures as figs
-from analysis.report.context import ReportContext, make_context
-from analysis.words.i18n import pick, t
+from analysis.report.context import ReportContext
+from analysis.report.page_text import Page
 from analysis.report.recommendations import Recommendation, cite_label
+from analysis.words.glossary import term
+from analysis.words.i18n import pick, t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 INK = RGBColor(0x1D, 0x25, 0x30)
@@ -106,8 +108,6 @@ def _footer(slide, text: str, lang: str) -> None:
 
 def _picture(slide, image, left, top, max_w, max_h) -> None:
     """Place an image (path or PNG bytes) inside a box, keeping its proportions."""
-    from PIL import Image
-
     data = Path(image).read_bytes() if isinstance(image, (str, Path)) else image
     with Image.open(io.BytesIO(data)) as im:
         w, h = im.size
@@ -157,15 +157,11 @@ def plan_slide(prs, dec: dict, lang: str):
     return s
 
 
-def build_deck(
-    out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportContext | None = None, page=None
-) -> Path:
-    """Write `briefing.pptx` into the run folder."""
-    from analysis.report.briefing import compose, scorecard
-
+def build_deck(out_dir: str | Path, page: Page, ctx: ReportContext) -> Path:
+    """Write `briefing.pptx` into the run folder: the composed briefing
+    (`briefing.compose`) as slides, in the language of `ctx`."""
     out_dir = Path(out_dir)
-    ctx = ctx or make_context(results, lang, out_dir)
-    page = page or compose(out_dir, results, lang, ctx)
+    results, lang = ctx.results, ctx.lang
     all_figures = [p for group in page.figures.values() for p in group]
     as_of = results.get("as_of") or "—"
     source = t("deck_source", lang, branch=ctx.title_name, as_of=as_of)
@@ -210,7 +206,7 @@ def build_deck(
 
     # 2 scorecard
     s = _slide(prs, "scorecard", t("scorecard", lang), lang)
-    card = scorecard(ctx)
+    card = page.context["scorecard"]
     if card:
         col_w, gap, left0, top0 = Inches(2.3), Inches(0.15), Inches(0.6), Inches(1.5)
         for i, p in enumerate(card):
