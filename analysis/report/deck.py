@@ -281,8 +281,9 @@ class Story:
             para(rec.finding),
             [Run(t("recommendation", lang) + colon, TEXT_PT, True, ACCENT), Run(rec.recommendation)],
         ]
-        self.text(s, LEFT, CONTENT_TOP, TEXT_W, CONTENT_BOTTOM - CONTENT_TOP, body, "Finding")
         image = finding_image(rec, self.figures, self.ctx)
+        width = TEXT_W if image is not None else INNER_W  # without a picture the text takes the slide
+        self.text(s, LEFT, CONTENT_TOP, width, CONTENT_BOTTOM - CONTENT_TOP, body, "Finding")
         if image is not None:
             picture(s, image, PICTURE_LEFT, PICTURE_TOP, PICTURE_W, PICTURE_H)
 
