@@ -292,8 +292,8 @@ def test_titles_state_the_point_and_never_repeat(sample):
         assert len(set(parts)) == len(parts), text  # never "Scale up X: Scale up X:"
         if name.startswith("finding-") or name in ("summary", "scorecard", "plan", "next-steps"):
             assert re.search(r"\d", text), (name, text)  # a sentence with the number
-    for i, f in enumerate(page.findings, start=1):
-        assert titles[f"finding-{i}"].startswith(f.headline)
+    for i, f in enumerate(page.findings, start=1):  # the headline with its stake, or the finding's first sentence
+        assert titles[f"finding-{i}"].startswith(f.headline) or f.finding.startswith(titles[f"finding-{i}"])
 
 
 def test_the_summary_gives_the_situation_and_the_decisions(sample):
@@ -455,6 +455,13 @@ def test_finding_titles_add_the_stake_once():
         "NPS is low (net promoter score = −25)"
     )
     assert W.finding_title("净推荐值 = −25偏低", None, "clear", "zh", "净推荐值 = −25") == "净推荐值 = −25偏低"
+    sentence = "Only 59.9% of the top 20% of customers by profit have a relationship manager; 212 have none."
+    assert (
+        W.finding_title("Top customers uncovered", None, "clear", "en", "coverage = 59.9%", sentence) == sentence[:-1]
+    )
+    assert W.finding_title("Top customers uncovered", None, "clear", "en", "coverage = 59.9%", "x 1 " * 40) == (
+        "Top customers uncovered (coverage = 59.9%)"  # a sentence too long for a title
+    )
 
 
 def test_dates_and_short_actions():

@@ -272,7 +272,7 @@ class Story:
         lang, colon = self.lang, pick(self.lang, "：", ": ")
         b = basis(rec, self.results, lang)
         stake = rec.stake.estimate if rec.stake is not None else None
-        heading = W.finding_title(rec.headline, stake, rec.confidence, lang, b)
+        heading = W.finding_title(rec.headline, stake, rec.confidence, lang, b, first_sentence(rec.finding))
         said = [rec.finding, rec.stake_text, t("recommendation", lang) + colon + rec.recommendation]
         said += [t("based_on", lang) + colon + b] * bool(b)
         said += [t("priority", lang) + colon + t(f"priority_{rec.priority}", lang)]

@@ -286,9 +286,22 @@ def today_title(active: object, churn_rate: object, nps: object, lang: str = "zh
     return pick(lang, "网点现状：" + "，".join(parts), "The branch today: " + ", ".join(parts))
 
 
-def finding_title(headline: str, stake: object, confidence: str, lang: str = "zh", basis: str | None = None) -> str:
+#: a finding's first sentence stands as its title up to this many characters: two lines at 24 pt
+TITLE_SENTENCE = {"zh": 60, "en": 130}
+
+
+def finding_title(
+    headline: str,
+    stake: object,
+    confidence: str,
+    lang: str = "zh",
+    basis: str | None = None,
+    sentence: str | None = None,
+) -> str:
     """A finding's action title: its headline and the profit at stake a year
-    ("may": worded so); without a stake, the figure it rests on (`basis`)."""
+    ("may": worded so). Without a stake: the headline when it has its number,
+    else the finding's first sentence (`sentence`) when it is short enough,
+    else the headline with the figure it rests on (`basis`)."""
     if is_number(stake):
         if confidence == "may":
             return pick(
@@ -301,6 +314,12 @@ def finding_title(headline: str, stake: object, confidence: str, lang: str = "zh
             f"{headline}：每年涉及利润约{money(stake, lang)}",
             f"{headline}: about {money(stake, lang)} a year at stake",
         )
+    if any(c.isdigit() for c in headline):
+        return headline
+    if sentence and any(c.isdigit() for c in sentence):
+        text = sentence.strip().rstrip("。.")
+        if len(text) <= TITLE_SENTENCE[check_lang(lang)]:
+            return text
     if basis and basis not in headline:
         return pick(lang, f"{headline}（{basis}）", f"{headline} ({basis})")
     return headline
