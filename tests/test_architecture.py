@@ -151,10 +151,6 @@ def test_a_type_hint_import_is_no_dependency(skeleton, tmp_path):
     assert got.returncode == 0, got.stdout + got.stderr
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="report/briefing <-> report/deck (the split of issue 15 fixes it; then remove this mark)",
-)
 def test_the_package_keeps_the_import_contract():
     got = lint_imports(REPO, REPO / "pyproject.toml")
     assert got.returncode == 0, got.stdout[-6000:] + got.stderr[-2000:]
@@ -218,8 +214,6 @@ LOCAL_IMPORTS_TODAY = {
     "analysis/data/bank.py": "re: the data layer's owner",
     "analysis/data/scan.py": "mmap, csv: the data layer's owner",
     "analysis/figures/style.py": "mplfonts, IPython: " + SPLITTING,
-    "analysis/report/briefing.py": "the briefing <-> deck cycle and a question's import: " + SPLITTING,
-    "analysis/report/deck.py": "PIL and the briefing <-> deck cycle: " + SPLITTING,
     "analysis/report/figures.py": "matplotlib: " + SPLITTING,
     "analysis/report/fonts.py": "fontTools: " + SPLITTING,
 }

@@ -1,22 +1,89 @@
-"""The deck: opens with python-pptx, has the slides of the story, figures on the findings."""
+"""The deck: a 12–15 slide storyline in both languages, legible when projected.
+
+Two kinds of run folder: the suite's sample bank (the conftest's session
+`sample_banks`, branch meishan, every section computed in-process with
+`compute_results`, built once for the module through `write_briefing` as the
+runner does; no notebook figures, so the findings draw their own charts) and
+the contract's specimen (fixture-a, with the notebooks' figure files).
+
+What is held: the slides of the story by name; a number and notes on every
+slide but the title; no run of text under 14 pt; pictures at least half the
+slide wide, inside it and undistorted; no Han characters in the English
+deck, no result keys, table or file names or paths anywhere (visible text
+and notes); titles that state a number and never repeat; the decisions and
+the plan's numbers as the results have them; text that fits its box.
+"""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
+import io
 import json
+import math
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
 from fixtures.specimen import make_run
+from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
+from pptx.util import Inches
 
-from analysis.report.briefing import build_briefing, compose
-from analysis.report.deck import build_deck
+from analysis.questions.plan import top_actions
+from analysis.report import deck_layout
+from analysis.report.briefing import build_briefing, compose, write_briefing
+from analysis.report.context import make_context
+from analysis.report.deck import build_deck, finding_image, speakable
+from analysis.run.compute import compute_results
+from analysis.words import deck as W
+from analysis.words import names
 
 BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: what a reader must never see: result keys, snake_case names, file names, paths (independent of the deck's own check)
+LEAKS = (
+    re.compile(r"\b[a-z_]+\.[a-z_]+"),  # churn.drivers, overview.revenue_12m
+    re.compile(r"\b[a-z]+_[a-z0-9_]+\b"),  # monthly_snapshots
+    re.compile(r"\.(?:json|csv|png|pptx|html|parquet|ipynb)\b"),
+    re.compile(r"(?:^|\s)/[a-z]|[a-z]/(?:\s|$)|[A-Za-z]:\\\\"),  # /data/…, private/, C:\
+)
+STORY = ["title", "agenda", "summary", "scorecard"]
+APPENDIX = ["appendix-methods", "appendix-assumptions", "appendix-diagnostics"]
+
+
+# ---------------------------------------------------------------------------
+# fixtures
+
+
+@pytest.fixture(scope="module")
+def sample_runs(sample_banks, tmp_path_factory) -> dict:
+    """The sample bank's branch meishan through the briefing in each language:
+    lang → (folder, the results as written, the composed page, the deck)."""
+    results = compute_results(sample_banks["meishan"])
+    results |= {
+        "generated_at": "2026-07-02T09:00:00+08:00",
+        "data_fingerprint": "sha256:" + "0123456789abcdef" * 4,
+        "run": {"data_dir": "/data/banks/sample", "tables": {"customers": 1500, "monthly_snapshots": 40000}},
+    }
+    out = {}
+    for lang in ("zh", "en"):
+        folder = tmp_path_factory.mktemp(f"deck-{lang}") / "meishan"
+        folder.mkdir()
+        (folder / "results.json").write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
+        page = write_briefing(folder, copy.deepcopy(results), lang)
+        out[lang] = (folder, results, page, Presentation(str(folder / "briefing.pptx")))
+    return out
+
+
+@pytest.fixture(params=["zh", "en"])
+def sample(request, sample_runs):
+    return request.param, *sample_runs[request.param]
 
 
 @pytest.fixture(scope="module")
@@ -33,60 +100,321 @@ def run(specimen, tmp_path):
     return folder, json.loads((folder / "results.json").read_text(encoding="utf-8"))
 
 
-def texts(slide) -> str:
+def deck_of(folder: Path, res: dict, lang: str):
+    """The deck as write_briefing builds it (names in the edition's language, the page composed, then drawn)."""
+    res = names.in_language(res, lang)
+    ctx = make_context(res, lang, folder)
+    page = compose(folder, res, lang, ctx)
+    return Presentation(str(build_deck(folder, page, ctx))), page
+
+
+# ---------------------------------------------------------------------------
+# reading a deck
+
+
+def visible(slide) -> list[str]:
     out = []
     for sh in slide.shapes:
         if sh.has_text_frame:
             out.append(sh.text_frame.text)
         if sh.has_table:
             out += [c.text for row in sh.table.rows for c in row.cells]
-    return "\n".join(out)
+    return [x for x in out if x.strip()]
+
+
+def notes_of(slide) -> str:
+    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+
+
+def title_of(slide) -> str:
+    return next(sh.text_frame.text for sh in slide.shapes if sh.name == "Title")
 
 
 def pictures(slide) -> list:
     return [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
 
 
-def test_deck_has_the_slides_of_the_story(run):
-    folder, res = run
-    path = build_deck(folder, res, "zh")
-    assert path == folder / "briefing.pptx"
-    prs = Presentation(str(path))
-    names = [s.name for s in prs.slides]
-    assert names[:7] == ["title", "scorecard", "finding-1", "finding-2", "finding-3", "finding-4", "finding-5"]
-    assert "recommendations" in names and names[-1] == "run-card"
-    slides = {s.name: s for s in prs.slides}
-    assert "建行测试甲支行" in texts(slides["title"]) and "2026-06-30" in texts(slides["title"])
-    card = texts(slides["scorecard"])
-    assert "QVSRS" in card and "71.4" in card and "30.0%" in card
-    page = compose(folder, res, "zh")
+def slide_number(slide) -> str | None:
+    for fld in slide._element.iter(qn("a:fld")):
+        if fld.get("type") == "slidenum":
+            return "".join(t.text or "" for t in fld.iter(qn("a:t")))
+    return None
+
+
+def runs_pt(slide) -> list[float | None]:
+    """The size of every run of text on the slide (text boxes, tables, fields), pt; None when it has none."""
+    out = []
+    for tag in ("a:r", "a:fld"):
+        for r in slide._element.iter(qn(tag)):
+            if not "".join(t.text or "" for t in r.iter(qn("a:t"))).strip():
+                continue
+            rpr = r.find(qn("a:rPr"))
+            sz = rpr.get("sz") if rpr is not None else None
+            out.append(int(sz) / 100 if sz else None)
+    return out
+
+
+def by_name(prs) -> dict:
+    return {s.name: s for s in prs.slides}
+
+
+def em(c: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.5 if c != " " else 0.28
+
+
+def est_height(paragraphs: list[tuple[str, float]], width_in: float) -> float:
+    """Height of (text, pt) paragraphs in a column, inches: an independent, simple estimate
+    (CJK one em, Latin half an em, no word wrapping losses; lines 1.15 em)."""
+    total = 0.0
+    for text, pt in paragraphs:
+        per_line = (width_in - 0.2) * 72 / pt
+        lines = sum(max(1, math.ceil(sum(em(c) for c in line) / per_line)) for line in text.split("\n"))
+        total += lines * pt * 1.15 / 72
+    return total
+
+
+def frame_paragraphs(tf) -> list[tuple[str, float]]:
+    out = []
+    for p in tf.paragraphs:
+        sizes = [r.font.size.pt for r in p.runs if r.font.size is not None]
+        if p.text.strip():
+            out.append((p.text, max(sizes) if sizes else 18.0))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the story
+
+
+def test_the_sample_branch_deck_tells_the_story(sample):
+    lang, folder, res, page, prs = sample
+    assert (folder / "briefing.pptx").is_file()
+    names_ = [s.name for s in prs.slides]
+    assert 12 <= len(names_) <= 15, names_
+    n = len(page.findings)
+    assert n == 5
+    assert names_ == STORY + [f"finding-{i}" for i in range(1, n + 1)] + ["plan", "next-steps"] + APPENDIX
+    assert len(set(names_)) == len(names_)
+
+
+def test_every_slide_but_the_title_has_its_number_and_notes(sample):
+    *_, prs = sample
+    for i, s in enumerate(prs.slides, start=1):
+        if s.name == "title":
+            assert slide_number(s) is None
+            continue
+        assert slide_number(s) == str(i), s.name
+        said = notes_of(s)
+        assert said.strip() and title_of(s) in said, s.name
+    numbers = re.compile(r"\d")
+    for s in prs.slides:
+        if s.name.startswith(("finding-", "summary", "plan", "scorecard", "appendix-diagnostics")):
+            assert numbers.search(notes_of(s)), s.name  # the notes carry the numbers
+
+
+def test_notes_carry_the_intervals_and_caveats(sample):
+    lang, folder, res, page, prs = sample
+    slides = by_name(prs)
+    interval = "95%区间" if lang == "zh" else "95% interval"
+    assert interval in notes_of(slides["summary"]) and interval in notes_of(slides["plan"])
     for i, f in enumerate(page.findings, start=1):
-        s = slides[f"finding-{i}"]
-        body = texts(s)
-        assert f.headline in body and f.finding in body and f.recommendation in body
-        assert len(pictures(s)) == 1
-    recs = "\n".join(texts(s) for s in prs.slides if s.name.startswith("recommendations"))
-    assert all(r.headline in recs for r in page.recommendations)
-    assert res["data_fingerprint"] in texts(slides["run-card"])
+        said = notes_of(slides[f"finding-{i}"])
+        assert f.finding in said and f.recommendation in said and f.stake_text in said
+        if f.stake is not None and f.stake.low is not None:
+            assert ("区间" if lang == "zh" else " to ") in f.stake_text
+        if f.confidence == "may":
+            assert ("不确定" if lang == "zh" else "not yet sure") in said
+
+
+def test_no_run_of_text_under_14_pt(sample):
+    *_, prs = sample
+    for s in prs.slides:
+        sizes = runs_pt(s)
+        assert sizes and None not in sizes, s.name  # every run says its size
+        assert min(sizes) >= 14, (s.name, min(sizes))
+        if s.name != "title":
+            title = next(sh for sh in s.shapes if sh.name == "Title")
+            assert all(r.font.size.pt >= 20 for p in title.text_frame.paragraphs for r in p.runs), s.name
+
+
+def test_pictures_are_half_the_slide_wide_inside_it_and_undistorted(sample, run):
+    lang, folder, res, page, prs = sample
+    spec, spec_page = deck_of(*run, "zh")
+    for deck, pg in ((prs, page), (spec, spec_page)):  # a picture on every finding that has a figure or evidence
+        for i, f in enumerate(pg.findings, start=1):
+            assert len(pictures(by_name(deck)[f"finding-{i}"])) == (1 if f.evidence or deck is spec else 0)
+    shown = 0
+    for deck in (prs, spec):
+        w, h = deck.slide_width, deck.slide_height
+        for s in deck.slides:
+            for pic in pictures(s):
+                shown += 1
+                assert pic.width >= w / 2, (s.name, pic.width / w)
+                assert pic.left >= 0 and pic.top >= 0 and pic.left + pic.width <= w and pic.top + pic.height <= h
+                px_w, px_h = Image.open(io.BytesIO(pic.image.blob)).size
+                assert abs(pic.width / pic.height - px_w / px_h) < 0.01 * px_w / px_h, s.name
+    assert shown >= 9
+
+
+def test_the_english_deck_has_no_han_characters(sample_runs):
+    *_, prs = sample_runs["en"]
+    for s in prs.slides:
+        for text in [*visible(s), notes_of(s)]:
+            assert not HAN.search(text), (s.name, HAN.findall(text)[:5], text[:120])
+    _, _, _, zh = sample_runs["zh"]
+    assert any(HAN.search(t) for s in zh.slides for t in visible(s))  # the check can fail
+
+
+def test_no_result_keys_table_names_or_paths(sample):
+    lang, folder, res, page, prs = sample
+    for s in prs.slides:
+        for text in [*visible(s), notes_of(s)]:
+            for leak in LEAKS:
+                assert not leak.search(text), (s.name, leak.pattern, leak.search(text).group(0), text[:160])
+    assert "/data/banks" not in json.dumps([notes_of(s) for s in prs.slides], ensure_ascii=False)
+    assert "sample" in notes_of(by_name(prs)["appendix-assumptions"])  # the data folder by its name
+
+
+def test_the_leak_checks_find_leaks():
+    assert not speakable("依据：campaigns.MS-C03.balance_effect.estimate = 14814.7")
+    assert not speakable("数据来源：results.json") and not speakable("数据：monthly_snapshots")
+    assert not speakable("the lists are kept in the run folder's private/ folder.")
+    assert not speakable("data in /data/sample") and speakable("The 95% interval is 0.5 to 1.2; odds 2.3 times.")
+    assert all(leak.search(x) for leak, x in zip(LEAKS, ("churn.drivers", "monthly_snapshots", "a.csv", "in /data")))
+
+
+def test_titles_state_the_point_and_never_repeat(sample):
+    lang, folder, res, page, prs = sample
+    titles = {s.name: title_of(s) for s in prs.slides}
+    assert len(set(titles.values())) == len(titles)
+    for name, text in titles.items():
+        parts = [p.strip() for p in re.split(r"[：:；;]", text) if p.strip()]
+        assert len(set(parts)) == len(parts), text  # never "Scale up X: Scale up X:"
+        if name.startswith("finding-") or name in ("summary", "scorecard", "plan", "next-steps"):
+            assert re.search(r"\d", text), (name, text)  # a sentence with the number
+    for i, f in enumerate(page.findings, start=1):  # the headline with its stake, or the finding's first sentence
+        assert titles[f"finding-{i}"].startswith(f.headline) or f.finding.startswith(titles[f"finding-{i}"])
+
+
+def test_the_summary_gives_the_situation_and_the_decisions(sample):
+    lang, folder, res, page, prs = sample
+    s = by_name(prs)["summary"]
+    text = "\n".join(visible(s))
+    for f in page.findings[:3]:
+        assert f.finding.split("。")[0].split(". ")[0] in text
+    table = next(sh.table for sh in s.shapes if sh.has_table)
+    rows = list(table.rows)
+    decisions = top_actions(res["plan"])
+    assert 3 <= len(decisions) <= 5 and len(rows) == len(decisions) + 2  # header, decisions, the whole plan
+    div = 1e4 if lang == "zh" else 1e3
+    for r, row in zip(decisions, rows[1:]):
+        cost = float(row.cells[1].text.replace(",", ""))
+        assert cost == pytest.approx(r["cost"] / div, rel=0.01, abs=0.01)
+        if r["profit_12m"] is not None:
+            est, rng = row.cells[2].text.split("\n")
+            lo, hi = re.split(r"至| to ", rng)
+            assert float(est.replace(",", "")) == pytest.approx(r["profit_12m"] / div, rel=0.01)
+            assert float(lo) == pytest.approx(r["profit_ci_low"] / div, rel=0.01, abs=0.01)
+            assert float(hi.replace(",", "")) == pytest.approx(r["profit_ci_high"] / div, rel=0.01)
+    total = float(rows[-1].cells[1].text.replace(",", ""))
+    assert total == pytest.approx(res["plan"]["cost"] / div, rel=0.01)
+
+
+def test_the_plan_slide_has_every_action_owner_date_cost_and_holdout(sample):
+    lang, folder, res, page, prs = sample
+    plan = res["plan"]
+    s = by_name(prs)["plan"]
+    table = next(sh.table for sh in s.shapes if sh.has_table)
+    rows = list(table.rows)[1:]
+    div = 1e4 if lang == "zh" else 1e3
+    costs = sum(float(r.cells[3].text.replace(",", "")) for r in rows)
+    assert costs == pytest.approx(plan["cost"] / div, rel=0.02, abs=0.05)  # every action's cost is on the slide
+    owners = {r.cells[1].text for r in rows}
+    assert len(owners) >= 2 and "—" not in owners - {"—"}
+    assert all(re.search(r"\d", r.cells[2].text) for r in rows)  # dates
+    held = [r for r in plan["actions"] if r["holdout_share"]]
+    assert any(f"{round(100 * h['holdout_share'])}%" in [c.cells[5].text for c in rows] for h in held) or not held
+    budget = next(sh.text_frame.text for sh in s.shapes if sh.name == "Budget")
+    assert ("上限" if lang == "zh" else "limit") in budget
+    said = notes_of(s)
+    for r in plan["actions"]:
+        if r["action"] != "campaign_stop":
+            assert W.short_action(r, plan["details"].get(r["action_id"]), lang) in "\n".join(visible(s)) or (
+                W.more_actions(0, lang)[:2] in "\n".join(visible(s))
+            )
+    assert said.count("\n") >= len(plan["actions"]) // 2
+
+
+def test_text_fits_its_box(sample):
+    *_, prs = sample
+    bottom = Inches(7.5)
+    for s in prs.slides:
+        for sh in s.shapes:
+            if sh.has_text_frame and sh.text_frame.text.strip():
+                need = est_height(frame_paragraphs(sh.text_frame), sh.width / 914400)
+                assert need <= sh.height / 914400 + 0.15, (s.name, sh.name, need, sh.height / 914400)
+            if sh.has_table:
+                widths = [c.width / 914400 for c in sh.table.columns]
+                need = sum(
+                    max(est_height(frame_paragraphs(c.text_frame), w) + 0.1 for c, w in zip(row.cells, widths))
+                    for row in sh.table.rows
+                )
+                assert sh.top / 914400 + need <= bottom / 914400 - 0.5, (s.name, need)  # above the footer
+
+
+# ---------------------------------------------------------------------------
+# the specimen: the notebooks' figures
 
 
 def test_finding_slide_uses_the_notebook_figure_it_names(run):
     folder, res = run
-    prs = Presentation(str(build_deck(folder, res, "zh")))
-    page = compose(folder, res, "zh")
+    prs, page = deck_of(folder, res, "zh")
     i = next(i for i, f in enumerate(page.findings, start=1) if f.id == "churn.unresolved_complaints")
-    blob = pictures(next(s for s in prs.slides if s.name == f"finding-{i}"))[0].image.blob
+    blob = pictures(by_name(prs)[f"finding-{i}"])[0].image.blob
     assert hashlib.sha1(blob).digest() == hashlib.sha1((folder / "figures" / "churn_drivers.png").read_bytes()).digest()
+    for k in range(1, len(page.findings) + 1):
+        assert len(pictures(by_name(prs)[f"finding-{k}"])) == 1
 
 
 def test_without_figures_each_finding_gets_its_own_chart(run):
     folder, res = run
     shutil.rmtree(folder / "figures")
-    prs = Presentation(str(build_deck(folder, res, "en")))
+    prs, _ = deck_of(folder, res, "en")
     finding_slides = [s for s in prs.slides if s.name.startswith("finding-")]
     assert len(finding_slides) == 5
     blobs = {hashlib.sha1(pictures(s)[0].image.blob).hexdigest() for s in finding_slides}
     assert len(blobs) == 5  # one chart per finding, drawn from its evidence
+
+
+def _png(w_in: float, h_in: float, dpi: int = 150) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (int(w_in * dpi), int(h_in * dpi)), "#336699").save(buf, format="PNG", dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+def test_a_figure_too_wide_to_read_gives_way_to_the_next_it_names(run, tmp_path):
+    folder, res = run
+    prs, page = deck_of(folder, res, "zh")
+    rec = page.findings[0]
+    wide, fit = tmp_path / "zz_wide.png", tmp_path / "zz_fit.png"
+    wide.write_bytes(_png(16, 5.8))  # drawn 16 in wide: shown at 7 in its text would be under half size
+    fit.write_bytes(_png(8, 4.5))
+    ctx = make_context(res, "zh", folder)
+    probe = dataclasses.replace(rec, figure_hints=("zz_wide", "zz_fit"))
+    assert finding_image(probe, [wide, fit], ctx) == fit
+    only_wide = dataclasses.replace(rec, figure_hints=("zz_wide",))
+    assert isinstance(finding_image(only_wide, [wide], ctx), bytes)  # its own chart instead
+
+
+def test_a_tall_figure_is_padded_to_half_the_slide_wide(tmp_path):
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = deck_layout.WIDTH, deck_layout.HEIGHT
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    pic = deck_layout.picture(s, _png(4, 6), Inches(5.75), Inches(1.4), Inches(7.0), Inches(5.45))
+    assert pic.width >= prs.slide_width / 2 and pic.top + pic.height <= prs.slide_height
+    w, h = Image.open(io.BytesIO(pic.image.blob)).size
+    assert abs(pic.width / pic.height - w / h) < 0.01 * w / h
+    assert h == 900  # the content keeps its pixels: white margins only at the sides
 
 
 def test_briefing_writes_both_html_and_deck(run):
@@ -94,10 +422,51 @@ def test_briefing_writes_both_html_and_deck(run):
     build_briefing(folder, res, "en")
     assert (folder / "briefing.html").is_file() and (folder / "briefing.pptx").is_file()
     prs = Presentation(str(folder / "briefing.pptx"))
-    assert "Strategy briefing" in texts(prs.slides[0])
+    assert "Strategy briefing" in "\n".join(visible(prs.slides[0]))
+    for s in prs.slides:  # the names were put in English before the deck was built
+        assert not any(HAN.search(x) for x in [*visible(s), notes_of(s)]), s.name
 
 
 def test_deck_of_an_empty_run(tmp_path):
     res = {"schema_version": 1, "branch_id": "x", "as_of": "2026-06-30"}
-    prs = Presentation(str(build_deck(tmp_path, res, "en")))
-    assert [s.name for s in prs.slides] == ["title", "scorecard", "recommendations", "run-card"]
+    prs, _ = deck_of(tmp_path, res, "en")
+    assert [s.name for s in prs.slides] == STORY + ["next-steps"] + APPENDIX
+    for s in prs.slides:
+        assert min(runs_pt(s)) >= 14
+
+
+# ---------------------------------------------------------------------------
+# the deck's words
+
+
+def test_money_ranges_share_their_unit():
+    assert W.money_range(20_900, 160_000, "zh") == "2.09至16.0万元"
+    assert W.money_range(20_900, 160_000, "en") == "CNY 20.9 to 160 thousand"
+    assert W.money_range(500_000, 2_400_000, "en") == "CNY 500 thousand to CNY 2.40 million"
+    assert W.money_range(None, 1.0, "zh") == ""
+    assert W.profit_cell(90_400, 20_900, 160_000, "zh") == "9.04\n2.09至16.0"
+    assert W.profit_cell(None, None, None, "en") == "none claimed"
+
+
+def test_finding_titles_add_the_stake_once():
+    assert W.finding_title("客户在净减少", 313_480, "clear", "zh") == "客户在净减少：每年涉及利润约31.3万元"
+    assert "possibly" in W.finding_title("X may leave", 1e5, "may", "en")
+    assert W.finding_title("NPS is low", None, "clear", "en", "net promoter score = −25") == (
+        "NPS is low (net promoter score = −25)"
+    )
+    assert W.finding_title("净推荐值 = −25偏低", None, "clear", "zh", "净推荐值 = −25") == "净推荐值 = −25偏低"
+    sentence = "Only 59.9% of the top 20% of customers by profit have a relationship manager; 212 have none."
+    assert (
+        W.finding_title("Top customers uncovered", None, "clear", "en", "coverage = 59.9%", sentence) == sentence[:-1]
+    )
+    assert W.finding_title("Top customers uncovered", None, "clear", "en", "coverage = 59.9%", "x 1 " * 40) == (
+        "Top customers uncovered (coverage = 59.9%)"  # a sentence too long for a title
+    )
+
+
+def test_dates_and_short_actions():
+    assert W.date_span("2026-10-01", "2026-12-31", "zh") == "10月1日–12月31日"
+    assert W.date_span("2026-10-01", "2026-12-31", "en") == "1 Oct – 31 Dec"
+    row = {"action": "campaign_grow", "customers": 465}
+    d = {"name": "Green channel, November 2025", "kind": "green_channel", "start_date": "2025-11-06"}
+    assert W.short_action(row, d, "en") == "Grow Green channel, November 2025 to 465 customers"

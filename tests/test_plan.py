@@ -722,7 +722,11 @@ def test_briefing_shows_the_plan_and_first_page_decisions(bank, sections, defaul
     slide = next(s for s in prs.slides if s.name == "plan")
     texts = [c.text for sh in slide.shapes if sh.has_table for row in sh.table.rows for c in row.cells]
     texts += [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
-    assert dec["rows"][0]["profit"] in texts and any("上限" in x for x in texts)
+    first = next(r for r in result.section().to_dict()["actions"] if r["action_id"] == dec["rows"][0]["action_id"])
+    shown = [x.split("\n")[0].replace(",", "") for x in texts if "\n" in x]  # profit over its interval
+    shown = [float(x) for x in shown if x.replace(".", "", 1).isdigit()]
+    assert any(abs(v - first["profit_12m"] / 1e4) < 0.01 * first["profit_12m"] / 1e4 for v in shown)  # in 万元
+    assert any("上限" in x for x in texts)
 
 
 # ---------------------------------------------------------------------------

@@ -86,8 +86,7 @@ def scanned(source: io.Source, engine: str = "auto") -> bool:
         return source.path.stat().st_size > SCAN_CSV_BYTES
     try:
         files = [source.path] if source.format == "parquet" else sorted(source.path.rglob("*.parquet"))
-        rows: int = sum(pq.read_metadata(f).num_rows for f in files)
-        return rows > SCAN_ROWS
+        return int(sum(pq.read_metadata(f).num_rows for f in files)) > SCAN_ROWS
     except Exception:  # unreadable: the pandas route names the file
         return False
 

@@ -21,7 +21,6 @@ from the network. No code is shown anywhere.
 from __future__ import annotations
 
 import html as _html
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +29,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from analysis.report import figures as figs
 from analysis.report import fonts, paths
 from analysis.report.context import ReportContext, make_context
+from analysis.report.deck import build_deck
 from analysis.report.findings import top_findings
+from analysis.report.page_text import Page
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
 from analysis.words import names
 from analysis.words.assumptions import assumptions_note, assumptions_of
@@ -257,16 +258,6 @@ def status_lines(ctx: ReportContext, keys: tuple[str, ...]) -> tuple[list[str], 
     return lines, any_ok or not keys
 
 
-@dataclass
-class Page:
-    """Everything the template shows (kept for the deck and the tests)."""
-
-    context: dict
-    recommendations: list[Recommendation] = field(default_factory=list)
-    findings: list[Recommendation] = field(default_factory=list)
-    figures: dict = field(default_factory=dict)
-
-
 def _figure_views(files: list[Path], number: int, lang: str) -> list[dict]:
     return [
         {
@@ -476,9 +467,7 @@ def write_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: b
     tmp.write_text(render(page), encoding="utf-8")
     tmp.replace(path)
     if deck:
-        from analysis.report.deck import build_deck
-
-        build_deck(out_dir, results, lang, ctx=ctx, page=page)
+        build_deck(out_dir, page, ctx)
     return page
 
 

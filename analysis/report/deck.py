@@ -1,348 +1,357 @@
-"""The briefing as a slide deck: `briefing.pptx` (python-pptx).
+"""The briefing as a storyline deck: `briefing.pptx` (python-pptx), 12–15
+slides for the consultant to present, drawn from the same composed page as
+the HTML briefing (`briefing.compose`, which the English edition reaches with
+its names already in English: `words.names.in_language`).
 
-The same story as the HTML briefing, for the consultant to present:
+The slides, by name (`slide.name`):
 
-1. `title`: the branch, the as-of date;
-2. `scorecard`: the QVSRS scorecard and the headline counts;
-3. `finding-1` … `finding-5`: one slide per finding, with its number, the
-   recommendation, the figure it cites (the notebook's figure named in the
-   finding's hints, else a chart of the finding's evidence drawn here);
-   then `plan` (when the run has a plan): next quarter's decisions, each with
-   its owner, cost and expected yearly net contribution, and the budget;
-4. `recommendations` (and `recommendations-2` … when they do not fit): every
-   recommendation by score;
-5. `run-card`: data fingerprint, parameters, versions.
+1. `title`: the branch, the city, the as-of date;
+2. `agenda`: the storyline, each part with its slides;
+3. `summary`: the situation (the first sentence of each of the three
+   findings that matter most) and next quarter's three to five decisions,
+   each with its cost and yearly net contribution (95 % interval);
+4. `scorecard`: the QVSRS scorecard and the headline counts;
+5. `finding-1` … `finding-5`: one finding a slide under an action title that
+   states the profit at stake, with its recommendation and the figure that
+   shows it;
+6. `plan` (when the run has a plan): the plan and budget (`deck_plan`);
+7. `next-steps`: approval, who starts what, the holdout, the review;
+8. `appendix-methods`, `appendix-assumptions`, `appendix-diagnostics`
+   (`deck_appendix`).
 
-Each slide's name (`slide.name`) is the id above. Text uses Microsoft YaHei
-(zh) or Calibri (en), the fonts PowerPoint has on the consultants' machines;
-the figures carry their own embedded CJK font.
+Every slide but the title has its number and speaker notes carrying the
+numbers, their intervals and caveats. No visible text or note names a result
+key, a table or file, or a path (`speakable`; sentences that would are left
+out). Sizes, fitting and pictures follow `deck_layout`.
 """
 
 from __future__ import annotations
 
-import io
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import PP_ALIGN
-from pptx.oxml.ns import qn
-from pptx.oxml.xmlchemy import OxmlElement
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches
 
-from analysis.words.glossary import term
-from analysis.figures.style import HOME
+from analysis.report import deck_appendix as appendix
+from analysis.report import deck_plan, paths
 from analysis.report import figures as figs
-from analysis.report.context import ReportContext, make_context
-from analysis.words.i18n import pick, t
+from analysis.report.context import ReportContext
+from analysis.report.deck_layout import (
+    ACCENT,
+    BLUE,
+    CONTENT_BOTTOM,
+    CONTENT_TOP,
+    HEIGHT,
+    INNER_W,
+    LEFT,
+    MIN_PT,
+    MUTED,
+    TEXT_PT,
+    WASH,
+    WHITE,
+    WIDTH,
+    Para,
+    Run,
+    footer,
+    legible,
+    notes,
+    para,
+    picture,
+    rectangle,
+    table,
+    text_box,
+    title,
+)
+from analysis.report.page_text import SENTENCE_END, Page, Text, sentences
 from analysis.report.recommendations import Recommendation, cite_label
+from analysis.words import deck as W
+from analysis.words.i18n import pick, t
+from analysis.words.plan import describe_plan, persistence_sentence
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-INK = RGBColor(0x1D, 0x25, 0x30)
-MUTED = RGBColor(0x5B, 0x66, 0x75)
-BLUE = RGBColor.from_string(HOME.lstrip("#"))
-ACCENT = RGBColor(0xD5, 0x5E, 0x00)
-WASH = RGBColor(0xF3, 0xF6, 0xF9)
-PRIORITY_COLOURS = {"high": ACCENT, "medium": RGBColor(0xE6, 0x9F, 0x00), "low": RGBColor(0x9E, 0x9E, 0x9E)}
-RECS_PER_SLIDE = 7
+#: the picture box of a finding (and the diagnostics): the slide's right, at least half its width
+PICTURE_LEFT, PICTURE_TOP, PICTURE_W = Inches(5.75), Inches(1.4), Inches(7.0)
+PICTURE_H = CONTENT_BOTTOM - PICTURE_TOP
+TEXT_W = PICTURE_LEFT - LEFT - Inches(0.15)
 
-
-def _fonts(lang: str) -> tuple[str, str]:
-    """(latin, east-asian) typefaces."""
-    return ("Microsoft YaHei", "Microsoft YaHei") if lang == "zh" else ("Calibri", "Microsoft YaHei")
-
-
-def _style_run(run, lang: str, size: float, bold: bool = False, color: RGBColor = INK) -> None:
-    latin, ea = _fonts(lang)
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.color.rgb = color
-    run.font.name = latin
-    rpr = run._r.get_or_add_rPr()
-    for old in rpr.findall(qn("a:ea")):
-        rpr.remove(old)
-    el = OxmlElement("a:ea")
-    el.set("typeface", ea)
-    rpr.find(qn("a:latin")).addnext(el)
+#: text that is not for a reader: dotted result keys, snake_case names, file names, paths
+INTERNAL = re.compile(
+    r"\b[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_\[\]]*"  # churn.drivers (and "e.g")
+    r"|\b[a-z]+_[a-z0-9_]+\b"  # monthly_snapshots, churn_rate_12m
+    r"|\b\w+\.(?:json|csv|png|pptx|html|parquet|ipynb|yaml|toml)\b"  # results.json
+    r"|(?:^|[\s（(：:])/[A-Za-z]"  # /data/…
+    r"|\b[A-Za-z_]+/(?=[\s，。；）),;.]|$)"  # private/
+)
 
 
-def _text(slide, left, top, width, height, paragraphs, lang: str, name: str | None = None, align=PP_ALIGN.LEFT):
-    """A text box; `paragraphs` is a list of (text, size, bold, colour) or lists of such runs."""
-    box = slide.shapes.add_textbox(left, top, width, height)
-    if name:
-        box.name = name
-    tf = box.text_frame
-    tf.word_wrap = True
-    first = True
-    for para in paragraphs:
-        p = tf.paragraphs[0] if first else tf.add_paragraph()
-        first = False
-        p.alignment = align
-        runs = para if isinstance(para, list) else [para]
-        for text, size, bold, colour in runs:
-            r = p.add_run()
-            r.text = text
-            _style_run(r, lang, size, bold, colour)
-        p.space_after = Pt(6)
-    return box
+def speakable(text: str) -> bool:
+    """Whether a text may be shown or said: it names no result key, table, file or path."""
+    return not INTERNAL.search(text)
 
 
-def _slide(prs, name: str, title: str | None, lang: str):
-    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
-    slide.name = name
-    if title is not None:
-        bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.12))
-        bar.fill.solid()
-        bar.fill.fore_color.rgb = BLUE
-        bar.line.fill.background()
-        _text(slide, Inches(0.6), Inches(0.35), Inches(12.1), Inches(0.9), [(title, 26, True, INK)], lang, name="Title")
-    return slide
+def clean(lines: Iterable[str], lang: str) -> list[str]:
+    """The lines, each without its sentences that are not `speakable` (a line left empty is dropped)."""
+    out = []
+    for line in lines:
+        if not line or speakable(line):
+            out += [line] if line else []
+            continue
+        kept = [s.text for s in sentences([Text("", line)]) if speakable(s.text)]
+        if kept:
+            out.append(pick(lang, "", " ").join(kept))
+    return out
 
 
-def _footer(slide, text: str, lang: str) -> None:
-    _text(slide, Inches(0.6), Inches(7.0), Inches(12.1), Inches(0.35), [(text, 9, False, MUTED)], lang, name="Footer")
-
-
-def _picture(slide, image, left, top, max_w, max_h) -> None:
-    """Place an image (path or PNG bytes) inside a box, keeping its proportions."""
-    from PIL import Image
-
-    data = Path(image).read_bytes() if isinstance(image, (str, Path)) else image
-    with Image.open(io.BytesIO(data)) as im:
-        w, h = im.size
-    scale = min(max_w / w, max_h / h)
-    pw, ph = int(w * scale), int(h * scale)
-    slide.shapes.add_picture(io.BytesIO(data), left + (max_w - pw) // 2, top + (max_h - ph) // 2, Emu(pw), Emu(ph))
+def first_sentence(text: str) -> str:
+    parts = [p for p in SENTENCE_END.split(text) if p and p.strip()]
+    return parts[0].strip() if parts else text
 
 
 def finding_image(rec: Recommendation, figures: list[Path], ctx: ReportContext) -> bytes | Path | None:
-    """The notebook figure a finding names, else a chart of its evidence."""
-    found = figs.figure_for(rec, figures)
-    if found is not None:
-        return found
-    if rec.evidence is None:
-        return None
-    source = t("deck_source", ctx.lang, branch=ctx.title_name, as_of=ctx.results.get("as_of") or "—")
-    return figs.evidence_png(rec.evidence, ctx.lang, source=source, home_bank=ctx.home_bank)
+    """The picture of a finding: the first notebook figure its hints name that
+    is legible in the picture box (`deck_layout.legible`: at least half the
+    slide wide, its text not shrunk below three quarters), else a chart of its
+    evidence, else the first figure it names (padded to that width), else None."""
+    named: list[Path] = []
+    for hint in rec.figure_hints:
+        named += [p for p in figures if p.stem.startswith(hint) and p not in named]
+    for p in named:
+        if legible(p.read_bytes(), PICTURE_W, PICTURE_H):
+            return p
+    if rec.evidence is not None:
+        return figs.evidence_png(rec.evidence, ctx.lang, home_bank=ctx.home_bank, size=(6.2, 4.4))
+    return named[0] if named else None
 
 
-def plan_slide(prs, dec: dict, lang: str):
-    """One slide: the first page's decisions (action, owner, when, cost,
-    expected yearly net contribution) and the plan's budget."""
-    s = _slide(prs, "plan", dec["title"], lang)
-    rows = dec.get("rows") or []
-    if rows:
-        heads = dec["heads"]
-        keys = ("action", "owner", "when", "cost", "profit")
-        widths = (5.2, 1.6, 1.9, 1.2, 2.2)
-        table = s.shapes.add_table(
-            len(rows) + 1, len(keys), Inches(0.6), Inches(1.4), Inches(12.1), Inches(0.7) * (len(rows) + 1)
-        ).table
-        for c, (k, w) in enumerate(zip(keys, widths)):
-            table.columns[c].width = Inches(w)
-            cell = table.cell(0, c)
-            cell.text = ""
-            r = cell.text_frame.paragraphs[0].add_run()
-            r.text = heads[k]
-            _style_run(r, lang, 12, True, RGBColor(0xFF, 0xFF, 0xFF))
-        for i, row in enumerate(rows, start=1):
-            for c, k in enumerate(keys):
-                cell = table.cell(i, c)
-                cell.text = ""
-                r = cell.text_frame.paragraphs[0].add_run()
-                r.text = str(row[k])
-                _style_run(r, lang, 11 if k == "action" else 12, k == "profit", INK)
-    _text(s, Inches(0.6), Inches(6.4), Inches(12.1), Inches(0.5), [(dec.get("budget", ""), 14, True, ACCENT)], lang)
-    return s
+def basis(rec: Recommendation, results: dict, lang: str) -> str | None:
+    """The figure a finding rests on, in words ("净推荐值 = −25"), when it can be said."""
+    label = cite_label(rec.cites, results, lang)
+    return label if speakable(label) else None
 
 
-def build_deck(
-    out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportContext | None = None, page=None
-) -> Path:
-    """Write `briefing.pptx` into the run folder."""
-    from analysis.report.briefing import compose, scorecard
+class Story:
+    """The deck of one composed page, drawn slide by slide."""
 
-    out_dir = Path(out_dir)
-    ctx = ctx or make_context(results, lang, out_dir)
-    page = page or compose(out_dir, results, lang, ctx)
-    all_figures = [p for group in page.figures.values() for p in group]
-    as_of = results.get("as_of") or "—"
-    source = t("deck_source", lang, branch=ctx.title_name, as_of=as_of)
+    def __init__(self, page: Page, ctx: ReportContext):
+        self.page, self.ctx = page, ctx
+        self.lang, self.results = ctx.lang, ctx.results
+        self.as_of = self.results.get("as_of") or "—"
+        self.source = f"{ctx.title_name} · {t('as_of', self.lang)} {self.as_of}"
+        self.plan = deck_plan.plan_of(ctx)
+        self.figures = [p for group in page.figures.values() for p in group]
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
+        n = len(page.findings)
+        self.names = ["title", "agenda", "summary", "scorecard", *(f"finding-{i}" for i in range(1, n + 1))]
+        self.names += ["plan"] * bool(self.plan) + ["next-steps"]
+        self.names += ["appendix-methods", "appendix-assumptions", "appendix-diagnostics"]
 
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    def number(self, name: str) -> int:
+        return self.names.index(name) + 1
 
-    # 1 title
-    s = _slide(prs, "title", None, lang)
-    band = s.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, Inches(2.3), WIDTH, Inches(2.6))
-    band.fill.solid()
-    band.fill.fore_color.rgb = BLUE
-    band.line.fill.background()
-    _text(
-        s,
-        Inches(0.8),
-        Inches(2.5),
-        Inches(11.7),
-        Inches(1.2),
-        [(ctx.title_name, 40, True, RGBColor(0xFF, 0xFF, 0xFF))],
-        lang,
-        name="Title",
-    )
-    _text(
-        s,
-        Inches(0.8),
-        Inches(3.6),
-        Inches(11.7),
-        Inches(1.0),
-        [
-            (
-                t("briefing", lang) + (f" · {ctx.city}" if ctx.city else "") + f" · {t('as_of', lang)} {as_of}",
-                20,
-                False,
-                RGBColor(0xFF, 0xFF, 0xFF),
-            )
-        ],
-        lang,
-        name="Subtitle",
-    )
-    _footer(s, f"{t('fingerprint', lang)}: {results.get('data_fingerprint') or '—'}", lang)
+    def slide(self, name: str, heading: str, said: list[str]):
+        """A content slide: its title, footer with number, and speaker notes (the title first)."""
+        s = self.prs.slides.add_slide(self.prs.slide_layouts[6])  # blank
+        s.name = name
+        title(s, heading, self.lang)
+        footer(s, self.source, self.number(name), self.lang)
+        notes(s, clean([heading, *said], self.lang))
+        return s
 
-    # 2 scorecard
-    s = _slide(prs, "scorecard", t("scorecard", lang), lang)
-    card = scorecard(ctx)
-    if card:
-        col_w, gap, left0, top0 = Inches(2.3), Inches(0.15), Inches(0.6), Inches(1.5)
+    def text(self, s, left, top, width, height, paras: list[Para], name: str | None = None):
+        return text_box(s, left, top, width, height, paras, self.lang, name)
+
+    def draw(self) -> Presentation:
+        self.title_slide()
+        self.agenda()
+        self.summary()
+        self.scorecard()
+        for i, rec in enumerate(self.page.findings, start=1):
+            self.finding(i, rec)
+        if self.plan:
+            self.plan_slide()
+        self.next_steps()
+        self.methods()
+        self.assumptions()
+        self.diagnostics()
+        return self.prs
+
+    # -- the opening
+
+    def title_slide(self) -> None:
+        lang, ctx = self.lang, self.ctx
+        s = self.prs.slides.add_slide(self.prs.slide_layouts[6])
+        s.name = "title"
+        rectangle(s, 0, Inches(2.3), WIDTH, Inches(2.6), BLUE)
+        self.text(
+            s, Inches(0.8), Inches(2.5), Inches(11.7), Inches(1.2), [para(ctx.title_name, 40, True, WHITE)], "Title"
+        )
+        sub = t("briefing", lang) + (f" · {ctx.city}" if ctx.city else "") + f" · {t('as_of', lang)} {self.as_of}"
+        self.text(s, Inches(0.8), Inches(3.7), Inches(11.7), Inches(0.9), [para(sub, 20, False, WHITE)], "Subtitle")
+        fp = W.fingerprint_line(str(self.results.get("data_fingerprint") or "—"), lang)
+        self.text(s, LEFT, Inches(6.9), INNER_W, Inches(0.5), [para(fp, MIN_PT, False, MUTED)])
+        notes(s, clean([ctx.title_name, sub, fp], lang))
+
+    def agenda(self) -> None:
+        lang, n = self.lang, len(self.page.findings)
+        parts = [("agenda_summary", "summary", "summary"), ("agenda_today", "scorecard", "scorecard")]
+        parts += [("agenda_findings", "finding-1", f"finding-{n}")] * bool(n)
+        parts += [("agenda_plan", "plan", "plan")] * bool(self.plan)
+        parts += [
+            ("agenda_next", "next-steps", "next-steps"),
+            ("agenda_appendix", "appendix-methods", "appendix-diagnostics"),
+        ]
+        rows = [(W.say(k, lang, n=n), W.slides_label(self.number(a), self.number(b), lang)) for k, a, b in parts]
+        s = self.slide("agenda", W.say("agenda", lang), [pick(lang, f"{x}（{y}）", f"{x} ({y})") for x, y in rows])
+        for i, (label, where) in enumerate(rows, start=1):
+            y = CONTENT_TOP + Inches(0.1) + Inches(0.78) * (i - 1)
+            self.text(s, LEFT, y, Inches(0.8), Inches(0.7), [para(str(i), 24, True, ACCENT)])
+            self.text(s, LEFT + Inches(0.9), y + Inches(0.05), Inches(8.4), Inches(0.65), [para(label, 20)])
+            self.text(s, Inches(9.9), y + Inches(0.08), Inches(2.8), Inches(0.6), [para(where, TEXT_PT, False, MUTED)])
+
+    def summary(self) -> None:
+        lang, plan, findings = self.lang, self.plan, self.page.findings
+        situation = [first_sentence(r.finding) for r in findings[:3]]
+        room = Emu(CONTENT_BOTTOM - CONTENT_TOP - Inches(0.6)).inches
+        rows, said = deck_plan.decisions(plan, lang, room) if plan else ([], [])
+        if plan:
+            claimed = deck_plan.claims_profit(plan["actions"])
+            n = len(rows) - 2  # without the header and the whole plan
+            money = (plan.get("cost"), plan.get("profit_12m"), plan.get("profit_ci_low"), plan.get("profit_ci_high"))
+            heading = W.summary_title(n, *money, lang, claimed)
+            said += [persistence_sentence(plan, lang)] * claimed
+        else:
+            heading = W.summary_title_without_plan(len(findings), findings[0].headline if findings else None, lang)
+        s = self.slide("summary", heading, [W.say("situation", lang), *situation, W.say("decisions", lang), *said])
+        left_w = Inches(4.75)
+        paras = [para(W.say("situation", lang), 18, True, ACCENT)]
+        paras += [para(x, 18) for x in situation] or [para(W.say("no_findings", lang), TEXT_PT, False, MUTED)]
+        self.text(s, LEFT, CONTENT_TOP, left_w, CONTENT_BOTTOM - CONTENT_TOP, paras, "Situation")
+        right = LEFT + left_w + Inches(0.25)
+        self.text(s, right, CONTENT_TOP, Inches(7.1), Inches(0.5), [para(W.say("decisions", lang), 18, True, ACCENT)])
+        if rows:
+            table(s, right, CONTENT_TOP + Inches(0.6), deck_plan.DECISION_WIDTHS, rows, lang)
+            return
+        items = [para(W.say("no_plan", lang), TEXT_PT, False, MUTED)]
+        items += [para(f"{i}. {r.headline}") for i, r in enumerate(findings, start=1)]
+        self.text(s, right, CONTENT_TOP + Inches(0.6), Inches(7.1), Inches(4.7), items)
+
+    def scorecard(self) -> None:
+        lang, res, ctx = self.lang, self.results, self.page.context
+        nps, churn = paths.number(res, "satisfaction.nps"), paths.number(res, "churn.churn_rate_12m")
+        heading = W.today_title(res.get("active_customers"), churn, nps, lang)
+        card, kpis = ctx.get("scorecard") or [], ctx.get("kpis") or []
+        missing = ctx.get("scorecard_missing") or W.say("no_scorecard", lang)
+        kpi_line = "   ".join(f"{k['label']} {k['value']}" for k in kpis)
+        colon, semi = pick(lang, "：", ": "), pick(lang, "；", "; ")
+        said = [
+            f"{p['letter']} {p['name']}{colon}" + semi.join(f"{m['label']} {m['value']}" for m in p["metrics"])
+            for p in card
+        ]
+        said += [t("scorecard_note", lang) if card else missing, kpi_line]
+        s = self.slide("scorecard", heading, said)
+        if not card:
+            self.text(s, LEFT, CONTENT_TOP, INNER_W, Inches(1.0), [para(missing, TEXT_PT, False, MUTED)])
+        col_w, gap = Inches(2.3), Inches(0.15)
         for i, p in enumerate(card):
-            left = left0 + i * (col_w + gap)
-            box = s.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top0, col_w, Inches(4.4))
-            box.fill.solid()
-            box.fill.fore_color.rgb = WASH
-            box.line.color.rgb = BLUE
-            paras = [(p["letter"], 30, True, BLUE), (p["name"], 13, True, INK)]
+            left = LEFT + i * (col_w + gap)
+            rectangle(s, left, CONTENT_TOP, col_w, Inches(4.55), WASH, BLUE)
+            paras = [para(p["letter"], 30, True, BLUE), para(p["name"], MIN_PT, True)]
             for j, m in enumerate(p["metrics"]):
-                paras.append((m["value"], 22 if j == 0 else 16, True, INK))
-                paras.append((m["label"], 10, False, MUTED))
-            _text(s, left + Inches(0.12), top0 + Inches(0.1), col_w - Inches(0.24), Inches(4.2), paras, lang)
-        _text(
-            s,
-            Inches(0.6),
-            Inches(6.05),
-            Inches(12.1),
-            Inches(0.5),
-            [(t("scorecard_note", lang), 11, False, MUTED)],
-            lang,
-        )
-    else:
-        _text(
-            s,
-            Inches(0.6),
-            Inches(1.6),
-            Inches(12.1),
-            Inches(1.0),
-            [(page.context["scorecard_missing"], 16, False, MUTED)],
-            lang,
-        )
-    kpis = "   ".join(f"{k['label']} {k['value']}" for k in page.context["kpis"])
-    if kpis:
-        _text(s, Inches(0.6), Inches(6.45), Inches(12.1), Inches(0.45), [(kpis, 12, True, INK)], lang)
-    _footer(s, source, lang)
+                paras += [para(m["value"], 22 if j == 0 else 18, True), para(m["label"], MIN_PT, False, MUTED)]
+            self.text(s, left + Inches(0.05), CONTENT_TOP + Inches(0.05), col_w - Inches(0.1), Inches(4.45), paras)
+        bottom = [para(t("scorecard_note", lang), MIN_PT, False, MUTED)] * bool(card)
+        bottom += [para(kpi_line, TEXT_PT, True)] * bool(kpis)
+        if bottom:
+            self.text(s, LEFT, Inches(6.05), INNER_W, Inches(0.85), bottom)
 
-    # 3 findings
-    colon = pick(lang, "：", ": ")
-    for i, rec in enumerate(page.findings, start=1):
-        s = _slide(prs, f"finding-{i}", f"{i}. {rec.headline}", lang)
-        _text(
-            s,
-            Inches(0.6),
-            Inches(1.45),
-            Inches(5.0),
-            Inches(5.4),
-            [
-                (rec.finding, 16, False, INK),
-                (rec.stake_text, 12, True, INK),
-                [(t("recommendation", lang) + colon, 16, True, ACCENT), (rec.recommendation, 16, False, INK)],
-                (t("based_on", lang) + colon + cite_label(rec.cites, results, lang), 11, False, MUTED),
-                (
-                    t("priority", lang) + colon + t(f"priority_{rec.priority}", lang),
-                    11,
-                    True,
-                    PRIORITY_COLOURS[rec.priority],
-                ),
-            ],
-            lang,
-            name="Finding",
-        )
-        image = finding_image(rec, all_figures, ctx)
+    # -- the findings
+
+    def finding(self, i: int, rec: Recommendation) -> None:
+        lang, colon = self.lang, pick(self.lang, "：", ": ")
+        b = basis(rec, self.results, lang)
+        stake = rec.stake.estimate if rec.stake is not None else None
+        heading = W.finding_title(rec.headline, stake, rec.confidence, lang, b, first_sentence(rec.finding))
+        said = [rec.finding, rec.stake_text, t("recommendation", lang) + colon + rec.recommendation]
+        said += [t("based_on", lang) + colon + b] * bool(b)
+        said += [t("priority", lang) + colon + t(f"priority_{rec.priority}", lang)]
+        s = self.slide(f"finding-{i}", heading, said)
+        body = [
+            para(rec.finding),
+            [Run(t("recommendation", lang) + colon, TEXT_PT, True, ACCENT), Run(rec.recommendation)],
+        ]
+        image = finding_image(rec, self.figures, self.ctx)
+        width = TEXT_W if image is not None else INNER_W  # without a picture the text takes the slide
+        self.text(s, LEFT, CONTENT_TOP, width, CONTENT_BOTTOM - CONTENT_TOP, body, "Finding")
         if image is not None:
-            _picture(s, image, Inches(5.9), Inches(1.4), Inches(7.0), Inches(5.5))
-        _footer(s, source, lang)
+            picture(s, image, PICTURE_LEFT, PICTURE_TOP, PICTURE_W, PICTURE_H)
 
-    # the plan: next quarter's decisions and the budget
-    dec = page.context.get("decisions") or {}
-    if dec:
-        plan_slide(prs, dec, lang)
-        _footer(prs.slides[-1], source, lang)
+    # -- the plan and what comes next
 
-    # 4 recommendations
-    recs = page.recommendations
-    chunks = [recs[i : i + RECS_PER_SLIDE] for i in range(0, len(recs), RECS_PER_SLIDE)] or [[]]
-    for k, chunk in enumerate(chunks, start=1):
-        name = "recommendations" if k == 1 else f"recommendations-{k}"
-        title = t("deck_recs", lang) + (f" ({k}/{len(chunks)})" if len(chunks) > 1 else "")
-        s = _slide(prs, name, title, lang)
-        if not chunk:
-            _text(
-                s, Inches(0.6), Inches(1.6), Inches(12.1), Inches(1), [(t("no_findings", lang), 16, False, MUTED)], lang
-            )
-            continue
-        rows, cols = len(chunk) + 1, 3
-        table = s.shapes.add_table(rows, cols, Inches(0.6), Inches(1.4), Inches(12.1), Inches(0.6) * rows).table
-        table.columns[0].width = Inches(1.1)
-        table.columns[1].width = Inches(8.2)
-        table.columns[2].width = Inches(2.8)
-        for c, head in enumerate((t("priority", lang), t("recommendation", lang), t("based_on", lang))):
-            cell = table.cell(0, c)
-            cell.text = ""
-            r = cell.text_frame.paragraphs[0].add_run()
-            r.text = head
-            _style_run(r, lang, 12, True, RGBColor(0xFF, 0xFF, 0xFF))
-        for row, rec in enumerate(chunk, start=1):
-            values = [
-                [(t(f"priority_{rec.priority}", lang), 11, True, PRIORITY_COLOURS[rec.priority])],
-                [(rec.headline + colon, 11, True, INK), (rec.recommendation, 10, False, INK)],
-                [(cite_label(rec.cites, results, lang), 9, False, MUTED)],
-            ]
-            for c, runs in enumerate(values):
-                cell = table.cell(row, c)
-                cell.text = ""
-                p = cell.text_frame.paragraphs[0]
-                for text, size, bold, colour in runs:
-                    r = p.add_run()
-                    r.text = text
-                    _style_run(r, lang, size, bold, colour)
-        _footer(s, source, lang)
+    def plan_slide(self) -> None:
+        lang, plan = self.lang, self.plan
+        claimed = deck_plan.claims_profit(plan["actions"])
+        earning = sum(1 for r in plan["actions"] if isinstance(r.get("profit_12m"), (int, float)))
+        limit = (plan.get("budget") or {}).get("limit")
+        heading = W.plan_title(plan.get("cost"), limit, plan.get("profit_12m"), earning, lang, claimed)
+        budget = (plan.get("profit_12m") if claimed else None, plan.get("profit_ci_low"), plan.get("profit_ci_high"))
+        line = W.budget_line(plan.get("cost"), limit, *budget, lang)
+        room = Emu(CONTENT_BOTTOM - Inches(0.75) - CONTENT_TOP).inches
+        rows, said = deck_plan.plan_table(plan, lang, room)
+        s = self.slide("plan", heading, [line, *said, *describe_plan(plan, lang)])
+        table(s, LEFT, CONTENT_TOP, deck_plan.PLAN_WIDTHS, rows, lang)
+        self.text(
+            s, LEFT, CONTENT_BOTTOM - Inches(0.6), INNER_W, Inches(0.6), [para(line, TEXT_PT, True, ACCENT)], "Budget"
+        )
 
-    # 5 run card
-    s = _slide(prs, "run-card", t("run_card", lang), lang)
-    rows = page.context["run_card"]
-    _text(
-        s,
-        Inches(0.6),
-        Inches(1.4),
-        Inches(12.1),
-        Inches(5.5),
-        [[(row["label"] + colon, 12, True, INK), (row["value"], 11, False, MUTED)] for row in rows],
-        lang,
-    )
-    _footer(
-        s,
-        pick(lang, f"{term('briefing', lang)}由QVSRS分析套件生成", f"{term('briefing', lang)} made by the QVSRS suite"),
-        lang,
-    )
+    def next_steps(self) -> None:
+        lang, findings = self.lang, self.page.findings[:4]
+        if self.plan:
+            heading, steps, said = deck_plan.next_steps(self.plan, lang)
+        else:
+            heading = W.next_title(None, 0, lang)
+            steps, said = [W.step_finding(r.headline, lang) for r in findings], [r.recommendation for r in findings]
+        s = self.slide("next-steps", heading, [*steps, *said])
+        paras = [[Run(f"{i}  ", 20, True, ACCENT), Run(x, 18)] for i, x in enumerate(steps, start=1)]
+        paras = paras or [para(W.say("no_findings", lang), TEXT_PT, False, MUTED)]
+        self.text(s, LEFT, CONTENT_TOP, INNER_W, CONTENT_BOTTOM - CONTENT_TOP, paras, "Steps")
 
-    path = out_dir / "briefing.pptx"
+    # -- the appendix
+
+    def methods(self) -> None:
+        lines, said = appendix.methods(self.ctx)
+        s = self.slide("appendix-methods", W.say("appendix_methods", self.lang), said)
+        paras = [[Run("▪ ", 18, True, BLUE), Run(x, 18)] for x in lines]
+        self.text(s, LEFT, CONTENT_TOP, INNER_W, CONTENT_BOTTOM - CONTENT_TOP, paras, "Methods")
+
+    def assumptions(self) -> None:
+        lang = self.lang
+        assumed, data, said = appendix.assumptions(self.ctx, self.page, self.plan)
+        s = self.slide("appendix-assumptions", W.say("appendix_assumptions", lang), [*assumed, *data, *said])
+        half, height = (INNER_W - Inches(0.3)) // 2, CONTENT_BOTTOM - CONTENT_TOP
+        left = [para(W.say("appendix_assumed", lang), 18, True, ACCENT), *(para(x) for x in assumed)]
+        right = [para(W.say("appendix_data", lang), 18, True, ACCENT), *(para(x) for x in data)]
+        self.text(s, LEFT, CONTENT_TOP, half, height, left, "Assumptions")
+        self.text(s, LEFT + half + Inches(0.3), CONTENT_TOP, half, height, right, "Data")
+
+    def diagnostics(self) -> None:
+        heading, lines = appendix.diagnostics(self.ctx)
+        image = appendix.diagnostic_figure(self.figures, self.plan)
+        said = [*lines, W.figure_note(image.stem, self.lang)] if image is not None else lines
+        s = self.slide("appendix-diagnostics", heading, said)
+        width = TEXT_W if image is not None else INNER_W
+        paras = [para(x) for x in lines] or [para("—")]
+        self.text(s, LEFT, CONTENT_TOP, width, CONTENT_BOTTOM - CONTENT_TOP, paras, "Diagnostics")
+        if image is not None:
+            picture(s, image, PICTURE_LEFT, PICTURE_TOP, PICTURE_W, PICTURE_H)
+
+
+def build_deck(out_dir: str | Path, page: Page, ctx: ReportContext) -> Path:
+    """Write `briefing.pptx` into the run folder: the composed briefing
+    (`briefing.compose`) as a storyline deck, in the language of `ctx`."""
+    path = Path(out_dir) / "briefing.pptx"
     tmp = path.with_name(".briefing.pptx.tmp")
-    prs.save(str(tmp))
+    Story(page, ctx).draw().save(str(tmp))
     tmp.replace(path)
     return path

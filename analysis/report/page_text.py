@@ -1,13 +1,29 @@
-"""Every string a composed briefing shows, as the consistency check reads it:
-with where it is on the page, split into sentences, and the customer groups
-of the plan's lists (a bold title and its lines)."""
+"""The composed briefing (`Page`: what the HTML page and the deck both show)
+and every string it shows, as the consistency check reads it: with where it
+is on the page, split into sentences, and the customer groups of the plan's
+lists (a bold title and its lines)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from analysis.report.recommendations import Recommendation
+
+
+@dataclass
+class Page:
+    """Everything the briefing's template shows (`briefing.compose`), kept for
+    the deck and the tests: the template's context, every recommendation by
+    score, the first page's findings, and the run's figures by section."""
+
+    context: dict
+    recommendations: list[Recommendation] = field(default_factory=list)
+    findings: list[Recommendation] = field(default_factory=list)
+    figures: dict[str | None, list[Path]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,30 @@ def money(x: object, lang: str = "zh", digits: int | None = None) -> str:
     return f"CNY {_signed(f'{v:,.{digits}f}') if digits is not None else _sig3(v)} {unit}"
 
 
+def amount(x: object, lang: str = "zh") -> str:
+    """Money in a table column's unit (`money_unit`: 万元 / thousand CNY), the unit
+    left to the column's head; three significant figures.
+
+    >>> amount(90400, "zh"), amount(90400, "en"), amount(1_996_000, "en")
+    ('9.04', '90.4', '1,996')
+    """
+    if not is_number(x):
+        return "—"
+    div, _ = money_unit(lang)
+    return _sig3(float(x) / div)  # type: ignore[arg-type]
+
+
+def yuan(x: object, lang: str = "zh") -> str:
+    """A small amount (a unit cost) in whole yuan: "80元" / "CNY 80".
+
+    >>> yuan(80, "zh"), yuan(1250, "en")
+    ('80元', 'CNY 1,250')
+    """
+    if not is_number(x):
+        return "—"
+    return pick(lang, f"{_signed(f'{x:,.0f}')}元", f"CNY {_signed(f'{x:,.0f}')}")
+
+
 def money_unit(lang: str = "zh") -> tuple[float, str]:
     """(divisor, unit) of a money axis or table column: 万元, or thousand CNY."""
     return (1e4, "万元") if check_lang(lang) == "zh" else (1e3, "thousand CNY")

@@ -97,10 +97,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "open_deck": ("幻灯片", "slides"),
     "branches_csv": ("全部数字见 branches.csv。", "Every figure is in branches.csv."),
     "no_branches": ("本次运行没有网点。", "This run has no branches."),
-    # deck
-    "deck_findings": ("主要发现", "Finding"),
-    "deck_recs": ("行动建议", "Recommendations"),
-    "deck_source": ("数据来源：results.json；{branch}；截至{as_of}", "Source: results.json; {branch}; as of {as_of}"),
+    # the deck's own words are words/deck.py's
 }
 
 

@@ -224,7 +224,14 @@ def branch_name(name: str, lang: str = "en") -> str:
 
 def campaign_name(name: str | None, kind: str | None, start: date | str | None, lang: str = "en") -> str:
     """A campaign as a reader names it: its own title in Chinese; in English its
-    kind and month ("Wine tasting, May 2026"), since its title is Chinese."""
+    kind and month ("Wine tasting, May 2026"), since its title is Chinese. A name
+    given in English already (by `in_language`) is kept as it is.
+
+    >>> campaign_name("红酒品鉴会", "wine_tasting", "2026-05-09", "en")
+    'Wine tasting, May 2026'
+    >>> campaign_name("Wine tasting, May 2026", "wine_tasting", "2026-05-09", "en")
+    'Wine tasting, May 2026'
+    """
     check_lang(lang)
     if lang == "zh" and name:
         return name
@@ -234,6 +241,8 @@ def campaign_name(name: str | None, kind: str | None, start: date | str | None, 
         when = pick(lang, f"{d.year}年{d.month}月", f"{MONTHS[d.month - 1]} {d.year}")
     what = term(kind, lang) if kind and kind != "other" and is_term(kind) else pick(lang, "活动", "Event")
     if lang == "en" and name and not has_han(name):
+        if when and name.endswith(when):  # named already (in_language): not twice
+            return name
         what = name
     return pick(lang, f"{when}{what}", f"{what}, {when}" if when else what)
 

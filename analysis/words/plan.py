@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.questions.plan import top_actions
-from analysis.words.format import interval, is_number, join, money, money_unit, num, pct
+from analysis.words.format import interval, is_number, join, money, money_unit, num, pct, yuan
 from analysis.words.glossary import feature_term, term
 from analysis.words.lang import pick
 from analysis.words.names import campaign_name
@@ -316,8 +316,8 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
         out.append(
             pick(
                 lang,
-                f"单位成本假设：客户经理每次联系{money(unit.get('rm'), lang)}，电话每次{money(unit.get('phone'), lang)}，网点辅导每人{money(unit.get('outlet'), lang)}；活动按上次每位受邀客户的成本计。",
-                f"Unit costs assumed: {money(unit.get('rm'), lang)} a manager's contact, {money(unit.get('phone'), lang)} a call, {money(unit.get('outlet'), lang)} an onboarding at the outlet; an event costs what it cost per invited customer last time.",
+                f"单位成本假设：客户经理每次联系{yuan(unit.get('rm'), lang)}，电话每次{yuan(unit.get('phone'), lang)}，网点辅导每人{yuan(unit.get('outlet'), lang)}；活动按上次每位受邀客户的成本计。",
+                f"Unit costs assumed: {yuan(unit.get('rm'), lang)} a manager's contact, {yuan(unit.get('phone'), lang)} a call, {yuan(unit.get('outlet'), lang)} an onboarding at the outlet; an event costs what it cost per invited customer last time.",
             )
         )
     if cap.get("managers"):
