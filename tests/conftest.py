@@ -30,7 +30,8 @@ NOTEBOOK_PARAMETERS = [
     "as_of: Optional[str] = None  # month M as YYYY-MM; None: the last month of the snapshots",
     "out_dir: Optional[str] = None  # the run folder for results, figures and tables; None: only shown here",
     'lang: str = "zh"  # language of words, tables and figures: zh or en',
-    'assumptions: Optional[dict] = None  # analysis.Assumptions fields, e.g. {"unresolved_days": 14, "window_months": 6}',
+    'assumptions: Optional[dict] = None  # analysis.Assumptions fields, e.g. {"unresolved_days": 14, "window_months": '
+    "6}",
 ]
 
 

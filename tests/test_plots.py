@@ -20,9 +20,9 @@ def test_source_caption_names_tables_branch_as_of_and_n(bank_a):
     zh = plots.source_caption(bank_a, "surveys", 141, "zh", "responses")
     assert zh == f"数据：客户满意度调查；{name}；截至2026-06-30；n = 141份问卷"
     en = plots.source_caption(bank_a, "customers, monthly_snapshots", 12_345, "en", "customers", extra="P(1): first")
-    assert (
-        en
-        == f"Source: customer records, monthly balance snapshots; {branch_name(name)}; as of 2026-06-30; n = 12,345 customers; P(1): first"
+    assert en == (
+        f"Source: customer records, monthly balance snapshots; {branch_name(name)}; as of 2026-06-30; n = 12,345 "
+        "customers; P(1): first"
     )
     assert plots.source_caption(bank_a, "customers", 7, "en").endswith("; n = 7")
 

@@ -218,7 +218,7 @@ def test_importance_performance_on_the_fixture(bank_a):
     ipa = importance_performance(resp, n_boot=100)
     assert ipa["importance"].sum() == pytest.approx(1.0)
     assert set(ipa["quadrant"]) <= set(QUADRANTS)
-    for a, r in ipa.iterrows():
+    for _, r in ipa.iterrows():
         assert r["quadrant"] == quadrant(r["importance"] > 1 / 8, r["performance"] > ipa["performance"].mean())
     for lang in ("zh", "en"):
         text = describe_ipa(ipa, lang)

@@ -174,7 +174,7 @@ def read_folder(
                 problems.extend(view.type_problems)
         if view is None:
 
-            def keep(raw: pd.DataFrame, name: str = name) -> np.ndarray | None:
+            def keep(raw: pd.DataFrame, name: str = name, rows: BranchRows | None = rows) -> np.ndarray | None:
                 if rows is None:
                     return None
                 rows.note_frame_keys(eng, name, raw)

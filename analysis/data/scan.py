@@ -290,9 +290,8 @@ class Engine:
                 src_types["branch_id"] = "VARCHAR"
                 renamed = True
             raw = self._name("raw")
-            self.con.execute(
-                f"CREATE TEMP VIEW {raw} AS SELECT {', '.join(select + ['file_index AS _fi', 'file_row_number AS _fr'])} FROM {scan}"
-            )
+            cols = ", ".join([*select, "file_index AS _fi", "file_row_number AS _fr"])
+            self.con.execute(f"CREATE TEMP VIEW {raw} AS SELECT {cols} FROM {scan}")
             if rows is not None:
                 rows.note_all_keys(self, table.name, raw, src_types)
             where = rows.where(table.name, src_types) if rows is not None else None

@@ -76,7 +76,10 @@ def gap_problems(engine: Engine, views: Mapping[str, View]) -> list[DataProblem]
         if not have:
             return []
         lo, hi = min(have), max(have)
-        span = f"greatest(o, {lit(str(lo))}::TIMESTAMP) AS f, least(coalesce(c, {lit(str(hi))}::TIMESTAMP), {lit(str(hi))}::TIMESTAMP) AS l"
+        span = (
+            f"greatest(o, {lit(str(lo))}::TIMESTAMP) AS f, least(coalesce(c, {lit(str(hi))}::TIMESTAMP), "
+            f"{lit(str(hi))}::TIMESTAMP) AS l"
+        )
         open_in_data = f"(SELECT k, pos, {span} FROM {spans} WHERE ok) AS e WHERE f <= l"
         starts = engine.sql(f"SELECT f, count(*) FROM {open_in_data} GROUP BY f")
         ends = engine.sql(f"SELECT l, count(*) FROM {open_in_data} GROUP BY l")

@@ -33,7 +33,7 @@ def forest_plot(table: pd.DataFrame, labels: Mapping[str, str], title: str, xlab
     else:
         fig = ax.figure
     y = np.arange(len(t))
-    for i, (key, row) in enumerate(t.iterrows()):
+    for i, (_, row) in enumerate(t.iterrows()):
         sig = bool(row.get("significant", False))
         col = (style.ACCENT if row["estimate"] > 1 else style.GOOD) if sig else style.NEUTRAL
         ax.plot([row["ci_low"], row["ci_high"]], [i, i], color=col, lw=2, solid_capstyle="round")

@@ -25,8 +25,8 @@ from matplotlib.text import Annotation
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox
 
-from analysis.words.format import money_unit
 from analysis.words import names
+from analysis.words.format import money_unit
 from analysis.words.lang import pick
 from analysis.words.sources import source_name
 
@@ -105,8 +105,10 @@ def interval_dots(ax, y, estimate, low, high, color, label: str | None = None, m
     whiskers; `color` one colour or one per row, `label` the legend entry."""
     est, lo, hi = (np.asarray(v, dtype=float) for v in (estimate, low, high))
     colors = [color] * len(est) if isinstance(color, str) else list(color)
-    for i, (yi, e, l, h, c) in enumerate(zip(np.asarray(y, dtype=float), est, lo, hi, colors)):
-        ax.errorbar(e, yi, xerr=[[e - l], [h - e]], fmt=marker, color=c, capsize=3, label=label if i == 0 else None)
+    for i, (yi, e, low_i, high_i, c) in enumerate(zip(np.asarray(y, dtype=float), est, lo, hi, colors)):
+        ax.errorbar(
+            e, yi, xerr=[[e - low_i], [high_i - e]], fmt=marker, color=c, capsize=3, label=label if i == 0 else None
+        )
 
 
 def bank_colors(banks, home_bank: str) -> dict[str, str]:

@@ -90,7 +90,7 @@ def plot_profitability(tables: dict[str, pd.DataFrame], lang: str = "zh"):
     customers, profit = _bar_labels(lang)
     fig, axes = plt.subplots(1, len(tables), figsize=(12, 4.5), sharey=True)
     axes = np.atleast_1d(axes)
-    for ax, (by, t) in zip(axes, tables.items()):
+    for ax, t in zip(axes, tables.values()):
         x = np.arange(len(t))
         ax.bar(x - 0.2, t["customer_share"], 0.4, color=NEUTRAL, label=customers)
         ax.bar(x + 0.2, t["revenue_share"], 0.4, color=HOME, label=profit)

@@ -275,7 +275,9 @@ def analyze(
                 "homogeneous": m.at_boundary_,
                 "mean_churn_new": m.mean_churn_probability_,
                 "retention_next_year": float(np.mean(m.retention_rate(n1 + 1))) if len(n1) else np.nan,
-                "expected_years": _mean_over_tenures(lambda k: m.expected_remaining_lifetime(k, horizon_years), n1),
+                "expected_years": _mean_over_tenures(
+                    lambda k, m=m: m.expected_remaining_lifetime(k, horizon_years), n1
+                ),
                 "margin_12m": margin,
                 "margin_customers": len(margins),
                 "derl": float(np.mean(derl)),

@@ -208,7 +208,8 @@ class PlanResult:
         return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
     def totals(self) -> tuple[float, float, float | None, float | None]:
-        """(cost, profit_12m, its interval): sums over the rows (no profit claimed counts 0), quadrature for the interval."""
+        """(cost, profit_12m, its interval): sums over the rows (no profit claimed counts 0),
+        quadrature for the interval."""
         cost = sum(a.cost for a in self.actions)
         ps = [a.profit for a in self.actions if a.profit is not None]
         est = sum(p[0] for p in ps)
@@ -545,7 +546,8 @@ def plan_invariant_problems(plan_table, results: Mapping) -> list[str]:
             verdict = (camps.get(cid) or {}).get("verdict")
             if customers > 0 and h == 0 and verdict != "grow":
                 problems.append(
-                    f"{aid}: contacts {customers} customers without a holdout, but {cid} is {verdict or 'without a verdict'}, not grow"
+                    f"{aid}: contacts {customers} customers without a holdout, but {cid} is "
+                    f"{verdict or 'without a verdict'}, not grow"
                 )
             if verdict == "stop" and (customers > 0 or (not _blank(r["cost"]) and float(r["cost"]) > 0)):
                 problems.append(f"{aid}: runs {cid} again, whose verdict is stop")

@@ -71,7 +71,8 @@ MIN_TEST_POPULATION = 40
 MIN_REACHED = 30
 """A tier or segment counts as reached by a campaign with this many contacts (treatment + control) in it."""
 MIN_SUB_TREATED, MIN_SUB_CONTROL, MIN_SUB_POOL = 20, 10, 30
-"""Fewest treated, control (randomized) and comparison-pool (targeted) customers with a balance change for a subgroup estimate."""
+"""Fewest treated, control (randomized) and comparison-pool (targeted) customers with a balance change
+for a subgroup estimate."""
 FAR_BELOW = 0.25
 """A subgroup estimate below this share of the pooled one is "far below" it."""
 MIN_SD_VALUES = 30

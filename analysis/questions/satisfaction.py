@@ -226,14 +226,19 @@ def drivers_reason(responses: pd.DataFrame) -> dict[str, Any] | None:
     if constant:
         return {
             "kind": "constant",
-            "reason": f"ratings the same in every complete response ({', '.join(constant)}): their effects are not identified",
+            "reason": (
+                f"ratings the same in every complete response ({', '.join(constant)}): their effects are not identified"
+            ),
             "attributes": constant,
         }
     design = np.column_stack([np.ones(n), data[PERC].to_numpy()])
     if np.linalg.matrix_rank(design) < design.shape[1]:
         return {
             "kind": "collinear",
-            "reason": "the ratings are collinear (one is a combination of the others): their separate effects are not identified",
+            "reason": (
+                "the ratings are collinear (one is a combination of the others): their separate effects are not "
+                "identified"
+            ),
         }
     return None
 

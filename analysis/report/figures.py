@@ -154,7 +154,7 @@ def evidence_png(
         else:
             ax.barh(ys, values, color=colors, height=0.6)
         if ev.lows and ev.highs:
-            for y, v, lo, hi in zip(ys, values, ev.lows, ev.highs):
+            for y, _v, lo, hi in zip(ys, values, ev.lows, ev.highs):
                 if lo is not None and hi is not None:
                     ax.plot([lo, hi], [y, y], color="#333333", lw=1.2)
         if ev.reference is not None:

@@ -66,8 +66,8 @@ def font_face_css(text: str, family: str = FAMILY) -> str:
     """An `@font-face` rule carrying the subset for `text` as a data URI."""
     data = base64.b64encode(subset_font(text)).decode("ascii")
     return (
-        '@font-face{font-family:"%s";font-style:normal;font-weight:400;font-display:block;'
-        'src:url(data:font/otf;base64,%s) format("opentype");}' % (family, data)
+        f'@font-face{{font-family:"{family}";font-style:normal;font-weight:400;font-display:block;'
+        f'src:url(data:font/otf;base64,{data}) format("opentype");}}'
     )
 
 

@@ -213,35 +213,43 @@ def attr_label(attribute: str, lang: str) -> str:
 ATTRIBUTE_ACTIONS: dict[str, tuple[str, str]] = {
     "service_quality": (
         "提升业务准确性与专业性：对差错最多的业务做流程复核，柜员和理财经理按季度做产品与合规培训并考核",
-        "raise accuracy and professionalism: review the most error-prone processes and train tellers and advisers every quarter, with a test",
+        "raise accuracy and professionalism: review the most error-prone processes and train tellers and advisers "
+        "every quarter, with a test",
     ),
     "staff_attitude": (
         "改善服务态度：推行首问负责制，用神秘客户暗访按月评分并与绩效挂钩",
-        "improve staff attitude: make the first person asked own the request, and score the outlets monthly by mystery shopping, tied to pay",
+        "improve staff attitude: make the first person asked own the request, and score the outlets monthly by mystery "
+        "shopping, tied to pay",
     ),
     "convenience": (
         "提高便捷性：延长县域网点营业时间，增设智能柜员机和社区、农村服务点，为老年和行动不便客户提供上门服务",
-        "make banking easier to reach: longer opening hours at county outlets, more smart teller machines and community and rural service points, and home visits for elderly customers",
+        "make banking easier to reach: longer opening hours at county outlets, more smart teller machines and "
+        "community and rural service points, and home visits for elderly customers",
     ),
     "timeliness": (
         "缩短等候与办理时间：高峰时段弹性增开窗口，推行预约取号和VIP绿色通道，把平均等候时间纳入网点考核",
-        "cut waiting and handling time: open extra windows at peak hours, offer appointments and a VIP green channel, and put average waiting time on the outlet's scorecard",
+        "cut waiting and handling time: open extra windows at peak hours, offer appointments and a VIP green channel, "
+        "and put average waiting time on the outlet's scorecard",
     ),
     "product_quality": (
         "补强产品：针对本地客户补齐理财、养老和小微贷款产品线，由客户经理提供资产配置建议",
-        "strengthen the products: fill the gaps in wealth, pension and small-business loan products for local customers, with relationship managers giving allocation advice",
+        "strengthen the products: fill the gaps in wealth, pension and small-business loan products for local "
+        "customers, with relationship managers giving allocation advice",
     ),
     "fees_value": (
         "提高性价比：梳理收费项目，对高价值和长期客户减免常用费用，并主动说明与他行的价格对比",
-        "give better value for money: review the fee list, waive everyday fees for valuable and long-standing customers, and show customers the price comparison with other banks",
+        "give better value for money: review the fee list, waive everyday fees for valuable and long-standing "
+        "customers, and show customers the price comparison with other banks",
     ),
     "brand_image": (
         "提升品牌形象：借助社区活动和VIP客户答谢活动讲好本行实力与服务故事",
-        "build the brand: tell the bank's strength and service story through community events and VIP appreciation events",
+        "build the brand: tell the bank's strength and service story through community events and VIP appreciation "
+        "events",
     ),
     "digital_experience": (
         "改善手机银行体验：收集客户使用痛点，简化最常用的功能流程，网点安排专人辅导老年客户使用",
-        "improve mobile banking: collect customers' pain points, simplify the most-used journeys, and staff the outlet to coach older customers",
+        "improve mobile banking: collect customers' pain points, simplify the most-used journeys, and staff the outlet "
+        "to coach older customers",
     ),
 }
 

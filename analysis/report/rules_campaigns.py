@@ -207,7 +207,8 @@ class CampaignPayBack(VerdictRule):
             recommendation=pick(
                 lang,
                 f"保持{name}，但降低单客成本或只面向响应更高的客户：{holdout_promise(ctx.results, cid, name, lang)}。",
-                f"Keep {name}, but cut its cost per customer or aim it at customers who respond: {holdout_promise(ctx.results, cid, name, lang)}.",
+                f"Keep {name}, but cut its cost per customer or aim it at customers who respond: "
+                f"{holdout_promise(ctx.results, cid, name, lang)}.",
             ),
         )
 
@@ -237,7 +238,8 @@ class CampaignStop(VerdictRule):
             recommendation=pick(
                 lang,
                 f"停办{name}；如要重新设计，缩小到响应更高的客户群、降低单客成本，先用随机对照小规模测试。",
-                f"Stop {name}; any redesign is narrowed to customers who respond, costs less per customer, and is tested small with a random holdout first.",
+                f"Stop {name}; any redesign is narrowed to customers who respond, costs less per customer, and is "
+                "tested small with a random holdout first.",
             ),
         )
 
@@ -262,7 +264,8 @@ class CampaignUnproven(VerdictRule):
             recommendation=pick(
                 lang,
                 f"先不扩大{name}：{holdout_promise(ctx.results, cid, name, lang)}，效果确认后再推广。",
-                f"Do not scale up {name} yet: {holdout_promise(ctx.results, cid, name, lang)}; roll it out once the effect is confirmed.",
+                f"Do not scale up {name} yet: {holdout_promise(ctx.results, cid, name, lang)}; roll it out once the "
+                "effect is confirmed.",
             ),
         )
 

@@ -97,7 +97,8 @@ def driver_stake(ctx: ReportContext, key: str, d: dict, protective: bool) -> Sta
     how = pick(
         lang,
         f"{num(n)}名{zh}活跃客户（近12个月利润{money(rev, lang)}）× 他们一年多流失的约{pct(extra)}",
-        f"{num(n)} active customers {en} ({money(rev, lang)} of profit over 12 months) × the {pct(extra)} more of them who leave in a year",
+        f"{num(n)} active customers {en} ({money(rev, lang)} of profit over 12 months) × the {pct(extra)} more of them "
+        "who leave in a year",
     )
     return stakes.churn_stake(ctx.results, d, rev, how, protective)
 
@@ -163,13 +164,17 @@ class UnresolvedComplaints(DriverRule):
             headline=pick(lang, "投诉拖而不决，客户就会离开", "Complaints left open drive customers away"),
             finding=pick(
                 lang,
-                f"投诉未在30天内解决的客户，流失几率{_may(conf, lang)}是其他客户的{times(o, lang)}{_interval(d, lang)}，这已扣除年龄、资产、产品数等其他因素的影响。",
-                f"Customers whose complaint was not resolved within 30 days {_may(conf, lang)}{'be' if conf == MAY else 'were'} {times(o, lang)} as likely to leave{_interval(d, lang)}, other factors such as age, balances and products held being equal.",
+                f"投诉未在30天内解决的客户，流失几率{_may(conf, lang)}是其他客户的"
+                f"{times(o, lang)}{_interval(d, lang)}，这已扣除年龄、资产、产品数等其他因素的影响。",
+                "Customers whose complaint was not resolved within 30 days "
+                f"{_may(conf, lang)}{'be' if conf == MAY else 'were'} {times(o, lang)} as likely to "
+                f"leave{_interval(d, lang)}, other factors such as age, balances and products held being equal.",
             ),
             recommendation=pick(
                 lang,
                 "建立投诉30天闭环：每宗投诉当天登记并指定责任人，15天未结升级至网点负责人，结案后回访客户；每月通报逾期投诉。",
-                "Close every complaint within 30 days: log it the same day with a named owner, escalate to the branch head after 15 days, call the customer back once closed, and report overdue complaints every month.",
+                "Close every complaint within 30 days: log it the same day with a named owner, escalate to the branch "
+                "head after 15 days, call the customer back once closed, and report overdue complaints every month.",
             ),
         )
 
@@ -188,12 +193,14 @@ class RepeatComplaints(DriverRule):
             finding=pick(
                 lang,
                 f"客户每多投诉一次，流失几率{_may(conf, lang)}提高{(o - 1) * 100:.0f}%{_or_bracket(d, lang)}。",
-                f"Each complaint {_may(conf, lang)}{'raise' if conf == MAY else 'raises'} a customer's odds of leaving by {(o - 1) * 100:.0f}%{_or_bracket(d, lang)}.",
+                f"Each complaint {_may(conf, lang)}{'raise' if conf == MAY else 'raises'} a customer's odds of leaving "
+                f"by {(o - 1) * 100:.0f}%{_or_bracket(d, lang)}.",
             ),
             recommendation=pick(
                 lang,
                 "对投诉最多的类别逐项查找根因并整改，把同一客户的第二次投诉直接升级给网点负责人处理。",
-                "Find and fix the root cause of the most frequent complaint categories, and hand a customer's second complaint straight to the branch head.",
+                "Find and fix the root cause of the most frequent complaint categories, and hand a customer's second "
+                "complaint straight to the branch head.",
             ),
         )
 
@@ -212,13 +219,16 @@ class DigitalProtects(DriverRule):
             headline=pick(lang, "用手机银行的客户更少流失", "Customers who bank on their phone stay"),
             finding=pick(
                 lang,
-                f"使用手机银行或网银的客户，流失几率{_may(conf, lang)}只有其他客户的{times(o, lang)}{_interval(d, lang)}。",
-                f"Customers active on mobile or online banking {_may(conf, lang)}{'be' if conf == MAY else 'were'} only {times(o, lang)} as likely to leave as others{_interval(d, lang)}.",
+                f"使用手机银行或网银的客户，流失几率{_may(conf, lang)}只有其他客户的"
+                f"{times(o, lang)}{_interval(d, lang)}。",
+                f"Customers active on mobile or online banking {_may(conf, lang)}{'be' if conf == MAY else 'were'} "
+                f"only {times(o, lang)} as likely to leave as others{_interval(d, lang)}.",
             ),
             recommendation=pick(
                 lang,
                 "把手机银行作为留住客户的抓手：柜面办理业务时协助开通并完成第一笔交易，对半年未登录的客户由客户经理回访指导。",
-                "Use mobile banking to keep customers: at the counter, help each customer sign up and make a first transaction, and have a relationship manager coach those who have not logged in for six months.",
+                "Use mobile banking to keep customers: at the counter, help each customer sign up and make a first "
+                "transaction, and have a relationship manager coach those who have not logged in for six months.",
             ),
         )
 
@@ -250,13 +260,14 @@ class ProductsProtect(DriverRule):
                 lang,
                 f"客户每多持有一类产品，流失几率{_may(conf, lang)}降低{(1 - o) * 100:.0f}%{_or_bracket(d, lang)}。"
                 + now,
-                f"Each further product line a customer holds {_may(conf, lang)}{'lower' if conf == MAY else 'lowers'} the odds of leaving by {(1 - o) * 100:.0f}%{_or_bracket(d, lang)}."
-                + now,
+                f"Each further product line a customer holds {_may(conf, lang)}{'lower' if conf == MAY else 'lowers'} "
+                f"the odds of leaving by {(1 - o) * 100:.0f}%{_or_bracket(d, lang)}." + now,
             ),
             recommendation=pick(
                 lang,
                 "做深客户关系：对只持有一两类产品的客户，优先配置工资代发、信用卡、基金定投和保险，逐季跟踪户均产品数。",
-                "Deepen relationships: offer customers holding one or two product lines payroll, a credit card, a regular fund plan and insurance first, and track products per customer every quarter.",
+                "Deepen relationships: offer customers holding one or two product lines payroll, a credit card, a "
+                "regular fund plan and insurance first, and track products per customer every quarter.",
             ),
         )
 
@@ -275,13 +286,17 @@ class FallingBalances(DriverRule):
             headline=pick(lang, "资产流出是流失的前兆", "Falling balances come before leaving"),
             finding=pick(
                 lang,
-                f"半年内资产下降的客户更容易流失：资产缩水约六成（对数下降1）的客户，流失几率{_may(conf, lang)}升至{times(1 / o, lang)}{_or_bracket(d, lang)}。",
-                f"Customers whose balances fall are about to leave: a drop of about 60% over six months (1 on the log scale) {_may(conf, lang)}{'multiply' if conf == MAY else 'multiplies'} the odds of leaving by {1 / o:.2f}{_or_bracket(d, lang)}.",
+                f"半年内资产下降的客户更容易流失：资产缩水约六成（对数下降1）的客户，流失几率{_may(conf, lang)}升至"
+                f"{times(1 / o, lang)}{_or_bracket(d, lang)}。",
+                "Customers whose balances fall are about to leave: a drop of about 60% over six months (1 on the log "
+                f"scale) {_may(conf, lang)}{'multiply' if conf == MAY else 'multiplies'} the odds of leaving by "
+                f"{1 / o:.2f}{_or_bracket(d, lang)}.",
             ),
             recommendation=pick(
                 lang,
                 "把“半年资产下降超过三成”设为预警信号，客户经理两周内联系客户了解原因并提出挽留方案。",
-                "Make a fall of more than 30% in six months an alert: the relationship manager calls the customer within two weeks to learn why and offer a reason to stay.",
+                "Make a fall of more than 30% in six months an alert: the relationship manager calls the customer "
+                "within two weeks to learn why and offer a reason to stay.",
             ),
         )
 
@@ -320,7 +335,8 @@ class ChurnRate(Rule):
                 how=pick(
                     lang,
                     f"近12个月销户的{num(gone['customers'])}名客户离开前一年的利润",
-                    f"the yearly profit of the {num(gone['customers'])} customers who closed in the last 12 months, before they left",
+                    f"the yearly profit of the {num(gone['customers'])} customers who closed in the last 12 months, "
+                    "before they left",
                 ),
             )
         return [
@@ -343,7 +359,8 @@ class ChurnRate(Rule):
                 recommendation=pick(
                     lang,
                     "建立流失预警名单：每月用流失模型给客户打分，把风险最高的10%交给客户经理在一个月内联系维护，并跟踪挽留结果。",
-                    "Keep an attrition watch list: score every customer monthly with the attrition model, give the riskiest 10% to relationship managers to contact within a month, and track who stays.",
+                    "Keep an attrition watch list: score every customer monthly with the attrition model, give the "
+                    "riskiest 10% to relationship managers to contact within a month, and track who stays.",
                 ),
                 evidence=Evidence(
                     title=pick(lang, f"近{w}个月流失率与警戒线", f"{w}-month attrition rate against the alert line"),
@@ -390,13 +407,16 @@ class SegmentChurn(Rule):
                 share = pick(
                     lang,
                     f"{name}只占活跃客户的{pct(g['customer_share'])}，却贡献了近12个月利润的{pct(g['profit_share'])}；",
-                    f"{name} customers are {pct(g['customer_share'])} of active customers but made {pct(g['profit_share'])} of the last 12 months' profit; ",
+                    f"{name} customers are {pct(g['customer_share'])} of active customers but made "
+                    f"{pct(g['profit_share'])} of the last 12 months' profit; ",
                 )
                 p0 = paths.number(ctx.results, "churn.churn_rate_12m") or 0.0
                 how = pick(
                     lang,
-                    f"{num(g['customers'])}名{name}（近12个月利润{money(g['revenue_12m'], lang)}）× 他们一年多流失的约{pct(stakes.excess_churn(p0, o))}",
-                    f"{num(g['customers'])} {name.lower()} customers ({money(g['revenue_12m'], lang)} of profit over 12 months) × the {pct(stakes.excess_churn(p0, o))} more of them who leave in a year",
+                    f"{num(g['customers'])}名{name}（近12个月利润{money(g['revenue_12m'], lang)}）× 他们一年多流失的约"
+                    f"{pct(stakes.excess_churn(p0, o))}",
+                    f"{num(g['customers'])} {name.lower()} customers ({money(g['revenue_12m'], lang)} of profit over "
+                    f"12 months) × the {pct(stakes.excess_churn(p0, o))} more of them who leave in a year",
                 )
                 stake = stakes.churn_stake(ctx.results, d, float(g["revenue_12m"]), how)
             wide_note = (
@@ -411,7 +431,8 @@ class SegmentChurn(Rule):
                 pick(
                     lang,
                     "下季度先核实：逐月比较这批客户与大众客户的流失，确认差距后再追加投入。",
-                    " Check it first next quarter: compare their attrition with mass customers' month by month before spending more.",
+                    " Check it first next quarter: compare their attrition with mass customers' month by month before "
+                    "spending more.",
                 )
                 if conf == MAY
                 else ""
@@ -431,12 +452,14 @@ class SegmentChurn(Rule):
                     + pick(
                         lang,
                         f"其流失几率{_may(conf, lang)}是{mass}的{times(o, lang)}{bracket}。",
-                        f"their odds of leaving {_may(conf, lang)}{'be' if conf == MAY else 'are'} {times(o, lang)} those of {mass.lower()} customers{bracket}.",
+                        f"their odds of leaving {_may(conf, lang)}{'be' if conf == MAY else 'are'} {times(o, lang)} "
+                        f"those of {mass.lower()} customers{bracket}.",
                     ),
                     recommendation=pick(
                         lang,
                         f"把{name}的流失单独列入每月监测：资产下降或有投诉的，两周内由网点负责人牵头处理。",
-                        f"Track {name.lower()} customers' attrition on its own every month: those whose balances fall or who complain are handled within two weeks, led by the branch head.",
+                        f"Track {name.lower()} customers' attrition on its own every month: those whose balances fall "
+                        "or who complain are handled within two weeks, led by the branch head.",
                     )
                     + check,
                     evidence=driver_evidence(ctx, key),
@@ -503,14 +526,17 @@ class PriceLeavers(Rule):
                 headline=pick(lang, "价格是客户离开的首要原因", "Price is the main reason customers leave"),
                 finding=pick(
                     lang,
-                    f"近12个月销户的{num(total)}名客户中，首要原因是“{term(top, lang)}”；与价格有关的共{num(n)}名（{pct(n / total, 0)}）：{'，'.join(parts)}。",
-                    f"Of the {num(total)} customers who closed in the last 12 months, the main reason given was “{term(top, lang).lower()}”; {num(n)} ({pct(n / total, 0)}) left over price: {', '.join(parts)}.",
+                    f"近12个月销户的{num(total)}名客户中，首要原因是“{term(top, lang)}”；与价格有关的共{num(n)}名"
+                    f"（{pct(n / total, 0)}）：{'，'.join(parts)}。",
+                    f"Of the {num(total)} customers who closed in the last 12 months, the main reason given was "
+                    f"“{term(top, lang).lower()}”; {num(n)} ({pct(n / total, 0)}) left over price: {', '.join(parts)}.",
                 ),
                 recommendation=_cap(attribute_action("fees_value", lang))
                 + pick(
                     lang,
                     "；对提出销户或大额转出的客户，当场给出与他行的价格对比和挽留报价。",
-                    "; when a customer asks to close or moves a large sum out, show the comparison with the other bank's price and make a retention offer on the spot.",
+                    "; when a customer asks to close or moves a large sum out, show the comparison with the other "
+                    "bank's price and make a retention offer on the spot.",
                 ),
             )
         ]

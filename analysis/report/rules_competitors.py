@@ -42,8 +42,8 @@ class DepositShareFalling(Rule):
             lang,
             f"份额不降时本行多出的约{money(lost, lang)}存款 × 每元资金一年的净贡献"
             + (f"{m['estimate'] * 100:.2f}%" if m else ""),
-            f"the about {money(lost, lang)} of deposits the branch would hold at last year's share × the yearly net contribution per CNY of funds"
-            + (f" ({m['estimate'] * 100:.2f}%)" if m else ""),
+            f"the about {money(lost, lang)} of deposits the branch would hold at last year's share × the yearly net "
+            "contribution per CNY of funds" + (f" ({m['estimate'] * 100:.2f}%)" if m else ""),
         )
         st = stakes.balance_stake(ctx.results, lost, "funds_margin", how)
         return st, CLEAR if m is None or significant(m, 0.0) else MAY
@@ -71,7 +71,9 @@ class DepositShareFalling(Rule):
             pick(
                 lang,
                 f"把{target}作为主要对手：比较其吸引客户的产品和价格，对存款可能流向{target}的客户群制定挽留和回流方案，按季度跟踪存款份额。",
-                f"Treat {target} as the main rival: compare the products and prices that draw customers to it, plan to keep and win back the customers whose deposits could go there, and track deposit share every quarter.",
+                f"Treat {target} as the main rival: compare the products and prices that draw customers to it, plan to "
+                "keep and win back the customers whose deposits could go there, and track deposit share every "
+                "quarter.",
             )
             if target
             else pick(
@@ -150,8 +152,10 @@ class CompetitorGap(Rule):
         why = (
             pick(
                 lang,
-                f"客户选择主办银行时看重{attr_label(a, lang)}：该项评分每高1分，被选为主办银行的几率增至{math.exp(d['estimate']):.2f}倍。",
-                f"Customers choose their main bank by {attr_label(a, lang).lower()}: each rating point multiplies the odds of being chosen by {math.exp(d['estimate']):.2f}. ",
+                f"客户选择主办银行时看重{attr_label(a, lang)}：该项评分每高1分，被选为主办银行的几率增至"
+                f"{math.exp(d['estimate']):.2f}倍。",
+                f"Customers choose their main bank by {attr_label(a, lang).lower()}: each rating point multiplies the "
+                f"odds of being chosen by {math.exp(d['estimate']):.2f}. ",
             )
             if d
             else ""
@@ -220,7 +224,8 @@ class SwitchingDestination(Rule):
                 how=pick(
                     lang,
                     f"转投{bank}的{num(dest[bank])}名客户 × 流失客户离开前一年的平均利润{money(per, lang)}",
-                    f"the {num(dest[bank])} who went to {bank} × a leaver's average yearly profit before leaving ({money(per, lang)})",
+                    f"the {num(dest[bank])} who went to {bank} × a leaver's average yearly profit before leaving "
+                    f"({money(per, lang)})",
                 ),
             )
         return [
@@ -232,12 +237,14 @@ class SwitchingDestination(Rule):
                 finding=pick(
                     lang,
                     f"近12个月销户并转投他行的{num(total)}名客户中，{num(dest[bank])}名（{pct(share, 0)}）去了{bank}。",
-                    f"Of the {num(total)} customers who left for another bank in the last 12 months, {num(dest[bank])} ({pct(share, 0)}) went to {bank}.",
+                    f"Of the {num(total)} customers who left for another bank in the last 12 months, {num(dest[bank])} "
+                    f"({pct(share, 0)}) went to {bank}.",
                 ),
                 recommendation=pick(
                     lang,
                     f"访谈转投{bank}的客户，找出对方吸引他们的产品或价格，对同类在行客户提前挽留。",
-                    f"Interview customers who moved to {bank}, find the product or price that drew them, and reach similar customers before they go.",
+                    f"Interview customers who moved to {bank}, find the product or price that drew them, and reach "
+                    "similar customers before they go.",
                 ),
                 evidence=Evidence(
                     title=pick(lang, "销户客户转投的银行（人）", "Where leavers went (customers)"),

@@ -35,7 +35,8 @@ def attribute_stake(ctx, attribute: str) -> Stake | None:
         how=pick(
             lang,
             f"近12个月因“{names}”销户的{num(n)}名客户离开前一年的利润（假定改进能留住他们）",
-            f"the yearly profit of the {num(n)} customers who left over “{names}” in the last 12 months (if fixing it keeps them)",
+            f"the yearly profit of the {num(n)} customers who left over “{names}” in the last 12 months (if fixing it "
+            "keeps them)",
         ),
     )
 
@@ -98,7 +99,8 @@ class FixFirst(Rule):
                 finding=pick(
                     lang,
                     f"客户对{attr_label(a, lang)}的感知比期望低{-g:.2f}分（7分制）{rank}。",
-                    f"Customers rate {attr_label(a, lang).lower()} {-g:.2f} points below what they expect (on 7){rank}.",
+                    f"Customers rate {attr_label(a, lang).lower()} {-g:.2f} points below what they expect (on "
+                    f"7){rank}.",
                 )
                 + why,
                 recommendation=pick(lang, "优先", "First, ") + attribute_action(a, lang) + pick(lang, "。", "."),
@@ -139,12 +141,14 @@ class LowNps(Rule):
                 finding=pick(
                     lang,
                     f"{term('NPS', lang)}为{nps:.0f}（愿意推荐者比例减去贬损者比例），低于{self.threshold:.0f}。",
-                    f"The {term('NPS', lang).lower()} is {nps:.0f} (share of promoters minus share of detractors), below {self.threshold:.0f}.",
+                    f"The {term('NPS', lang).lower()} is {nps:.0f} (share of promoters minus share of detractors), "
+                    f"below {self.threshold:.0f}.",
                 ),
                 recommendation=pick(
                     lang,
                     "每次调查后一周内回访打0–6分的客户，了解不满并当面处理，下一季度复查净推荐值。",
-                    "Call back every customer who scored 0–6 within a week of the survey, deal with the complaint in person, and check the score again next quarter.",
+                    "Call back every customer who scored 0–6 within a week of the survey, deal with the complaint in "
+                    "person, and check the score again next quarter.",
                 ),
                 evidence=Evidence(
                     title=term("NPS", lang),

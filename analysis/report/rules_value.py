@@ -73,14 +73,17 @@ class TopCustomersUncovered(Rule):
             how = pick(
                 lang,
                 f"{num(n)}名未覆盖的高价值客户（近12个月利润约{money(rev, lang)}）× 配备客户经理后少流失的比例",
-                f"{num(n)} uncovered top customers (about {money(rev, lang)} of profit over 12 months) × the share a manager keeps from leaving",
+                f"{num(n)} uncovered top customers (about {money(rev, lang)} of profit over 12 months) × the share a "
+                "manager keeps from leaving",
             )
             return stakes.churn_stake(ctx.results, d, rev, how, protective=True), conf
         p0 = paths.number(ctx.results, "churn.churn_rate_12m") or 0.0
         how = pick(
             lang,
-            f"{num(n)}名未覆盖的高价值客户近12个月利润约{money(rev, lang)}，按全行流失率{pct(p0)}计一年可能流失的部分；客户经理能否保住它未经证实",
-            f"the {pct(p0)} of the {num(n)} uncovered top customers' {money(rev, lang)} a year that ordinary attrition takes; whether a manager keeps it is not shown",
+            f"{num(n)}名未覆盖的高价值客户近12个月利润约{money(rev, lang)}，按全行流失率{pct(p0)}计一年可能流失的部分；"
+            "客户经理能否保住它未经证实",
+            f"the {pct(p0)} of the {num(n)} uncovered top customers' {money(rev, lang)} a year that ordinary attrition "
+            "takes; whether a manager keeps it is not shown",
         )
         return Stake(rev * p0, 0.0, rev * p0, how), conf
 
@@ -127,7 +130,8 @@ class TopCustomersUncovered(Rule):
                 recommendation=pick(
                     lang,
                     f"本季度内为{nn}名未覆盖的高价值客户指定客户经理{plan}，并按客户数和利润贡献平衡客户经理的工作量{rm_why(ctx)}。",
-                    f"Assign a relationship manager this quarter to the {nn} uncovered top customers{plan}, balancing managers' books by customers and profit{rm_why(ctx)}.",
+                    f"Assign a relationship manager this quarter to the {nn} uncovered top customers{plan}, balancing "
+                    f"managers' books by customers and profit{rm_why(ctx)}.",
                 ),
                 evidence=Evidence(
                     title=pick(lang, "前20%客户的客户经理覆盖率", "Relationship-manager coverage of the top 20%"),
@@ -182,8 +186,11 @@ class RevenueConcentration(Rule):
                 share * total * p0,
                 how=pick(
                     lang,
-                    f"前20%客户近12个月利润{money(share * total, lang)} × 全行流失率{pct(p0)}：一年正常流失可能带走的部分，VIP服务能保住多少未经测量",
-                    f"the top 20%'s {money(share * total, lang)} of profit over 12 months × the branch's {pct(p0)} attrition: what an ordinary year's leaving may take; how much the VIP service keeps is not measured",
+                    f"前20%客户近12个月利润{money(share * total, lang)} × 全行流失率{pct(p0)}：一年正常流失可能带走的部"
+                    "分，VIP服务能保住多少未经测量",
+                    f"the top 20%'s {money(share * total, lang)} of profit over 12 months × the branch's {pct(p0)} "
+                    "attrition: what an ordinary year's leaving may take; how much the VIP service keeps is not "
+                    "measured",
                 ),
             )
         shown, _ = rm_effect(ctx)
@@ -207,7 +214,8 @@ class RevenueConcentration(Rule):
                 recommendation=pick(
                     lang,
                     f"用VIP服务体系守住这批客户：分级权益、{rm}每季度至少一次面谈，并单独跟踪他们的流失。",
-                    f"Protect these customers with the VIP service system: tiered benefits, {rm}a meeting at least every quarter, and their attrition tracked on its own.",
+                    f"Protect these customers with the VIP service system: tiered benefits, {rm}a meeting at least "
+                    "every quarter, and their attrition tracked on its own.",
                 ),
                 evidence=_value_evidence(ctx),
             )
@@ -252,7 +260,9 @@ class LossMakingCustomers(Rule):
                 recommendation=pick(
                     lang,
                     "调整亏损客户的服务方式：引导到手机银行和自助渠道，清理低效账户、检讨费用减免，有潜力的由客户经理交叉销售，以提高收入。",
-                    "Serve loss-making customers differently: move them to mobile and self-service channels, clean up idle accounts, review fee waivers, and cross-sell to those with potential, to raise the revenue they bring.",
+                    "Serve loss-making customers differently: move them to mobile and self-service channels, clean up "
+                    "idle accounts, review fee waivers, and cross-sell to those with potential, to raise the revenue "
+                    "they bring.",
                 ),
                 evidence=Evidence(
                     title=pick(lang, "利润为负的客户占比", "Share of customers with negative profit"),
@@ -317,7 +327,8 @@ class NetCustomerDecline(Rule):
                 how=pick(
                     lang,
                     f"净减少的约{num(lost)}名客户 × 每名活跃客户一年的平均利润{money(per, lang)}",
-                    f"the net loss of about {num(lost)} customers × the yearly profit of an average active customer ({money(per, lang)})",
+                    f"the net loss of about {num(lost)} customers × the yearly profit of an average active customer "
+                    f"({money(per, lang)})",
                 ),
             )
         return [
@@ -330,12 +341,14 @@ class NetCustomerDecline(Rule):
                 finding=pick(
                     lang,
                     f"近12个月新开户少于销户，客户数净减少{pct(-g)}（相对一年前的客户数）。",
-                    f"Fewer customers joined than left in the last 12 months: a net loss of {pct(-g)} of last year's customers.",
+                    f"Fewer customers joined than left in the last 12 months: a net loss of {pct(-g)} of last year's "
+                    "customers.",
                 ),
                 recommendation=pick(
                     lang,
                     f"打通新客来源：通过代发工资、社保卡和小微商户收单批量获客，新客头90天由专人跟进{first_steps(ctx)}。",
-                    f"Open new sources of customers: payroll, social-security cards and merchant acquiring for small businesses, with a named person {first_steps(ctx)} in the first 90 days.",
+                    "Open new sources of customers: payroll, social-security cards and merchant acquiring for small "
+                    f"businesses, with a named person {first_steps(ctx)} in the first 90 days.",
                 ),
                 evidence=Evidence(
                     title=pick(lang, "客户净增长率（近12个月）", "Net customer growth (12 months)"),
@@ -383,7 +396,8 @@ class BookShrinking(Rule):
                 how = pick(
                     lang,
                     f"一年少了{money(lost, lang)}{word} × 本行每元{word}一年的净贡献{m['estimate'] * 100:.2f}%",
-                    f"{money(lost, lang)} less in {word} × the branch's yearly net contribution of {m['estimate'] * 100:.2f}% per CNY of them",
+                    f"{money(lost, lang)} less in {word} × the branch's yearly net contribution of "
+                    f"{m['estimate'] * 100:.2f}% per CNY of them",
                 )
             stake = stakes.balance_stake(ctx.results, lost, which, how)
             conf = CLEAR if m is None or significant(m, 0.0) else MAY
@@ -391,13 +405,16 @@ class BookShrinking(Rule):
                 pick(
                     lang,
                     "逐笔查明贷款下降的来源（到期未续、提前还款还是转投他行）：到期前一个月联系借款客户续贷，对提前还款的客户了解原因并给出转贷方案，按月跟踪贷款余额。",
-                    "Find where the loans went, loan by loan (not renewed, repaid early or moved to another bank): contact borrowers a month before maturity about renewal, ask early repayers why and offer a refinancing, and track loan balances monthly.",
+                    "Find where the loans went, loan by loan (not renewed, repaid early or moved to another bank): "
+                    "contact borrowers a month before maturity about renewal, ask early repayers why and offer a "
+                    "refinancing, and track loan balances monthly.",
                 )
                 if kind == "loans"
                 else pick(
                     lang,
                     "查明存款流向（到期转出、转投他行还是转为理财）：对大额到期存款提前联系，按月跟踪存款余额。",
-                    "Find where the deposits went (matured and moved, to another bank, or into wealth products): call large maturing depositors ahead of time and track deposit balances monthly.",
+                    "Find where the deposits went (matured and moved, to another bank, or into wealth products): call "
+                    "large maturing depositors ahead of time and track deposit balances monthly.",
                 )
             )
             out.append(
@@ -414,7 +431,8 @@ class BookShrinking(Rule):
                     finding=pick(
                         lang,
                         f"本网点{word}余额一年内从{money(before, lang)}降至{money(now, lang)}，下降{pct(-c)}。",
-                        f"The branch's {kind} fell from {money(before, lang)} to {money(now, lang)} in a year, down {pct(-c)}.",
+                        f"The branch's {kind} fell from {money(before, lang)} to {money(now, lang)} in a year, down "
+                        f"{pct(-c)}.",
                     ),
                     recommendation=rec,
                 )

@@ -201,7 +201,8 @@ def effect_sentence(
         return (
             pick(
                 lang,
-                f"资产余额半年内{'减半' if s < 0 else '翻倍'}的客户，{what}是余额持平客户的{times(f, lang, 1)}{ci(lo, hi, 1)}",
+                f"资产余额半年内{'减半' if s < 0 else '翻倍'}的客户，{what}是余额持平客户的"
+                f"{times(f, lang, 1)}{ci(lo, hi, 1)}",
                 f"A balance that {'halved' if s < 0 else 'doubled'} over six months multiplies the {what} by "
                 f"{num(f, 1)}{ci(lo, hi, 1)}",
             )
@@ -259,7 +260,8 @@ def describe_churn(section, lang: str = "zh", assumptions: Assumptions | None = 
                 lang,
                 f"一年前（t0）在册且有至少半年历史的{num(n)}名客户中，{num(k)}人在之后12个月内销户，"
                 f"{rate_term}为{pct(r, 1)}。",
-                f"Of the {num(n)} customers on the books a year ago (with at least six months' history), {num(k)} closed "
+                f"Of the {num(n)} customers on the books a year ago (with at least six months' history), {num(k)} "
+                "closed "
                 f"their relationship within 12 months: a {rate_term.lower()} of {pct(r, 1)}.",
             )
         )
@@ -306,7 +308,8 @@ def describe_churn(section, lang: str = "zh", assumptions: Assumptions | None = 
             pick(
                 lang,
                 "支行可以改变的因素（产品数、手机银行、投诉处理、客户经理、VIP、资产变化）在本行数据中都没有显示出可靠的影响。",
-                "None of the factors the branch can act on (products, digital banking, complaint handling, relationship "
+                "None of the factors the branch can act on (products, digital banking, complaint handling, "
+                "relationship "
                 "managers, VIP status, balance trend) shows a reliable effect in this branch's data.",
             )
         )
@@ -364,9 +367,11 @@ def describe_churn(section, lang: str = "zh", assumptions: Assumptions | None = 
         out.append(
             pick(
                 lang,
-                f"模型区分流失与留存客户的能力（留出样本AUC）为{num(auc, 2)}：在建模时未使用的{held}客户中，随机抽一名流失客户和一名留存客户，"
+                f"模型区分流失与留存客户的能力（留出样本AUC）为{num(auc, 2)}：在建模时未使用的{held}客户中，随机抽一名"
+                "流失客户和一名留存客户，"
                 f"模型给前者更高流失概率的机会是{pct(auc, 0)}（50%相当于随机猜测）。",
-                f"The model's hold-out AUC is {num(auc, 2)}: among the {held} of customers it was not fitted on, it ranks a "
+                f"The model's hold-out AUC is {num(auc, 2)}: among the {held} of customers it was not fitted on, it "
+                "ranks a "
                 f"random leaver above a random stayer {pct(auc, 0)} of the time (50% would be guessing).",
             )
         )
@@ -457,7 +462,8 @@ def describe_at_risk(
             lang,
             f"按{atrisk.scored_month:%Y年%m月}的状况，对{num(len(t))}名活跃客户估计了未来12个月的流失概率，并乘以其近12个月利润得到“风险利润”。"
             f"排名前{len(head)}的客户风险利润合计{at_risk}，占全部风险利润的{pct(share, 0)}。",
-            f"With their state in {atrisk.scored_month:%B %Y}, {num(len(t))} active customers were scored for the chance "
+            f"With their state in {atrisk.scored_month:%B %Y}, {num(len(t))} active customers were scored for the "
+            "chance "
             f"of leaving within 12 months, times their profit over the last 12 months (profit at risk). The top "
             f"{len(head)} carry {at_risk} of profit at risk, {pct(share, 0)} of the total.",
         )

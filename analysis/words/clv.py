@@ -91,13 +91,15 @@ def _group_line(result: ClvResult, key, row: pd.Series, lang: str) -> str:
         f"{name}：明年保留率约{stay}，未来{h}年内平均还会留{years}年；年利润{margin}，一位现有客户的终身价值约"
         f"{clv}（{span}），{n}位活跃客户合计{total}。",
         f"{name}: about {stay} expected to stay next year, {years} more years on average within {h}; yearly "
-        f"profit {margin}, a current customer is worth about {clv} ({span}), the {n} active customers together {total}.",
+        f"profit {margin}, a current customer is worth about {clv} ({span}), the {n} active customers together "
+        f"{total}.",
     )
     if row["homogeneous"]:
         line += pick(
             lang,
             "该群体的保留率不随在行年限上升（客户之间差别不明显），模型退化为固定流失率。",
-            " Retention does not rise with tenure in this group (customers look alike): the model reduces to a constant churn rate.",
+            " Retention does not rise with tenure in this group (customers look alike): the model reduces to a "
+            "constant churn rate.",
         )
     return line
 
@@ -110,9 +112,12 @@ def describe_clv(result: ClvResult, lang: str = "zh") -> list[str]:
             lang,
             "保留率模型（移位贝塔几何模型，sBG）：每位客户每年有自己固定的流失概率，客户之间各不相同；"
             "容易流失的客户先走，留下的客户越来越稳，所以老客户的保留率更高。模型按在行年限逐年拟合，只用数据覆盖的完整年份。",
-            "Retention model (shifted-beta-geometric, sBG): each customer has her own, constant yearly chance of leaving, "
-            "and these chances differ between customers; the likely leavers go first, so the customers who stay are ever "
-            "more loyal and retention rises with tenure. The model is fitted on whole years of tenure that the data cover.",
+            "Retention model (shifted-beta-geometric, sBG): each customer has her own, constant yearly chance of "
+            "leaving, "
+            "and these chances differ between customers; the likely leavers go first, so the customers who stay are "
+            "ever "
+            "more loyal and retention rises with tenure. The model is fitted on whole years of tenure that the data "
+            "cover.",
         ),
         pick(
             lang,

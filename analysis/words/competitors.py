@@ -293,7 +293,8 @@ def describe_switching(by_segment: pd.DataFrame, lang: str = "zh") -> list[str]:
             pick(
                 lang,
                 f"流失最多的客群是{term(s, lang)}（{num(seg_top.iloc[0])}人），主要流向{known.loc[s].idxmax()}。",
-                f"The segment losing most is {term(s, lang)} ({num(seg_top.iloc[0])}), mostly to {known.loc[s].idxmax()}.",
+                f"The segment losing most is {term(s, lang)} ({num(seg_top.iloc[0])}), mostly to "
+                f"{known.loc[s].idxmax()}.",
             )
         )
     return out
@@ -315,7 +316,8 @@ def share_trend_title(history: pd.DataFrame, home_bank: str, kind: str = "deposi
     return pick(
         lang,
         f"{home_bank}{what}份额{first:%Y年%m月}以来{'上升' if d >= 0 else '下降'}{moved}",
-        f"{bank_name(home_bank, lang, short=True)}'s share of {what} {'rose' if d >= 0 else 'fell'} {moved} since {first:%b %Y}",
+        f"{bank_name(home_bank, lang, short=True)}'s share of {what} {'rose' if d >= 0 else 'fell'} {moved} since "
+        f"{first:%b %Y}",
     )
 
 

@@ -70,8 +70,10 @@ def describe_managers(
     out += [
         pick(
             lang,
-            f"按近{held}个月利润排名，前{top}{of_zh}中有{pct(cov, 1)}配有{rm}{nobody_zh}（与种子方案的“{rm}一对一责任制”相比的缺口）。",
-            f"Of the top {top} of customers by {held}-month profit{of_en}, {pct(cov, 1)} have a {rm.lower()}{nobody_en} "
+            f"按近{held}个月利润排名，前{top}{of_zh}中有{pct(cov, 1)}配有{rm}{nobody_zh}（与种子方案的“{rm}一对一责任"
+            "制”相比的缺口）。",
+            f"Of the top {top} of customers by {held}-month profit{of_en}, {pct(cov, 1)} have a "
+            f"{rm.lower()}{nobody_en} "
             "(the gap to the seed's one-manager-per-customer rule).",
         )
     ]
@@ -223,7 +225,8 @@ def describe_portfolio(
         pick(
             lang,
             f"{len(b)}位客户经理名下共有{total}位活跃客户，最多的{big}有{n_big}位（近{held}个月利润{profit}），最少的{small}有{n_small}位。",
-            f"{len(b)} managers look after {total} active customers; the largest book, {big}, has {n_big} ({held}-month "
+            f"{len(b)} managers look after {total} active customers; the largest book, {big}, has {n_big} "
+            f"({held}-month "
             f"profit {profit}), the smallest, {small}, {n_small}.",
         )
     ]
@@ -243,7 +246,8 @@ def describe_portfolio(
             lang,
             f"以下把每位客户经理的客户与其他客户经理的客户合并比较；因为同时比较多位，p值按Holm方法校正（控制误判任何一位的机会不超过{chance}）。",
             "Each manager's book is compared with the other managers' books pooled; because several managers are "
-            f"compared at once, p-values are Holm-adjusted (the chance of wrongly flagging anyone stays below {chance}).",
+            "compared at once, p-values are Holm-adjusted (the chance of wrongly flagging anyone stays below "
+            f"{chance}).",
         )
     )
     if flags.empty:
@@ -261,7 +265,8 @@ def describe_portfolio(
                 pick(
                     lang,
                     f"- {f.rm_id}：名下活跃客户已达容量的{pct(f.value)}，超出上限，新客户不应再分给他/她。",
-                    f"- {f.rm_id}: the book is at {pct(f.value)} of capacity, over the limit; no new customers should go there.",
+                    f"- {f.rm_id}: the book is at {pct(f.value)} of capacity, over the limit; no new customers should "
+                    "go there.",
                 )
             )
             continue

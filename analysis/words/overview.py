@@ -48,7 +48,8 @@ def describe_overview(o: OverviewResult, lang: str = "zh") -> list[str]:
                 lang,
                 f"过去{o.window_months}个月，有余额记录的客户数变化{_change(ch['customers'])}，存款变化{_change(ch['deposits'])}，"
                 f"理财资产变化{_change(ch['wealth_aum'])}，贷款变化{_change(ch['loans'])}。",
-                f"Over the last {o.window_months} months customers with a balance changed by {_change(ch['customers'])}, deposits by "
+                f"Over the last {o.window_months} months customers with a balance changed by "
+                f"{_change(ch['customers'])}, deposits by "
                 f"{_change(ch['deposits'])}, wealth assets by {_change(ch['wealth_aum'])} and loans by "
                 f"{_change(ch['loans'])}.",
             )

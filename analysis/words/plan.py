@@ -134,14 +134,17 @@ def action_line(row: Mapping, details: Mapping | None, lang: str = "zh") -> str:
     if a == "campaign_grow":
         return pick(
             lang,
-            f"扩大：{_campaign(d, lang)}推广至全部{num(n)}位符合条件的客户（{_tiers(d.get('tiers', []), lang)}），不留对照组",
-            f"Grow: run {_campaign(d, lang)} for all {num(n)} eligible customers ({_tiers(d.get('tiers', []), lang)}), no holdout",
+            f"扩大：{_campaign(d, lang)}推广至全部{num(n)}位符合条件的客户（{_tiers(d.get('tiers', []), lang)}），不留"
+            "对照组",
+            f"Grow: run {_campaign(d, lang)} for all {num(n)} eligible customers ({_tiers(d.get('tiers', []), lang)}), "
+            "no holdout",
         ) + _against(d, lang)
     if a == "campaign_repeat":
         return pick(
             lang,
             f"保持：按上次规模重复{_campaign(d, lang)}，{num(n)}位客户中随机留出{pct(h, 0)}作对照组",
-            f"Keep: repeat {_campaign(d, lang)} at last time's size, {num(n)} customers, {pct(h, 0)} held out at random",
+            f"Keep: repeat {_campaign(d, lang)} at last time's size, {num(n)} customers, {pct(h, 0)} held out at "
+            "random",
         ) + _against(d, lang)
     if a == "campaign_test":
         t = d.get("test") or {}
@@ -182,7 +185,10 @@ def action_line(row: Mapping, details: Mapping | None, lang: str = "zh") -> str:
             else "（为照看高价值客户；流失模型未发现客户经理对流失有显著作用）",
             " (the churn model finds customers with a manager leave less)"
             if d.get("why") == "churn_effect"
-            else " (to look after high-value customers; the churn model finds no significant effect of a manager on attrition)",
+            else (
+                " (to look after high-value customers; the churn model finds no significant effect of a manager on "
+                "attrition)"
+            ),
         )
         return pick(
             lang,
@@ -201,7 +207,8 @@ def action_line(row: Mapping, details: Mapping | None, lang: str = "zh") -> str:
         return pick(
             lang,
             f"回访{num(n)}位近一年投诉未在{days}天内解决的客户，逐一闭环",
-            f"Call back the {num(n)} customers whose complaint of the last year was not resolved within {days} days, and close each",
+            f"Call back the {num(n)} customers whose complaint of the last year was not resolved within {days} days, "
+            "and close each",
         )
     if a == "digital_onboarding":
         return pick(
@@ -232,7 +239,8 @@ def persistence_sentence(section: Mapping, lang: str = "zh") -> str:
     return pick(
         lang,
         f"假设余额效应持续{m}个月；年净贡献 = 余额效应 × 受邀客户数 × 资金年化净收益率，不是余额本身。",
-        f"The balance effect is assumed to last {m} months; yearly net contribution = balance effect × customers invited × funds margin, never the balances themselves.",
+        f"The balance effect is assumed to last {m} months; yearly net contribution = balance effect × customers "
+        "invited × funds margin, never the balances themselves.",
     )
 
 
@@ -255,9 +263,12 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
         pick(
             lang,
             f"下季度（{p['start']}至{p['end']}）计划{len(rows)}项行动，预算{money(section['cost'], lang)}"
-            f"（上限为网点近12个月利润{money(b.get('yearly_profit'), lang)}的{pct(share, 0)}，即{money(b.get('limit'), lang)}）",
-            f"Next quarter ({p['start']} to {p['end']}): {len(rows)} actions, a budget of {money(section['cost'], lang)} "
-            f"(at most {pct(share, 0)} of the branch's 12-month profit of {money(b.get('yearly_profit'), lang)}, {money(b.get('limit'), lang)})",
+            f"（上限为网点近12个月利润{money(b.get('yearly_profit'), lang)}的{pct(share, 0)}，即"
+            f"{money(b.get('limit'), lang)}）",
+            f"Next quarter ({p['start']} to {p['end']}): {len(rows)} actions, a budget of "
+            f"{money(section['cost'], lang)} "
+            f"(at most {pct(share, 0)} of the branch's 12-month profit of {money(b.get('yearly_profit'), lang)}, "
+            f"{money(b.get('limit'), lang)})",
         )
     ]
     if any(is_number(r.get("profit_12m")) for r in rows):
@@ -276,7 +287,8 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
             pick(
                 lang,
                 "本次结果没有资金年化净收益率，无法把余额效应换算成利润：活动行不声明利润，再测按上次测得的效应确定样本量。",
-                "This run has no funds margin, so no balance effect can be turned into profit: campaign rows claim none, and tests are sized on the effect measured last time.",
+                "This run has no funds margin, so no balance effect can be turned into profit: campaign rows claim "
+                "none, and tests are sized on the effect measured last time.",
             )
         )
     if any(m.endswith(".verdict") for m in missing):
@@ -284,15 +296,21 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
             pick(
                 lang,
                 "活动缺少结论（扩大/保持/再测/停办）：这些活动一律只做带对照组的再测，不全面推行。",
-                "Campaigns without a verdict (grow / keep / test / stop) are only tested with a holdout, never rolled out.",
+                "Campaigns without a verdict (grow / keep / test / stop) are only tested with a holdout, never rolled "
+                "out.",
             )
         )
     if any(r["action"] in ("campaign_test", "campaign_repeat") for r in rows):
         out.append(
             pick(
                 lang,
-                f"{term('holdout', lang)}：随机留出、本季度不联系的客户，用来测出活动的真实效果；再测按80%检验功效、双侧显著性水平{pct((section.get('assumptions') or {}).get('alpha', 0.05), 0)}设计，分组名单保存在运行目录的 private/ 文件夹。",
-                f"{term('holdout', lang)}: customers left out at random and not contacted this quarter, so that the event's true effect can be measured; tests are designed for 80% power at a two-sided {pct((section.get('assumptions') or {}).get('alpha', 0.05), 0)} level, and the lists are kept in the run folder's private/ folder.",
+                f"{term('holdout', lang)}：随机留出、本季度不联系的客户，用来测出活动的真实效果；再测按80%检验功效、双"
+                f"侧显著性水平{pct((section.get('assumptions') or {}).get('alpha', 0.05), 0)}设计，分组名单保存在运行目"
+                "录的 private/ 文件夹。",
+                f"{term('holdout', lang)}: customers left out at random and not contacted this quarter, so that the "
+                "event's true effect can be measured; tests are designed for 80% power at a two-sided "
+                f"{pct((section.get('assumptions') or {}).get('alpha', 0.05), 0)} level, and the lists are kept in the "
+                "run folder's private/ folder.",
             )
         )
     if any(r["action"] in EVIDENCE_ACTIONS and r["customers"] for r in rows):
@@ -300,7 +318,9 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
             pick(
                 lang,
                 "客户经理覆盖、挽留走访、投诉闭环和手机银行开通不声明利润：流失模型的优势比说明哪些客户更容易流失，不能说明一次走访或回访能减少多少流失；这些行动按各自的KPI衡量。",
-                "Manager coverage, retention visits, complaint closure and mobile-banking onboarding claim no profit: the churn model's odds ratios say who leaves more often, not how much a visit or a call would change that; each is measured by its KPI.",
+                "Manager coverage, retention visits, complaint closure and mobile-banking onboarding claim no profit: "
+                "the churn model's odds ratios say who leaves more often, not how much a visit or a call would change "
+                "that; each is measured by its KPI.",
             )
         )
     if any(r["action"] in ("campaign_grow", "campaign_repeat", "campaign_test") for r in rows):
@@ -308,7 +328,9 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
             pick(
                 lang,
                 "活动只用于它上次触达过、且该层（卡级或客户类型）自身估计不与总体效应矛盾的客户；卡级按活动开始时计（数据只保存当前卡级和成为VIP的日期，没有卡级历史）；各卡级已有的常设VIP服务不再作为活动重复提供。",
-                "A campaign goes only to the tiers and segments it reached whose own estimate does not contradict the pooled one; tiers are as they were at its start (the data keep only today's tier and the date a customer became VIP, no tier history); no tier is offered again a VIP service it already has.",
+                "A campaign goes only to the tiers and segments it reached whose own estimate does not contradict the "
+                "pooled one; tiers are as they were at its start (the data keep only today's tier and the date a "
+                "customer became VIP, no tier history); no tier is offered again a VIP service it already has.",
             )
         )
     unit = (section.get("assumptions") or {}).get("unit_costs") or {}
@@ -316,15 +338,20 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
         out.append(
             pick(
                 lang,
-                f"单位成本假设：客户经理每次联系{yuan(unit.get('rm'), lang)}，电话每次{yuan(unit.get('phone'), lang)}，网点辅导每人{yuan(unit.get('outlet'), lang)}；活动按上次每位受邀客户的成本计。",
-                f"Unit costs assumed: {yuan(unit.get('rm'), lang)} a manager's contact, {yuan(unit.get('phone'), lang)} a call, {yuan(unit.get('outlet'), lang)} an onboarding at the outlet; an event costs what it cost per invited customer last time.",
+                f"单位成本假设：客户经理每次联系{yuan(unit.get('rm'), lang)}，电话每次"
+                f"{yuan(unit.get('phone'), lang)}，网点辅导每人{yuan(unit.get('outlet'), lang)}；活动按上次每位受邀客"
+                "户的成本计。",
+                f"Unit costs assumed: {yuan(unit.get('rm'), lang)} a manager's contact, "
+                f"{yuan(unit.get('phone'), lang)} a call, {yuan(unit.get('outlet'), lang)} an onboarding at the "
+                "outlet; an event costs what it cost per invited customer last time.",
             )
         )
     if cap.get("managers"):
         line = pick(
             lang,
             f"客户经理：{num(cap['managers'])}位，每人每季度至多{num(cap['per_manager'])}次客户联系；计划安排{num(cap['rm_contacts'])}次，最忙的一位{num(cap['max_per_manager'])}次",
-            f"Relationship managers: {num(cap['managers'])}, at most {num(cap['per_manager'])} customer contacts each a quarter; the plan gives them {num(cap['rm_contacts'])}, the busiest {num(cap['max_per_manager'])}",
+            f"Relationship managers: {num(cap['managers'])}, at most {num(cap['per_manager'])} customer contacts each "
+            f"a quarter; the plan gives them {num(cap['rm_contacts'])}, the busiest {num(cap['max_per_manager'])}",
         )
         extra = []
         if cap.get("moved_to_phone"):
@@ -355,7 +382,8 @@ def describe_plan(section: Mapping, lang: str = "zh") -> list[str]:
             reason = pick(
                 lang,
                 f"它已是{_tiers(standing, lang)}客户的常设VIP服务，不再作为活动重复提供，其余客户层未曾参加",
-                f"it is a standing VIP service of {_tiers(standing, lang)} customers, not offered to them again as a campaign, and it reached no other tier",
+                f"it is a standing VIP service of {_tiers(standing, lang)} customers, not offered to them again as a "
+                "campaign, and it reached no other tier",
             )
         if s["reason"] == "over_budget":
             reason += pick(

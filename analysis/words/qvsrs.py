@@ -148,7 +148,8 @@ def _pillars(s: QvsrsSection, lang: str) -> list[str]:
         out.append(
             pick(
                 lang,
-                f"顾客价值（利益 ÷ 成本）为{v}：{'客户感到得到的多于付出的' if s.value >= 1 else '客户感到付出的多于得到的'}。",
+                "顾客价值（利益 ÷ "
+                f"成本）为{v}：{'客户感到得到的多于付出的' if s.value >= 1 else '客户感到付出的多于得到的'}。",
                 f"Customer value (benefits ÷ costs) is {v}: customers feel they "
                 f"{'get more than they give' if s.value >= 1 else 'give more than they get'}.",
             )
@@ -161,8 +162,8 @@ def _pillars(s: QvsrsSection, lang: str) -> list[str]:
                 lang,
                 f"活跃客户户均持有{num(ppc, 1)}类产品，{pct(cov)}有专属客户经理"
                 + (f"，往来年限中位数{num(ten, 1)}年。" if ten is not None else "。"),
-                f"Active customers hold {num(ppc, 1)} product lines on average and {pct(cov)} have a relationship manager"
-                + (f"; median tenure is {num(ten, 1)} years." if ten is not None else "."),
+                f"Active customers hold {num(ppc, 1)} product lines on average and {pct(cov)} have a relationship "
+                "manager" + (f"; median tenure is {num(ten, 1)} years." if ten is not None else "."),
             )
         )
     ret = s.sustainability.get("retention_12m")

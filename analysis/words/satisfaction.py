@@ -79,7 +79,8 @@ def _gaps(section: SatisfactionSection | Skipped, result: SatisfactionResult | N
     out = [
         pick(
             lang,
-            f"窗口期内共{num(n)}份问卷。满意度缺口 = 感知 − 期望（7分制）：小于0表示服务未达到客户期望，大于0表示超出期望。",
+            f"窗口期内共{num(n)}份问卷。满意度缺口 = 感知 − 期望（7分制）：小于0表示服务未达到客户期望，大于0表示超出期"
+            "望。",
             f"{num(n)} survey responses fall in the window. The satisfaction gap is perceived − expected on a 7-point "
             "scale: below 0 the branch falls short of what customers expect, above 0 it exceeds it.",
         )
@@ -109,7 +110,8 @@ def _gaps(section: SatisfactionSection | Skipped, result: SatisfactionResult | N
         out.append(
             pick(
                 lang,
-                f"八项平均缺口为{points(cs)}分；差距最大的是{term(worst, lang)}（{w}分），表现最好的是{term(best, lang)}（{b}分）。",
+                f"八项平均缺口为{points(cs)}分；差距最大的是{term(worst, lang)}（{w}分），表现最好的是"
+                f"{term(best, lang)}（{b}分）。",
                 f"The average of the eight gaps is {points(cs)} points; the widest shortfall is {term(worst, lang)} "
                 f"({w}), the best {term(best, lang)} ({b}).",
             )
@@ -141,7 +143,11 @@ def _gaps(section: SatisfactionSection | Skipped, result: SatisfactionResult | N
                 f"{term('NPS', lang)}（推荐者占比 − 贬损者占比，×100）为{points(score, 1)}"
                 f"{'：推荐者多于贬损者' if score > 0 else '：贬损者不少于推荐者'}。",
                 f"The {term('NPS', lang)} (share of promoters − share of detractors, × 100) is {points(score, 1)}"
-                f"{': promoters outnumber detractors' if score > 0 else ': detractors are at least as many as promoters'}.",
+                + (
+                    ": promoters outnumber detractors."
+                    if score > 0
+                    else ": detractors are at least as many as promoters."
+                ),
             )
         )
     return out
@@ -171,7 +177,8 @@ def _trend(nps_q: pd.DataFrame, lang: str) -> list[str]:
         pick(
             lang,
             "单个季度样本较小，区间较宽；区间重叠时，变化可能只是抽样波动。",
-            "Single quarters are small samples with wide intervals; where intervals overlap a change may be sampling noise.",
+            "Single quarters are small samples with wide intervals; where intervals overlap a change may be sampling "
+            "noise.",
         ),
     ]
 
@@ -304,7 +311,8 @@ def describe_ipa(ipa: pd.DataFrame | None, lang: str = "zh", reason: dict | None
         items = [
             pick(
                 lang,
-                f"{term(a, lang)}（重要性{pct(ipa.loc[a, 'importance'], 0)}，表现{num(ipa.loc[a, 'performance'], 2)}分）",
+                f"{term(a, lang)}（重要性{pct(ipa.loc[a, 'importance'], 0)}，表现{num(ipa.loc[a, 'performance'], 2)}"
+                "分）",
                 f"{term(a, lang)} (importance {pct(ipa.loc[a, 'importance'], 0)}, performance "
                 f"{num(ipa.loc[a, 'performance'], 2)})",
             )
@@ -386,7 +394,8 @@ def describe_complaints(
                 f"答卷前{months}个月内有未及时解决投诉的客户（{k}人），总体满意度比没有投诉的客户"
                 f"{'低' if d < 0 else '高'}{num(abs(d), 2)}分（10分制）"
                 + ("；但人数少、区间宽，这一差异在统计上还不确定。" if unsure else "。"),
-                f"Respondents with a complaint left unresolved past {days} days in the {months} months before answering "
+                f"Respondents with a complaint left unresolved past {days} days in the {months} months before "
+                "answering "
                 f"({k}) rate overall satisfaction {num(abs(d), 2)} points {'lower' if d < 0 else 'higher'} (of 10) "
                 "than those without complaints"
                 + (

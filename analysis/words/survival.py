@@ -80,7 +80,8 @@ def describe_survival(
     out.append(
         pick(
             lang,
-            f"用同一批流失因素做比例风险（Cox）模型（{num(cox.n)}名客户，{num(cox.events)}人流失）：{term('hazard ratio', lang)}"
+            f"用同一批流失因素做比例风险（Cox）模型（{num(cox.n)}名客户，{num(cox.events)}人流失）："
+            f"{term('hazard ratio', lang)}"
             "表示某因素让任一时刻的流失风险变为多少倍，结论应与上面的优势比方向一致。",
             f"A Cox proportional-hazards model on the same factors ({num(cox.n)} customers, {num(cox.events)} left): a "
             "hazard ratio is how many times a factor multiplies the risk of leaving at any moment; it should point the "
@@ -107,7 +108,8 @@ def describe_survival(
             pick(
                 lang,
                 "比例风险检验：没有因素的影响随时间明显变化，模型假设成立。",
-                "Proportional-hazards check: no factor's effect changes noticeably over time; the model's assumption holds.",
+                "Proportional-hazards check: no factor's effect changes noticeably over time; the model's assumption "
+                "holds.",
             )
         )
     return out

@@ -134,7 +134,8 @@ def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, la
         count_en = f" ({num(result.top_n)} customers)" if result is not None else ""
         sentence = pick(
             lang,
-            f"种子方案称“80%的利润来自20%的客户”。本行前{top_pct}的客户{count_zh}贡献了{pct(top, 1)}的利润，{zh_verdict}",
+            f"种子方案称“80%的利润来自20%的客户”。本行前{top_pct}的客户{count_zh}贡献了{pct(top, 1)}的利润，"
+            f"{zh_verdict}",
             f"The seed says “80% of the profit comes from 20% of the customers”. Here the top {top_pct}{count_en} "
             f"make {pct(top, 1)} of the profit, {en_verdict}",
         )
@@ -165,7 +166,8 @@ def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, la
                 claim
                 + pick(
                     lang,
-                    f"本行底部{bottom_pct}的客户{count_zh}合计仍贡献了{pct(bottom, 1)}的利润，并未消耗利润：这一说法在本行不成立。",
+                    f"本行底部{bottom_pct}的客户{count_zh}合计仍贡献了{pct(bottom, 1)}的利润，并未消耗利润：这一说法在"
+                    "本行不成立。",
                     f" Here the bottom {bottom_pct}{count_en} still add {pct(bottom, 1)} of the profit: "
                     "they do not consume it, so the claim does not hold for this branch.",
                 )
@@ -177,7 +179,8 @@ def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, la
                 + pick(
                     lang,
                     f"本行底部{bottom_pct}的客户{count_zh}合计亏掉了相当于总利润{pct(-bottom, 1)}的钱，{zh_how}。",
-                    f" Here the bottom {bottom_pct}{count_en} lose the equivalent of {pct(-bottom, 1)} of the profit, {en_how}.",
+                    f" Here the bottom {bottom_pct}{count_en} lose the equivalent of {pct(-bottom, 1)} of the profit, "
+                    f"{en_how}.",
                 )
             )
     if unprof is not None:
@@ -187,8 +190,10 @@ def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, la
             out.append(
                 pick(
                     lang,
-                    f"真正亏钱的客户占{pct(unprof, 1)}（{num(result.losing_n)}位），近{w}个月共亏损{loss}，相当于总利润的{share}。",
-                    f"The customers who actually lose money are {pct(unprof, 1)} ({num(result.losing_n)}); over {w} months "
+                    f"真正亏钱的客户占{pct(unprof, 1)}（{num(result.losing_n)}位），近{w}个月共亏损{loss}，相当于总利润"
+                    f"的{share}。",
+                    f"The customers who actually lose money are {pct(unprof, 1)} ({num(result.losing_n)}); over {w} "
+                    "months "
                     f"they lost {loss}, {share} of the total profit.",
                 )
             )
