@@ -36,7 +36,7 @@ from analysis.report.recommendations import Recommendation, cite_label, evaluate
 from analysis.words import names
 from analysis.words.assumptions import assumptions_note, assumptions_of
 from analysis.words.glossary import term
-from analysis.words.i18n import STRINGS, method_note, money, num, pct, pick, t
+from analysis.words.i18n import STRINGS, method_notes, money, num, pct, pick, t
 from analysis.words.plan import decisions, plan_table
 from analysis.words.prose import DESCRIBE
 from analysis.words.qvsrs import pillar_name, scorecard_metric_label, scorecard_value
@@ -54,17 +54,6 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("competitors", "sec_competitors", ("competitors",)),
     ("campaigns", "sec_campaigns", ("campaigns",)),
     ("plan", "sec_plan", ("plan", "relationship_managers")),
-)
-METHOD_NOTE_ORDER = (
-    "window",
-    "value",
-    "churn",
-    "satisfaction",
-    "competitors",
-    "campaigns",
-    "plan",
-    "recommendations",
-    "stats",
 )
 #: the briefing section in which a recommendation of a results section is shown
 REC_SECTION = {"relationship_managers": "plan", "qvsrs": "overview"}
@@ -375,7 +364,7 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
         "findings": [_rec_view(r, ctx, anchors) for r in top],
         "sections": sections,
         "run_card": run_card_rows(results, lang),
-        "method_notes": [method_note(k, lang) for k in METHOD_NOTE_ORDER],
+        "method_notes": method_notes(lang),
         "campaign_names": dict(ctx.campaign_names),  # not shown: for the consistency check
     }
     return Page(context, recs, top, by_fig)

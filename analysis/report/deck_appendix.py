@@ -19,21 +19,9 @@ from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.report.page_text import Page
 from analysis.words import deck as W
-from analysis.words.i18n import method_note, pick
+from analysis.words.i18n import method_notes, pick
 from analysis.words.sources import source_name
 
-#: the run's method notes, in the briefing's order
-METHOD_NOTES = (
-    "window",
-    "value",
-    "churn",
-    "satisfaction",
-    "competitors",
-    "campaigns",
-    "plan",
-    "recommendations",
-    "stats",
-)
 #: figures that check an estimate's premises rather than show a result, most telling first
 DIAGNOSTIC_FIGURES = ("campaigns_event_study", "campaigns_overlap", "churn_hazard_ratios")
 #: a fingerprint longer than this is shortened on the slide (in full in the notes)
@@ -43,7 +31,7 @@ FINGERPRINT_CHARS = 24
 def methods(ctx: ReportContext) -> tuple[list[str], list[str]]:
     """(the slide's lines, the notes)."""
     lang = ctx.lang
-    return W.method_lines(ctx.assumptions.window_months, lang), [method_note(k, lang) for k in METHOD_NOTES]
+    return W.method_lines(ctx.assumptions.window_months, lang), method_notes(lang)
 
 
 def assumptions(ctx: ReportContext, page: Page, plan: dict | None) -> tuple[list[str], list[str], list[str]]:

@@ -135,11 +135,6 @@ def confidence_of(est: dict | None, null: float, ratio: bool = False) -> str:
     return CLEAR
 
 
-def hedge(confidence: str, lang: str) -> str:
-    """The word an uncertain claim takes: "可能" / "may" (empty when clear)."""
-    return pick(lang, "可能", "may") if confidence == MAY else ""
-
-
 def stake_text(stake: Stake | None, confidence: str, lang: str) -> str:
     """ "利润影响：约每年X（区间a至b）：how。" / "At stake: about X a year (a to b): how." """
     if stake is None:
@@ -191,17 +186,6 @@ def _or_bracket(d: dict, lang: str) -> str:
     if lang == "zh":
         return f"（{term('odds ratio', lang).split('（')[0]}{o:.2f}" + (f"，{ci}）" if ci else "）")
     return f" (odds ratio {o:.2f}" + (f", {ci})" if ci else ")")
-
-
-def _money_interval(est: dict, lang: str) -> str:
-    lo, hi = est.get("ci_low"), est.get("ci_high")
-    if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)):
-        return ""
-    return pick(
-        lang,
-        f"（95%区间{money(lo, lang)}至{money(hi, lang)}）",
-        f" (95% interval {money(lo, lang)} to {money(hi, lang)})",
-    )
 
 
 def attr_label(attribute: str, lang: str) -> str:

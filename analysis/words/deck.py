@@ -94,14 +94,6 @@ def money_range(low: object, high: object, lang: str = "zh") -> str:
     return f"{a} to {b}"
 
 
-def profit_lines(profit: object, low: object, high: object, lang: str = "zh") -> str:
-    """A yearly net contribution and its 95 % interval on two lines, or "不声明" / "none claimed"."""
-    if not is_number(profit):
-        return say("not_claimed", lang)
-    rng = money_range(low, high, lang)
-    return money(profit, lang) + (f"\n{rng}" if rng else "")
-
-
 def column(key: str, lang: str = "zh") -> str:
     """A money column's head with its unit ("成本（万元）" / "Cost (thousand CNY)")."""
     return say(key, lang, unit=money_unit(lang)[1])

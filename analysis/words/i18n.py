@@ -112,8 +112,9 @@ def sentence_end(lang: str) -> str:
     return "。" if lang == "zh" else "."
 
 
-#: Method notes of the briefing's last page, per section (zh, en): how each
-#: headline figure is defined (shared/contract/RESULTS.md, in words).
+#: Method notes of the briefing's last page, per section (zh, en), in the
+#: order they are shown: how each headline figure is defined
+#: (shared/contract/RESULTS.md, in words).
 METHOD_NOTES: dict[str, tuple[str, str]] = {
     "window": (
         "分析月份M为快照数据的最后一个月（或指定的分析月份）；“近12个月”指M−11至M月。",
@@ -194,3 +195,8 @@ METHOD_NOTES: dict[str, tuple[str, str]] = {
 def method_note(key: str, lang: str = "zh") -> str:
     zh, en = METHOD_NOTES[key]
     return pick(lang, zh, en)
+
+
+def method_notes(lang: str = "zh") -> list[str]:
+    """Every method note, in the order the briefing and the deck show them."""
+    return [method_note(k, lang) for k in METHOD_NOTES]
