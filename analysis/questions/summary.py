@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.questions.qvsrs import METRICS
+from analysis.questions.qvsrs import METRICS, PREVIOUS_MONTHS
 from analysis.stats.change import se_of_interval, z
 
 #: A book line moving less than this in a year (relative) is not a headline.
@@ -458,3 +458,18 @@ def scorecard(
             )
         )
     return out
+
+
+def previous_as_of(as_of: str | None, months: int = PREVIOUS_MONTHS) -> str | None:
+    """The last day of the month `months` before `as_of`'s (the scorecard's last quarter).
+
+    >>> previous_as_of("2026-09-30")
+    '2026-06-30'
+    """
+    if not as_of:
+        return None
+    try:
+        t = pd.Timestamp(str(as_of)[:10])
+    except ValueError:
+        return None
+    return (t - pd.offsets.MonthEnd(0) - pd.DateOffset(months=months) + pd.offsets.MonthEnd(0)).strftime("%Y-%m-%d")

@@ -3,9 +3,15 @@
 A single self-contained page for the branch's management, built from the
 run's `results.json`, `figures/` and `tables/`:
 
-- first page: the branch, the as-of date, the QVSRS scorecard, and the five
-  findings that matter most, each with its number and recommendation
-  (`findings.top_findings` over the rules of `recommendations`);
+- first page, the executive summary (`executive_summary`): the situation in
+  three sentences (the biggest movements, with numbers), the three to five
+  decisions for next quarter with their cost and yearly profit range, and
+  the QVSRS scorecard against last quarter with its noise band and, where
+  given, targets (`targets`: metric → target value); chosen by
+  `analysis.questions.summary`, worded by `analysis.words.summary`;
+- the findings page: the five findings that matter most, each with its
+  number and recommendation (`findings.top_findings` over the rules of
+  `recommendations`);
 - one section per question (the branch, value, attrition, satisfaction,
   competitors, campaigns, the plan) with its prose (`prose`), figures,
   tables and recommendations; a section whose data was missing says so in
@@ -21,22 +27,27 @@ from the network. No code is shown anywhere.
 from __future__ import annotations
 
 import html as _html
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from analysis.questions import summary as choose
+from analysis.questions.qvsrs import PREVIOUS_MONTHS
 from analysis.report import figures as figs
 from analysis.report import fonts, paths
 from analysis.report.context import ReportContext, make_context
 from analysis.report.findings import top_findings
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
+from analysis.report.rulebase import CLEAR, confidence_of
 from analysis.words import names
+from analysis.words import summary as say
 from analysis.words.assumptions import assumptions_note, assumptions_of
 from analysis.words.glossary import term
 from analysis.words.i18n import STRINGS, method_note, money, num, pct, pick, t
-from analysis.words.plan import decisions, plan_table
+from analysis.words.plan import plan_table
 from analysis.words.prose import DESCRIBE
 from analysis.words.qvsrs import pillar_name, scorecard_metric_label, scorecard_value
 from analysis.words.sources import source_name
@@ -212,31 +223,79 @@ def plan_view(ctx: ReportContext) -> pd.DataFrame | None:
     return plan_table(plan, ctx.lang)
 
 
+def scorecard_card(out_dir: Path) -> pd.DataFrame | None:
+    """The satisfaction notebook's scorecard table (last quarter and the noise band), if written."""
+    path = out_dir / "tables" / "qvsrs_scorecard.csv"
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig")
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
+
+
 def decision_views(ctx: ReportContext) -> dict:
-    """The first page's decisions for next quarter: the plan's top rows with
-    cost, expected yearly net contribution (range) and owner; the budget."""
-    plan = paths.section(ctx.results, "plan")
-    if plan is None:
+    """The first page's decisions for next quarter (`questions.summary.decisions`):
+    action, owner, dates, cost, yearly net contribution and what remains after
+    cost, each with its range; the plan's totals beneath."""
+    dec = choose.decisions(ctx.results)
+    if not dec.chosen:
         return {}
     lang = ctx.lang
-    rows = decisions(plan, lang)
-    period = plan.get("period") or {}
+    rows = say.decision_rows(dec, lang, ctx.campaign_names)
+    notes = say.decisions_notes(dec, lang)
     return {
-        "title": t("decisions_title", lang, start=period.get("start", "—"), end=period.get("end", "—")),
+        "title": say.heading("decisions", lang, start=dec.period.get("start", "—"), end=dec.period.get("end", "—")),
         "rows": rows,
-        "budget": t(
-            "decisions_budget",
-            lang,
-            cost=money(plan.get("cost"), lang),
-            limit=money((plan.get("budget") or {}).get("limit"), lang),
+        "budget": notes[0] if notes else "",
+        "notes": notes,
+        "heads": {
+            k: say.heading(f"decision_{k}", lang) for k in ("action", "owner", "when", "cost", "profit", "after")
+        },
+    }
+
+
+def situation_view(ctx: ReportContext) -> dict:
+    """The situation in three sentences (`questions.summary.situation`)."""
+    sit = choose.situation(ctx.results)
+    risk = sit.segment_risk
+    sure = False
+    if risk is not None:
+        driver = paths.get(ctx.results, f"churn.drivers.segment[{risk.segment}]")
+        sure = confidence_of(driver, 1.0, ratio=True) == CLEAR
+    sentences = say.situation(sit, ctx.lang, ctx.assumptions.window_months, segment_sure=sure)
+    return {"title": say.heading("situation", ctx.lang), "sentences": sentences}
+
+
+def scorecard_view(ctx: ReportContext, out_dir: Path, targets: Mapping[str, float] | None = None) -> dict:
+    """The QVSRS scorecard against last quarter, with the noise band and targets."""
+    card = scorecard_card(out_dir)
+    rows = choose.scorecard(ctx.results, card, targets)
+    if not rows:
+        return {}
+    lang = ctx.lang
+    has_band = any(r.previous is not None for r in rows)
+    return {
+        "title": say.heading("scorecard", lang),
+        "rows": say.scorecard_rows(rows, lang),
+        "with_targets": any(r.target is not None for r in rows),
+        "notes": say.scorecard_notes(
+            choose.previous_as_of(ctx.results.get("as_of")), PREVIOUS_MONTHS, has_band, bool(targets), lang
         ),
         "heads": {
-            "action": t("decision_action", lang),
-            "owner": term("owner", lang),
-            "when": t("decision_when", lang),
-            "cost": t("decision_cost", lang),
-            "profit": t("decision_profit", lang),
+            k: say.heading(f"score_{k}", lang)
+            for k in ("pillar", "figure", "now", "previous", "change", "noise", "target")
         },
+    }
+
+
+def executive_summary(ctx: ReportContext, out_dir: Path, targets: Mapping[str, float] | None = None) -> dict:
+    """The first page's three blocks: situation, decisions, scorecard."""
+    return {
+        "title": say.heading("summary", ctx.lang),
+        "situation": situation_view(ctx),
+        "decisions": decision_views(ctx),
+        "scorecard": scorecard_view(ctx, out_dir, targets),
     }
 
 
@@ -314,8 +373,16 @@ def _kpis(results: dict, lang: str) -> list[dict]:
     return out
 
 
-def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportContext | None = None) -> Page:
-    """The briefing's content: sections, figures, findings, run card."""
+def compose(
+    out_dir: str | Path,
+    results: dict,
+    lang: str = "zh",
+    ctx: ReportContext | None = None,
+    targets: Mapping[str, float] | None = None,
+) -> Page:
+    """The briefing's content: the executive summary, findings, sections,
+    figures, run card. `targets`: QVSRS figure → target value, shown on the
+    scorecard (none by default)."""
     out_dir = Path(out_dir)
     ctx = ctx or make_context(results, lang, out_dir)
     recs = evaluate(results, lang, context=ctx)
@@ -366,6 +433,7 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
         )
 
     as_of = results.get("as_of") or "—"
+    summary = executive_summary(ctx, out_dir, targets)
     context = {
         "lang": lang,
         "html_lang": "zh-CN" if lang == "zh" else "en",
@@ -379,7 +447,8 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
         "kpis": _kpis(results, lang),
         "scorecard": scorecard(ctx),
         "scorecard_missing": _missing_line(ctx, "qvsrs"),
-        "decisions": decision_views(ctx),
+        "summary": summary,
+        "decisions": summary["decisions"],
         "findings_title": t("top_findings", lang) if len(top) == 5 else t("top_findings_n", lang, n=len(top)),
         "findings": [_rec_view(r, ctx, anchors) for r in top],
         "sections": sections,
@@ -463,14 +532,21 @@ def render(page: Page) -> str:
     return fonts.embed_font(html)
 
 
-def write_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Page:
+def write_briefing(
+    out_dir: str | Path,
+    results: dict,
+    lang: str = "zh",
+    deck: bool = True,
+    targets: Mapping[str, float] | None = None,
+) -> Page:
     """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run
-    folder; the composed page (for the consistency check)."""
+    folder; the composed page (for the consistency check). `targets`: QVSRS
+    figure → target value for the first page's scorecard."""
     out_dir = Path(out_dir)
     # The English edition names the branch, its city, the banks and the campaigns in English.
     results = names.in_language(results, lang)
     ctx = make_context(results, lang, out_dir)
-    page = compose(out_dir, results, lang, ctx)
+    page = compose(out_dir, results, lang, ctx, targets)
     path = out_dir / "briefing.html"
     tmp = path.with_suffix(".html.tmp")
     tmp.write_text(render(page), encoding="utf-8")
@@ -482,7 +558,13 @@ def write_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: b
     return page
 
 
-def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Path:
+def build_briefing(
+    out_dir: str | Path,
+    results: dict,
+    lang: str = "zh",
+    deck: bool = True,
+    targets: Mapping[str, float] | None = None,
+) -> Path:
     """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run folder; its path."""
-    write_briefing(out_dir, results, lang, deck)
+    write_briefing(out_dir, results, lang, deck, targets)
     return Path(out_dir) / "briefing.html"

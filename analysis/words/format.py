@@ -57,6 +57,32 @@ def money(x: object, lang: str = "zh", digits: int | None = None) -> str:
     return f"CNY {_signed(f'{v:,.{digits}f}') if digits is not None else _sig3(v)} {unit}"
 
 
+def _money_parts(x: float, lang: str) -> tuple[str, str]:
+    """(number, unit) of `money`: ("2.09", "万元") / ("20.9", "thousand")."""
+    text = money(x, lang)
+    if lang == "zh":
+        return text[:-2], text[-2:]
+    number, unit = text[4:].rsplit(" ", 1)
+    return number, unit
+
+
+def money_range(low: object, high: object, lang: str = "zh") -> str:
+    """A range of money, its unit said once where both ends share it.
+
+    >>> money_range(20866.8, 159933.6, "en"), money_range(20866.8, 159933.6, "zh")
+    ('CNY 20.9 to 160 thousand', '2.09至16.0万元')
+    >>> money_range(22800, 1520000, "en"), money_range(-79510, 59557, "zh")
+    ('CNY 22.8 thousand to 1.52 million', '−7.95至5.96万元')
+    """
+    check_lang(lang)
+    if not (is_number(low) and is_number(high)):
+        return "—"
+    (a, ua), (b, ub) = _money_parts(float(low), lang), _money_parts(float(high), lang)  # type: ignore[arg-type]
+    if lang == "zh":
+        return f"{a}至{b}{ub}" if ua == ub else f"{a}{ua}至{b}{ub}"
+    return f"CNY {a} to {b} {ub}" if ua == ub else f"CNY {a} {ua} to {b} {ub}"
+
+
 def money_unit(lang: str = "zh") -> tuple[float, str]:
     """(divisor, unit) of a money axis or table column: 万元, or thousand CNY."""
     return (1e4, "万元") if check_lang(lang) == "zh" else (1e3, "thousand CNY")
