@@ -42,9 +42,10 @@ from analysis.report.context import ReportContext, make_context
 from analysis.report.findings import top_findings
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
 from analysis.report.rulebase import CLEAR, confidence_of
-from analysis.words import names
+from analysis.words import churn_tables, managers, names
 from analysis.words import summary as say
 from analysis.words.assumptions import assumptions_note, assumptions_of
+from analysis.words.format import money_unit
 from analysis.words.glossary import term
 from analysis.words.i18n import STRINGS, method_note, money, num, pct, pick, t
 from analysis.words.plan import plan_table
@@ -176,9 +177,19 @@ def _format_cell(v) -> str:
     return str(v)
 
 
-def table_html(df: pd.DataFrame) -> str:
-    """A small table in the house style (numbers right-aligned)."""
+def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
+    """A small table in the house style (numbers right-aligned); `formats`:
+    column → format of its numbers (the words modules' display formats:
+    shares as percentages, money to the figures' decimals)."""
+    formats = formats or {}
     num_cols = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
+
+    def cell(c, v) -> str:
+        f = formats.get(c)
+        if f and isinstance(v, (int, float)) and not isinstance(v, bool) and v == v:
+            return f.format(v).replace("-", "−")
+        return _format_cell(v)
+
     head = "".join(
         f'<th class="num">{_html.escape(str(c))}</th>' if c in num_cols else f"<th>{_html.escape(str(c))}</th>"
         for c in df.columns
@@ -186,13 +197,18 @@ def table_html(df: pd.DataFrame) -> str:
     rows = []
     for _, row in df.iterrows():
         cells = "".join(
-            f'<td class="num">{_html.escape(_format_cell(row[c]))}</td>'
+            f'<td class="num">{_html.escape(cell(c, row[c]))}</td>'
             if c in num_cols
-            else f"<td>{_html.escape(_format_cell(row[c]))}</td>"
+            else f"<td>{_html.escape(cell(c, row[c]))}</td>"
             for c in df.columns
         )
         rows.append(f"<tr>{cells}</tr>")
     return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def display_formats(df: pd.DataFrame) -> dict[str, str]:
+    """The display formats the words modules give a table's columns (either language)."""
+    return {**churn_tables.formats(df), **managers.formats(df)}
 
 
 def per_rm_table(ctx: ReportContext) -> pd.DataFrame | None:
@@ -200,12 +216,15 @@ def per_rm_table(ctx: ReportContext) -> pd.DataFrame | None:
     if not isinstance(per, dict) or not per:
         return None
     lang = ctx.lang
-    div = 1e4 if lang == "zh" else 1e3
+    div, unit = money_unit(lang)
     rows = [
         {
             term("relationship manager", lang): rm,
             t("active_customers", lang): v.get("customers"),
-            pick(lang, "近12个月利润（万元）", "Profit, 12 months (thousand CNY)"): (v.get("revenue_12m") or 0) / div,
+            pick(lang, f"{term('revenue_12m', lang)}（{unit}）", f"{term('revenue_12m', lang)} ({unit})"): (
+                v.get("revenue_12m") or 0
+            )
+            / div,
         }
         for rm, v in per.items()
         if isinstance(v, dict)
@@ -349,7 +368,7 @@ def _table_views(files: list[Path], number: int, lang: str, first: list[pd.DataF
             frames.append((df, t("more_rows", lang, n=more, file=p.name) if more else ""))
     return [
         {
-            "html": table_html(names.frame_in_language(df, lang)),
+            "html": table_html(names.frame_in_language(df, lang), display_formats(df)),
             "caption": f"{t('table', lang)} {number}.{j}",
             "more": more,
         }

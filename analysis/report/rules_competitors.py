@@ -5,12 +5,10 @@ from __future__ import annotations
 import math
 
 from analysis.report import paths, stakes
-from analysis.words.format import money, num, pct, pp
-from analysis.words.lang import pick
 from analysis.report.rulebase import (
+    ATTRIBUTE_ACTIONS,
     CLEAR,
     MAY,
-    ATTRIBUTE_ACTIONS,
     Evidence,
     Rule,
     Stake,
@@ -18,6 +16,9 @@ from analysis.report.rulebase import (
     attribute_action,
     significant,
 )
+from analysis.words.format import money, num, pct, pp
+from analysis.words.glossary import in_sentence
+from analysis.words.lang import pick
 
 # --- competitors -------------------------------------------------------------
 
@@ -151,7 +152,7 @@ class CompetitorGap(Rule):
             pick(
                 lang,
                 f"客户选择主办银行时看重{attr_label(a, lang)}：该项评分每高1分，被选为主办银行的几率增至{math.exp(d['estimate']):.2f}倍。",
-                f"Customers choose their main bank by {attr_label(a, lang).lower()}: each rating point multiplies the odds of being chosen by {math.exp(d['estimate']):.2f}. ",
+                f"Customers choose their main bank by {in_sentence(attr_label(a, lang))}: each rating point multiplies the odds of being chosen by {math.exp(d['estimate']):.2f}. ",
             )
             if d
             else ""
@@ -166,7 +167,7 @@ class CompetitorGap(Rule):
                     paths.join("competitors", "choice_drivers", a, "estimate"),
                 ],
                 headline=pick(
-                    lang, f"{attr_label(a, lang)}落后于{rival}", f"Behind {rival} on {attr_label(a, lang).lower()}"
+                    lang, f"{attr_label(a, lang)}落后于{rival}", f"Behind {rival} on {in_sentence(attr_label(a, lang))}"
                 ),
                 finding=why
                 + pick(

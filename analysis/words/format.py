@@ -1,7 +1,7 @@
 """Numbers as a manager reads them, the one formatter of the suite.
 
 Money in 万元 / 亿元 (zh) or CNY thousand / million (en), to three significant
-figures; shares as percentages; changes of shares in percentage points;
+figures, one style everywhere ("CNY 1.70 million", table heads "(CNY thousand)"); shares as percentages; changes of shares in percentage points;
 ratios as multiples; rating differences as signed points; counts with
 thousands separators. Anything that is not a finite number prints as "—".
 
@@ -48,6 +48,8 @@ def money(x: object, lang: str = "zh", digits: int | None = None) -> str:
     if not is_number(x):
         return "—"
     x = float(x)  # type: ignore[arg-type]
+    if x == 0:
+        return pick(lang, "0元", "CNY 0")
     if lang == "zh":
         div, unit = (1e8, "亿元") if abs(x) >= 1e8 else (1e4, "万元")
         v = x / div
@@ -84,8 +86,9 @@ def money_range(low: object, high: object, lang: str = "zh") -> str:
 
 
 def money_unit(lang: str = "zh") -> tuple[float, str]:
-    """(divisor, unit) of a money axis or table column: 万元, or thousand CNY."""
-    return (1e4, "万元") if check_lang(lang) == "zh" else (1e3, "thousand CNY")
+    """(divisor, unit) of a money axis or table column: 万元, or CNY thousand
+    (the unit written as `money` writes it: "CNY 239 thousand")."""
+    return (1e4, "万元") if check_lang(lang) == "zh" else (1e3, "CNY thousand")
 
 
 def pct(x: object, digits: int = 1) -> str:
@@ -127,6 +130,15 @@ def interval(low: object, high: object, lang: str = "zh", fmt: Callable[[object]
         return ""
     f = fmt or (lambda v: num(v, 2))
     return pick(lang, f"95%区间{f(low)}至{f(high)}", f"95% interval {f(low)} to {f(high)}")
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """An English count with its noun in the right number (Chinese has none to choose).
+
+    >>> plural(1, "product line"), plural(2, "product line"), plural(0, "complaint")
+    ('1 product line', '2 product lines', '0 complaints')
+    """
+    return f"{num(n)} {one if n == 1 else (many or one + 's')}"
 
 
 def join(items: Iterable[str], lang: str = "zh") -> str:
