@@ -1,7 +1,8 @@
 """Numbers as a manager reads them, the one formatter of the suite.
 
 Money in 万元 / 亿元 (zh) or CNY thousand / million (en), to three significant
-figures, one style everywhere ("CNY 1.70 million", table heads "(CNY thousand)"); shares as percentages; changes of shares in percentage points;
+figures, one style everywhere ("CNY 1.70 million", table heads "(CNY thousand)");
+shares as percentages; changes of shares in percentage points;
 ratios as multiples; rating differences as signed points; counts with
 thousands separators. Anything that is not a finite number prints as "—".
 

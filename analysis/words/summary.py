@@ -21,6 +21,7 @@ from analysis.questions.summary import BookMove, Decision, Decisions, Range, Sco
 from analysis.words.format import is_number, join, money, money_range, num, pct, times
 from analysis.words.glossary import in_sentence, term
 from analysis.words.lang import pick
+from analysis.words.names import campaign_name
 from analysis.words.plan import action_line, role_label
 from analysis.words.qvsrs import SHARE_METRICS, pillar_name, scorecard_metric_label, scorecard_value
 
@@ -294,7 +295,8 @@ def decision_action(d: Decision, lang: str = "zh", campaign_names: Mapping[str, 
         names = []
         for info in d.details:
             cid = info.get("campaign_id")
-            names.append((campaign_names or {}).get(cid) or str(info.get("name") or cid))
+            own = campaign_name(info.get("name"), info.get("kind"), info.get("start_date"), lang)
+            names.append((campaign_names or {}).get(cid) or (own if info.get("name") else str(cid)))
         return _stop_line(d, names, lang)
     return action_line(d.rows[0], d.details[0] if d.details else None, lang)
 
