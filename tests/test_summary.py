@@ -392,7 +392,9 @@ def test_first_page_holds_the_three_blocks_in_order(summary_runs, lang):
     for s in summary["situation"]["sentences"]:
         assert s in cover
     for r in summary["decisions"]["rows"]:
-        assert r["action"] in cover and r["profit"] in cover and r["after"] in cover
+        assert r["action"] in cover
+        for k in ("profit_estimate", "profit_range", "after_estimate", "after_range", "cost"):
+            assert r[k] and r[k] in cover, k
     assert pct(0.25) in cover  # the loans' fall is on the first page
     assert W.heading("score_target", lang) in cover and f"{pct(0.3)}" in cover
     tags = Page(html).attrs

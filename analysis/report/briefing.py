@@ -388,7 +388,7 @@ def _kpis(results: dict, lang: str) -> list[dict]:
         out.append({"value": pct(rate), "label": term("churn_rate_12m", lang, assumptions_of(results).window_months)})
     nps = paths.number(results, "satisfaction.nps")
     if nps is not None:
-        out.append({"value": f"{nps:.0f}", "label": term("NPS", lang)})
+        out.append({"value": num(nps), "label": term("NPS", lang)})
     return out
 
 

@@ -72,6 +72,13 @@ def signed_money(x: object, lang: str = "zh") -> str:
     return pick(lang, "+" + text, text.replace("CNY ", "CNY +", 1))
 
 
+def range_text(r: Range | None, lang: str = "zh") -> str:
+    """A yearly profit's interval alone: "95%区间−3.62至7.74万元" ("" without one)."""
+    if r is None or not r.known:
+        return ""
+    return pick(lang, f"95%区间{money_range(r.low, r.high, lang)}", f"95% interval {money_range(r.low, r.high, lang)}")
+
+
 def signed_range(r: Range | None, lang: str = "zh") -> str:
     """A yearly profit with its sign and interval: "+2.06万元（95%区间−3.62至7.74万元）"."""
     if r is None:
@@ -324,6 +331,7 @@ def decision_rows(dec: Decisions, lang: str = "zh", campaign_names: Mapping[str,
     when, cost next quarter, yearly net contribution (interval), after cost
     (interval) with whether it pays back."""
     out = []
+    given_up = pick(lang, "：放弃的效果", ": the effect given up")
     for d in dec.chosen:
         if d.kind == "campaign_stop":
             cost = pick(lang, f"无；省下{money(d.saved, lang)}", f"none; frees {money(d.saved, lang)}")
@@ -332,7 +340,7 @@ def decision_rows(dec: Decisions, lang: str = "zh", campaign_names: Mapping[str,
         if d.contribution is None:
             profit = pick(lang, "不声明（按KPI衡量）", "none claimed (measured by its KPI)")
         elif d.kind == "campaign_stop":
-            profit = signed_range(d.contribution, lang) + pick(lang, "：放弃的效果", ": the effect given up")
+            profit = signed_range(d.contribution, lang) + given_up
         else:
             profit = signed_range(d.contribution, lang)
         after = d.after_cost
@@ -348,6 +356,13 @@ def decision_rows(dec: Decisions, lang: str = "zh", campaign_names: Mapping[str,
                 "profit": profit,
                 "after": signed_range(after, lang) if after is not None else "—",
                 "verdict": verdict,
+                # the same, split for the page: the estimate, then its interval beneath
+                "profit_estimate": profit
+                if d.contribution is None
+                else signed_money(d.contribution.estimate, lang) + (given_up if d.kind == "campaign_stop" else ""),
+                "profit_range": range_text(d.contribution, lang),
+                "after_estimate": signed_money(after.estimate, lang) if after is not None else "—",
+                "after_range": range_text(after, lang),
             }
         )
     return out
