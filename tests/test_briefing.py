@@ -62,6 +62,12 @@ class Page(HTMLParser):
         return [a for _, a in self.attrs if name in a]
 
 
+def section_text(html: str, section_id: str) -> str:
+    """The visible text of one `<section id=…>` of a page."""
+    start = html.index(f'<section class="page{"" if section_id != "summary" else " cover"}" id="{section_id}"')
+    return Page(html[start : html.index("</section>", start)]).visible
+
+
 def embedded_font_cmap(style: str) -> set[int]:
     from fontTools.ttLib import TTFont
 
@@ -121,20 +127,24 @@ def test_briefing_is_self_contained_and_shows_no_code(run_zh):
     assert all(a["src"].startswith("data:image/png;base64,") for a in imgs)
 
 
-def test_first_page_branch_scorecard_and_five_findings(run_zh):
+def test_first_page_is_the_summary_and_the_findings_page_follows(run_zh):
     folder, res = run_zh
     page = compose(folder, res, "zh")
-    html = Page(build_briefing(folder, res, "zh", deck=False).read_text(encoding="utf-8"))
-    text = html.visible
-    cover = text[: text.index("目录")]
+    source = build_briefing(folder, res, "zh", deck=False).read_text(encoding="utf-8")
+    html = Page(source)
+    cover, findings_page = section_text(source, "summary"), section_text(source, "findings")
     assert "建行测试甲支行" in cover and "2026-06-30" in cover
     assert "71.4" in cover and "1.50" in cover and "30.0%" in cover  # QVSRS scorecard figures
+    assert "执行摘要" in cover and "现状" in cover
     assert len(page.findings) == 5
+    # the findings page follows the summary, before section 1
+    assert source.index('id="summary"') < source.index('id="findings"') < source.index('id="overview"')
     items = [a for t, a in html.attrs if t == "li" and "data-cites" in a]
     first = items[:5]
     assert [a["data-cites"] for a in first] == [f.cites for f in page.findings]
     for f in page.findings:
-        assert f.finding in cover and f.recommendation in cover
+        assert f.finding in findings_page and f.recommendation in findings_page
+        assert f.finding not in cover
         assert paths.exists(res, f.cites)
     # every recommendation is listed with its citation in the plan section
     rows = [a["data-cites"] for t, a in html.attrs if t == "tr" and "data-cites" in a]

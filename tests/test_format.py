@@ -53,7 +53,7 @@ def test_interval_and_join():
 
 
 def test_money_unit_of_axes_and_columns():
-    assert F.money_unit("zh") == (1e4, "万元") and F.money_unit("en") == (1e3, "thousand CNY")
+    assert F.money_unit("zh") == (1e4, "万元") and F.money_unit("en") == (1e3, "CNY thousand")
 
 
 def test_one_language_chooser():

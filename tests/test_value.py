@@ -293,7 +293,7 @@ def test_display_tables_stay_numeric(hand_bank):
         p = profile_table(r.profile(), lang)
         assert all(pd.api.types.is_numeric_dtype(p[c]) for c in p.columns)
     t = labelled_table(r.tiers(), "en")
-    assert t.loc[t.index[0], "Profit, 12 months (thousand CNY)"] == pytest.approx(18.0)  # c1 + c2, in thousands
+    assert t.loc[t.index[0], "Profit, 12 months (CNY thousand)"] == pytest.approx(18.0)  # c1 + c2, in thousands
 
 
 def test_describe_money_losing_says_why_they_lose(hand_bank):

@@ -20,6 +20,17 @@ quarterly, so the previous window differs by exactly one survey wave. (A
 cohort and 36 for revenue growth, which a bank's extract rarely has.)
 `analyze(bank)` gives both as a `QvsrsResult`; `scorecard_table` lays them
 side by side with the change and whether it is an improvement.
+
+Noise: each figure's standard error (`standard_errors`) — the survey
+figures from their responses (quality and satisfaction as means of a
+per-response score, value by the delta method for a ratio of means), the
+shares from their counts (retention of the churn cohort, coverage of the
+active customers), and 0 for the census figures of the whole book (products,
+tenure, profit growth, net customer growth: every change is real, as in
+`analysis.run.history`). The change's 95 % interval combines the two
+quarters' errors as if independent (`analysis.stats.change`); the windows
+share most of their customers and responses, so the band is conservative:
+a change beyond it is beyond noise.
 """
 
 from __future__ import annotations
@@ -35,15 +46,20 @@ import pandas as pd
 from analysis.assumptions import Assumptions
 from analysis.data.bank import Bank
 from analysis.data.cohorts import active_customer_ids, churn_cohort, customers_active_at_t0
+from analysis.data.contract import ATTRIBUTES
 from analysis.data.timeframe import Timeframe
 from analysis.questions.satisfaction import cs_overall, window_responses
 from analysis.sections import Section, Skipped
+from analysis.stats.change import change as change_of
+from analysis.stats.change import share_se
 
 QUALITY_ATTRIBUTES = ("service_quality", "staff_attitude", "product_quality")
 BENEFIT_ATTRIBUTES = ("product_quality", "digital_experience", "staff_attitude", "brand_image")
 COST_ATTRIBUTES = ("fees_value", "timeliness", "convenience")
 PREVIOUS_MONTHS = 3
 PILLARS = ("quality", "value", "satisfaction", "relationship", "sustainability")
+#: Figures of the whole book (no sampling): a change in them is real.
+CENSUS_METRICS = ("products_per_customer", "median_tenure_years", "revenue_growth_12m", "net_customer_growth_12m")
 
 
 def _mean_or_nan(values) -> float:
@@ -78,6 +94,52 @@ def relationship(bank: Bank) -> dict:
         "rm_coverage": float(c["rm_id"].notna().mean()),
         "median_tenure_years": float(((tf.as_of - c["open_date"]).dt.days / 365.25).median()),
     }
+
+
+def _se_of_mean(x: pd.Series) -> float | None:
+    x = x.dropna().astype(float)
+    return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) >= 2 else None
+
+
+def survey_standard_errors(responses: pd.DataFrame) -> dict[str, float | None]:
+    """Standard errors of quality, value and satisfaction from the window's responses.
+
+    Each uses the responses that answered every item it needs: quality as the
+    mean of a per-response score (100 × (mean of the three perceptions − 1) ÷ 6),
+    satisfaction as the mean of a per-response gap (mean of the eight perc − exp),
+    value (a ratio of two means, B ÷ C) by the delta method: sd(b − V·c) ÷ (C √n).
+    """
+    out: dict[str, float | None] = {"quality": None, "value": None, "satisfaction": None}
+    if responses.empty:
+        return out
+    q = responses[[f"perc_{a}" for a in QUALITY_ATTRIBUTES]].dropna()
+    if len(q) >= 2:
+        out["quality"] = _se_of_mean(100.0 * (q.mean(axis=1) - 1.0) / 6.0)
+    b = responses[[f"perc_{a}" for a in BENEFIT_ATTRIBUTES]]
+    c = 8.0 - responses[[f"perc_{a}" for a in COST_ATTRIBUTES]]
+    both = pd.concat([b.mean(axis=1, skipna=False), c.mean(axis=1, skipna=False)], axis=1).dropna()
+    if len(both) >= 2 and both[1].mean() > 0:
+        v = both[0].mean() / both[1].mean()
+        se = _se_of_mean(both[0] - v * both[1])
+        out["value"] = se / float(both[1].mean()) if se is not None else None
+    gaps = pd.concat([responses[f"perc_{a}"] - responses[f"exp_{a}"] for a in ATTRIBUTES], axis=1).dropna()
+    if len(gaps) >= 2:
+        out["satisfaction"] = _se_of_mean(gaps.mean(axis=1))
+    return out
+
+
+def standard_errors(bank: Bank, section: QvsrsSection) -> dict[str, float | None]:
+    """Each scorecard figure's standard error (module notes); None when unknown."""
+    resp = window_responses(bank) if bank.has("surveys") else pd.DataFrame()
+    out = survey_standard_errors(resp) if not resp.empty else {"quality": None, "value": None, "satisfaction": None}
+    n_active = len(active_customer_ids(bank))
+    cohort = len(churn_cohort(bank))
+    cov, ret = section.figure("rm_coverage"), section.figure("retention_12m")
+    out["rm_coverage"] = share_se(cov, n_active) if cov is not None and n_active else None
+    out["retention_12m"] = share_se(ret, cohort) if ret is not None and cohort else None
+    for metric in CENSUS_METRICS:
+        out[metric] = 0.0 if section.figure(metric) is not None else None
+    return out
 
 
 def revenue_growth_12m(bank: Bank) -> float | None:
@@ -211,18 +273,29 @@ METRICS: tuple[tuple[str, str, bool], ...] = (
 
 
 def scorecard_table(
-    current: QvsrsSection, previous: QvsrsSection, current_as_of=None, previous_as_of=None
+    current: QvsrsSection,
+    previous: QvsrsSection,
+    current_as_of=None,
+    previous_as_of=None,
+    se_current: Mapping[str, float | None] | None = None,
+    se_previous: Mapping[str, float | None] | None = None,
 ) -> pd.DataFrame:
     """Every QVSRS figure now and one period earlier.
 
     Columns: pillar, metric, current, previous, change (current − previous),
-    better (True when the change is an improvement; None without a change).
+    better (True when the change is an improvement; None without a change),
+    se_current, se_previous (standard errors, NaN when unknown, 0 for census
+    figures), ci_low, ci_high (the change's 95 % interval) and beyond_noise
+    (True when that interval excludes 0; None when either error is unknown).
     attrs: current_as_of, previous_as_of.
     """
+    se_current, se_previous = se_current or {}, se_previous or {}
     rows = []
     for pillar, metric, higher in METRICS:
         cur, prev = current.figure(metric), previous.figure(metric)
         change = None if cur is None or prev is None else cur - prev
+        sa, sb = se_previous.get(metric), se_current.get(metric)
+        moved = change_of(prev, cur, sa, sb) if change is not None else None
         rows.append(
             {
                 "pillar": pillar,
@@ -231,6 +304,11 @@ def scorecard_table(
                 "previous": np.nan if prev is None else prev,
                 "change": np.nan if change is None else change,
                 "better": None if change is None or change == 0 else (change > 0) == higher,
+                "se_current": np.nan if sb is None else sb,
+                "se_previous": np.nan if sa is None else sa,
+                "ci_low": np.nan if moved is None or moved.ci_low is None else moved.ci_low,
+                "ci_high": np.nan if moved is None or moved.ci_high is None else moved.ci_high,
+                "beyond_noise": None if moved is None else moved.beyond_noise,
             }
         )
     out = pd.DataFrame(rows)
@@ -248,15 +326,19 @@ class QvsrsResult:
     previous_as_of: pd.Timestamp | None
     previous_months: int
     active_customers: int
+    current_se: dict = dataclasses.field(default_factory=dict)  # metric → standard error (None: unknown)
+    previous_se: dict = dataclasses.field(default_factory=dict)
 
     def section(self) -> QvsrsSection:
         return self.current
 
     def scorecard_table(self) -> pd.DataFrame:
-        """`scorecard_table` of now against the previous period."""
+        """`scorecard_table` of now against the previous period, with the noise band."""
         if self.previous is None:
             raise ValueError("analyze(…, previous_months=None) computed no previous period")
-        return scorecard_table(self.current, self.previous, self.as_of, self.previous_as_of)
+        return scorecard_table(
+            self.current, self.previous, self.as_of, self.previous_as_of, self.current_se, self.previous_se
+        )
 
     @property
     def improved(self) -> list[str]:
@@ -281,11 +363,15 @@ def analyze(
     """The QVSRS figures of `bank` now and `previous_months` earlier (None: now only)."""
     bank, _ = bank.assumed(assumptions)
     before = shifted(bank, previous_months) if previous_months else None
+    current = section_of(bank)
+    previous = section_of(before) if before is not None else None
     return QvsrsResult(
-        current=section_of(bank),
-        previous=section_of(before) if before is not None else None,
+        current=current,
+        previous=previous,
         as_of=bank.timeframe.as_of,
         previous_as_of=before.timeframe.as_of if before is not None else None,
         previous_months=previous_months or 0,
         active_customers=int(len(active_customer_ids(bank))),
+        current_se=standard_errors(bank, current),
+        previous_se=standard_errors(before, previous) if before is not None and previous is not None else {},
     )

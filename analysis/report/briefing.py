@@ -3,9 +3,15 @@
 A single self-contained page for the branch's management, built from the
 run's `results.json`, `figures/` and `tables/`:
 
-- first page: the branch, the as-of date, the QVSRS scorecard, and the five
-  findings that matter most, each with its number and recommendation
-  (`findings.top_findings` over the rules of `recommendations`);
+- first page, the executive summary (`executive_summary`): the situation in
+  three sentences (the biggest movements, with numbers), the three to five
+  decisions for next quarter with their cost and yearly profit range, and
+  the QVSRS scorecard against last quarter with its noise band and, where
+  given, targets (`targets`: metric → target value); chosen by
+  `analysis.questions.summary`, worded by `analysis.words.summary`;
+- the findings page: the five findings that matter most, each with its
+  number and recommendation (`findings.top_findings` over the rules of
+  `recommendations`);
 - one section per question (the branch, value, attrition, satisfaction,
   competitors, campaigns, the plan) with its prose (`prose`), figures,
   tables and recommendations; a section whose data was missing says so in
@@ -21,11 +27,14 @@ from the network. No code is shown anywhere.
 from __future__ import annotations
 
 import html as _html
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from analysis.questions import summary as choose
+from analysis.questions.qvsrs import PREVIOUS_MONTHS
 from analysis.report import figures as figs
 from analysis.report import fonts, paths
 from analysis.report.context import ReportContext, make_context
@@ -33,11 +42,14 @@ from analysis.report.deck import build_deck
 from analysis.report.findings import top_findings
 from analysis.report.page_text import Page
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
-from analysis.words import names
+from analysis.report.rulebase import CLEAR, confidence_of
+from analysis.words import churn_tables, managers, names
+from analysis.words import summary as say
 from analysis.words.assumptions import assumptions_note, assumptions_of
+from analysis.words.format import money_unit
 from analysis.words.glossary import term
 from analysis.words.i18n import STRINGS, method_notes, money, num, pct, pick, t
-from analysis.words.plan import decisions, plan_table
+from analysis.words.plan import plan_table
 from analysis.words.prose import DESCRIBE
 from analysis.words.qvsrs import pillar_name, scorecard_metric_label, scorecard_value
 from analysis.words.sources import source_name
@@ -155,9 +167,19 @@ def _format_cell(v) -> str:
     return str(v)
 
 
-def table_html(df: pd.DataFrame) -> str:
-    """A small table in the house style (numbers right-aligned)."""
+def table_html(df: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
+    """A small table in the house style (numbers right-aligned); `formats`:
+    column → format of its numbers (the words modules' display formats:
+    shares as percentages, money to the figures' decimals)."""
+    formats = formats or {}
     num_cols = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
+
+    def cell(c, v) -> str:
+        f = formats.get(c)
+        if f and isinstance(v, (int, float)) and not isinstance(v, bool) and v == v:
+            return f.format(v).replace("-", "−")
+        return _format_cell(v)
+
     head = "".join(
         f'<th class="num">{_html.escape(str(c))}</th>' if c in num_cols else f"<th>{_html.escape(str(c))}</th>"
         for c in df.columns
@@ -165,13 +187,18 @@ def table_html(df: pd.DataFrame) -> str:
     rows = []
     for _, row in df.iterrows():
         cells = "".join(
-            f'<td class="num">{_html.escape(_format_cell(row[c]))}</td>'
+            f'<td class="num">{_html.escape(cell(c, row[c]))}</td>'
             if c in num_cols
-            else f"<td>{_html.escape(_format_cell(row[c]))}</td>"
+            else f"<td>{_html.escape(cell(c, row[c]))}</td>"
             for c in df.columns
         )
         rows.append(f"<tr>{cells}</tr>")
     return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def display_formats(df: pd.DataFrame) -> dict[str, str]:
+    """The display formats the words modules give a table's columns (either language)."""
+    return {**churn_tables.formats(df), **managers.formats(df)}
 
 
 def per_rm_table(ctx: ReportContext) -> pd.DataFrame | None:
@@ -179,12 +206,15 @@ def per_rm_table(ctx: ReportContext) -> pd.DataFrame | None:
     if not isinstance(per, dict) or not per:
         return None
     lang = ctx.lang
-    div = 1e4 if lang == "zh" else 1e3
+    div, unit = money_unit(lang)
     rows = [
         {
             term("relationship manager", lang): rm,
             t("active_customers", lang): v.get("customers"),
-            pick(lang, "近12个月利润（万元）", "Profit, 12 months (thousand CNY)"): (v.get("revenue_12m") or 0) / div,
+            pick(lang, f"{term('revenue_12m', lang)}（{unit}）", f"{term('revenue_12m', lang)} ({unit})"): (
+                v.get("revenue_12m") or 0
+            )
+            / div,
         }
         for rm, v in per.items()
         if isinstance(v, dict)
@@ -202,31 +232,79 @@ def plan_view(ctx: ReportContext) -> pd.DataFrame | None:
     return plan_table(plan, ctx.lang)
 
 
+def scorecard_card(out_dir: Path) -> pd.DataFrame | None:
+    """The satisfaction notebook's scorecard table (last quarter and the noise band), if written."""
+    path = out_dir / "tables" / "qvsrs_scorecard.csv"
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig")
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
+
+
 def decision_views(ctx: ReportContext) -> dict:
-    """The first page's decisions for next quarter: the plan's top rows with
-    cost, expected yearly net contribution (range) and owner; the budget."""
-    plan = paths.section(ctx.results, "plan")
-    if plan is None:
+    """The first page's decisions for next quarter (`questions.summary.decisions`):
+    action, owner, dates, cost, yearly net contribution and what remains after
+    cost, each with its range; the plan's totals beneath."""
+    dec = choose.decisions(ctx.results)
+    if not dec.chosen:
         return {}
     lang = ctx.lang
-    rows = decisions(plan, lang)
-    period = plan.get("period") or {}
+    rows = say.decision_rows(dec, lang, ctx.campaign_names)
+    notes = say.decisions_notes(dec, lang)
     return {
-        "title": t("decisions_title", lang, start=period.get("start", "—"), end=period.get("end", "—")),
+        "title": say.heading("decisions", lang, start=dec.period.get("start", "—"), end=dec.period.get("end", "—")),
         "rows": rows,
-        "budget": t(
-            "decisions_budget",
-            lang,
-            cost=money(plan.get("cost"), lang),
-            limit=money((plan.get("budget") or {}).get("limit"), lang),
+        "budget": notes[0] if notes else "",
+        "notes": notes,
+        "heads": {
+            k: say.heading(f"decision_{k}", lang) for k in ("action", "owner", "when", "cost", "profit", "after")
+        },
+    }
+
+
+def situation_view(ctx: ReportContext) -> dict:
+    """The situation in three sentences (`questions.summary.situation`)."""
+    sit = choose.situation(ctx.results)
+    risk = sit.segment_risk
+    sure = False
+    if risk is not None:
+        driver = paths.get(ctx.results, f"churn.drivers.segment[{risk.segment}]")
+        sure = confidence_of(driver, 1.0, ratio=True) == CLEAR
+    sentences = say.situation(sit, ctx.lang, ctx.assumptions.window_months, segment_sure=sure)
+    return {"title": say.heading("situation", ctx.lang), "sentences": sentences}
+
+
+def scorecard_view(ctx: ReportContext, out_dir: Path, targets: Mapping[str, float] | None = None) -> dict:
+    """The QVSRS scorecard against last quarter, with the noise band and targets."""
+    card = scorecard_card(out_dir)
+    rows = choose.scorecard(ctx.results, card, targets)
+    if not rows:
+        return {}
+    lang = ctx.lang
+    has_band = any(r.previous is not None for r in rows)
+    return {
+        "title": say.heading("scorecard", lang),
+        "rows": say.scorecard_rows(rows, lang),
+        "with_targets": any(r.target is not None for r in rows),
+        "notes": say.scorecard_notes(
+            choose.previous_as_of(ctx.results.get("as_of")), PREVIOUS_MONTHS, has_band, bool(targets), lang
         ),
         "heads": {
-            "action": t("decision_action", lang),
-            "owner": term("owner", lang),
-            "when": t("decision_when", lang),
-            "cost": t("decision_cost", lang),
-            "profit": t("decision_profit", lang),
+            k: say.heading(f"score_{k}", lang)
+            for k in ("pillar", "figure", "now", "previous", "change", "noise", "target")
         },
+    }
+
+
+def executive_summary(ctx: ReportContext, out_dir: Path, targets: Mapping[str, float] | None = None) -> dict:
+    """The first page's three blocks: situation, decisions, scorecard."""
+    return {
+        "title": say.heading("summary", ctx.lang),
+        "situation": situation_view(ctx),
+        "decisions": decision_views(ctx),
+        "scorecard": scorecard_view(ctx, out_dir, targets),
     }
 
 
@@ -270,7 +348,7 @@ def _table_views(files: list[Path], number: int, lang: str, first: list[pd.DataF
             frames.append((df, t("more_rows", lang, n=more, file=p.name) if more else ""))
     return [
         {
-            "html": table_html(names.frame_in_language(df, lang)),
+            "html": table_html(names.frame_in_language(df, lang), display_formats(df)),
             "caption": f"{t('table', lang)} {number}.{j}",
             "more": more,
         }
@@ -290,12 +368,20 @@ def _kpis(results: dict, lang: str) -> list[dict]:
         out.append({"value": pct(rate), "label": term("churn_rate_12m", lang, assumptions_of(results).window_months)})
     nps = paths.number(results, "satisfaction.nps")
     if nps is not None:
-        out.append({"value": f"{nps:.0f}", "label": term("NPS", lang)})
+        out.append({"value": num(nps), "label": term("NPS", lang)})
     return out
 
 
-def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportContext | None = None) -> Page:
-    """The briefing's content: sections, figures, findings, run card."""
+def compose(
+    out_dir: str | Path,
+    results: dict,
+    lang: str = "zh",
+    ctx: ReportContext | None = None,
+    targets: Mapping[str, float] | None = None,
+) -> Page:
+    """The briefing's content: the executive summary, findings, sections,
+    figures, run card. `targets`: QVSRS figure → target value, shown on the
+    scorecard (none by default)."""
     out_dir = Path(out_dir)
     ctx = ctx or make_context(results, lang, out_dir)
     recs = evaluate(results, lang, context=ctx)
@@ -346,6 +432,7 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
         )
 
     as_of = results.get("as_of") or "—"
+    summary = executive_summary(ctx, out_dir, targets)
     context = {
         "lang": lang,
         "html_lang": "zh-CN" if lang == "zh" else "en",
@@ -359,7 +446,8 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
         "kpis": _kpis(results, lang),
         "scorecard": scorecard(ctx),
         "scorecard_missing": _missing_line(ctx, "qvsrs"),
-        "decisions": decision_views(ctx),
+        "summary": summary,
+        "decisions": summary["decisions"],
         "findings_title": t("top_findings", lang) if len(top) == 5 else t("top_findings_n", lang, n=len(top)),
         "findings": [_rec_view(r, ctx, anchors) for r in top],
         "sections": sections,
@@ -443,14 +531,21 @@ def render(page: Page) -> str:
     return fonts.embed_font(html)
 
 
-def write_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Page:
+def write_briefing(
+    out_dir: str | Path,
+    results: dict,
+    lang: str = "zh",
+    deck: bool = True,
+    targets: Mapping[str, float] | None = None,
+) -> Page:
     """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run
-    folder; the composed page (for the consistency check)."""
+    folder; the composed page (for the consistency check). `targets`: QVSRS
+    figure → target value for the first page's scorecard."""
     out_dir = Path(out_dir)
     # The English edition names the branch, its city, the banks and the campaigns in English.
     results = names.in_language(results, lang)
     ctx = make_context(results, lang, out_dir)
-    page = compose(out_dir, results, lang, ctx)
+    page = compose(out_dir, results, lang, ctx, targets)
     path = out_dir / "briefing.html"
     tmp = path.with_suffix(".html.tmp")
     tmp.write_text(render(page), encoding="utf-8")
@@ -460,7 +555,13 @@ def write_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: b
     return page
 
 
-def build_briefing(out_dir: str | Path, results: dict, lang: str = "zh", deck: bool = True) -> Path:
+def build_briefing(
+    out_dir: str | Path,
+    results: dict,
+    lang: str = "zh",
+    deck: bool = True,
+    targets: Mapping[str, float] | None = None,
+) -> Path:
     """Write `briefing.html` (and, with `deck`, `briefing.pptx`) into the run folder; its path."""
-    write_briefing(out_dir, results, lang, deck)
+    write_briefing(out_dir, results, lang, deck, targets)
     return Path(out_dir) / "briefing.html"

@@ -431,7 +431,7 @@ ACTIONS: dict[str, re.Pattern] = {
 }
 WHY = re.compile(
     r"不是为了防止流失|而非防止流失|守住[^。；]{0,12}价值|以提高收入|为照看高价值客户|"
-    r"not to stop them leaving|protect[^.;]{0,20}value|to raise the revenue|"
+    r"not to stop them leaving|protect[^.;]{0,20}value|to raise the (revenue|profit)|"
     r"to look after high-value customers",
     re.IGNORECASE,
 )

@@ -77,7 +77,7 @@ from analysis.report.rules_value import (
     TopCustomersUncovered,
 )
 from analysis.words.assumptions import assumptions_of
-from analysis.words.glossary import term
+from analysis.words.glossary import in_sentence, term
 from analysis.words.i18n import money, num, pct, pick, pp
 from analysis.words.qvsrs import scorecard_metric_label, scorecard_value
 
@@ -143,7 +143,7 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
         label = pick(
             lang,
             f"流失模型中“{churn_driver_label(key, lang, assumptions_of(results))}”的优势比",
-            f"attrition model, odds ratio of {churn_driver_label(key, lang, assumptions_of(results)).lower()}",
+            f"attrition model, odds ratio of {in_sentence(churn_driver_label(key, lang, assumptions_of(results)))}",
         )
         shown = f"{v:.2f}" if isinstance(v, (int, float)) else None
     elif path == "churn.churn_rate_12m":
@@ -152,7 +152,7 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
         label = pick(
             lang,
             f"{attr_label(parts[2], lang)}的满意度缺口",
-            f"satisfaction gap on {attr_label(parts[2], lang).lower()}",
+            f"satisfaction gap on {in_sentence(attr_label(parts[2], lang))}",
         )
         shown = f"{v:+.2f}" if isinstance(v, (int, float)) else None
     elif path == "satisfaction.nps":
@@ -171,7 +171,9 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
         )
     elif parts[:2] == ["competitors", "attribute_means"] and len(parts) >= 4:
         bank, a = ".".join(parts[2:-1]), parts[-1]
-        label = pick(lang, f"{bank}的{attr_label(a, lang)}评分", f"{bank}'s rating on {attr_label(a, lang).lower()}")
+        label = pick(
+            lang, f"{bank}的{attr_label(a, lang)}评分", f"{bank}'s rating on {in_sentence(attr_label(a, lang))}"
+        )
         shown = f"{v:.2f}" if isinstance(v, (int, float)) else None
     elif parts[:2] == ["competitors", "switching_destinations"]:
         bank = ".".join(parts[2:])
@@ -210,7 +212,9 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
         shown = pct(v, 1)
     elif parts[:3] == ["overview", "leavers", "by_reason"] and len(parts) >= 5:
         label = pick(
-            lang, f"因“{term(parts[3], lang)}”销户的客户占比", f"share of leavers citing {term(parts[3], lang).lower()}"
+            lang,
+            f"因“{term(parts[3], lang)}”销户的客户占比",
+            f"share of leavers citing {in_sentence(term(parts[3], lang))}",
         )
         shown = pct(v, 0)
     elif parts[0] == "campaigns" and parts[-1] == "naive_balance_difference":

@@ -26,7 +26,7 @@ from analysis.report.rulebase import (
     significant,
 )
 from analysis.words.churn import driver_label
-from analysis.words.glossary import term
+from analysis.words.glossary import in_sentence, term
 from analysis.words.i18n import money, num, pct, pick, times
 
 # --- churn -------------------------------------------------------------------
@@ -415,8 +415,8 @@ class SegmentChurn(Rule):
                     lang,
                     f"{num(g['customers'])}名{name}（近12个月利润{money(g['revenue_12m'], lang)}）× 他们一年多流失的约"
                     f"{pct(stakes.excess_churn(p0, o))}",
-                    f"{num(g['customers'])} {name.lower()} customers ({money(g['revenue_12m'], lang)} of profit over "
-                    f"12 months) × the {pct(stakes.excess_churn(p0, o))} more of them who leave in a year",
+                    f"{num(g['customers'])} {in_sentence(name)} customers ({money(g['revenue_12m'], lang)} of profit "
+                    f"over 12 months) × the {pct(stakes.excess_churn(p0, o))} more of them who leave in a year",
                 )
                 stake = stakes.churn_stake(ctx.results, d, float(g["revenue_12m"]), how)
             wide_note = (
@@ -453,13 +453,13 @@ class SegmentChurn(Rule):
                         lang,
                         f"其流失几率{_may(conf, lang)}是{mass}的{times(o, lang)}{bracket}。",
                         f"their odds of leaving {_may(conf, lang)}{'be' if conf == MAY else 'are'} {times(o, lang)} "
-                        f"those of {mass.lower()} customers{bracket}.",
+                        f"those of {in_sentence(mass)} customers{bracket}.",
                     ),
                     recommendation=pick(
                         lang,
                         f"把{name}的流失单独列入每月监测：资产下降或有投诉的，两周内由网点负责人牵头处理。",
-                        f"Track {name.lower()} customers' attrition on its own every month: those whose balances fall "
-                        "or who complain are handled within two weeks, led by the branch head.",
+                        f"Track {in_sentence(name)} customers' attrition on its own every month: those whose balances "
+                        "fall or who complain are handled within two weeks, led by the branch head.",
                     )
                     + check,
                     evidence=driver_evidence(ctx, key),
@@ -503,7 +503,7 @@ class PriceLeavers(Rule):
             pick(
                 lang,
                 f"“{term(r, lang)}”{num(by[r]['customers'])}名（{pct(by[r]['share'], 0)}）",
-                f"“{term(r, lang).lower()}” {num(by[r]['customers'])} ({pct(by[r]['share'], 0)})",
+                f"“{in_sentence(term(r, lang))}” {num(by[r]['customers'])} ({pct(by[r]['share'], 0)})",
             )
             for r in PRICE_REASONS
             if isinstance(by.get(r), dict)
@@ -526,10 +526,12 @@ class PriceLeavers(Rule):
                 headline=pick(lang, "价格是客户离开的首要原因", "Price is the main reason customers leave"),
                 finding=pick(
                     lang,
-                    f"近12个月销户的{num(total)}名客户中，首要原因是“{term(top, lang)}”；与价格有关的共{num(n)}名"
-                    f"（{pct(n / total, 0)}）：{'，'.join(parts)}。",
+                    f"近12个月销户的{num(total)}名客户中，首要原因是“{term(top, lang)}”；与价格有关的共{num(n)}名（"
+                    f"{pct(n / total, 0)}）："
+                    f"{'，'.join(parts)}。",
                     f"Of the {num(total)} customers who closed in the last 12 months, the main reason given was "
-                    f"“{term(top, lang).lower()}”; {num(n)} ({pct(n / total, 0)}) left over price: {', '.join(parts)}.",
+                    f"“{in_sentence(term(top, lang))}”; {num(n)} ({pct(n / total, 0)}) left over price: "
+                    f"{', '.join(parts)}.",
                 ),
                 recommendation=_cap(attribute_action("fees_value", lang))
                 + pick(

@@ -17,6 +17,7 @@ from analysis.report.rulebase import (
     significant,
 )
 from analysis.words.format import money, num, pct, pp
+from analysis.words.glossary import in_sentence
 from analysis.words.lang import pick
 
 # --- competitors -------------------------------------------------------------
@@ -154,8 +155,8 @@ class CompetitorGap(Rule):
                 lang,
                 f"客户选择主办银行时看重{attr_label(a, lang)}：该项评分每高1分，被选为主办银行的几率增至"
                 f"{math.exp(d['estimate']):.2f}倍。",
-                f"Customers choose their main bank by {attr_label(a, lang).lower()}: each rating point multiplies the "
-                f"odds of being chosen by {math.exp(d['estimate']):.2f}. ",
+                f"Customers choose their main bank by {in_sentence(attr_label(a, lang))}: each rating point multiplies "
+                f"the odds of being chosen by {math.exp(d['estimate']):.2f}. ",
             )
             if d
             else ""
@@ -170,7 +171,7 @@ class CompetitorGap(Rule):
                     paths.join("competitors", "choice_drivers", a, "estimate"),
                 ],
                 headline=pick(
-                    lang, f"{attr_label(a, lang)}落后于{rival}", f"Behind {rival} on {attr_label(a, lang).lower()}"
+                    lang, f"{attr_label(a, lang)}落后于{rival}", f"Behind {rival} on {in_sentence(attr_label(a, lang))}"
                 ),
                 finding=why
                 + pick(

@@ -6,7 +6,7 @@ from analysis.questions.satisfaction import gaps_equal
 from analysis.report import paths, stakes
 from analysis.report.rulebase import ATTRIBUTE_ACTIONS, MAY, Evidence, Rule, Stake, attr_label, attribute_action
 from analysis.words.format import num
-from analysis.words.glossary import term
+from analysis.words.glossary import in_sentence, term
 from analysis.words.lang import pick
 
 #: The close reasons a rated attribute stands behind (the profit at stake of a gap).
@@ -29,7 +29,9 @@ def attribute_stake(ctx, attribute: str) -> Stake | None:
         return None
     n, rev = got
     lang = ctx.lang
-    names = pick(lang, "、".join(term(r, lang) for r in reasons), ", ".join(term(r, lang).lower() for r in reasons))
+    names = pick(
+        lang, "、".join(term(r, lang) for r in reasons), ", ".join(in_sentence(term(r, lang)) for r in reasons)
+    )
     return Stake(
         rev,
         how=pick(
@@ -99,7 +101,7 @@ class FixFirst(Rule):
                 finding=pick(
                     lang,
                     f"客户对{attr_label(a, lang)}的感知比期望低{-g:.2f}分（7分制）{rank}。",
-                    f"Customers rate {attr_label(a, lang).lower()} {-g:.2f} points below what they expect (on "
+                    f"Customers rate {in_sentence(attr_label(a, lang))} {-g:.2f} points below what they expect (on "
                     f"7){rank}.",
                 )
                 + why,
@@ -141,8 +143,8 @@ class LowNps(Rule):
                 finding=pick(
                     lang,
                     f"{term('NPS', lang)}为{nps:.0f}（愿意推荐者比例减去贬损者比例），低于{self.threshold:.0f}。",
-                    f"The {term('NPS', lang).lower()} is {nps:.0f} (share of promoters minus share of detractors), "
-                    f"below {self.threshold:.0f}.",
+                    f"The {in_sentence(term('NPS', lang))} is {nps:.0f} (share of promoters minus share of "
+                    f"detractors), below {self.threshold:.0f}.",
                 ),
                 recommendation=pick(
                     lang,

@@ -80,8 +80,8 @@ class TopCustomersUncovered(Rule):
         p0 = paths.number(ctx.results, "churn.churn_rate_12m") or 0.0
         how = pick(
             lang,
-            f"{num(n)}名未覆盖的高价值客户近12个月利润约{money(rev, lang)}，按全行流失率{pct(p0)}计一年可能流失的部分；"
-            "客户经理能否保住它未经证实",
+            f"{num(n)}名未覆盖的高价值客户近12个月利润约{money(rev, lang)}，按网点整体流失率{pct(p0)}计一年可能流失的部"
+            "分；客户经理能否保住它未经证实",
             f"the {pct(p0)} of the {num(n)} uncovered top customers' {money(rev, lang)} a year that ordinary attrition "
             "takes; whether a manager keeps it is not shown",
         )
@@ -186,8 +186,8 @@ class RevenueConcentration(Rule):
                 share * total * p0,
                 how=pick(
                     lang,
-                    f"前20%客户近12个月利润{money(share * total, lang)} × 全行流失率{pct(p0)}：一年正常流失可能带走的部"
-                    "分，VIP服务能保住多少未经测量",
+                    f"前20%客户近12个月利润{money(share * total, lang)} × 网点整体流失率{pct(p0)}：一年正常流失可能带走"
+                    "的部分，VIP服务能保住多少未经测量",
                     f"the top 20%'s {money(share * total, lang)} of profit over 12 months × the branch's {pct(p0)} "
                     "attrition: what an ordinary year's leaving may take; how much the VIP service keeps is not "
                     "measured",
@@ -261,7 +261,7 @@ class LossMakingCustomers(Rule):
                     lang,
                     "调整亏损客户的服务方式：引导到手机银行和自助渠道，清理低效账户、检讨费用减免，有潜力的由客户经理交叉销售，以提高收入。",
                     "Serve loss-making customers differently: move them to mobile and self-service channels, clean up "
-                    "idle accounts, review fee waivers, and cross-sell to those with potential, to raise the revenue "
+                    "idle accounts, review fee waivers, and cross-sell to those with potential, to raise the profit "
                     "they bring.",
                 ),
                 evidence=Evidence(

@@ -25,7 +25,7 @@ from analysis.questions.campaign_effects import MIN_ARM, TargetedResult
 from analysis.questions.campaigns import CampaignsResult, ranked_ids
 from analysis.questions.verdicts import VERDICTS, campaign_verdict, significant
 from analysis.words.format import interval, is_number, money, num, pct, pp
-from analysis.words.glossary import is_term, term
+from analysis.words.glossary import in_sentence, is_term, term
 from analysis.words.lang import pick
 
 # ---------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def verdict_text(c: Mapping, lang: str) -> str:
     v = campaign_verdict(c)
     if v is None:
         return pick(lang, "暂不下结论", "no verdict yet")
-    return pick(lang, f"结论：{term(v, lang)}", f"verdict: {term(v, lang).lower()}")
+    return pick(lang, f"结论：{term(v, lang)}", f"verdict: {in_sentence(term(v, lang))}")
 
 
 def not_measurable(c: Mapping) -> bool:
@@ -208,7 +208,8 @@ def describe_campaigns(
                 f"随机对照活动随机留出一部分客户不接触；两组之差就是活动的效果（{term('ITT', lang)}）："
                 "被邀请的客户与随机留出、未被邀请的对照客户之差，衡量“发出邀请”带来的平均效果。",
                 f"A randomized campaign leaves a random group of customers out; the difference between the groups is "
-                f"the campaign's effect ({term('ITT', lang).lower()}): invited customers minus a random holdout that "
+                f"the campaign's effect ({in_sentence(term('ITT', lang))}): invited customers minus a random holdout "
+                "that "
                 "was not invited — what sending the invitation did on average.",
             )
         )
@@ -222,7 +223,8 @@ def describe_campaigns(
                 "A targeted campaign has no holdout and its participants were picked, so a plain comparison credits "
                 "the campaign with customers who were better to begin with; it must be adjusted for how they differ. "
                 f"{term('ATT', lang)}: participants compared with non-participants who looked like them before start "
-                f"(balance, products, VIP status, segment …); the {term('naive difference', lang).lower()} compares "
+                f"(balance, products, VIP status, segment …); the {in_sentence(term('naive difference', lang))} "
+                "compares "
                 "them with all non-participants.",
             )
         )
@@ -348,7 +350,7 @@ def _describe_checks(r: TargetedResult, lang: str, explain: Callable[..., str]) 
         s += explain(
             "SMD",
             f"{term('SMD', lang)}衡量两组在某特征上的差距（以标准差计），低于0.1视为可比。",
-            f" The {term('SMD', lang).lower()} measures the gap between two groups on a feature in standard "
+            f" The {in_sentence(term('SMD', lang))} measures the gap between two groups on a feature in standard "
             "deviations; below 0.1 counts as comparable.",
         )
         s += pick(

@@ -32,8 +32,8 @@ from analysis.questions.churn import (
     significant,
 )
 from analysis.sections import to_jsonable
-from analysis.words.format import is_number, money, num, pct, times
-from analysis.words.glossary import feature_term, term
+from analysis.words.format import is_number, money, num, pct, plural, times
+from analysis.words.glossary import feature_term, in_sentence, term
 from analysis.words.lang import pick
 
 
@@ -75,7 +75,7 @@ def driver_label(key: str, lang: str = "zh", assumptions: Assumptions | None = N
     for prefix, levels in (("segment[", SEGMENTS), ("area[", AREAS)):
         if key.startswith(prefix):
             level, ref = feature_term(key, lang), term(levels[0], lang)
-            return pick(lang, f"{level}（对比{ref}）", f"{level} (vs {ref.lower()})")
+            return pick(lang, f"{level}（对比{ref}）", f"{level} (vs {in_sentence(ref)})")
     label = term(key, lang, assumed(assumptions).window_months)
     if key == "unresolved_complaint":
         # the glossary spells the contract's 30 days; the label follows the assumption
@@ -262,7 +262,7 @@ def describe_churn(section, lang: str = "zh", assumptions: Assumptions | None = 
                 f"{rate_term}为{pct(r, 1)}。",
                 f"Of the {num(n)} customers on the books a year ago (with at least six months' history), {num(k)} "
                 "closed "
-                f"their relationship within 12 months: a {rate_term.lower()} of {pct(r, 1)}.",
+                f"their relationship within 12 months: a {in_sentence(rate_term)} of {pct(r, 1)}.",
             )
         )
     elif None not in (n, k, r):
@@ -272,7 +272,7 @@ def describe_churn(section, lang: str = "zh", assumptions: Assumptions | None = 
                 f"{w}个月前（t0）在册且有至少{h}个月历史的{num(n)}名客户中，{num(k)}人在之后{w}个月内销户，"
                 f"{rate_term}为{pct(r, 1)}。",
                 f"Of the {num(n)} customers on the books {w} months ago (with at least {h} months' history), {num(k)} "
-                f"closed their relationship within {w} months: a {rate_term.lower()} of {pct(r, 1)}.",
+                f"closed their relationship within {w} months: a {in_sentence(rate_term)} of {pct(r, 1)}.",
             )
         )
     if not drivers:
@@ -292,13 +292,13 @@ def describe_churn(section, lang: str = "zh", assumptions: Assumptions | None = 
         if len(top) < 3:
             head = pick(
                 lang,
-                f"支行可以改变的因素中只有{len(top)}个显示出可靠的影响：",
+                f"网点可以改变的因素中只有{len(top)}个显示出可靠的影响：",
                 f"Only {len(top)} of the factors the branch can act on show a reliable effect:",
             )
         else:
             head = pick(
                 lang,
-                f"支行可以着手改变的因素中，影响最大的{len(top)}个：",
+                f"网点可以着手改变的因素中，影响最大的{len(top)}个：",
                 f"The {len(top)} factors the branch can act on with the largest effect:",
             )
         out.append(head)
@@ -307,10 +307,9 @@ def describe_churn(section, lang: str = "zh", assumptions: Assumptions | None = 
         out.append(
             pick(
                 lang,
-                "支行可以改变的因素（产品数、手机银行、投诉处理、客户经理、VIP、资产变化）在本行数据中都没有显示出可靠的影响。",
+                "网点可以改变的因素（产品数、手机银行、投诉处理、客户经理、VIP、资产变化）在本网点数据中都没有显示出可靠的影响。",
                 "None of the factors the branch can act on (products, digital banking, complaint handling, "
-                "relationship "
-                "managers, VIP status, balance trend) shows a reliable effect in this branch's data.",
+                "relationship managers, VIP status, balance trend) shows a reliable effect in this branch's data.",
             )
         )
     sep = pick(lang, "、", ", ")
@@ -319,7 +318,7 @@ def describe_churn(section, lang: str = "zh", assumptions: Assumptions | None = 
         out.append(
             pick(
                 lang,
-                f"{names}在本行数据中没有显示出可靠的影响（p≥{cut}）：这不等于没有作用，只是现有数据不足以下结论。",
+                f"{names}在本网点数据中没有显示出可靠的影响（p≥{cut}）：这不等于没有作用，只是现有数据不足以下结论。",
                 f"{names}: no reliable effect in this branch's data (p ≥ {cut}). That is not proof of no effect, only "
                 "that the data cannot tell.",
             )
@@ -337,7 +336,7 @@ def describe_churn(section, lang: str = "zh", assumptions: Assumptions | None = 
         out.append(
             pick(
                 lang,
-                "支行无法改变、但可用于锁定重点客户的因素：" + sep.join(parts) + "。",
+                "网点无法改变、但可用于锁定重点客户的因素：" + sep.join(parts) + "。",
                 "Factors the branch cannot change but can use to target: " + sep.join(parts) + ".",
             )
         )
@@ -424,10 +423,10 @@ def risk_phrase(key: str, row: Mapping, lang: str = "zh", assumptions: Assumptio
     """The state of a driver for one customer in words ("holds only 2 products")."""
     v = row.get(key)
     if key == "products_held":
-        return pick(lang, f"仅持有{int(v)}类产品", f"holds {int(v)} product lines")
+        return pick(lang, f"仅持有{int(v)}类产品", f"holds {plural(int(v), 'product line')}")
     if key == "complaints_12m":
         w = assumed(assumptions).window_months
-        return pick(lang, f"近{w}个月投诉{int(v)}次", f"{int(v)} complaint{'s' if int(v) != 1 else ''} in {w} months")
+        return pick(lang, f"近{w}个月投诉{int(v)}次", f"{plural(int(v), 'complaint')} in {w} months")
     if key == "balance_trend":
         change = math.expm1(v)
         signed = ("+" if change >= 0 else "") + pct(change, 0)
@@ -491,7 +490,7 @@ def describe_at_risk(
         out.append(
             pick(
                 lang,
-                "注意：未设置假名密钥（QVSRS_PSEUDONYM_KEY），客户代号由支行编号推导，外发前请设置密钥。",
+                "注意：未设置假名密钥（QVSRS_PSEUDONYM_KEY），客户代号由网点编号推导，外发前请设置密钥。",
                 "Note: no pseudonym key (QVSRS_PSEUDONYM_KEY) was set; pseudonyms derive from the branch id. Set a key "
                 "before sharing.",
             )
@@ -546,7 +545,7 @@ def key_findings(
             out.append(
                 pick(
                     lang,
-                    "- 支行可改变的因素都未显示出可靠影响。",
+                    "- 网点可改变的因素都未显示出可靠影响。",
                     "- No factor the branch can change shows a reliable effect.",
                 )
             )
@@ -580,7 +579,7 @@ def key_findings(
 # ---------------------------------------------------------------------------
 # Titles and labels of the figures
 
-NOTHING_RELIABLE = ("支行可改变的因素都未显示出可靠影响", "No factor the branch can change shows a reliable effect")
+NOTHING_RELIABLE = ("网点可改变的因素都未显示出可靠影响", "No factor the branch can change shows a reliable effect")
 
 #: Axis and legend labels of the churn figures, (zh, en); `{term}`: the glossary's ratio.
 LABELS = {

@@ -31,7 +31,7 @@ def _columns(lang: str, alpha: float) -> dict[str, str]:
         "ci_high": pick(lang, f"{lv}区间上限", f"{lv} interval, high"),
         "p_value": pick(lang, "p值", "p-value"),
         "reliable": pick(lang, f"可靠（p<{alpha_text(alpha)}）", f"Reliable (p < {alpha_text(alpha)})"),
-        "actionable": pick(lang, "支行可改变", "Branch can act"),
+        "actionable": pick(lang, "网点可改变", "Branch can act"),
         "leavers": pick(lang, "流失客户数", "Leavers"),
         "share": pick(lang, "占全部流失", "Share of leavers"),
         "reason": pick(lang, "流失原因", "Reason for leaving"),
@@ -55,10 +55,10 @@ FORMATS = {
     "ci_low": "{:.2f}",
     "ci_high": "{:.2f}",
     "p_value": "{:.3g}",
-    "share": "{:.0%}",
-    "p_churn": "{:.0%}",
-    "revenue": "{:,.1f}",
-    "value_at_risk": "{:,.1f}",
+    "share": "{:.1%}",
+    "p_churn": "{:.1%}",
+    "revenue": "{:,.2f}",
+    "value_at_risk": "{:,.2f}",
 }
 
 
@@ -72,6 +72,8 @@ def formats(table: pd.DataFrame, assumptions: Assumptions | None = None) -> dict
         for key, fmt in FORMATS.items():
             if names[key] in table.columns:
                 out[names[key]] = fmt
+        if names["share"] not in table.columns:
+            continue  # segment columns are shares only in the loss table (counts in the destinations table)
         for s in SEGMENTS:  # the loss table's share within each segment
             if term(s, lang) in table.columns:
                 out[term(s, lang)] = FORMATS["share"]

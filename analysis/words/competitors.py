@@ -28,7 +28,7 @@ from analysis.questions.competitors import (
 )
 from analysis.sections import Skipped
 from analysis.words.format import interval, join, num, pct, points, pp, times
-from analysis.words.glossary import term
+from analysis.words.glossary import in_sentence, term
 from analysis.words.lang import pick
 from analysis.words.names import bank_name
 
@@ -214,7 +214,7 @@ def describe_choice(
             lang,
             f"条件logit模型比较每位受访者了解的几家银行，看哪家被选为{primary}：系数表示某项评分每高1分，被选中的几率（优势）乘以exp(系数)。",
             "A conditional logit compares the banks each respondent knows and asks which one became their "
-            f"{primary.lower()}: for one more rating point on an attribute, the odds of being chosen multiply by "
+            f"{in_sentence(primary)}: for one more rating point on an attribute, the odds of being chosen multiply by "
             "exp(coefficient).",
         ),
         pick(
@@ -307,7 +307,7 @@ def describe_switching(by_segment: pd.DataFrame, lang: str = "zh") -> list[str]:
 def share_trend_title(history: pd.DataFrame, home_bank: str, kind: str = "deposit", lang: str = "zh") -> str:
     """How the home bank's share of deposits (or loans) moved since the first quarter shown."""
     what = term("deposits" if kind == "deposit" else "loans", lang)
-    what = pick(lang, what, what.lower())
+    what = pick(lang, what, in_sentence(what))
     h = history[history["bank"] == home_bank].sort_values("period")
     if len(h) < 2:
         return pick(lang, f"本市{what}份额", f"Share of the city's {what}")
@@ -323,7 +323,7 @@ def share_trend_title(history: pd.DataFrame, home_bank: str, kind: str = "deposi
 
 def share_axis_label(kind: str = "deposit", lang: str = "zh") -> str:
     what = term("deposits" if kind == "deposit" else "loans", lang)
-    return pick(lang, f"{what}市场份额", f"Share of {what.lower()}")
+    return pick(lang, f"{what}市场份额", f"Share of {in_sentence(what)}")
 
 
 def head_to_head_title(h2h: pd.DataFrame, lang: str = "zh") -> str:

@@ -1,7 +1,8 @@
 """Numbers as a manager reads them, the one formatter of the suite.
 
 Money in 万元 / 亿元 (zh) or CNY thousand / million (en), to three significant
-figures; shares as percentages; changes of shares in percentage points;
+figures, one style everywhere ("CNY 1.70 million", table heads "(CNY thousand)");
+shares as percentages; changes of shares in percentage points;
 ratios as multiples; rating differences as signed points; counts with
 thousands separators. Anything that is not a finite number prints as "—".
 
@@ -48,6 +49,8 @@ def money(x: object, lang: str = "zh", digits: int | None = None) -> str:
     if not is_number(x):
         return "—"
     x = float(x)  # type: ignore[arg-type]
+    if x == 0:
+        return pick(lang, "0元", "CNY 0")
     if lang == "zh":
         div, unit = (1e8, "亿元") if abs(x) >= 1e8 else (1e4, "万元")
         v = x / div
@@ -57,8 +60,34 @@ def money(x: object, lang: str = "zh", digits: int | None = None) -> str:
     return f"CNY {_signed(f'{v:,.{digits}f}') if digits is not None else _sig3(v)} {unit}"
 
 
+def _money_parts(x: float, lang: str) -> tuple[str, str]:
+    """(number, unit) of `money`: ("2.09", "万元") / ("20.9", "thousand")."""
+    text = money(x, lang)
+    if lang == "zh":
+        return text[:-2], text[-2:]
+    number, unit = text[4:].rsplit(" ", 1)
+    return number, unit
+
+
+def money_range(low: object, high: object, lang: str = "zh") -> str:
+    """A range of money, its unit said once where both ends share it.
+
+    >>> money_range(20866.8, 159933.6, "en"), money_range(20866.8, 159933.6, "zh")
+    ('CNY 20.9 to 160 thousand', '2.09至16.0万元')
+    >>> money_range(22800, 1520000, "en"), money_range(-79510, 59557, "zh")
+    ('CNY 22.8 thousand to 1.52 million', '−7.95至5.96万元')
+    """
+    check_lang(lang)
+    if not (is_number(low) and is_number(high)):
+        return "—"
+    (a, ua), (b, ub) = _money_parts(float(low), lang), _money_parts(float(high), lang)  # type: ignore[arg-type]
+    if lang == "zh":
+        return f"{a}至{b}{ub}" if ua == ub else f"{a}{ua}至{b}{ub}"
+    return f"CNY {a} to {b} {ub}" if ua == ub else f"CNY {a} {ua} to {b} {ub}"
+
+
 def amount(x: object, lang: str = "zh") -> str:
-    """Money in a table column's unit (`money_unit`: 万元 / thousand CNY), the unit
+    """Money in a table column's unit (`money_unit`: 万元 / CNY thousand), the unit
     left to the column's head; three significant figures.
 
     >>> amount(90400, "zh"), amount(90400, "en"), amount(1_996_000, "en")
@@ -82,8 +111,9 @@ def yuan(x: object, lang: str = "zh") -> str:
 
 
 def money_unit(lang: str = "zh") -> tuple[float, str]:
-    """(divisor, unit) of a money axis or table column: 万元, or thousand CNY."""
-    return (1e4, "万元") if check_lang(lang) == "zh" else (1e3, "thousand CNY")
+    """(divisor, unit) of a money axis or table column: 万元, or CNY thousand
+    (the unit written as `money` writes it: "CNY 239 thousand")."""
+    return (1e4, "万元") if check_lang(lang) == "zh" else (1e3, "CNY thousand")
 
 
 def pct(x: object, digits: int = 1) -> str:
@@ -125,6 +155,15 @@ def interval(low: object, high: object, lang: str = "zh", fmt: Callable[[object]
         return ""
     f = fmt or (lambda v: num(v, 2))
     return pick(lang, f"95%区间{f(low)}至{f(high)}", f"95% interval {f(low)} to {f(high)}")
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """An English count with its noun in the right number (Chinese has none to choose).
+
+    >>> plural(1, "product line"), plural(2, "product line"), plural(0, "complaint")
+    ('1 product line', '2 product lines', '0 complaints')
+    """
+    return f"{num(n)} {one if n == 1 else (many or one + 's')}"
 
 
 def join(items: Iterable[str], lang: str = "zh") -> str:

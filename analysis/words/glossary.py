@@ -13,6 +13,7 @@ glossary key (`year_end_gala`, the channel `rm`) find its one term.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 SHARED: dict[str, tuple[str, str]] = {
@@ -235,6 +236,16 @@ def term(key: str, lang: str = "zh", months: int | None = None) -> str:
     if months is not None and months != 12 and key in WINDOW_TERMS:
         text = text.replace("12", str(months))
     return text
+
+
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def in_sentence(text: str) -> str:
+    """A term as it reads inside an English sentence: capitalised words in
+    lower case, acronyms kept ("Effect on participants (ATT)" → "effect on
+    participants (ATT)", "VIP customer" stays, never "vip customer")."""
+    return _TITLE_WORD.sub(lambda m: m.group(0).lower(), text)
 
 
 def attribute_label(attribute: str, lang: str = "zh") -> str:

@@ -12,7 +12,7 @@ from analysis.data.pseudonym import pseudonymise
 from analysis.questions.managers import Proposal
 from analysis.sections import to_jsonable
 from analysis.words.format import money, money_unit, num, pct
-from analysis.words.glossary import term
+from analysis.words.glossary import in_sentence, term
 from analysis.words.lang import LANGS, pick
 from analysis.words.value import short_window
 
@@ -33,7 +33,7 @@ def _capacity_text(rule: dict, lang: str) -> str:
         return pick(
             lang,
             "、".join(f"{term(g, lang)}{num(v)}人" for g, v in grades.items()),
-            ", ".join(f"{term(g, lang).lower()} {num(v)}" for g, v in grades.items()),
+            ", ".join(f"{in_sentence(term(g, lang))} {num(v)}" for g, v in grades.items()),
         )
     return pick(lang, f"每人{num(rule.get('default'))}人", f"{num(rule.get('default'))} each")
 
@@ -70,10 +70,10 @@ def describe_managers(
     out += [
         pick(
             lang,
-            f"按近{held}个月利润排名，前{top}{of_zh}中有{pct(cov, 1)}配有{rm}{nobody_zh}（与种子方案的“{rm}一对一责任"
-            "制”相比的缺口）。",
+            f"按近{held}个月利润排名，前{top}{of_zh}中有{pct(cov, 1)}配有{rm}{nobody_zh}（与种子方案的“{rm}一对一责任制"
+            "”相比的缺口）。",
             f"Of the top {top} of customers by {held}-month profit{of_en}, {pct(cov, 1)} have a "
-            f"{rm.lower()}{nobody_en} "
+            f"{in_sentence(rm)}{nobody_en} "
             "(the gap to the seed's one-manager-per-customer rule).",
         )
     ]
@@ -102,7 +102,7 @@ def describe_managers(
         f"; coverage of the top {top} would rise from {pct(cov, 1)} to {pct(after, 1)}" if after is not None else ""
     )
     at_risk = int(proposal.assignments["at_risk"].sum()) if proposal is not None and proposal.n else 0
-    first_zh = f"其中{num(at_risk)}位流失风险高于全行平均、排在最前；" if at_risk else ""
+    first_zh = f"其中{num(at_risk)}位流失风险高于网点平均、排在最前；" if at_risk else ""
     first_en = f", the {num(at_risk)} whose risk of leaving is above the branch average first" if at_risk else ""
     out.append(
         pick(
@@ -236,7 +236,7 @@ def describe_portfolio(
         out.append(
             pick(
                 lang,
-                f"客户经理名下客户的流失率合计{m}，全行为{r}。",
+                f"客户经理名下客户的流失率合计{m}，网点整体为{r}。",
                 f"Customers with a manager churned at {m} over {a.window_months} months, the branch as a whole at {r}.",
             )
         )
@@ -302,7 +302,7 @@ def portfolio_title(book: pd.DataFrame, flags: pd.DataFrame, lang: str = "zh") -
     if not pd.isna(br) and (b["churn_rate"] < br).all():
         return pick(
             lang,
-            f"每位客户经理名下客户的流失率都低于全行的{pct(br)}",
+            f"每位客户经理名下客户的流失率都低于网点整体的{pct(br)}",
             f"Every manager's book churns less than the branch's {pct(br)}",
         )
     return pick(
@@ -325,7 +325,7 @@ LABELS = {
     "covered_axis": ("前{top}客户中有客户经理的比例", "Top {top} with a manager"),
     "capacity": ("容量上限", "Capacity"),
     "book_axis": ("名下活跃客户数", "Active customers in the book"),
-    "branch": ("全行", "Branch"),
+    "branch": ("网点整体", "Branch"),
     "churn_axis": ("近{months}个月流失率（{level}区间）", "{months}-month churn ({level} interval)"),
 }
 
@@ -372,11 +372,11 @@ def _columns(lang: str) -> dict[str, str]:
 
 FORMATS = {
     "utilisation": "{:.1%}",
-    "revenue": "{:,.1f}",
+    "revenue": "{:,.2f}",
     "churn_rate": "{:.1%}",
     "complaints_per_100": "{:.1f}",
     "digital_share": "{:.1%}",
-    "p_churn": "{:.0%}",
+    "p_churn": "{:.1%}",
 }
 
 #: Why a customer goes to a manager (`assign`'s reasons), (zh, en).
@@ -411,7 +411,7 @@ def portfolio_table(book: pd.DataFrame, flags: pd.DataFrame, lang: str = "zh") -
             )
     rows = [
         {
-            col["rm"]: pick(lang, "全行", "Branch") if rm == "branch" else rm,
+            col["rm"]: pick(lang, "网点整体", "Branch") if rm == "branch" else rm,
             col["grade"]: term(r["grade"], lang) if isinstance(r["grade"], str) else "—",
             col["customers"]: int(r["customers"]),
             col["utilisation"]: r.get("utilisation"),

@@ -241,7 +241,7 @@ def campaign_name(name: str | None, kind: str | None, start: date | str | None, 
         when = pick(lang, f"{d.year}年{d.month}月", f"{MONTHS[d.month - 1]} {d.year}")
     what = term(kind, lang) if kind and kind != "other" and is_term(kind) else pick(lang, "活动", "Event")
     if lang == "en" and name and not has_han(name):
-        if when and name.endswith(when):  # named already (in_language): not twice
+        if when and name.endswith(when):  # named already (`in_language`): not twice
             return name
         what = name
     return pick(lang, f"{when}{what}", f"{what}, {when}" if when else what)

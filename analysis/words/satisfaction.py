@@ -26,7 +26,7 @@ from analysis.questions.satisfaction import (
 )
 from analysis.sections import Skipped
 from analysis.words.format import interval, is_number, join, num, pct, points
-from analysis.words.glossary import term
+from analysis.words.glossary import in_sentence, term
 from analysis.words.lang import check_lang, pick
 
 PARTS = ("gaps", "trend", "drivers", "ipa", "complaints")
@@ -440,7 +440,7 @@ def ipa_title(ipa: pd.DataFrame, lang: str = "zh") -> str:
 
 def complaints_title(by_category: pd.DataFrame, lang: str = "zh") -> str:
     top = category_label(by_category["complaints"].idxmax(), lang)
-    return pick(lang, f"投诉最多的是“{top}”", f"Most complaints are about {top.lower()}")
+    return pick(lang, f"投诉最多的是“{top}”", f"Most complaints are about {in_sentence(top)}")
 
 
 def complaint_link_title(linked: pd.DataFrame, lang: str = "zh") -> str:

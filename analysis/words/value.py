@@ -28,7 +28,7 @@ from analysis.questions.value import (
     standout_metric,
 )
 from analysis.words.format import money, money_unit, num, pct, times
-from analysis.words.glossary import is_term, term
+from analysis.words.glossary import in_sentence, is_term, term
 from analysis.words.lang import pick
 
 PARTS = ("claims", "by_segment", "by_area", "by_vip_tier", "money_losing")
@@ -278,7 +278,7 @@ def profile_metric_label(metric: str, lang: str = "zh") -> str:
         return pick(lang, *PROFILE_LABELS[metric])
     if metric in AVERAGED:
         t = term(AVERAGED[metric], lang)
-        return pick(lang, f"月均{t}", f"Average {t.lower()}")
+        return pick(lang, f"月均{t}", f"Average {in_sentence(t)}")
     return term(metric, lang)
 
 
@@ -297,10 +297,10 @@ def ratio_words(metric: str, ratio: float, lang: str = "zh") -> str:
         return pick(
             lang,
             f"{label}是盈利客户的{times(ratio, lang, 1)}",
-            f"{label.lower()} {times(ratio, lang, 1)} that of profitable customers",
+            f"{in_sentence(label)} {times(ratio, lang, 1)} that of profitable customers",
         )
     share = pct(ratio, 1 if ratio < 0.1 else 0)
-    return pick(lang, f"{label}只有盈利客户的{share}", f"{label.lower()} only {share} of profitable customers'")
+    return pick(lang, f"{label}只有盈利客户的{share}", f"{in_sentence(label)} only {share} of profitable customers'")
 
 
 def describe_money_losing(result: ValueResult, lang: str = "zh") -> list[str]:
