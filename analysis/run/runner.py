@@ -5,7 +5,8 @@ staging folder beside the output, execute every notebook with papermill
 against it, assemble `results.json`, build the briefing, and only then swap
 the staging folder in place of the branch's previous report. A failure at
 any step leaves the previous report untouched and is reported with the
-notebook, the cell and the error. One failing branch does not stop the
+notebook, the cell and the error. Every run is also kept by its as-of in
+`OUT/<branch>/runs/<as_of>/` (`analysis.run.archive`). One failing branch does not stop the
 others; the caller exits non-zero if any failed.
 
 Progress goes to the logger `analysis.run.runner` at INFO (DEBUG with
@@ -47,6 +48,8 @@ from analysis.report.briefing import write_briefing
 from analysis.report.consistency import check as consistency_check
 from analysis.report.index import build_index
 from analysis.run import history
+from analysis.run.archive import publish
+from analysis.run.archive import swap_in as swap_in  # where it always was: runner.swap_in
 from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
 from analysis.run.results import assemble, dumps, publish_schema, schema_problems
 from analysis.run.tables import read_plan
@@ -91,6 +94,7 @@ class BranchOutcome:
     folder: str | None = None
     headline: dict = field(default_factory=dict)
     no_data: str | None = None  # why a branch listed in branches had nothing to analyse (then ok, no report)
+    run_folder: str | None = None  # this run's own folder, OUT/<branch>/runs/<as_of> (folder: the latest report)
 
 
 NO_DATA = "no customers with snapshot rows in the data: nothing to analyse"
@@ -384,12 +388,26 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
         _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
         if not opts.keep_prepared:
             shutil.rmtree(staging / PREPARED, ignore_errors=True)
-        final = out_root / branch
-        swap_in(staging, final)
+        done = publish(staging, out_root / branch)
         history.record(results, out_root)  # after the swap: the history lists only reports that exist
         seconds = time.monotonic() - started
-        _say(opts, f"[{branch}] report written to {final} ({seconds:.1f} s)")
-        return BranchOutcome(branch, True, seconds, folder=str(final), headline=headline_figures(results))
+        if done.latest:
+            _say(opts, f"[{branch}] report written to {done.folder}, kept in {done.run_folder} ({seconds:.1f} s)")
+        else:
+            _say(
+                opts,
+                f"[{branch}] run as of {results.get('as_of')} kept in {done.run_folder}; {done.folder} stays "
+                f"the report as of {done.latest_as_of}, the latest ({seconds:.1f} s)",
+            )
+            results = json.loads((done.folder / "results.json").read_text(encoding="utf-8"))
+        return BranchOutcome(
+            branch,
+            True,
+            seconds,
+            folder=str(done.folder),
+            headline=headline_figures(results),
+            run_folder=str(done.run_folder),
+        )
     except NotebookFailed as exc:
         shutil.rmtree(staging, ignore_errors=True)
         _say(opts, f"[{branch}] FAILED in notebook {exc.notebook}, cell {exc.cell}: {exc.message}")
@@ -438,20 +456,6 @@ def recover_out_root(out_root: Path) -> None:
                 p.rename(out_root / branch)
                 continue
         shutil.rmtree(p, ignore_errors=True)
-
-
-def swap_in(staging: Path, final: Path) -> None:
-    """Replace `final` by `staging` so that a complete report is always there."""
-    old = final.with_name(f".old-{final.name}-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    try:
-        staging.rename(final)
-    except OSError:
-        if old.exists():
-            old.rename(final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def run_branch(data_dir: str, branch: str, opts: RunOptions) -> BranchOutcome:
