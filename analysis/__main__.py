@@ -104,7 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="a TOML or YAML file of assumptions (e.g. unresolved_days = 14, window_months = 6); default RESULTS.md's",
     )
-    r.add_argument("--notebooks", nargs="*", help="run only these notebooks (e.g. 01_value)")
+    r.add_argument(
+        "--notebooks",
+        nargs="*",
+        help="run only these notebooks (e.g. 02_churn), merged into the branch's report of the same month: "
+        "its other sections are kept",
+    )
     r.add_argument("--executor", choices=("local", "dask"), default="local")
     r.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
     c = sub.add_parser("compare", help="two runs of a branch side by side: what moved beyond noise")

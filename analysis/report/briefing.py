@@ -37,6 +37,7 @@ from analysis.words.assumptions import assumptions_note, assumptions_of
 from analysis.words.glossary import term
 from analysis.words.i18n import STRINGS, method_note, money, num, pct, pick, t
 from analysis.words.plan import decisions, plan_table
+from analysis.words.progress import merged_label, merged_note
 from analysis.words.prose import DESCRIBE
 from analysis.words.qvsrs import pillar_name, scorecard_metric_label, scorecard_value
 from analysis.words.sources import source_name
@@ -454,6 +455,8 @@ def run_card_rows(results: dict, lang: str) -> list[dict]:
         (t("suite_commit", lang), run.get("suite_commit")),
         (t("machine", lang), run.get("machine")),
     ]
+    if run.get("merged"):  # a run of some notebooks, merged into the report of its month
+        rows.insert(3, (merged_label(lang), merged_note(run["merged"], lang)))
     return [{"label": k, "value": "—" if v in (None, "") else str(v)} for k, v in rows]
 
 

@@ -47,7 +47,7 @@ from analysis.errors import DataError, UsageError
 from analysis.report.briefing import write_briefing
 from analysis.report.consistency import check as consistency_check
 from analysis.report.index import build_index
-from analysis.run import history
+from analysis.run import history, merge
 from analysis.run.archive import publish
 from analysis.run.archive import swap_in as swap_in  # where it always was: runner.swap_in
 from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
@@ -202,16 +202,33 @@ def branch_fingerprint(bank: Bank) -> str:
     return data_fingerprint(tables)
 
 
-def run_card(bank: Bank, opts: RunOptions, data_dir: str, timings: dict | None = None) -> dict:
+def run_card(
+    bank: Bank,
+    opts: RunOptions,
+    data_dir: str,
+    timings: dict | None = None,
+    fingerprint: str | None = None,
+    notebooks: list[str] | None = None,
+    merged: dict | None = None,
+) -> dict:
+    """results.json's top: the branch, as-of, fingerprint and the run card
+    (`notebooks`: those whose sections the report holds; `merged`: what a run
+    of some notebooks kept from the report it was merged into)."""
     return {
         "branch_id": bank.branch_id,
         "branch": {k: bank.branch[k] for k in ("branch_name", "city", "home_bank")},
         "as_of": bank.timeframe.as_of.strftime("%Y-%m-%d"),
         "generated_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
-        "data_fingerprint": branch_fingerprint(bank),
+        "data_fingerprint": fingerprint or branch_fingerprint(bank),
         "run": {
             "data_dir": str(Path(data_dir).resolve()),
-            "parameters": {"as_of": opts.as_of, "lang": opts.lang},
+            "parameters": {
+                "as_of": opts.as_of,
+                "lang": opts.lang,
+                "notebooks": list(opts.notebooks) if opts.notebooks else None,
+            },
+            "notebooks": notebooks,
+            "merged": merged,
             "assumptions": bank.assumptions.to_dict(),
             "assumptions_changed": {k: v for k, (_, v) in bank.assumptions.changed().items()},
             "tables": {name: bank.row_count(name) for name in bank.tables},
@@ -372,12 +389,30 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
+        fingerprint = branch_fingerprint(bank)
+        base = merge_source(bank, opts, fingerprint)
+        seeded = merge.seed_sections(base, staging) if base is not None else []
         bank_dir = bank.save(staging / PREPARED)
+        nbs = notebook_paths(opts.notebooks, opts.notebook_dir)
+        ran = [p.stem for p in nbs]
         timings = {"load_s": bank.options.get("load_seconds")}
-        timings.update(
-            execute_notebooks(notebook_paths(opts.notebooks, opts.notebook_dir), staging, bank_dir, opts, branch)
-        )
-        card = run_card(bank, opts, data_dir, timings)
+        timings.update(execute_notebooks(nbs, staging, bank_dir, opts, branch))
+        merged, notebooks = None, ran
+        if base is not None:
+            earlier = merge.base_results(base)
+            rewritten = merge.rewritten_sections(base, staging)
+            merge.take_over(base, staging, ran, rewritten)
+            merged = merge.merged_card(base, out_root / branch, earlier, ran, seeded, rewritten)
+            notebooks = sorted(set(ran) | set(merged["notebooks_kept"]))
+            before = (earlier.get("run") or {}).get("timings") or {}
+            timings = {**{k: v for k, v in before.items() if k in merged["notebooks_kept"]}, **timings}
+            _say_merged(opts, branch, merged)
+        elif opts.notebooks:
+            log.warning(
+                f"[{branch}] no report as of {bank.timeframe.as_of:%Y-%m-%d} in {out_root / branch} to merge "
+                f"{', '.join(ran)} into: this report holds only {', '.join(ran)}"
+            )
+        card = run_card(bank, opts, data_dir, timings, fingerprint, notebooks, merged)
         t = time.monotonic()
         results = assemble(staging, card)
         publish_schema(staging)
@@ -419,6 +454,32 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         _say(opts, f"[{branch}] FAILED: {detail}")
         return BranchOutcome(branch, False, time.monotonic() - started, error=detail)
+
+
+def merge_source(bank: Bank, opts: RunOptions, fingerprint: str) -> Path | None:
+    """The report a run of some notebooks (`opts.notebooks`) merges into: the
+    branch's report of the same as-of, None for a full run or when there is
+    none. UsageError when it was made from other data, assumptions or language."""
+    if not opts.notebooks:
+        return None
+    base = merge.merge_base(Path(opts.out_root) / bank.branch_id, bank.timeframe.as_of.strftime("%Y-%m-%d"))
+    if base is not None:
+        merge.check_base(base, fingerprint, bank.assumptions.to_dict(), opts.lang, opts.notebooks)
+    return base
+
+
+def _say_merged(opts: RunOptions, branch: str, merged: dict) -> None:
+    kept = ", ".join(merged["notebooks_kept"]) or "no other notebook"
+    _say(
+        opts,
+        f"[{branch}] {', '.join(merged['notebooks_rerun'])} merged into the report as of {merged['into_as_of']} "
+        f"(generated {merged['into_generated_at']}): {kept} kept from it",
+    )
+    if not merged["figures_kept"]:
+        log.warning(
+            f"[{branch}] the report merged into is a kept earlier run, which keeps no figure files: the sections "
+            f"of {kept} keep their numbers and text but show no figures (run every notebook for them)"
+        )
 
 
 def _alive(pid: int) -> bool:
@@ -467,6 +528,7 @@ def run_branch(data_dir: str, branch: str, opts: RunOptions) -> BranchOutcome:
     data_dir = str(Path(data_dir).resolve())
     recover_out_root(opts.out_root)
     bank = load(data_dir, branch, as_of=opts.as_of, assumptions=opts.assumptions)
+    merge_source(bank, opts, branch_fingerprint(bank))  # a merge that cannot be is a bad request: before any kernel
     return run_prepared_branch(bank, data_dir, opts)
 
 
