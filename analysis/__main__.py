@@ -197,6 +197,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     if args.branch:
         outcome = runner.run_branch(str(args.data), args.branch, opts)  # data problems raise
+        runner.write_overview(args.out, [outcome], lang=args.lang)  # with the branches earlier runs left there
         if not outcome.ok:
             where = f" in notebook {outcome.notebook}, cell {outcome.cell}" if outcome.notebook else ""
             log.error(f"branch {args.branch} failed{where}: {outcome.error}")

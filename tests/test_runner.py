@@ -411,10 +411,11 @@ def test_branches_csv_keeps_counts_as_integers(tmp_path):
         runner.BranchOutcome("c", False, 2.0, error="planted"),
     ]
     runner.write_overview(tmp_path, outcomes)
-    lines = (tmp_path / "branches.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "branch_id,customers,nps,status,error"
-    assert lines[1] == "a,1500,12.5,ok," and lines[2].startswith("b,,,no data,no customers")
-    assert lines[3] == "c,,,failed,planted"
+    df = pd.read_csv(tmp_path / "branches.csv", dtype=str, keep_default_na=False).set_index("branch_id")
+    assert df.loc["a", "customers"] == "1500" and df.loc["a", "nps"] == "12.5" and df.loc["a", "status"] == "ok"
+    assert df.loc["b", "customers"] == "" and df.loc["b", "status"] == "no data"
+    assert df.loc["b", "error"].startswith("no customers")
+    assert (df.loc["c", "status"], df.loc["c", "error"]) == ("failed", "planted")
 
 
 def test_runs_of_two_as_of_dates_sit_side_by_side(conformance_dir, tmp_path, good_notebooks):

@@ -46,11 +46,12 @@ from analysis.data.timeframe import Timeframe, check_as_of
 from analysis.errors import DataError, UsageError
 from analysis.report.briefing import write_briefing
 from analysis.report.consistency import check as consistency_check
-from analysis.report.index import build_index
 from analysis.run import history, merge
 from analysis.run.archive import publish
 from analysis.run.archive import swap_in as swap_in  # where it always was: runner.swap_in
 from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
+from analysis.run.overview import headline_figures
+from analysis.run.overview import write_overview as write_overview  # runner.write_overview, as before
 from analysis.run.results import assemble, dumps, publish_schema, schema_problems
 from analysis.run.tables import read_plan
 
@@ -540,38 +541,6 @@ def _run_prepared_folder(bank_dir: str, data_dir: str, opts: RunOptions) -> Bran
         shutil.rmtree(bank_dir, ignore_errors=True)
 
 
-def headline_figures(results: dict) -> dict:
-    """The figures of branches.csv, one flat row per branch."""
-
-    def get(path: str):
-        node = results
-        for part in path.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        return node
-
-    return {
-        "branch_id": results.get("branch_id"),
-        "as_of": results.get("as_of"),
-        "customers": results.get("customers"),
-        "active_customers": results.get("active_customers"),
-        "top20_revenue_share": get("value.top20_revenue_share"),
-        "unprofitable_share": get("value.unprofitable_share"),
-        "churn_rate_12m": get("churn.churn_rate_12m"),
-        "cs_overall": get("satisfaction.cs_overall"),
-        "nps": get("satisfaction.nps"),
-        "qvsrs_quality": get("qvsrs.quality"),
-        "qvsrs_value": get("qvsrs.value"),
-        "products_per_customer": get("qvsrs.relationship.products_per_customer"),
-        "rm_coverage": get("qvsrs.relationship.rm_coverage"),
-        "revenue_growth_12m": get("qvsrs.sustainability.revenue_growth_12m"),
-        "home_deposit_share": (get("competitors.deposit_share") or {}).get(get("branch.home_bank")),
-        "coverage_top20": get("relationship_managers.coverage_top20"),
-        "data_fingerprint": results.get("data_fingerprint"),
-    }
-
-
 # --------------------------------------------------------------------------
 # several branches
 
@@ -664,24 +633,6 @@ def run_all(
     order = {b: i for i, b in enumerate(branches)}
     outcomes.sort(key=lambda o: order.get(o.branch_id, 0))
     return outcomes
-
-
-def write_overview(out_root: Path, outcomes: list[BranchOutcome], lang: str = "zh") -> None:
-    """OUT/branches.csv and OUT/index.html for a multi-branch run."""
-    rows = []
-    for o in outcomes:
-        row = dict(o.headline) if o.ok and not o.no_data else {"branch_id": o.branch_id}
-        row["status"] = "no data" if o.no_data else "ok" if o.ok else "failed"
-        row["error"] = o.no_data if o.no_data else None if o.ok else o.error
-        rows.append(row)
-    df = pd.DataFrame(rows)
-    for col in df.columns:
-        # Counts stay integers where a branch has none (no data, failed): 1500, not 1500.0.
-        given = [r[col] for r in rows if r.get(col) is not None]
-        if given and all(isinstance(v, int) and not isinstance(v, bool) for v in given):
-            df[col] = df[col].astype("Int64")
-    df.to_csv(Path(out_root) / "branches.csv", index=False, encoding="utf-8")
-    build_index(Path(out_root), outcomes, lang=lang)
 
 
 def outcome_dict(o: BranchOutcome) -> dict:
