@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from fixtures.specimen import make_run
 
-from analysis.report.index import COLUMNS, build_index, compose_index, marks
 from analysis.__main__ import main
+from analysis.report.index import COLUMNS, build_index, compose_index, marks
 from analysis.run import runner
 from analysis.run.overview import CSV_COLUMNS
 
