@@ -31,6 +31,7 @@ from analysis.report import figures as figs
 from analysis.report import fonts, paths
 from analysis.report.context import ReportContext, make_context
 from analysis.report.findings import top_findings
+from analysis.report.progress import progress_view
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
 from analysis.words import names
 from analysis.words.assumptions import assumptions_note, assumptions_of
@@ -383,6 +384,7 @@ def compose(out_dir: str | Path, results: dict, lang: str = "zh", ctx: ReportCon
         "decisions": decision_views(ctx),
         "findings_title": t("top_findings", lang) if len(top) == 5 else t("top_findings_n", lang, n=len(top)),
         "findings": [_rec_view(r, ctx, anchors) for r in top],
+        "progress": progress_view(out_dir, results, lang),  # targets, since the last run, last plan (_progress)
         "sections": sections,
         "run_card": run_card_rows(results, lang),
         "method_notes": [method_note(k, lang) for k in METHOD_NOTE_ORDER],

@@ -12,7 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.data.contract import ATTRIBUTES
+from analysis.words.assumptions import assumptions_of
+from analysis.words.format import MINUS
+from analysis.words.glossary import term
 from analysis.words.i18n import num, pct, pick
+from analysis.words.plan import KPIS
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,29 @@ def find(path: str, results: Mapping[str, Any] | None = None) -> Headline | None
     return None
 
 
+#: plan.basis figures a target may name: the plan's KPIs measured on the whole branch (+1: higher is better)
+PLAN_BASIS = {"top20_churn_rate": -1, "complaints_resolved_share": +1, "digital_active_share": +1}
+
+
+def named(figure: str, results: Mapping[str, Any] | None = None) -> Headline | None:
+    """The figure a targets file or a comparison names, as a Headline (its
+    label, kind and direction): a headline figure by key or path, a
+    satisfaction gap on an attribute, or a plan KPI of `plan.basis`; None for
+    a figure the briefing has no words for."""
+    h = BY_KEY.get(figure) or find(figure, results)
+    if h is not None:
+        return h
+    parts = figure.split(".")
+    if len(parts) == 3 and parts[:2] == ["satisfaction", "cs_gap"] and parts[2] in ATTRIBUTES:
+        zh, en = term(parts[2], "zh"), term(parts[2], "en")
+        return Headline(figure, figure, f"{zh}的满意度缺口", f"Satisfaction gap on {en.lower()}", "signed", +1)
+    if len(parts) == 3 and parts[:2] == ["plan", "basis"] and parts[2] in PLAN_BASIS:
+        zh, en, _ = KPIS[parts[2]]
+        days = assumptions_of(results).unresolved_days
+        return Headline(figure, figure, zh.format(days=days), en.format(days=days), "pct", PLAN_BASIS[parts[2]])
+    return None
+
+
 def format_value(v: Any, kind: str) -> str:
     """A headline figure as shown in the index and the briefing ("—" when missing)."""
     x = number(v)
@@ -114,8 +142,10 @@ def format_value(v: Any, kind: str) -> str:
     if kind == "pct":
         return pct(x)
     if kind == "signed_pct":
-        return f"{x * 100:+.1f}%"
-    if kind == "signed":
-        return f"{x:+.2f}"
-    digits = {"number0": 0, "number1": 1, "number2": 2}.get(kind, 2)
-    return f"{x:,.{digits}f}"
+        text = f"{x * 100:+.1f}%"
+    elif kind == "signed":
+        text = f"{x:+.2f}"
+    else:
+        digits = {"number0": 0, "number1": 1, "number2": 2}.get(kind, 2)
+        text = f"{x:,.{digits}f}"
+    return MINUS + text[1:] if text.startswith("-") else text  # the typographic minus, as words.format writes it

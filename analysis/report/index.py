@@ -20,6 +20,7 @@ from analysis.report.briefing import environment, punctuation, strings
 from analysis.report.context import make_context
 from analysis.report.findings import top_findings
 from analysis.report.headline import HEADLINE, Headline, format_value, number
+from analysis.report.progress import summary as progress_summary
 from analysis.report.recommendations import evaluate
 from analysis.words.i18n import pick, t
 
@@ -97,6 +98,7 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
                 "top": top,
                 "href": f"{bid}/briefing.html",
                 "deck_href": f"{bid}/briefing.pptx" if (folder / "briefing.pptx").is_file() else None,
+                "targets": progress_summary(folder, lang),  # None without targets
             }
         )
     rows = []
@@ -157,6 +159,8 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
         "rows": rows,
         "failed": fails,
         "no_data": empty,
+        "targets_label": pick(lang, "目标进度", "Targets"),
+        "any_targets": any(b["targets"] for b in branches),
         "no_data_title": pick(lang, "无数据的网点", "Branches without data"),
         "no_data_why": pick(lang, "数据中没有该网点的客户或月度快照", "no customers or monthly snapshots in the data"),
     }

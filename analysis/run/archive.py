@@ -133,4 +133,3 @@ def publish(staging: Path, final: Path) -> Published:
     if target is not staging:
         shutil.rmtree(staging, ignore_errors=True)
     return Published(final, final / RUNS_DIR / as_of, latest, as_of if latest else current)
-

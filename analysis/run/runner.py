@@ -46,7 +46,7 @@ from analysis.data.timeframe import Timeframe, check_as_of
 from analysis.errors import DataError, UsageError
 from analysis.report.briefing import write_briefing
 from analysis.report.consistency import check as consistency_check
-from analysis.run import history, merge
+from analysis.run import history, merge, progress
 from analysis.run.archive import publish
 from analysis.run.archive import swap_in as swap_in  # where it always was: runner.swap_in
 from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
@@ -54,6 +54,7 @@ from analysis.run.overview import headline_figures
 from analysis.run.overview import write_overview as write_overview  # runner.write_overview, as before
 from analysis.run.results import assemble, dumps, publish_schema, schema_problems
 from analysis.run.tables import read_plan
+from analysis.run.targets import Target
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
@@ -74,6 +75,7 @@ class RunOptions:
     notebook_dir: Path = NOTEBOOK_DIR
     notebook_jobs: int = 1  # notebooks of one branch run side by side
     assumptions: Assumptions = field(default_factory=Assumptions)  # `--assumptions FILE`: every notebook's
+    targets: tuple[Target, ...] = ()  # `--targets FILE`: management's targets, held against in progress.json
 
     def __post_init__(self) -> None:
         # Notebooks run with their staging folder as working directory, so
@@ -419,6 +421,7 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
         publish_schema(staging)
         for problem in schema_problems(results):  # a figure off the contract is a bug of the suite: say it loudly
             log.warning(f"[{branch}] results.json departs from RESULTS.md: {problem}")
+        progress.write(staging, out_root, results, opts.targets)  # targets, since last run, last plan: for the briefing
         page = write_briefing(staging, results, lang=opts.lang)
         check_consistency(staging, results, page, opts, branch)
         _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
