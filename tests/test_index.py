@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,7 +13,7 @@ from fixtures.specimen import make_run
 
 from analysis.__main__ import main
 from analysis.report.index import COLUMNS, build_index, compose_index, marks
-from analysis.run import runner
+from analysis.run import history, runner
 from analysis.run.overview import CSV_COLUMNS
 
 BRANCHES = {
@@ -136,3 +138,21 @@ def test_a_single_branch_run_writes_the_overview(tmp_path, outcomes, conformance
     assert list(df.columns) == list(CSV_COLUMNS)
     assert set(df["branch_id"]) == {"fixture-a", "fixture-b"}  # fixture-b's report is in the folder too
     assert (tmp_path / "index.html").is_file()
+
+
+def test_the_index_draws_each_branch_s_figures_over_its_runs(tmp_path, outcomes):
+    a = outcomes[0]
+    res = json.loads((Path(a.folder) / "results.json").read_text(encoding="utf-8"))
+    for as_of, churn in (("2025-12-31", 0.15), ("2026-03-31", 0.12)):
+        earlier = copy.deepcopy(res)
+        earlier["as_of"], earlier["churn"]["churn_rate_12m"] = as_of, churn
+        history.record(earlier, tmp_path)
+    history.record(res, tmp_path)
+    runner.write_overview(tmp_path, outcomes, lang="en")
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr data-key="churn_rate_12m">(.*?)</tr>', html).group(1)
+    cell_a = re.search(r'data-branch="fixture-a"[^>]*>(.*?)</td>', row).group(1)
+    assert cell_a.startswith('13.4%<br><svg class="spark"')
+    assert "2025-12-31: 15.0%; 2026-03-31: 12.0%; 2026-06-30: 13.4%" in cell_a
+    assert "<svg" not in re.search(r'data-branch="fixture-b"[^>]*>(.*?)</td>', row).group(1)  # no runs recorded
+    assert "<script" not in html

@@ -12,7 +12,7 @@ briefing: the font subset is embedded, nothing is fetched.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from analysis.report import fonts
@@ -22,6 +22,7 @@ from analysis.report.findings import top_findings
 from analysis.report.headline import HEADLINE, Headline, format_value, number
 from analysis.report.progress import summary as progress_summary
 from analysis.report.recommendations import evaluate
+from analysis.report.sparkline import sparkline
 from analysis.words.i18n import pick, t
 
 #: The league table's columns, in order (the headline figures, the columns of branches.csv).
@@ -68,9 +69,12 @@ def _get(o, name, default=None):
     return o.get(name, default) if isinstance(o, dict) else getattr(o, name, default)
 
 
-def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
+def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh", trends: Mapping | None = None) -> dict:
     """What the index shows: the branches, the league table (a row per figure,
-    a column per branch) and the failed branches."""
+    a column per branch, each cell with its trend over the branch's runs where
+    `trends` has two or more: branch_id → headline key → [(as_of, value)]) and
+    the failed branches."""
+    trends = trends or {}
     out_root = Path(out_root)
     outcomes = list(outcomes)
     ok = [o for o in outcomes if _get(o, "ok") and not _get(o, "no_data")]
@@ -109,7 +113,16 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
                 "key": c.key,
                 "label": c.label(lang),
                 "cells": [
-                    {"branch_id": b["branch_id"], "text": format_value(v, c.kind), "mark": m}
+                    {
+                        "branch_id": b["branch_id"],
+                        "text": format_value(v, c.kind),
+                        "mark": m,
+                        "spark": sparkline(
+                            (trends.get(b["branch_id"]) or {}).get(c.key) or (),
+                            c.better,
+                            lambda x, kind=c.kind: format_value(x, kind),
+                        ),
+                    }
                     for b, v, m in zip(branches, values, marks(values, c.better, c.kind))
                 ],
             }
@@ -166,10 +179,10 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
     }
 
 
-def build_index(out_root: Path, outcomes, lang: str = "zh") -> Path:
-    """Write OUT/index.html for a multi-branch run."""
+def build_index(out_root: Path, outcomes, lang: str = "zh", trends: Mapping | None = None) -> Path:
+    """Write OUT/index.html (`trends`: see `compose_index`)."""
     out_root = Path(out_root)
-    context = compose_index(out_root, outcomes, lang)
+    context = compose_index(out_root, outcomes, lang, trends)
     html = fonts.embed_font(environment().get_template("index.html.j2").render(**context))
     path = out_root / "index.html"
     tmp = path.with_suffix(".html.tmp")

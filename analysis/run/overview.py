@@ -1,5 +1,8 @@
 """OUT/branches.csv and OUT/index.html: every branch of the output folder side by side.
 
+The index draws each branch's headline figures over its runs (`trends`,
+from the history store) as small lines under the figures.
+
 Written after every run, of one branch or of all: the branches of this run
 with their outcome, and the branches whose report an earlier run left in
 the same folder (their latest report, status "ok"), so that running the
@@ -19,8 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.report.headline import BY_KEY, value
+from analysis.report.headline import BY_KEY, HEADLINE, path_of, value
 from analysis.report.index import build_index
+from analysis.run import history
 
 #: branches.csv's columns, in order (stable: scripts and spreadsheets read them by name)
 CSV_COLUMNS: tuple[str, ...] = (
@@ -106,6 +110,31 @@ def rows_of(outcomes: Iterable[Any]) -> pd.DataFrame:
     return df
 
 
+def trends(out_root: Path, outcomes: Iterable[Any]) -> dict[str, dict[str, list[tuple[str, float]]]]:
+    """Each shown branch's headline figures over its recorded runs (the history
+    store), oldest first: branch_id → headline key → [(as_of, value)]."""
+    h = history.history(out_root)
+    out: dict[str, dict[str, list[tuple[str, float]]]] = {}
+    if h.empty:
+        return out
+    for o in outcomes:
+        bid, folder = _get(o, "branch_id"), _get(o, "folder")
+        rows = h[(h["branch_id"] == bid) & h["estimate"].notna()]
+        if rows.empty or not folder:
+            continue
+        try:
+            res = json.loads((Path(folder) / "results.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        by_path = {p: g.sort_values("as_of") for p, g in rows.groupby("path")}
+        out[bid] = {
+            hd.key: list(zip(g["as_of"], g["estimate"].astype(float)))
+            for hd in HEADLINE
+            if (g := by_path.get(path_of(hd, res))) is not None
+        }
+    return out
+
+
 def write_overview(out_root: Path, outcomes: list, lang: str = "zh") -> list:
     """OUT/branches.csv and OUT/index.html: this run's branches, then those of
     earlier runs in the same folder. The outcomes shown, in that order."""
@@ -117,5 +146,5 @@ def write_overview(out_root: Path, outcomes: list, lang: str = "zh") -> list:
     tmp = path.with_name(".branches.csv.tmp")
     rows_of(shown).to_csv(tmp, index=False, encoding="utf-8")
     tmp.replace(path)
-    build_index(out_root, shown, lang=lang)
+    build_index(out_root, shown, lang=lang, trends=trends(out_root, shown))
     return shown
