@@ -104,7 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="a TOML or YAML file of assumptions (e.g. unresolved_days = 14, window_months = 6); default RESULTS.md's",
     )
-    r.add_argument("--notebooks", nargs="*", help="run only these notebooks (e.g. 01_value)")
+    r.add_argument(
+        "--targets",
+        type=Path,
+        help="a CSV or TOML file of management's targets (branch, figure, target, due): progress shown in the "
+        "briefing and the index",
+    )
+    r.add_argument(
+        "--notebooks",
+        nargs="*",
+        help="run only these notebooks (e.g. 02_churn), merged into the branch's report of the same month: "
+        "its other sections are kept",
+    )
     r.add_argument("--executor", choices=("local", "dask"), default="local")
     r.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
     c = sub.add_parser("compare", help="two runs of a branch side by side: what moved beyond noise")
@@ -171,9 +182,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from analysis.run import runner
+    from analysis.run.targets import load_targets, unused_branches
 
     as_of = runner.parse_as_of(args.as_of)
     assumptions = Assumptions.from_file(args.assumptions) if args.assumptions else Assumptions()
+    targets = load_targets(args.targets) if args.targets else ()  # a bad file: exit 2 before any work
     if not args.data.is_dir():
         raise UsageError(f"data folder not found: {args.data}")
     if args.executor == "dask" and not args.scheduler:
@@ -189,9 +202,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         notebooks=tuple(args.notebooks) if args.notebooks else None,
         notebook_jobs=notebook_jobs,
         assumptions=assumptions,
+        targets=targets,
     )
     if args.branch:
         outcome = runner.run_branch(str(args.data), args.branch, opts)  # data problems raise
+        runner.write_overview(args.out, [outcome], lang=args.lang)  # with the branches earlier runs left there
         if not outcome.ok:
             where = f" in notebook {outcome.notebook}, cell {outcome.cell}" if outcome.notebook else ""
             log.error(f"branch {args.branch} failed{where}: {outcome.error}")
@@ -208,6 +223,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if close:
             close()
     runner.write_overview(args.out, outcomes, lang=args.lang)
+    for t in unused_branches(targets, [o.branch_id for o in outcomes]):
+        log.warning(f"target for branch {t.branch} ({t.row}) not used: no such branch in {args.data}")
     failed = [o for o in outcomes if not o.ok]
     written = len(outcomes) - len(failed)
     log.info(f"{written} of {len(outcomes)} branches written to {args.out}; open {args.out / 'index.html'}")

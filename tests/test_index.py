@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from fixtures.specimen import make_run
 
+from analysis.__main__ import main
 from analysis.report.index import COLUMNS, build_index, compose_index, marks
-from analysis.run import runner
+from analysis.run import history, runner
+from analysis.run.overview import CSV_COLUMNS
 
 BRANCHES = {
     "fixture-a": {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"},
@@ -96,3 +100,59 @@ def test_index_of_only_failures(tmp_path):
         encoding="utf-8"
     )
     assert "no snapshot rows" in html and "Headline figures" not in html
+
+
+def test_branches_csv_has_the_same_english_columns_in_both_languages(tmp_path, outcomes):
+    written = {}
+    for lang in ("zh", "en"):
+        runner.write_overview(tmp_path, outcomes, lang=lang)
+        written[lang] = (tmp_path / "branches.csv").read_bytes()
+    assert written["zh"] == written["en"]
+    header = written["en"].decode("utf-8").splitlines()[0]
+    assert header.split(",") == list(CSV_COLUMNS) and header.isascii()
+    df = pd.read_csv(tmp_path / "branches.csv")
+    assert df.set_index("branch_id").loc["fixture-a", "churn_rate_12m"] == pytest.approx(0.134, abs=5e-4)
+    # a run with only failures has the same columns
+    runner.write_overview(tmp_path / "fail", [runner.BranchOutcome("x", False, 0.0, error="planted")], lang="en")
+    assert (tmp_path / "fail" / "branches.csv").read_text(encoding="utf-8").splitlines()[0] == header
+
+
+def test_the_overview_keeps_the_branches_an_earlier_run_left(tmp_path, outcomes):
+    """Branches run one at a time into one folder still give one overview."""
+    a, b, c = outcomes
+    shown = runner.write_overview(tmp_path, [b], lang="en")
+    assert [o.branch_id if hasattr(o, "branch_id") else o["branch_id"] for o in shown] == ["fixture-b", "fixture-a"]
+    df = pd.read_csv(tmp_path / "branches.csv")
+    assert list(df["branch_id"]) == ["fixture-b", "fixture-a"] and list(df["status"]) == ["ok", "ok"]
+    assert df.loc[1, "customers"] == a.headline["customers"]
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'href="fixture-a/briefing.html"' in html and "1 branches done · 1 from earlier runs" in html
+
+
+def test_a_single_branch_run_writes_the_overview(tmp_path, outcomes, conformance_dir, monkeypatch):
+    a = outcomes[0]
+    monkeypatch.setattr(runner, "run_branch", lambda data, branch, opts: a)
+    argv = ["run", "--data", str(conformance_dir / "good"), "--branch", "fixture-a", "--out", str(tmp_path)]
+    assert main([*argv, "--lang", "en", "--quiet"]) == 0
+    df = pd.read_csv(tmp_path / "branches.csv")
+    assert list(df.columns) == list(CSV_COLUMNS)
+    assert set(df["branch_id"]) == {"fixture-a", "fixture-b"}  # fixture-b's report is in the folder too
+    assert (tmp_path / "index.html").is_file()
+
+
+def test_the_index_draws_each_branch_s_figures_over_its_runs(tmp_path, outcomes):
+    a = outcomes[0]
+    res = json.loads((Path(a.folder) / "results.json").read_text(encoding="utf-8"))
+    for as_of, churn in (("2025-12-31", 0.15), ("2026-03-31", 0.12)):
+        earlier = copy.deepcopy(res)
+        earlier["as_of"], earlier["churn"]["churn_rate_12m"] = as_of, churn
+        history.record(earlier, tmp_path)
+    history.record(res, tmp_path)
+    runner.write_overview(tmp_path, outcomes, lang="en")
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr data-key="churn_rate_12m">(.*?)</tr>', html).group(1)
+    cell_a = re.search(r'data-branch="fixture-a"[^>]*>(.*?)</td>', row).group(1)
+    assert cell_a.startswith('13.4%<br><svg class="spark"')
+    assert "2025-12-31: 15.0%; 2026-03-31: 12.0%; 2026-06-30: 13.4%" in cell_a
+    assert "<svg" not in re.search(r'data-branch="fixture-b"[^>]*>(.*?)</td>', row).group(1)  # no runs recorded
+    assert "<script" not in html

@@ -411,7 +411,30 @@ def test_branches_csv_keeps_counts_as_integers(tmp_path):
         runner.BranchOutcome("c", False, 2.0, error="planted"),
     ]
     runner.write_overview(tmp_path, outcomes)
-    lines = (tmp_path / "branches.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "branch_id,customers,nps,status,error"
-    assert lines[1] == "a,1500,12.5,ok," and lines[2].startswith("b,,,no data,no customers")
-    assert lines[3] == "c,,,failed,planted"
+    df = pd.read_csv(tmp_path / "branches.csv", dtype=str, keep_default_na=False).set_index("branch_id")
+    assert df.loc["a", "customers"] == "1500" and df.loc["a", "nps"] == "12.5" and df.loc["a", "status"] == "ok"
+    assert df.loc["b", "customers"] == "" and df.loc["b", "status"] == "no data"
+    assert df.loc["b", "error"].startswith("no customers")
+    assert (df.loc["c", "status"], df.loc["c", "error"]) == ("failed", "planted")
+
+
+def test_runs_of_two_as_of_dates_sit_side_by_side(conformance_dir, tmp_path, good_notebooks):
+    """Each run kept in OUT/<branch>/runs/<as_of>/; OUT/<branch>/ is the latest by as-of,
+    also when an earlier quarter is run afterwards."""
+    data, out = str(conformance_dir / "good"), tmp_path / "out"
+    june = runner.run_branch(
+        data, "fixture-b", runner.RunOptions(out_root=out, quiet=True, notebook_dir=good_notebooks)
+    )
+    march = runner.run_branch(
+        data, "fixture-b", runner.RunOptions(out_root=out, as_of="2026-03", quiet=True, notebook_dir=good_notebooks)
+    )
+    assert june.ok and march.ok, (june.error, march.error)
+    folder = out / "fixture-b"
+    assert sorted(p.name for p in (folder / "runs").iterdir()) == ["2026-03-31", "2026-06-30"]
+    assert march.run_folder == str(folder / "runs" / "2026-03-31") and march.folder == str(folder)
+    assert json.loads((folder / "results.json").read_text(encoding="utf-8"))["as_of"] == "2026-06-30"
+    assert march.headline["as_of"] == "2026-06-30"  # the overview describes the branch folder, the latest
+    kept = folder / "runs" / "2026-03-31"
+    assert json.loads((kept / "results.json").read_text(encoding="utf-8"))["as_of"] == "2026-03-31"
+    assert (kept / "briefing.html").is_file() and not (kept / "notebooks").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["fixture-b", "history"]

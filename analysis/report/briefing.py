@@ -41,6 +41,7 @@ from analysis.report.context import ReportContext, make_context
 from analysis.report.deck import build_deck
 from analysis.report.findings import top_findings
 from analysis.report.page_text import Page
+from analysis.report.progress import progress_view
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
 from analysis.report.rulebase import CLEAR, confidence_of
 from analysis.words import churn_tables, managers, names
@@ -50,6 +51,7 @@ from analysis.words.format import money_unit
 from analysis.words.glossary import term
 from analysis.words.i18n import STRINGS, method_notes, money, num, pct, pick, t
 from analysis.words.plan import plan_table
+from analysis.words.progress import merged_label, merged_note
 from analysis.words.prose import DESCRIBE
 from analysis.words.qvsrs import pillar_name, scorecard_metric_label, scorecard_value
 from analysis.words.sources import source_name
@@ -450,6 +452,7 @@ def compose(
         "decisions": summary["decisions"],
         "findings_title": t("top_findings", lang) if len(top) == 5 else t("top_findings_n", lang, n=len(top)),
         "findings": [_rec_view(r, ctx, anchors) for r in top],
+        "progress": progress_view(out_dir, results, lang),  # targets, since the last run, last plan (_progress)
         "sections": sections,
         "run_card": run_card_rows(results, lang),
         "method_notes": method_notes(lang),
@@ -522,6 +525,8 @@ def run_card_rows(results: dict, lang: str) -> list[dict]:
         (t("suite_commit", lang), run.get("suite_commit")),
         (t("machine", lang), run.get("machine")),
     ]
+    if run.get("merged"):  # a run of some notebooks, merged into the report of its month
+        rows.insert(3, (merged_label(lang), merged_note(run["merged"], lang)))
     return [{"label": k, "value": "—" if v in (None, "") else str(v)} for k, v in rows]
 
 

@@ -1,7 +1,7 @@
 """OUT/index.html: every branch of a run side by side.
 
 Links to each branch's briefing (and deck), a league table of the headline
-figures (`runner.headline_figures`, the columns of branches.csv) with the
+figures (`analysis.report.headline`, the columns of branches.csv) with the
 best and the worst branch marked on every figure that has a better
 direction, each branch's first finding, the branches without data (listed
 in branches, nothing to analyse) and the branches that failed with their
@@ -12,66 +12,23 @@ briefing: the font subset is embedded, nothing is fetched.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from analysis.report import fonts
 from analysis.report.briefing import environment, punctuation, strings
 from analysis.report.context import make_context
 from analysis.report.findings import top_findings
+from analysis.report.headline import HEADLINE, Headline, format_value, number
+from analysis.report.progress import summary as progress_summary
 from analysis.report.recommendations import evaluate
-from analysis.words.i18n import num, pct, pick, t
+from analysis.report.sparkline import sparkline
+from analysis.words.i18n import pick, t
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    zh: str
-    en: str
-    kind: str  # count | pct | signed_pct | signed | number1 | number2 | number0
-    better: int  # +1 higher is better, −1 lower is better, 0 neither
-
-
-#: The league table's columns, in order (keys of runner.headline_figures).
-COLUMNS: tuple[Column, ...] = (
-    Column("customers", "客户数", "Customers", "count", 0),
-    Column("active_customers", "活跃客户", "Active customers", "count", 0),
-    Column("top20_revenue_share", "前20%客户利润占比", "Profit share of top 20%", "pct", 0),
-    Column("unprofitable_share", "亏损客户占比", "Loss-making customers", "pct", -1),
-    Column("churn_rate_12m", "近12个月流失率", "12-month attrition", "pct", -1),
-    Column("cs_overall", "满意度缺口", "Satisfaction gap", "signed", +1),
-    Column("nps", "净推荐值", "Net promoter score", "number0", +1),
-    Column("qvsrs_quality", "服务品质指数", "Quality index", "number1", +1),
-    Column("qvsrs_value", "利益 ÷ 成本", "Benefits ÷ costs", "number2", +1),
-    Column("products_per_customer", "户均产品数", "Products per customer", "number2", +1),
-    Column("rm_coverage", "客户经理覆盖率", "RM coverage", "pct", +1),
-    Column("coverage_top20", "前20%客户覆盖率", "RM coverage of top 20%", "pct", +1),
-    Column("revenue_growth_12m", "利润同比增长", "Profit growth", "signed_pct", +1),
-    Column("home_deposit_share", "存款份额", "Deposit share", "pct", +1),
-)
-
-
-def _number(v) -> float | None:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:
-        return None
-    return float(v)
-
-
-def format_value(v, kind: str) -> str:
-    x = _number(v)
-    if x is None:
-        return "—"
-    if kind == "count":
-        return num(x)
-    if kind == "pct":
-        return pct(x)
-    if kind == "signed_pct":
-        return f"{x * 100:+.1f}%"
-    if kind == "signed":
-        return f"{x:+.2f}"
-    digits = {"number0": 0, "number1": 1, "number2": 2}.get(kind, 2)
-    return f"{x:,.{digits}f}"
+#: The league table's columns, in order (the headline figures, the columns of branches.csv).
+Column = Headline
+COLUMNS: tuple[Headline, ...] = HEADLINE
+_number = number
 
 
 def marks(values: list, better: int, kind: str = "number2") -> list[str | None]:
@@ -112,9 +69,12 @@ def _get(o, name, default=None):
     return o.get(name, default) if isinstance(o, dict) else getattr(o, name, default)
 
 
-def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
+def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh", trends: Mapping | None = None) -> dict:
     """What the index shows: the branches, the league table (a row per figure,
-    a column per branch) and the failed branches."""
+    a column per branch, each cell with its trend over the branch's runs where
+    `trends` has two or more: branch_id → headline key → [(as_of, value)]) and
+    the failed branches."""
+    trends = trends or {}
     out_root = Path(out_root)
     outcomes = list(outcomes)
     ok = [o for o in outcomes if _get(o, "ok") and not _get(o, "no_data")]
@@ -142,6 +102,7 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
                 "top": top,
                 "href": f"{bid}/briefing.html",
                 "deck_href": f"{bid}/briefing.pptx" if (folder / "briefing.pptx").is_file() else None,
+                "targets": progress_summary(folder, lang),  # None without targets
             }
         )
     rows = []
@@ -150,9 +111,18 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
         rows.append(
             {
                 "key": c.key,
-                "label": pick(lang, c.zh, c.en),
+                "label": c.label(lang),
                 "cells": [
-                    {"branch_id": b["branch_id"], "text": format_value(v, c.kind), "mark": m}
+                    {
+                        "branch_id": b["branch_id"],
+                        "text": format_value(v, c.kind),
+                        "mark": m,
+                        "spark": sparkline(
+                            (trends.get(b["branch_id"]) or {}).get(c.key) or (),
+                            c.better,
+                            lambda x, kind=c.kind: format_value(x, kind),
+                        ),
+                    }
                     for b, v, m in zip(branches, values, marks(values, c.better, c.kind))
                 ],
             }
@@ -180,7 +150,10 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
     as_ofs = sorted(
         {str((_get(o, "headline") or {}).get("as_of")) for o in ok if (_get(o, "headline") or {}).get("as_of")}
     )
-    meta = [pick(lang, f"{len(ok)}个网点完成", f"{len(ok)} branches done")]
+    earlier = sum(1 for o in ok if _get(o, "earlier"))
+    meta = [pick(lang, f"{len(ok) - earlier}个网点完成", f"{len(ok) - earlier} branches done")]
+    if earlier:  # reports an earlier run left in the same folder
+        meta.append(pick(lang, f"{earlier}个沿用此前的运行", f"{earlier} from earlier runs"))
     if empty:
         meta.append(pick(lang, f"{len(empty)}个无数据", f"{len(empty)} without data"))
     if failed:
@@ -199,15 +172,17 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh") -> dict:
         "rows": rows,
         "failed": fails,
         "no_data": empty,
+        "targets_label": pick(lang, "目标进度", "Targets"),
+        "any_targets": any(b["targets"] for b in branches),
         "no_data_title": pick(lang, "无数据的网点", "Branches without data"),
         "no_data_why": pick(lang, "数据中没有该网点的客户或月度快照", "no customers or monthly snapshots in the data"),
     }
 
 
-def build_index(out_root: Path, outcomes, lang: str = "zh") -> Path:
-    """Write OUT/index.html for a multi-branch run."""
+def build_index(out_root: Path, outcomes, lang: str = "zh", trends: Mapping | None = None) -> Path:
+    """Write OUT/index.html (`trends`: see `compose_index`)."""
     out_root = Path(out_root)
-    context = compose_index(out_root, outcomes, lang)
+    context = compose_index(out_root, outcomes, lang, trends)
     html = fonts.embed_font(environment().get_template("index.html.j2").render(**context))
     path = out_root / "index.html"
     tmp = path.with_suffix(".html.tmp")

@@ -233,8 +233,24 @@ def compare(out_root: str | Path, branch: str, a: str | None = None, b: str | No
     if ra is None or rb is None or ra == rb:
         return pd.DataFrame(columns=out_cols).assign(**{"as_of_a": ra, "as_of_b": rb})
     h = history(out_root, branch)
-    left = h[h["as_of"] == ra].set_index("path")
-    right = h[h["as_of"] == rb].set_index("path")
+    out = compare_figures(h[h["as_of"] == ra], h[h["as_of"] == rb])
+    out.attrs.update(as_of_a=ra, as_of_b=rb, branch_id=branch)
+    return out
+
+
+def since(out_root: str | Path, results: Mapping[str, Any], a: str) -> pd.DataFrame:
+    """A run not yet recorded (its results.json) against the branch's recorded run as of `a`:
+    `compare`'s table, the run as b."""
+    h = history(out_root, results["branch_id"])
+    out = compare_figures(h[h["as_of"] == a], figures_of(results))
+    out.attrs.update(as_of_a=a, as_of_b=results.get("as_of"), branch_id=results["branch_id"])
+    return out
+
+
+def compare_figures(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Two runs' history rows side by side (`compare`'s columns), one row per figure both have."""
+    out_cols = ["path", "a", "b", "change", "change_kind", "ci_low", "ci_high", "beyond_noise"]
+    left, right = left.set_index("path"), right.set_index("path")
     rows = []
     for path in [p for p in right.index if p in left.index]:
         x, y = left.loc[path], right.loc[path]
@@ -262,6 +278,4 @@ def compare(out_root: str | Path, branch: str, a: str | None = None, b: str | No
                 "beyond_noise": c.beyond_noise,
             }
         )
-    out = pd.DataFrame(rows, columns=out_cols)
-    out.attrs.update(as_of_a=ra, as_of_b=rb, branch_id=branch)
-    return out
+    return pd.DataFrame(rows, columns=out_cols)

@@ -5,7 +5,8 @@ staging folder beside the output, execute every notebook with papermill
 against it, assemble `results.json`, build the briefing, and only then swap
 the staging folder in place of the branch's previous report. A failure at
 any step leaves the previous report untouched and is reported with the
-notebook, the cell and the error. One failing branch does not stop the
+notebook, the cell and the error. Every run is also kept by its as-of in
+`OUT/<branch>/runs/<as_of>/` (`analysis.run.archive`). One failing branch does not stop the
 others; the caller exits non-zero if any failed.
 
 Progress goes to the logger `analysis.run.runner` at INFO (DEBUG with
@@ -45,11 +46,15 @@ from analysis.data.timeframe import Timeframe, check_as_of
 from analysis.errors import DataError, UsageError
 from analysis.report.briefing import write_briefing
 from analysis.report.consistency import check as consistency_check
-from analysis.report.index import build_index
-from analysis.run import history
+from analysis.run import history, merge, progress
+from analysis.run.archive import publish
+from analysis.run.archive import swap_in as swap_in  # where it always was: runner.swap_in
 from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
+from analysis.run.overview import headline_figures
+from analysis.run.overview import write_overview as write_overview  # runner.write_overview, as before
 from analysis.run.results import assemble, dumps, publish_schema, schema_problems
 from analysis.run.tables import read_plan
+from analysis.run.targets import Target, scorecard_targets
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
@@ -70,6 +75,7 @@ class RunOptions:
     notebook_dir: Path = NOTEBOOK_DIR
     notebook_jobs: int = 1  # notebooks of one branch run side by side
     assumptions: Assumptions = field(default_factory=Assumptions)  # `--assumptions FILE`: every notebook's
+    targets: tuple[Target, ...] = ()  # `--targets FILE`: management's targets, held against in progress.json
 
     def __post_init__(self) -> None:
         # Notebooks run with their staging folder as working directory, so
@@ -91,6 +97,7 @@ class BranchOutcome:
     folder: str | None = None
     headline: dict = field(default_factory=dict)
     no_data: str | None = None  # why a branch listed in branches had nothing to analyse (then ok, no report)
+    run_folder: str | None = None  # this run's own folder, OUT/<branch>/runs/<as_of> (folder: the latest report)
 
 
 NO_DATA = "no customers with snapshot rows in the data: nothing to analyse"
@@ -198,16 +205,33 @@ def branch_fingerprint(bank: Bank) -> str:
     return data_fingerprint(tables)
 
 
-def run_card(bank: Bank, opts: RunOptions, data_dir: str, timings: dict | None = None) -> dict:
+def run_card(
+    bank: Bank,
+    opts: RunOptions,
+    data_dir: str,
+    timings: dict | None = None,
+    fingerprint: str | None = None,
+    notebooks: list[str] | None = None,
+    merged: dict | None = None,
+) -> dict:
+    """results.json's top: the branch, as-of, fingerprint and the run card
+    (`notebooks`: those whose sections the report holds; `merged`: what a run
+    of some notebooks kept from the report it was merged into)."""
     return {
         "branch_id": bank.branch_id,
         "branch": {k: bank.branch[k] for k in ("branch_name", "city", "home_bank")},
         "as_of": bank.timeframe.as_of.strftime("%Y-%m-%d"),
         "generated_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
-        "data_fingerprint": branch_fingerprint(bank),
+        "data_fingerprint": fingerprint or branch_fingerprint(bank),
         "run": {
             "data_dir": str(Path(data_dir).resolve()),
-            "parameters": {"as_of": opts.as_of, "lang": opts.lang},
+            "parameters": {
+                "as_of": opts.as_of,
+                "lang": opts.lang,
+                "notebooks": list(opts.notebooks) if opts.notebooks else None,
+            },
+            "notebooks": notebooks,
+            "merged": merged,
             "assumptions": bank.assumptions.to_dict(),
             "assumptions_changed": {k: v for k, (_, v) in bank.assumptions.changed().items()},
             "tables": {name: bank.row_count(name) for name in bank.tables},
@@ -368,28 +392,61 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
+        fingerprint = branch_fingerprint(bank)
+        base = merge_source(bank, opts, fingerprint)
+        seeded = merge.seed_sections(base, staging) if base is not None else []
         bank_dir = bank.save(staging / PREPARED)
+        nbs = notebook_paths(opts.notebooks, opts.notebook_dir)
+        ran = [p.stem for p in nbs]
         timings = {"load_s": bank.options.get("load_seconds")}
-        timings.update(
-            execute_notebooks(notebook_paths(opts.notebooks, opts.notebook_dir), staging, bank_dir, opts, branch)
-        )
-        card = run_card(bank, opts, data_dir, timings)
+        timings.update(execute_notebooks(nbs, staging, bank_dir, opts, branch))
+        merged, notebooks = None, ran
+        if base is not None:
+            earlier = merge.base_results(base)
+            rewritten = merge.rewritten_sections(base, staging)
+            merge.take_over(base, staging, ran, rewritten)
+            merged = merge.merged_card(base, out_root / branch, earlier, ran, seeded, rewritten)
+            notebooks = sorted(set(ran) | set(merged["notebooks_kept"]))
+            before = (earlier.get("run") or {}).get("timings") or {}
+            timings = {**{k: v for k, v in before.items() if k in merged["notebooks_kept"]}, **timings}
+            _say_merged(opts, branch, merged)
+        elif opts.notebooks:
+            log.warning(
+                f"[{branch}] no report as of {bank.timeframe.as_of:%Y-%m-%d} in {out_root / branch} to merge "
+                f"{', '.join(ran)} into: this report holds only {', '.join(ran)}"
+            )
+        card = run_card(bank, opts, data_dir, timings, fingerprint, notebooks, merged)
         t = time.monotonic()
         results = assemble(staging, card)
         publish_schema(staging)
         for problem in schema_problems(results):  # a figure off the contract is a bug of the suite: say it loudly
             log.warning(f"[{branch}] results.json departs from RESULTS.md: {problem}")
-        page = write_briefing(staging, results, lang=opts.lang)
+        progress.write(staging, out_root, results, opts.targets)  # targets, since last run, last plan: for the briefing
+        page = write_briefing(staging, results, lang=opts.lang, targets=scorecard_targets(opts.targets, results))
         check_consistency(staging, results, page, opts, branch)
         _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
         if not opts.keep_prepared:
             shutil.rmtree(staging / PREPARED, ignore_errors=True)
-        final = out_root / branch
-        swap_in(staging, final)
+        done = publish(staging, out_root / branch)
         history.record(results, out_root)  # after the swap: the history lists only reports that exist
         seconds = time.monotonic() - started
-        _say(opts, f"[{branch}] report written to {final} ({seconds:.1f} s)")
-        return BranchOutcome(branch, True, seconds, folder=str(final), headline=headline_figures(results))
+        if done.latest:
+            _say(opts, f"[{branch}] report written to {done.folder}, kept in {done.run_folder} ({seconds:.1f} s)")
+        else:
+            _say(
+                opts,
+                f"[{branch}] run as of {results.get('as_of')} kept in {done.run_folder}; {done.folder} stays "
+                f"the report as of {done.latest_as_of}, the latest ({seconds:.1f} s)",
+            )
+            results = json.loads((done.folder / "results.json").read_text(encoding="utf-8"))
+        return BranchOutcome(
+            branch,
+            True,
+            seconds,
+            folder=str(done.folder),
+            headline=headline_figures(results),
+            run_folder=str(done.run_folder),
+        )
     except NotebookFailed as exc:
         shutil.rmtree(staging, ignore_errors=True)
         _say(opts, f"[{branch}] FAILED in notebook {exc.notebook}, cell {exc.cell}: {exc.message}")
@@ -401,6 +458,32 @@ def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOu
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         _say(opts, f"[{branch}] FAILED: {detail}")
         return BranchOutcome(branch, False, time.monotonic() - started, error=detail)
+
+
+def merge_source(bank: Bank, opts: RunOptions, fingerprint: str) -> Path | None:
+    """The report a run of some notebooks (`opts.notebooks`) merges into: the
+    branch's report of the same as-of, None for a full run or when there is
+    none. UsageError when it was made from other data, assumptions or language."""
+    if not opts.notebooks:
+        return None
+    base = merge.merge_base(Path(opts.out_root) / bank.branch_id, bank.timeframe.as_of.strftime("%Y-%m-%d"))
+    if base is not None:
+        merge.check_base(base, fingerprint, bank.assumptions.to_dict(), opts.lang, opts.notebooks)
+    return base
+
+
+def _say_merged(opts: RunOptions, branch: str, merged: dict) -> None:
+    kept = ", ".join(merged["notebooks_kept"]) or "no other notebook"
+    _say(
+        opts,
+        f"[{branch}] {', '.join(merged['notebooks_rerun'])} merged into the report as of {merged['into_as_of']} "
+        f"(generated {merged['into_generated_at']}): {kept} kept from it",
+    )
+    if not merged["figures_kept"]:
+        log.warning(
+            f"[{branch}] the report merged into is a kept earlier run, which keeps no figure files: the sections "
+            f"of {kept} keep their numbers and text but show no figures (run every notebook for them)"
+        )
 
 
 def _alive(pid: int) -> bool:
@@ -440,20 +523,6 @@ def recover_out_root(out_root: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def swap_in(staging: Path, final: Path) -> None:
-    """Replace `final` by `staging` so that a complete report is always there."""
-    old = final.with_name(f".old-{final.name}-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    try:
-        staging.rename(final)
-    except OSError:
-        if old.exists():
-            old.rename(final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def run_branch(data_dir: str, branch: str, opts: RunOptions) -> BranchOutcome:
     """Load, validate and run one branch (in this process).
 
@@ -463,6 +532,7 @@ def run_branch(data_dir: str, branch: str, opts: RunOptions) -> BranchOutcome:
     data_dir = str(Path(data_dir).resolve())
     recover_out_root(opts.out_root)
     bank = load(data_dir, branch, as_of=opts.as_of, assumptions=opts.assumptions)
+    merge_source(bank, opts, branch_fingerprint(bank))  # a merge that cannot be is a bad request: before any kernel
     return run_prepared_branch(bank, data_dir, opts)
 
 
@@ -472,38 +542,6 @@ def _run_prepared_folder(bank_dir: str, data_dir: str, opts: RunOptions) -> Bran
         return run_prepared_branch(bank, data_dir, opts)
     finally:
         shutil.rmtree(bank_dir, ignore_errors=True)
-
-
-def headline_figures(results: dict) -> dict:
-    """The figures of branches.csv, one flat row per branch."""
-
-    def get(path: str):
-        node = results
-        for part in path.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        return node
-
-    return {
-        "branch_id": results.get("branch_id"),
-        "as_of": results.get("as_of"),
-        "customers": results.get("customers"),
-        "active_customers": results.get("active_customers"),
-        "top20_revenue_share": get("value.top20_revenue_share"),
-        "unprofitable_share": get("value.unprofitable_share"),
-        "churn_rate_12m": get("churn.churn_rate_12m"),
-        "cs_overall": get("satisfaction.cs_overall"),
-        "nps": get("satisfaction.nps"),
-        "qvsrs_quality": get("qvsrs.quality"),
-        "qvsrs_value": get("qvsrs.value"),
-        "products_per_customer": get("qvsrs.relationship.products_per_customer"),
-        "rm_coverage": get("qvsrs.relationship.rm_coverage"),
-        "revenue_growth_12m": get("qvsrs.sustainability.revenue_growth_12m"),
-        "home_deposit_share": (get("competitors.deposit_share") or {}).get(get("branch.home_bank")),
-        "coverage_top20": get("relationship_managers.coverage_top20"),
-        "data_fingerprint": results.get("data_fingerprint"),
-    }
 
 
 # --------------------------------------------------------------------------
@@ -598,24 +636,6 @@ def run_all(
     order = {b: i for i, b in enumerate(branches)}
     outcomes.sort(key=lambda o: order.get(o.branch_id, 0))
     return outcomes
-
-
-def write_overview(out_root: Path, outcomes: list[BranchOutcome], lang: str = "zh") -> None:
-    """OUT/branches.csv and OUT/index.html for a multi-branch run."""
-    rows = []
-    for o in outcomes:
-        row = dict(o.headline) if o.ok and not o.no_data else {"branch_id": o.branch_id}
-        row["status"] = "no data" if o.no_data else "ok" if o.ok else "failed"
-        row["error"] = o.no_data if o.no_data else None if o.ok else o.error
-        rows.append(row)
-    df = pd.DataFrame(rows)
-    for col in df.columns:
-        # Counts stay integers where a branch has none (no data, failed): 1500, not 1500.0.
-        given = [r[col] for r in rows if r.get(col) is not None]
-        if given and all(isinstance(v, int) and not isinstance(v, bool) for v in given):
-            df[col] = df[col].astype("Int64")
-    df.to_csv(Path(out_root) / "branches.csv", index=False, encoding="utf-8")
-    build_index(Path(out_root), outcomes, lang=lang)
 
 
 def outcome_dict(o: BranchOutcome) -> dict:
