@@ -717,7 +717,9 @@ def test_briefing_shows_the_plan_and_first_page_decisions(bank, sections, defaul
     assert "零售业务部负责人" in plan["tables"][0]["html"]
     html = build_briefing(tmp_path / "run", res, "zh").read_text(encoding="utf-8")
     cover = html[: html.index('class="toc"')]
-    assert "下季度的决定" in cover and dec["rows"][0]["profit"] in cover and "零售业务部负责人" in cover
+    first_row = dec["rows"][0]  # the estimate, its interval beneath
+    assert "下季度的决定" in cover and "零售业务部负责人" in cover
+    assert first_row["profit_estimate"] in cover and first_row["profit_range"] in cover
     prs = Presentation(str(tmp_path / "run" / "briefing.pptx"))
     slide = next(s for s in prs.slides if s.name == "plan")
     texts = [c.text for sh in slide.shapes if sh.has_table for row in sh.table.rows for c in row.cells]

@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from analysis.assumptions import Assumptions
-from analysis.words import format as fmt
 from analysis.words.format import amount, is_number, join, money, money_unit, num, pct, yuan
 from analysis.words.glossary import term
 from analysis.words.lang import check_lang, pick
@@ -79,8 +78,20 @@ def slides_label(first: int, last: int, lang: str = "zh") -> str:
 
 
 def money_range(low: object, high: object, lang: str = "zh") -> str:
-    """`format.money_range` ("2.09至16.0万元" / "CNY 20.9 to 160 thousand"), or "" when either end is missing."""
-    return fmt.money_range(low, high, lang) if is_number(low) and is_number(high) else ""
+    """An interval of money in one unit where both ends share it: "2.09至16.0万元" /
+    "CNY 20.9 to 160 thousand"; "" when either end is missing."""
+    if not (is_number(low) and is_number(high)):
+        return ""
+    a, b = money(low, lang), money(high, lang)
+    if lang == "zh":
+        unit = "亿元" if b.endswith("亿元") else "万元"
+        if a.endswith(unit):
+            return f"{a[: -len(unit)]}至{b}"
+        return f"{a}至{b}"
+    a_unit, b_unit = a.rsplit(" ", 1)[-1], b.rsplit(" ", 1)[-1]
+    if a_unit == b_unit:
+        return f"{a[: -len(a_unit) - 1]} to {b[len('CNY ') :]}"
+    return f"{a} to {b}"
 
 
 def column(key: str, lang: str = "zh") -> str:
