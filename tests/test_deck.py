@@ -35,7 +35,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
-from analysis.questions.plan import top_actions
+from analysis.questions import summary as choose
 from analysis.report import deck_layout
 from analysis.report.briefing import build_briefing, compose, write_briefing
 from analysis.report.context import make_context
@@ -296,6 +296,11 @@ def test_titles_state_the_point_and_never_repeat(sample):
         assert titles[f"finding-{i}"].startswith(f.headline) or f.finding.startswith(titles[f"finding-{i}"])
 
 
+def sign_float(text: str) -> float:
+    """A number as the deck prints it (thousands separators, a typographic minus)."""
+    return float(text.replace(",", "").replace("−", "-"))
+
+
 def test_the_summary_gives_the_situation_and_the_decisions(sample):
     lang, folder, res, page, prs = sample
     s = by_name(prs)["summary"]
@@ -304,18 +309,19 @@ def test_the_summary_gives_the_situation_and_the_decisions(sample):
         assert f.finding.split("。")[0].split(". ")[0] in text
     table = next(sh.table for sh in s.shapes if sh.has_table)
     rows = list(table.rows)
-    decisions = top_actions(res["plan"])
+    decisions = choose.decisions(res).chosen  # the briefing's first page's: one choice for both deliverables
     assert 3 <= len(decisions) <= 5 and len(rows) == len(decisions) + 2  # header, decisions, the whole plan
     div = 1e4 if lang == "zh" else 1e3
-    for r, row in zip(decisions, rows[1:]):
+    for d, row in zip(decisions, rows[1:]):
         cost = float(row.cells[1].text.replace(",", ""))
-        assert cost == pytest.approx(r["cost"] / div, rel=0.01, abs=0.01)
-        if r["profit_12m"] is not None:
+        assert cost == pytest.approx(d.cost / div, rel=0.01, abs=0.01)
+        if d.contribution is not None:
+            c = d.contribution
             est, rng = row.cells[2].text.split("\n")
-            lo, hi = re.split(r"至| to ", rng)
-            assert float(est.replace(",", "")) == pytest.approx(r["profit_12m"] / div, rel=0.01)
-            assert float(lo) == pytest.approx(r["profit_ci_low"] / div, rel=0.01, abs=0.01)
-            assert float(hi.replace(",", "")) == pytest.approx(r["profit_ci_high"] / div, rel=0.01)
+            lo, hi = re.split(r"(?<=\d)至|(?<=\d) to ", rng)
+            assert sign_float(est) == pytest.approx(c.estimate / div, rel=0.01)
+            assert sign_float(lo) == pytest.approx(c.low / div, rel=0.01, abs=0.01)
+            assert sign_float(hi) == pytest.approx(c.high / div, rel=0.01)
     total = float(rows[-1].cells[1].text.replace(",", ""))
     assert total == pytest.approx(res["plan"]["cost"] / div, rel=0.01)
 

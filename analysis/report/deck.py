@@ -8,8 +8,9 @@ The slides, by name (`slide.name`):
 1. `title`: the branch, the city, the as-of date;
 2. `agenda`: the storyline, each part with its slides;
 3. `summary`: the situation (the first sentence of each of the three
-   findings that matter most) and next quarter's three to five decisions,
-   each with its cost and yearly net contribution (95 % interval);
+   findings that matter most) and next quarter's decisions as the briefing's
+   first page chooses them (`questions.summary.decisions`), each with its
+   cost and yearly net contribution (95 % interval);
 4. `scorecard`: the QVSRS scorecard and the headline counts;
 5. `finding-1` … `finding-5`: one finding a slide under an action title that
    states the profit at stake, with its recommendation and the figure that
@@ -34,6 +35,7 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.util import Emu, Inches
 
+from analysis.questions import summary as choose
 from analysis.report import deck_appendix as appendix
 from analysis.report import deck_plan, paths
 from analysis.report import figures as figs
@@ -214,7 +216,7 @@ class Story:
         lang, plan, findings = self.lang, self.plan, self.page.findings
         situation = [first_sentence(r.finding) for r in findings[:3]]
         room = Emu(CONTENT_BOTTOM - CONTENT_TOP - Inches(0.6)).inches
-        rows, said = deck_plan.decisions(plan, lang, room) if plan else ([], [])
+        rows, said = deck_plan.decisions(choose.decisions(self.ctx.results), plan, lang, room) if plan else ([], [])
         if plan:
             claimed = deck_plan.claims_profit(plan["actions"])
             n = len(rows) - 2  # without the header and the whole plan

@@ -3,8 +3,9 @@ and budget table, and the next steps, as table cells and speaker notes.
 
 The plan itself (which actions, their order, owners, costs, profit and its
 interval, holdouts) is `analysis.questions.plan`'s, read from the results'
-plan section; `top_actions` orders the rows (profit, then cost) as on the
-briefing's first page. Every money figure is a yearly net contribution with
+plan section; the summary's decisions are the first page's
+(`questions.summary.decisions`), the plan table's rows in `top_actions`'
+order (profit, then cost). Every money figure is a yearly net contribution with
 its 95 % interval, or "none claimed".
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from analysis.questions.plan import top_actions
+from analysis.questions.summary import Decision, Decisions
 from analysis.report import paths
 from analysis.report.context import ReportContext
 from analysis.report.deck_layout import ACCENT, INK, MIN_PT, TEXT_PT, Para, para, table_height
@@ -54,11 +56,25 @@ def cells(texts: list[str], bold: tuple[int, ...] = (), color=INK, size: float =
     return [[para(x, size, k in bold, color)] for k, x in enumerate(texts)]
 
 
-def decisions(plan: dict, lang: str, room_in: float) -> tuple[list[Cells], list[str]]:
-    """The summary's table (header, three to five decisions, the whole plan),
+def _decision_parts(d: Decision, lang: str) -> tuple[str, str, str]:
+    """(the table's short action, its profit cell, the note) of one decision;
+    the stopped campaigns as one decision."""
+    c = d.contribution
+    est, low, high = (c.estimate, c.low, c.high) if c is not None else (None, None, None)
+    cell = W.profit_cell(est, low, high, lang)
+    if d.kind == "campaign_stop":
+        names = [W.campaign_label(det, lang) for det in d.details]
+        return W.stops_action(names, lang), cell, W.stops_note(names, d.saved, lang)
+    r, det = d.rows[0], (d.details[0] if d.details else {})
+    note = W.decision_note(action_line(r, det, lang), d.cost, W.profit_words(est, low, high, lang), lang)
+    return W.short_action(r, det, lang), cell, note
+
+
+def decisions(dec: Decisions, plan: dict, lang: str, room_in: float) -> tuple[list[Cells], list[str]]:
+    """The summary's table (header, next quarter's decisions as the briefing's
+    first page chooses them: `questions.summary.decisions`, the whole plan),
     at 16 pt when it fits `room_in` inches (else 14), and its notes."""
-    details = plan.get("details") or {}
-    rows = top_actions(plan)
+    parts = [_decision_parts(d, lang) for d in dec.chosen]
     claimed = claims_profit(plan["actions"])
     whole = W.profit_cell(
         plan.get("profit_12m") if claimed else None, plan.get("profit_ci_low"), plan.get("profit_ci_high"), lang
@@ -66,9 +82,8 @@ def decisions(plan: dict, lang: str, room_in: float) -> tuple[list[Cells], list[
 
     def table_at(size: float) -> list[Cells]:
         out = [cells([W.say("action", lang), W.column("cost", lang), W.column("profit", lang)], size=size)]
-        for r in rows:
-            action = W.short_action(r, details.get(r["action_id"]), lang)
-            out.append(cells([action, amount(r.get("cost"), lang), _profit_cell(r, lang)], (2,), size=size))
+        for d, (action, cell, _) in zip(dec.chosen, parts):
+            out.append(cells([action, amount(d.cost, lang), cell], (2,), size=size))
         out.append(cells([W.say("whole_plan", lang), amount(plan.get("cost"), lang), whole], (0, 1, 2), size=size))
         out[-1][2] = [para(whole, size, True, ACCENT)]
         return out
@@ -76,11 +91,7 @@ def decisions(plan: dict, lang: str, room_in: float) -> tuple[list[Cells], list[
     table = table_at(TEXT_PT)
     if table_height(DECISION_WIDTHS, table) > room_in:
         table = table_at(MIN_PT)
-    said = [
-        W.decision_note(action_line(r, details.get(r["action_id"]), lang), r.get("cost"), _profit(r, lang), lang)
-        for r in rows
-    ]
-    return table, said
+    return table, [note for _, _, note in parts]
 
 
 def _row(action: str, rs: list[Mapping], lang: str, size: float = MIN_PT) -> Cells:
