@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from analysis.words.format import plural
 from analysis.words.i18n import t
 from analysis.words.lang import pick
 
@@ -147,7 +148,7 @@ def since_note(moved_elsewhere: int, lang: str, unchanged: int = 0) -> str:
         note += pick(
             lang,
             f"其余{unchanged}项指标与上次相同。",
-            f"The other {unchanged} figure{'s' if unchanged != 1 else ''} read as last time. ",
+            f"The other {plural(unchanged, 'figure')} read as last time. ",
         )
     note += pick(
         lang,
@@ -158,7 +159,7 @@ def since_note(moved_elsewhere: int, lang: str, unchanged: int = 0) -> str:
         note += pick(
             lang,
             f"另有{moved_elsewhere}项数字的变化超出随机波动。",
-            f" {moved_elsewhere} other figure{'s' if moved_elsewhere != 1 else ''} moved beyond noise.",
+            f" {plural(moved_elsewhere, 'other figure')} moved beyond noise.",
         )
     return note
 

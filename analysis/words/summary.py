@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from analysis.questions.summary import BookMove, Decision, Decisions, Range, ScoreRow, Situation
-from analysis.words.format import is_number, join, money, money_range, num, pct, times
+from analysis.words.format import is_number, join, money, money_range, num, pct, plural, times
 from analysis.words.glossary import in_sentence, term
 from analysis.words.lang import pick
 from analysis.words.names import campaign_name
@@ -291,8 +291,7 @@ def _stop_line(d: Decision, names: list[str], lang: str) -> str:
     return pick(
         lang,
         f"停办：{n}项结论为“停办”的活动不再举办（{listed}）",
-        f"Stop: {n} campaign{'s' if n != 1 else ''} with a stop verdict {'are' if n != 1 else 'is'}"
-        f" not run again ({listed})",
+        f"Stop: {plural(n, 'campaign')} with a stop verdict {'are' if n != 1 else 'is'} not run again ({listed})",
     )
 
 
