@@ -219,6 +219,11 @@ def test_the_briefing_says_what_the_campaigns_notebook_decides(res_a):
         assert fired == (set() if v is None else {rule_of[v]}), cid
     assert {campaign_verdict(camps[f"X-{v}"]) for v in cases} == set(cases)
     assert campaign_verdict(camps["X-later"]) is None
+    # the page prints "headline: recommendation": the recommendation does not say the headline again
+    for lang in ("zh", "en"):
+        for r in evaluate(res_a, lang):
+            if r.id.startswith("campaigns."):
+                assert not r.recommendation.startswith(r.headline), (r.headline, r.recommendation)
 
 
 def test_churn_rate_rule(res_a):

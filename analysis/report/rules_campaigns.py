@@ -173,8 +173,8 @@ class CampaignScaleUp(VerdictRule):
             supporting=cited,
             recommendation=pick(
                 lang,
-                f"扩大{name}：下一轮推广到同类客户{keep}。",
-                f"Scale up {name}: extend it to similar customers next round{keep}.",
+                f"下一轮推广到同类客户{keep}。",  # the headline names the campaign: "扩大X：" said once
+                f"Extend it to similar customers next round{keep}.",
             ),
         )
 

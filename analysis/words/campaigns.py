@@ -608,9 +608,8 @@ def _verdict_advice(verdict: str, lang: str, name: str, c: Mapping) -> dict | No
             ),
             "recommendation": pick(
                 lang,
-                f"扩大{name}：下一轮推广到同类客户，同时继续随机保留一小部分对照组核实效果。",
-                f"Scale up {name}: extend it to similar customers next round, keeping a small random holdout to "
-                "confirm the effect.",
+                "下一轮推广到同类客户，同时继续随机保留一小部分对照组核实效果。",
+                "Extend it to similar customers next round, keeping a small random holdout to confirm the effect.",
             ),
         }
     if verdict == "keep":
