@@ -77,7 +77,9 @@ def test_branches_by_bank_place_and_kind_of_office():
 
 def test_campaigns_by_kind_and_month_in_english_by_title_in_chinese():
     assert campaign_name("红酒品鉴会", "wine_tasting", "2026-05-10") == "Wine tasting, May 2026"
-    assert campaign_name("端午主题日", "other", date(2026, 6, 1)) == "Event, June 2026"
+    # a festival event of no known kind says its festival, not just "Event"
+    assert campaign_name("端午主题日", "other", date(2026, 6, 1)) == "Dragon Boat Festival event, June 2026"
+    assert campaign_name("客户活动", "other", date(2026, 6, 1)) == "Event, June 2026"
     assert campaign_name("红酒品鉴会", "wine_tasting", "2026-05-10", "zh") == "红酒品鉴会"
     assert campaign_name(None, "salon", "2026-03-02", "zh") == "2026年3月沙龙活动"
     assert campaign_name("Spring salon", "salon", "2026-03-02") == "Spring salon, March 2026"

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 from pypinyin import Style, lazy_pinyin
 
+from analysis.questions.plan_campaigns import season_of
 from analysis.words.glossary import is_term, term
 from analysis.words.lang import check_lang, pick
 
@@ -222,6 +223,27 @@ def branch_name(name: str, lang: str = "en") -> str:
     return " ".join(p for p in (bank, place_name(rest) if rest else "", ending) if p)
 
 
+#: a seasonal event's festival (`questions.plan_campaigns.season_of`) → (zh, en)
+SEASONS = {
+    "spring_festival": ("春节", "Spring Festival"),
+    "lantern": ("元宵", "Lantern Festival"),
+    "dragon_boat": ("端午", "Dragon Boat Festival"),
+    "qixi": ("七夕", "Qixi"),
+    "mid_autumn": ("中秋", "Mid-Autumn Festival"),
+    "national_day": ("国庆", "National Day"),
+    "double_ninth": ("重阳", "Double Ninth Festival"),
+    "year_end": ("年终", "year-end"),
+    "womens_day": ("妇女节", "Women's Day"),
+    "qingming": ("清明", "Qingming"),
+    "labour_day": ("劳动节", "Labour Day"),
+    "mothers_day": ("母亲节", "Mother's Day"),
+    "childrens_day": ("儿童节", "Children's Day"),
+    "fathers_day": ("父亲节", "Father's Day"),
+    "summer": ("暑期", "summer holidays"),
+    "christmas": ("圣诞", "Christmas"),
+}
+
+
 def campaign_name(name: str | None, kind: str | None, start: date | str | None, lang: str = "en") -> str:
     """A campaign as a reader names it: its own title in Chinese; in English its
     kind and month ("Wine tasting, May 2026"), since its title is Chinese. A name
@@ -231,6 +253,8 @@ def campaign_name(name: str | None, kind: str | None, start: date | str | None, 
     'Wine tasting, May 2026'
     >>> campaign_name("Wine tasting, May 2026", "wine_tasting", "2026-05-09", "en")
     'Wine tasting, May 2026'
+    >>> campaign_name("端午主题日", "other", "2026-06-19", "en")
+    'Dragon Boat Festival event, June 2026'
     """
     check_lang(lang)
     if lang == "zh" and name:
@@ -239,7 +263,15 @@ def campaign_name(name: str | None, kind: str | None, start: date | str | None, 
     if start is not None:
         d = date.fromisoformat(str(start)[:10]) if not isinstance(start, date) else start
         when = pick(lang, f"{d.year}年{d.month}月", f"{MONTHS[d.month - 1]} {d.year}")
-    what = term(kind, lang) if kind and kind != "other" and is_term(kind) else pick(lang, "活动", "Event")
+    if kind and kind != "other" and is_term(kind):
+        what = term(kind, lang)
+    else:  # a festival event says its festival: "Dragon Boat Festival event"
+        season = SEASONS.get(season_of(name or "", kind or "")[0] or "")
+        what = (
+            pick(lang, f"{season[0]}活动", f"{season[1][0].upper()}{season[1][1:]} event")
+            if season
+            else pick(lang, "活动", "Event")
+        )
     if lang == "en" and name and not has_han(name):
         if when and name.endswith(when):  # named already (`in_language`): not twice
             return name

@@ -21,7 +21,7 @@ from analysis.questions.plan import top_actions
 from analysis.words.format import interval, is_number, join, money, money_unit, num, pct, yuan
 from analysis.words.glossary import feature_term, term
 from analysis.words.lang import pick
-from analysis.words.names import campaign_name
+from analysis.words.names import SEASONS, campaign_name
 
 ROLES: dict[str, tuple[str, str]] = {
     "head_of_retail": ("零售业务部负责人", "Head of retail"),
@@ -54,24 +54,6 @@ REASONS = {
     "over_budget": ("超出预算，本季度不安排", "over the budget, not scheduled"),
     "no_eligible": ("没有符合条件的客户", "no eligible customers"),
     "too_few_eligible": ("符合条件的客户太少，测不出结果", "too few eligible customers to learn anything"),
-}
-SEASONS = {
-    "spring_festival": ("春节", "Spring Festival"),
-    "lantern": ("元宵", "Lantern Festival"),
-    "dragon_boat": ("端午", "Dragon Boat Festival"),
-    "qixi": ("七夕", "Qixi"),
-    "mid_autumn": ("中秋", "Mid-Autumn Festival"),
-    "national_day": ("国庆", "National Day"),
-    "double_ninth": ("重阳", "Double Ninth Festival"),
-    "year_end": ("年终", "year-end"),
-    "womens_day": ("妇女节", "Women's Day"),
-    "qingming": ("清明", "Qingming"),
-    "labour_day": ("劳动节", "Labour Day"),
-    "mothers_day": ("母亲节", "Mother's Day"),
-    "childrens_day": ("儿童节", "Children's Day"),
-    "fathers_day": ("父亲节", "Father's Day"),
-    "summer": ("暑期", "summer holidays"),
-    "christmas": ("圣诞", "Christmas"),
 }
 
 
