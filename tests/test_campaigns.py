@@ -476,3 +476,24 @@ def test_no_sentence_calls_business_volume_a_return(bank_a, lang, volume, return
     assert volume in text  # business_roi is worded, as volume
     profit = result.results["FX-A1"].profit_12m
     assert money(profit["estimate"], lang) in text  # the return stated is the profit
+
+
+def test_legends_stand_beside_the_plot_never_over_its_rows(bank_a):
+    """Dot-and-whisker rows fill the plot: the legend goes to its right, the
+    plot keeps its width, and the saved figure holds the legend whole."""
+    import matplotlib.pyplot as plt
+
+    from analysis.figures import campaigns as F
+
+    a = analyze(bank_a, with_heterogeneity=False)
+    assert any(r.profit_12m is not None for r in a.results.values())
+    for plot in (F.plot_randomized, F.plot_targeted, F.plot_profit):
+        fig = plot(a, "en")
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        box, legend = ax.get_window_extent(), ax.get_legend().get_window_extent()
+        assert legend.x0 >= box.x1, plot.__name__  # right of the plot, not over it
+        assert box.width >= 0.5 * fig.bbox.width, plot.__name__  # the plot was not squeezed to make room
+        saved = fig.get_tightbbox(fig.canvas.get_renderer())  # what bbox "tight" saves, in inches
+        assert saved.x1 * fig.dpi >= legend.x1 - 1, plot.__name__  # the saved image holds the legend
+        plt.close(fig)

@@ -69,3 +69,11 @@ def test_captions_stack_and_clear_figure_texts():
     assert _extent(first, fig).y1 < _extent(note, fig).y0
     assert _extent(second, fig).y1 < _extent(first, fig).y0
     plt.close(fig)
+
+
+def test_money_ticks_print_whole_numbers_without_decimals():
+    fig, ax = plt.subplots()
+    plots.money_axis(ax, "x", "en")
+    fmt = ax.xaxis.get_major_formatter()
+    assert [fmt(v, None) for v in (0, 2_500, 5_000, 150_000, -50_000)] == ["0", "2.5", "5", "150", "−50"]
+    plt.close(fig)

@@ -11,7 +11,7 @@ from analysis.figures import style
 from analysis.questions.campaign_effects import RandomizedResult, TargetedResult
 from analysis.questions.campaigns import CampaignsResult
 from analysis.words.campaigns import label_of
-from analysis.words.format import money, num, pct
+from analysis.words.format import money, num, pct, plural
 from analysis.words.glossary import feature_term, term
 from analysis.words.lang import pick
 
@@ -68,8 +68,8 @@ def plot_randomized(result: CampaignsResult, lang: str = "zh"):
             + ("" if sure else ", but its interval includes zero"),
         )
     )
-    ax.legend(loc="lower right")
     _finish(fig, result, lang, sum(r.n_balance_treatment + r.n_balance_control for r in rs))
+    style.legend_beside(ax)  # after the layout: the saved figure widens to hold it
     return fig
 
 
@@ -97,8 +97,8 @@ def plot_targeted(result: CampaignsResult, lang: str = "zh"):
     else:
         title = pick(lang, "定向活动：调整前后的效果对比", "Targeted campaigns: effect before and after adjustment")
     ax.set_title(title)
-    ax.legend(loc="lower right")
     _finish(fig, result, lang, sum(r.n_balance_participants + r.n_balance_comparison for r in rs))
+    style.legend_beside(ax)  # after the layout: the saved figure widens to hold it
     return fig
 
 
@@ -126,8 +126,8 @@ def plot_balance(result: CampaignsResult, campaign_id: str, lang: str = "zh"):
             + ("are comparable" if ok else f"still differ (up to {num(worst, 2)})"),
         )
     )
-    ax.legend(loc="lower right")
     _finish(fig, result, lang, r.n_balance_participants + r.n_balance_comparison)
+    style.legend_beside(ax)  # after the layout: the saved figure widens to hold it
     return fig
 
 
@@ -274,7 +274,10 @@ def plot_profit(result: CampaignsResult, lang: str = "zh"):
     rs = sorted(rs, key=lambda r: r.profit_12m["estimate"])
     y = np.arange(len(rs))
     colors = [style.HOME if r.design == "randomized" else style.PALETTE[2] for r in rs]
-    _dots(ax, y, [r.profit_12m for r in rs], colors, term("profit", lang))
+    _dots(ax, y, [r.profit_12m for r in rs], colors, None)
+    for design, color in (("randomized", style.HOME), ("targeted", style.PALETTE[2])):  # one entry per colour
+        if any(r.design == design for r in rs):
+            ax.errorbar([], [], xerr=[], fmt="o", color=color, capsize=3, label=term(f"{design} campaign", lang))
     ax.scatter(
         [r.cost for r in rs], y, marker="|", s=200, color=style.ACCENT, label=pick(lang, "成本", "Cost"), zorder=3
     )
@@ -287,7 +290,7 @@ def plot_profit(result: CampaignsResult, lang: str = "zh"):
         title = pick(
             lang,
             f"{len(sure)}项活动的年净贡献确定超过成本",
-            f"{len(sure)} campaign(s) surely earn more a year than they cost",
+            f"Surely earning more a year than they cost: {plural(len(sure), 'campaign')}",
         )
     else:
         title = pick(
@@ -297,7 +300,6 @@ def plot_profit(result: CampaignsResult, lang: str = "zh"):
             f"earns most on its estimate ({money(best.profit_12m['estimate'], lang)})",
         )
     ax.set_title(title)
-    ax.legend(loc="lower right")
     margin = result.funds_margin
     extra = pick(
         lang,
@@ -305,4 +307,5 @@ def plot_profit(result: CampaignsResult, lang: str = "zh"):
         f"profit = balance effect × people reached × funds margin {pct(margin, 2)}, if the effect lasts a year",
     )
     _finish(fig, result, lang, sum(r.reach for r in rs), extra)
+    style.legend_beside(ax)  # after the layout: the saved figure widens to hold it
     return fig

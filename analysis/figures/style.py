@@ -88,7 +88,13 @@ def use_style(lang: str = "zh") -> None:
 def money_axis(ax, axis: str = "y", lang: str = "zh", label: str | None = None) -> None:
     """Format an axis holding CNY as 万元 / thousand CNY, with the unit in its label."""
     div, unit = money_unit(lang)
-    fmt = FuncFormatter(lambda v, _: f"{v / div:,.0f}" if abs(v / div) >= 10 else f"{v / div:,.1f}")
+
+    def tick(v: float, _: object) -> str:  # whole ticks without decimals ("0", not "0.0"), a typographic minus
+        x = v / div
+        text = f"{x:,.0f}" if abs(x) >= 10 or float(x).is_integer() else f"{x:,.1f}"
+        return text.replace("-", "−")
+
+    fmt = FuncFormatter(tick)
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(fmt)
     text = f"{label} ({unit})" if label else unit
@@ -98,6 +104,14 @@ def money_axis(ax, axis: str = "y", lang: str = "zh", label: str | None = None) 
 def percent_axis(ax, axis: str = "y", decimals: int = 0) -> None:
     fmt = FuncFormatter(lambda v, _: f"{v * 100:.{decimals}f}%")
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def legend_beside(ax, **kwargs) -> None:
+    """The legend to the right of the plot, outside it: never over a row of
+    estimates (dot-and-whisker charts fill the whole plot area). Call it after
+    the layout (`tight_layout` would shrink the plot to make room); the saved
+    figure (bbox "tight") widens to hold it."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, borderaxespad=0.0, **kwargs)
 
 
 def interval_dots(ax, y, estimate, low, high, color, label: str | None = None, marker: str = "o") -> None:

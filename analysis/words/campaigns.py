@@ -27,16 +27,18 @@ from analysis.questions.verdicts import VERDICTS, campaign_verdict, significant
 from analysis.words.format import interval, is_number, money, num, pct, pp
 from analysis.words.glossary import in_sentence, is_term, term
 from analysis.words.lang import pick
+from analysis.words.names import campaign_name
 
 # ---------------------------------------------------------------------------
 # Names
 
 
 def campaign_label(campaign_id: str, lang: str = "zh", name: str | None = None, kind: str | None = None) -> str:
-    """A campaign as a reader knows it, with its id: its name (zh), the
-    glossary term of its kind (en; its name when the kind has none)."""
+    """A campaign as a reader knows it, with its id: its name (zh), in English
+    the glossary term of its kind, a festival event by its festival, an
+    English name as it is (`names.campaign_name` without the month)."""
     kind_term = term(kind, lang) if kind and is_term(kind) else None
-    words = pick(lang, name or kind_term or "", kind_term or name or "")
+    words = pick(lang, name or kind_term or "", campaign_name(name, kind, None, "en") if name or kind else "")
     if not words:
         return campaign_id
     return pick(lang, f"{words}（{campaign_id}）", f"{words} ({campaign_id})")
