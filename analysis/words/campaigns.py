@@ -500,7 +500,7 @@ def method_note(lang: str = "zh") -> str:
     return pick(
         lang,
         "活动：随机对照活动比较邀请组与对照组（意向处理效应）；定向活动按参与者与对比客户在流失因素上的差异调整后估计参与效应。"
-        f"每组少于{MIN_ARM}名客户时不估计效应。business_roi = (新增业务价值 − 成本) ÷ 成本（仅随机对照活动）"
+        f"每组少于{MIN_ARM}名客户时不估计效应。(新增业务价值 − 成本) ÷ 成本（仅随机对照活动）"
         f"衡量{term('new business volume', lang)}。"
         "利润 = 余额效应 × 覆盖人数 × 资金年化净收益率（按本网点客户的利润对资金与贷款余额回归估计），"
         "即余额效应持续一年时的年净贡献；回报率 = (利润 − 成本) ÷ 成本。"
@@ -510,7 +510,7 @@ def method_note(lang: str = "zh") -> str:
         "Campaigns: randomized campaigns compare the invited with the holdout (intention to treat); targeted "
         "campaigns estimate the effect on participants adjusted for how they differ from the comparison pool on the "
         f"attrition drivers. No effect is estimated from fewer than {MIN_ARM} customers in a group. "
-        "New business volume (business_roi = (incremental business − cost) ÷ cost, randomized campaigns only) "
+        "New business volume ((incremental business − cost) ÷ cost, randomized campaigns only) "
         "measures volume, not profit. Profit = balance effect × people reached × the funds margin (a regression of "
         "customers' profit on their funds and loan balances at this branch): the yearly net contribution if the "
         "effect lasts a year; return = (profit − cost) ÷ cost. Verdicts: stop only when even the upper end of the "
