@@ -315,7 +315,11 @@ def test_the_summary_gives_the_situation_and_the_decisions(sample):
     for d, row in zip(decisions, rows[1:]):
         cost = float(row.cells[1].text.replace(",", ""))
         assert cost == pytest.approx(d.cost / div, rel=0.01, abs=0.01)
-        if d.contribution is not None:
+        if d.kind == "campaign_stop":  # what they give up, and the spend they free
+            given_up, frees = row.cells[2].text.split("\n")
+            assert sign_float(given_up) == pytest.approx(d.contribution.estimate / div, rel=0.01)
+            assert sign_float(re.findall(r"[\d.,]+$", frees)[0]) == pytest.approx(d.saved / div, rel=0.01)
+        elif d.contribution is not None:
             c = d.contribution
             est, rng = row.cells[2].text.split("\n")
             lo, hi = re.split(r"(?<=\d)至|(?<=\d) to ", rng)

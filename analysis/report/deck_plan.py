@@ -62,9 +62,10 @@ def _decision_parts(d: Decision, lang: str) -> tuple[str, str, str]:
     c = d.contribution
     est, low, high = (c.estimate, c.low, c.high) if c is not None else (None, None, None)
     cell = W.profit_cell(est, low, high, lang)
-    if d.kind == "campaign_stop":
+    if d.kind == "campaign_stop":  # what they give up beside what they free: the whole plan's total excludes both
         names = [W.campaign_label(det, lang) for det in d.details]
-        return W.stops_action(names, lang), cell, W.stops_note(names, d.saved, lang)
+        note = W.stops_note(names, d.saved, lang) + W.forgone_note(W.profit_words(est, low, high, lang), lang)
+        return W.stops_action(names, lang), W.stop_cell(est, d.saved, lang), note
     r, det = d.rows[0], (d.details[0] if d.details else {})
     note = W.decision_note(action_line(r, det, lang), d.cost, W.profit_words(est, low, high, lang), lang)
     return W.short_action(r, det, lang), cell, note

@@ -207,6 +207,11 @@ def stops_note(names: Sequence[str], frees: object, lang: str = "zh") -> str:
     )
 
 
+def forgone_note(forgone: str, lang: str = "zh") -> str:
+    """What stopping gives up, after `stops_note`: the effect those campaigns had, a year."""
+    return pick(lang, f"停办放弃的年净贡献为{forgone}。", f" Stopping gives up a yearly net contribution of {forgone}.")
+
+
 def more_actions(k: int, lang: str = "zh") -> str:
     return pick(lang, f"另有{k}项行动", f"{k} more actions")
 
@@ -240,20 +245,32 @@ def kpi_note(action: str, kpi: str, baseline: str, target: str, lang: str = "zh"
 def summary_title(
     n: int, cost: object, profit: object, low: object, high: object, lang: str = "zh", claimed: bool = True
 ) -> str:
-    """The summary's title: how many decisions, what they cost, what the plan should earn."""
+    """The summary's title: what the whole plan costs and should earn, and how many decisions lead it."""
     rng = money_range(low, high, lang)
     if claimed and is_number(profit):
         return pick(
             lang,
-            f"下季度{num(n)}项决定，投入{money(cost, lang)}，预计年净贡献{money(profit, lang)}"
-            + (f"（95%区间{rng}）" if rng else ""),
-            f"Next quarter: {num(n)} decisions for {money(cost, lang)}, expected to earn {money(profit, lang)} a year"
-            + (f" (95% interval {rng})" if rng else ""),
+            f"下季度计划投入{money(cost, lang)}，预计年净贡献{money(profit, lang)}"
+            + (f"（95%区间{rng}）" if rng else "")
+            + f"；首要的{num(n)}项决定",
+            f"Next quarter's plan: {money(cost, lang)}, expected to earn {money(profit, lang)} a year"
+            + (f" (95% interval {rng})" if rng else "")
+            + f"; its {num(n)} main decisions",
         )
     return pick(
         lang,
-        f"下季度{num(n)}项决定，投入{money(cost, lang)}；计划不声明年净贡献",
-        f"Next quarter: {num(n)} decisions for {money(cost, lang)}; the plan claims no yearly net contribution",
+        f"下季度计划投入{money(cost, lang)}，不声明年净贡献；首要的{num(n)}项决定",
+        f"Next quarter's plan: {money(cost, lang)}, claiming no yearly net contribution; its {num(n)} main decisions",
+    )
+
+
+def stop_cell(forgone: object, frees: object, lang: str = "zh") -> str:
+    """The stopped campaigns' cell, in the column's unit: the yearly effect they give up and the spend they free
+    ("−14.9\n放弃的效果；省下67.8" / "−149\ngiven up; frees 678")."""
+    return pick(
+        lang,
+        f"{amount(forgone, lang)}\n放弃的效果；省下{amount(frees, lang)}",
+        f"{amount(forgone, lang)}\ngiven up; frees {amount(frees, lang)}",
     )
 
 
