@@ -161,9 +161,7 @@ def test_the_package_keeps_the_import_contract():
 
 MAX_LINES = 700
 #: modules over MAX_LINES today, and who splits them
-LONG_TODAY = {
-    "analysis/data/validate.py": "705 lines after issue 17: the data layer's owner splits it",
-}
+LONG_TODAY: dict[str, str] = {}
 
 
 def _known(known: dict[str, str], what: str) -> list:
@@ -211,8 +209,6 @@ OPTIONAL_HERE = {
 LAZY_PACKAGE_IMPORTS = {"analysis/__main__.py"}
 #: modules with other function-local imports today, and who removes them
 LOCAL_IMPORTS_TODAY = {
-    "analysis/data/bank.py": "re: the data layer's owner",
-    "analysis/data/scan.py": "mmap, csv: the data layer's owner",
     "analysis/figures/style.py": "mplfonts, IPython: " + SPLITTING,
     "analysis/report/figures.py": "matplotlib: " + SPLITTING,
     "analysis/report/fonts.py": "fontTools: " + SPLITTING,

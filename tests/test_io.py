@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import analysis
-from analysis.data import io, validate
+from analysis.data import dtypes, io, validate
 from analysis.data.bank import read_folder
 from analysis.data.contract import TABLES
 from analysis.errors import DataError
@@ -141,7 +141,7 @@ def read_one(folder: Path, name: str = "customers", branch_ids=None):
 
 
 def final(df: pd.DataFrame, name: str = "customers") -> pd.DataFrame:
-    out = validate.finalize(TABLES[name], df)[list(TABLES[name].column_names)]
+    out = dtypes.finalize(TABLES[name], df)[list(TABLES[name].column_names)]
     return out.sort_values(out.columns[0]).reset_index(drop=True)
 
 

@@ -188,13 +188,13 @@ def test_text_numbers_and_dates_are_read_to_the_same_values_either_way(small, tm
 
 
 def test_a_prepared_table_reads_back_as_restore_dtypes_gives_it(conformance_dir, tmp_path):
-    from analysis.data import validate
+    from analysis.data import dtypes
 
     bank = analysis.load(conformance_dir / "good", "fixture-a")
     for name in ("transactions", "customers", "monthly_snapshots", "surveys", "campaign_contacts"):
         path = tmp_path / f"{name}.parquet"
         bank.tables[name].to_parquet(path, index=False)
-        expected = validate.restore_dtypes(TABLES[name], pd.read_parquet(path))
+        expected = dtypes.restore_dtypes(TABLES[name], pd.read_parquet(path))
         pd.testing.assert_frame_equal(frames.read_frame(path, TABLES[name]), expected, check_categorical=True, obj=name)
 
 

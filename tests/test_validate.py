@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from analysis.data import io, validate
+from analysis.data import dtypes, io, validate
 from analysis.data.bank import read_folder
 from analysis.data.contract import TABLES
 
@@ -166,14 +166,14 @@ def test_problems_name_the_partition_file_of_each_row(small):
 def test_finalize_gives_contract_dtypes_and_drops_bookkeeping(conformance_dir):
     tables, problems = read_folder(conformance_dir / "good")
     assert problems == []
-    c = validate.finalize(TABLES["customers"], tables["customers"])
+    c = dtypes.finalize(TABLES["customers"], tables["customers"])
     assert not any(col.startswith("_") for col in c.columns)
     assert c["customer_id"].dtype == object and c["customer_id"].iloc[0] == "00000001"
     assert list(c["vip_tier"].cat.categories) == ["none", "gold", "platinum", "diamond"]
     assert c["birth_year"].dtype == np.int64 and c["open_date"].dtype == "datetime64[ns]"
-    i = validate.finalize(TABLES["interactions"], tables["interactions"])
+    i = dtypes.finalize(TABLES["interactions"], tables["interactions"])
     assert i["resolution_score"].dtype == np.float64 and i["resolution_score"].isna().any()
-    s = validate.finalize(TABLES["monthly_snapshots"], tables["monthly_snapshots"])
+    s = dtypes.finalize(TABLES["monthly_snapshots"], tables["monthly_snapshots"])
     assert s["digital_active"].dtype == bool and s["products_held"].dtype == np.int64
 
 
@@ -181,7 +181,7 @@ def test_restore_dtypes_survives_a_parquet_round_trip(small, tmp_path):
     for name in ("customers", "campaign_contacts", "surveys"):
         path = tmp_path / f"{name}.parquet"
         small[name].to_parquet(path, index=False)
-        back = validate.restore_dtypes(TABLES[name], pd.read_parquet(path))
+        back = dtypes.restore_dtypes(TABLES[name], pd.read_parquet(path))
         pd.testing.assert_frame_equal(back, small[name], check_categorical=True)
 
 

@@ -12,6 +12,7 @@ every notebook of that run (`Bank.open`) without re-reading the raw files.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis.assumptions import Assumptions
-from analysis.data import casts, explore, frames, scan, validate
+from analysis.data import casts, dtypes, explore, frames, scan, validate
 from analysis.data.asof import as_known_at
 from analysis.data.contract import REQUIRED_TABLES, TABLES
 from analysis.data.features import customer_features
@@ -75,7 +76,7 @@ class FolderTables(Mapping[str, pd.DataFrame]):
     def final(self, name: str) -> pd.DataFrame:
         """The table with its final dtypes and without bookkeeping (after validation passed)."""
         if name in self._frames or name in self._loaded:
-            return validate.finalize(TABLES[name], self[name])
+            return dtypes.finalize(TABLES[name], self[name])
         return self._engine.to_pandas(self._views[name], final=True)
 
     def row_count(self, name: str) -> int:
@@ -108,7 +109,7 @@ class FolderTables(Mapping[str, pd.DataFrame]):
                 if view.rows != len(self._frames[name]):
                     pos = np.sort(self._engine.arrow(f"SELECT _pos FROM {view.name}").column("_pos").to_numpy())
                 df = self._frames[name] if pos is None else self._frames[name].iloc[pos].reset_index(drop=True)
-                out[name] = validate.finalize(TABLES[name], df)
+                out[name] = dtypes.finalize(TABLES[name], df)
             else:
                 out[name] = self._engine.to_pandas(view, final=True)
         return out
@@ -424,7 +425,6 @@ class Bank:
         DataFrame; a table already in memory is read where it lies. The
         result should be branch-sized (a row per customer, say).
         """
-        import re
 
         import duckdb
 
@@ -684,4 +684,4 @@ def load_tables_subset(data_dir: str | Path, names: Iterable[str]) -> dict[str, 
             out[name] = df
     if problems:
         raise DataError(problems)
-    return {n: validate.finalize(TABLES[n], df) for n, df in out.items()}
+    return {n: dtypes.finalize(TABLES[n], df) for n, df in out.items()}

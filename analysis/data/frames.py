@@ -22,7 +22,7 @@ from analysis.data.contract import Column, Table
 def read_frame(path: str | Path, table: Table) -> pd.DataFrame:
     """A validated table saved as Parquet (`Bank.save`), read with its final dtypes.
 
-    What `validate.restore_dtypes(pd.read_parquet(path))` gives, in about
+    What `dtypes.restore_dtypes(pd.read_parquet(path))` gives, in about
     half the memory and time: repeated strings come as the file's
     dictionaries and are decoded once, and each Arrow column is let go as
     soon as it is converted. Extra columns are read as pandas would.

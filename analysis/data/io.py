@@ -10,7 +10,7 @@ their kind become `DataProblem`s with their row numbers; the rules on values
 
 Every frame returned keeps two bookkeeping columns, `SOURCE_FILE` and
 `SOURCE_ROW`, so that a problem found later can name the row as a person
-counts it in that file. `analysis.validate.finalize` drops them.
+counts it in that file. `analysis.data.dtypes.finalize` drops them.
 
 How a value is read as its kind is defined once, in `convert`; how a
 problem names its rows, once, in `render_problem`. `analysis.scan` uses
@@ -513,7 +513,7 @@ def coerce(
 
     Extra columns are kept as read (the contract says they are ignored).
     Integers stay float64 here so that nulls survive until validation has
-    reported them; `analysis.validate.finalize` gives the final dtypes.
+    reported them; `analysis.data.dtypes.finalize` gives the final dtypes.
     `layout()`: what the file's layout says when columns are missing
     (`analysis.data.layout.layout_hint`).
     """

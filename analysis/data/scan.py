@@ -27,6 +27,8 @@ report the same problems with the same rows.
 
 from __future__ import annotations
 
+import csv
+import mmap
 import os
 import shutil
 import tempfile
@@ -680,7 +682,6 @@ class Engine:
 
 
 def _has_quotes(path: Path) -> bool:
-    import mmap
 
     with path.open("rb") as f:
         if path.stat().st_size == 0:
@@ -690,7 +691,6 @@ def _has_quotes(path: Path) -> bool:
 
 
 def _csv_header(path: Path, encoding: str) -> list[str]:
-    import csv
 
     with path.open(encoding=encoding, newline="") as f:
         first = next(csv.reader(f), [])
