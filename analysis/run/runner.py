@@ -8,6 +8,11 @@ any step leaves the previous report untouched and is reported with the
 notebook, the cell and the error. One failing branch does not stop the
 others; the caller exits non-zero if any failed.
 
+Branches on one machine share one queue (`analysis.run.schedule`): the
+notebooks of every branch take `jobs` slots in all, each after the notebooks
+it depends on, a branch's preparation overlapping other branches'
+notebooks, and each report finished as soon as its last notebook ends.
+
 Progress goes to the logger `analysis.run.runner` at INFO (DEBUG with
 `RunOptions.quiet`): the command line prints it, and a Dask run forwards
 it from the workers (`analysis.run.distributed`).
@@ -25,7 +30,6 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -39,14 +43,14 @@ from papermill.exceptions import PapermillExecutionError
 from analysis import __version__
 from analysis.assumptions import Assumptions
 from analysis.data.asof import as_known_at
-from analysis.data.bank import Bank, branch_options, load, read_folder, table_frames
+from analysis.data.bank import Bank, FolderTables, branch_options, load, read_folder, table_frames
 from analysis.data.fingerprint import data_fingerprint
 from analysis.data.timeframe import Timeframe, check_as_of
 from analysis.errors import DataError, UsageError
 from analysis.report.briefing import write_briefing
 from analysis.report.consistency import check as consistency_check
 from analysis.report.index import build_index
-from analysis.run import history
+from analysis.run import history, schedule
 from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
 from analysis.run.results import assemble, dumps, publish_schema, schema_problems
 from analysis.run.tables import read_plan
@@ -56,6 +60,9 @@ NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 KERNEL_NAME = "qvsrs-analysis"
 PREPARED = "_bank"  # the prepared bank inside a staging folder; removed on success
 LANGS = ("zh", "en")
+#: notebooks a warm kernel runs before a fresh one replaces it (`analysis.run.kernels`):
+#: four branches' worth, so a kernel start (about 3.5 s of CPU) is spread over 28 notebooks
+KERNEL_USES = 28
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +75,7 @@ class RunOptions:
     quiet: bool = False
     notebooks: tuple[str, ...] | None = None  # names to run; default every notebook
     notebook_dir: Path = NOTEBOOK_DIR
-    notebook_jobs: int = 1  # notebooks of one branch run side by side
+    notebook_jobs: int = 1  # slots of a one-branch run (run_branch, a Dask task): its notebooks side by side
     assumptions: Assumptions = field(default_factory=Assumptions)  # `--assumptions FILE`: every notebook's
 
     def __post_init__(self) -> None:
@@ -296,51 +303,13 @@ def _dependents(stem: str, deps: dict[str, set[str]]) -> set[str]:
     return out
 
 
-def execute_notebooks(paths: list[Path], staging: Path, bank_dir: Path, opts: RunOptions, branch: str) -> dict:
-    """Run the notebooks, `opts.notebook_jobs` at a time, each after those it
-    depends on; stop at the first failure (after the running ones end)."""
-    kernel = ensure_kernel()
+def notebook_order(paths: list[Path]) -> dict[str, set[str]]:
+    """Each notebook's stem → the notebooks of the run it waits for, in the
+    order a free slot takes them: those others wait for first (then file
+    order), so that the last ones are not left running alone at the end."""
     deps = {nb.stem: notebook_dependencies(nb) & {p.stem for p in paths} for nb in paths}
-    # Notebooks others wait for start first (then in file order), so that the
-    # last ones are not left running alone at the end.
-    waiting = {nb.stem: len(_dependents(nb.stem, deps)) for nb in paths}
-    pending = sorted(paths, key=lambda p: -waiting[p.stem])
-    done: set[str] = set()
-    timings: dict[str, float] = {}
-    failure: NotebookFailed | None = None
-
-    def run(nb: Path) -> float:
-        t = time.monotonic()
-        _say(opts, f"[{branch}] {nb.stem} …")
-        try:
-            with kernels.kernel() as km:
-                execute_notebook(nb, staging, bank_dir, opts, branch, kernel, km)
-        except KernelReset as exc:
-            raise NotebookFailed(nb.stem, None, str(exc)) from None
-        return round(time.monotonic() - t, 2)
-
-    with KernelPool(kernel) as kernels, ThreadPoolExecutor(max_workers=max(1, opts.notebook_jobs)) as pool:
-        running: dict = {}
-        while (pending or running) and failure is None:
-            for nb in [p for p in pending if deps[p.stem] <= done][: max(1, opts.notebook_jobs) - len(running)]:
-                pending.remove(nb)
-                running[pool.submit(run, nb)] = nb
-            if not running:  # a dependency cycle or a missing dependency
-                raise NotebookFailed(pending[0].stem, None, f"waits for {sorted(deps[pending[0].stem] - done)}")
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                nb = running.pop(fut)
-                try:
-                    timings[nb.stem] = fut.result()
-                    done.add(nb.stem)
-                    _say(opts, f"[{branch}] {nb.stem} done in {timings[nb.stem]:.1f} s")
-                except NotebookFailed as exc:
-                    failure = failure or exc
-        for fut in running:  # let the notebooks already started finish
-            fut.exception()
-    if failure is not None:
-        raise failure
-    return timings
+    waiting = {stem: len(_dependents(stem, deps)) for stem in deps}
+    return {stem: deps[stem] for stem in sorted(deps, key=lambda stem: -waiting[stem])}
 
 
 def check_consistency(staging: Path, results: dict, page, opts: RunOptions, branch: str) -> list[dict]:
@@ -358,49 +327,164 @@ def check_consistency(staging: Path, results: dict, page, opts: RunOptions, bran
     return problems
 
 
-def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOutcome:
-    """Run every notebook for an already loaded bank and swap the report in."""
-    started = time.monotonic()
-    branch = bank.branch_id
-    out_root = Path(opts.out_root)
-    out_root.mkdir(parents=True, exist_ok=True)
-    staging = out_root / f".staging-{branch}-{os.getpid()}"
+def new_staging(out_root: Path, branch: str) -> Path:
+    """An empty staging folder for `branch` beside its report."""
+    staging = Path(out_root) / f".staging-{branch}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    try:
-        bank_dir = bank.save(staging / PREPARED)
-        timings = {"load_s": bank.options.get("load_seconds")}
-        timings.update(
-            execute_notebooks(notebook_paths(opts.notebooks, opts.notebook_dir), staging, bank_dir, opts, branch)
-        )
-        card = run_card(bank, opts, data_dir, timings)
-        t = time.monotonic()
-        results = assemble(staging, card)
-        publish_schema(staging)
-        for problem in schema_problems(results):  # a figure off the contract is a bug of the suite: say it loudly
-            log.warning(f"[{branch}] results.json departs from RESULTS.md: {problem}")
-        page = write_briefing(staging, results, lang=opts.lang)
-        check_consistency(staging, results, page, opts, branch)
-        _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
-        if not opts.keep_prepared:
-            shutil.rmtree(staging / PREPARED, ignore_errors=True)
-        final = out_root / branch
-        swap_in(staging, final)
-        history.record(results, out_root)  # after the swap: the history lists only reports that exist
-        seconds = time.monotonic() - started
-        _say(opts, f"[{branch}] report written to {final} ({seconds:.1f} s)")
-        return BranchOutcome(branch, True, seconds, folder=str(final), headline=headline_figures(results))
-    except NotebookFailed as exc:
+    return staging
+
+
+def finish_branch(
+    bank: Bank, staging: Path, data_dir: str, opts: RunOptions, timings: dict, started: float
+) -> BranchOutcome:
+    """After a branch's last notebook: results.json with its run card, the
+    briefing and its consistency check, the swap-in and the history record."""
+    branch = bank.branch_id
+    out_root = Path(opts.out_root)
+    card = run_card(bank, opts, data_dir, timings)
+    t = time.monotonic()
+    results = assemble(staging, card)
+    publish_schema(staging)
+    for problem in schema_problems(results):  # a figure off the contract is a bug of the suite: say it loudly
+        log.warning(f"[{branch}] results.json departs from RESULTS.md: {problem}")
+    page = write_briefing(staging, results, lang=opts.lang)
+    check_consistency(staging, results, page, opts, branch)
+    _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
+    if not opts.keep_prepared:
+        shutil.rmtree(staging / PREPARED, ignore_errors=True)
+    final = out_root / branch
+    swap_in(staging, final)
+    history.record(results, out_root)  # after the swap: the history lists only reports that exist
+    seconds = time.monotonic() - started
+    _say(opts, f"[{branch}] report written to {final} ({seconds:.1f} s)")
+    return BranchOutcome(branch, True, seconds, folder=str(final), headline=headline_figures(results))
+
+
+def branch_failed(
+    branch: str, staging: Path | None, exc: BaseException, opts: RunOptions, started: float
+) -> BranchOutcome:
+    """A branch that failed at any step: its staging folder removed (the
+    previous report stays), the failure said and returned."""
+    if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)
+    seconds = time.monotonic() - started
+    if isinstance(exc, NotebookFailed):
         _say(opts, f"[{branch}] FAILED in notebook {exc.notebook}, cell {exc.cell}: {exc.message}")
-        return BranchOutcome(
-            branch, False, time.monotonic() - started, error=exc.message, notebook=exc.notebook, cell=exc.cell
+        return BranchOutcome(branch, False, seconds, error=exc.message, notebook=exc.notebook, cell=exc.cell)
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    _say(opts, f"[{branch}] FAILED: {detail}")
+    return BranchOutcome(branch, False, seconds, error=detail)
+
+
+class _Runs:
+    """The runner's side of a schedule (`analysis.run.schedule`): each
+    branch's staging folder, bank and clock, and the warm kernels every
+    branch's notebooks share.
+
+    `bank_for(branch)` gives the branch's bank (None: nothing to analyse);
+    with `keep_banks` the run card is made from that bank itself (a branch
+    loaded by `run_branch`), else from the prepared bank as the notebooks
+    read it, so that no branch is held in this process while it runs.
+    """
+
+    def __init__(
+        self,
+        data_dir: str,
+        opts: RunOptions,
+        kernels: KernelPool,
+        kernel: str,
+        bank_for: Callable[[str], Bank | None],
+        keep_banks: bool,
+    ) -> None:
+        self.data_dir, self.opts, self.kernels, self.kernel = data_dir, opts, kernels, kernel
+        self.paths = {p.stem: p for p in notebook_paths(opts.notebooks, opts.notebook_dir)}
+        self.bank_for, self.keep_banks = bank_for, keep_banks
+        self.staging: dict[str, Path] = {}
+        self.banks: dict[str, Bank] = {}
+        self.started: dict[str, float] = {}
+
+    def order(self) -> dict[str, set[str]]:
+        return notebook_order(list(self.paths.values()))
+
+    def prepare(self, branch: str) -> bool:
+        self.started[branch] = time.monotonic()
+        bank = self.bank_for(branch)
+        if bank is None:
+            return False
+        self.staging[branch] = new_staging(self.opts.out_root, branch)
+        bank.save(self.staging[branch] / PREPARED)
+        if self.keep_banks:
+            self.banks[branch] = bank
+        return True
+
+    def execute(self, branch: str, stem: str) -> None:
+        staging, t = self.staging[branch], time.monotonic()
+        _say(self.opts, f"[{branch}] {stem} …")
+        try:
+            with self.kernels.kernel(cwd=staging) as km:
+                execute_notebook(self.paths[stem], staging, staging / PREPARED, self.opts, branch, self.kernel, km)
+        except KernelReset as exc:
+            raise NotebookFailed(stem, None, str(exc)) from None
+        _say(self.opts, f"[{branch}] {stem} done in {time.monotonic() - t:.1f} s")
+
+    def finish(self, branch: str, timings: dict[str, float]) -> BranchOutcome:
+        staging = self.staging[branch]
+        bank = self.banks.pop(branch, None) or Bank.open(staging / PREPARED).with_assumptions(self.opts.assumptions)
+        card_timings = {"load_s": bank.options.get("load_seconds"), **timings}
+        return finish_branch(bank, staging, self.data_dir, self.opts, card_timings, self.started[branch])
+
+    def fail(self, branch: str, step: str, exc: BaseException) -> BranchOutcome:
+        self.banks.pop(branch, None)
+        if isinstance(exc, schedule.Waiting):  # a dependency cycle among the notebooks
+            exc = NotebookFailed(exc.notebook, None, str(exc))
+        started = self.started.get(branch, time.monotonic())
+        return branch_failed(branch, self.staging.get(branch), exc, self.opts, started)
+
+    def skip(self, branch: str) -> BranchOutcome:
+        # Listed in branches but without a customer or a snapshot row (a closed or
+        # merged outlet): nothing to analyse, and not a failure.
+        return BranchOutcome(branch, True, 0.0, no_data=NO_DATA)
+
+
+def run_scheduled(
+    branches: list[str],
+    bank_for: Callable[[str], Bank | None],
+    data_dir: str,
+    opts: RunOptions,
+    slots: int,
+    keep_banks: bool = False,
+) -> list[BranchOutcome]:
+    """Run `branches` in one queue of `slots` (`analysis.run.schedule`), in
+    this process, on warm kernels shared by all of them; their outcomes in
+    the order of `branches`."""
+    Path(opts.out_root).mkdir(parents=True, exist_ok=True)
+    kernel = ensure_kernel()
+    with KernelPool(kernel, max_uses=KERNEL_USES) as kernels:
+        runs = _Runs(data_dir, opts, kernels, kernel, bank_for, keep_banks)
+        done = schedule.run(
+            branches,
+            runs.order(),
+            runs.execute,
+            slots=slots,
+            prepare=runs.prepare,
+            finish=runs.finish,
+            fail=runs.fail,
+            skip=runs.skip,
         )
-    except Exception as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        _say(opts, f"[{branch}] FAILED: {detail}")
-        return BranchOutcome(branch, False, time.monotonic() - started, error=detail)
+    out = []
+    for b in branches:
+        o = done[b]
+        if not isinstance(o, BranchOutcome):  # a finishing or failing step itself failed
+            o = BranchOutcome(b, False, 0.0, error=f"{type(o).__name__}: {o}")
+        out.append(o)
+    return out
+
+
+def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOutcome:
+    """Run every notebook for an already loaded bank, `opts.notebook_jobs` at
+    a time, and swap the report in."""
+    return run_scheduled([bank.branch_id], lambda b: bank, data_dir, opts, opts.notebook_jobs, keep_banks=True)[0]
 
 
 def _alive(pid: int) -> bool:
@@ -510,11 +594,12 @@ def headline_figures(results: dict) -> dict:
 # several branches
 
 
-def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> tuple[list[str], Path]:
-    """Validate the whole folder once and write one prepared bank per branch.
+def open_folder(data_dir: str, branches: list[str] | None, opts: RunOptions) -> tuple[FolderTables, list[str]]:
+    """Validate the whole folder once: its tables, to prepare each branch
+    from, and the branches to run (every branch by default).
 
     Raises DataError when the folder breaks the contract: a run refuses bad
-    data the way `validate` reports it.
+    data the way `validate` reports it; UsageError for an unknown branch.
     """
     tables, problems = read_folder(data_dir)
     try:
@@ -527,23 +612,44 @@ def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> 
                 raise UsageError(f"unknown branch {', '.join(unknown)}; known branches: {', '.join(known)}")
         else:
             branches = known
+    except BaseException:
+        tables.close()
+        raise
+    return tables, list(branches)
+
+
+def branch_bank(tables: FolderTables, branch: str, data_dir: str, opts: RunOptions) -> Bank | None:
+    """One branch's bank from the validated folder (`open_folder`); None when
+    it has no snapshot rows (nothing to analyse); UsageError for an `--as-of`
+    outside its snapshots."""
+    # One branch's rows at a time: the whole bank is never in pandas at once.
+    unmatched: dict = {}
+    sel = tables.select(branch, unmatched)
+    months = sel["monthly_snapshots"]["month"]
+    if months.empty:
+        return None
+    check_as_of(months, opts.as_of, branch)
+    tf = Timeframe.from_snapshots(months, opts.as_of, opts.assumptions.window_months)
+    options = branch_options(unmatched)
+    if opts.as_of is not None:
+        known = as_known_at(sel, tf)
+        sel, options = known, branch_options(unmatched, known.set_aside)
+    return Bank(branch, sel, tf, data_dir=str(data_dir), options=options, assumptions=opts.assumptions)
+
+
+def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> tuple[list[str], Path]:
+    """Validate the whole folder once and write one prepared bank per branch
+    (for branches run elsewhere: a Dask cluster). Raises as `open_folder`,
+    and UsageError for an `--as-of` outside a branch's snapshots."""
+    tables, branches = open_folder(data_dir, branches, opts)
+    try:
         prep_root = Path(opts.out_root) / f".prepared-{os.getpid()}"
         for b in branches:
-            # One branch's rows at a time: the whole bank is never in pandas at once.
-            unmatched: dict = {}
-            sel = tables.select(b, unmatched)
-            months = sel["monthly_snapshots"]["month"]
-            if months.empty:
+            bank = branch_bank(tables, b, data_dir, opts)
+            if bank is None:
                 continue  # no data: run_all reports it, not as a failure
-            check_as_of(months, opts.as_of, b)
-            tf = Timeframe.from_snapshots(months, opts.as_of, opts.assumptions.window_months)
-            options = branch_options(unmatched)
-            if opts.as_of is not None:
-                known = as_known_at(sel, tf)
-                sel, options = known, branch_options(unmatched, known.set_aside)
-            bank = Bank(b, sel, tf, data_dir=str(data_dir), options=options, assumptions=opts.assumptions)
             bank.save(prep_root / b)
-            del sel, bank
+            del bank
     finally:
         tables.close()
     return branches, prep_root
@@ -556,14 +662,36 @@ def run_all(
     jobs: int = 1,
     submit: Callable | None = None,
 ) -> list[BranchOutcome]:
-    """Run several branches, `jobs` at a time in separate processes.
+    """Run several branches: here, in one queue of `jobs` slots for the
+    notebooks of all of them (`analysis.run.schedule`; `opts.notebook_jobs`
+    plays no part); with `submit`, one task per prepared branch.
 
-    `submit` replaces the local process pool (the Dask executor passes its
-    client's submit); each task runs one prepared branch.
+    `submit` replaces the local queue (the Dask executor passes its client's
+    submit); each task runs one prepared branch, `opts.notebook_jobs`
+    notebooks at a time. A branch whose `--as-of` lies outside its snapshots
+    fails alone here (the others run); with `submit` it stops the run
+    before any branch starts.
     """
     Path(opts.out_root).mkdir(parents=True, exist_ok=True)
     recover_out_root(opts.out_root)
     data_dir = str(Path(data_dir).resolve())
+    if submit is None:
+        tables, branches = open_folder(data_dir, branches, opts)
+        left = set(branches)
+
+        def bank_for(branch: str) -> Bank | None:
+            try:
+                return branch_bank(tables, branch, data_dir, opts)
+            finally:
+                # Preparations run one at a time, in branch order: the last lets go of the folder.
+                left.discard(branch)
+                if not left:
+                    tables.close()
+
+        try:
+            return run_scheduled(branches, bank_for, data_dir, opts, jobs)
+        finally:
+            tables.close()
     branches, prep_root = prepare_all(data_dir, branches, opts)
     outcomes: list[BranchOutcome] = []
     try:
@@ -575,24 +703,12 @@ def run_all(
                 # Listed in branches but without a customer or a snapshot row (a closed or
                 # merged outlet): nothing to analyse, and not a failure.
                 outcomes.append(BranchOutcome(b, True, 0.0, no_data=NO_DATA))
-        if jobs <= 1 and submit is None:
-            for b in todo:
-                outcomes.append(_run_prepared_folder(str(prep_root / b), data_dir, opts))
-        elif submit is not None:
-            futures = {b: submit(_run_prepared_folder, str(prep_root / b), data_dir, opts) for b in todo}
-            for b, fut in futures.items():
-                try:
-                    outcomes.append(fut.result())
-                except Exception as exc:  # a worker lost, a cluster gone
-                    outcomes.append(BranchOutcome(b, False, 0.0, error=f"{type(exc).__name__}: {exc}"))
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(_run_prepared_folder, str(prep_root / b), data_dir, opts): b for b in todo}
-                for fut in as_completed(futures):
-                    try:
-                        outcomes.append(fut.result())
-                    except Exception as exc:  # a worker process died
-                        outcomes.append(BranchOutcome(futures[fut], False, 0.0, error=f"{type(exc).__name__}: {exc}"))
+        futures = {b: submit(_run_prepared_folder, str(prep_root / b), data_dir, opts) for b in todo}
+        for b, fut in futures.items():
+            try:
+                outcomes.append(fut.result())
+            except Exception as exc:  # a worker lost, a cluster gone
+                outcomes.append(BranchOutcome(b, False, 0.0, error=f"{type(exc).__name__}: {exc}"))
     finally:
         shutil.rmtree(prep_root, ignore_errors=True)
     order = {b: i for i, b in enumerate(branches)}
