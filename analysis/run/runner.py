@@ -156,9 +156,17 @@ def ensure_kernel() -> str:
         "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
     }
     path = folder / "kernel.json"
-    if not path.is_file() or json.loads(path.read_text()) != spec:
+    try:
+        current = json.loads(path.read_text())
+    except (OSError, ValueError):  # none yet, or another run's write seen halfway
+        current = None
+    if current != spec:
+        # Written whole or not at all: runs side by side (from checkouts whose
+        # interpreter path differs) rewrite it while others read it.
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(spec, indent=1))
+        tmp = path.with_name(f"kernel.json.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(spec, indent=1))
+        tmp.replace(path)
     return KERNEL_NAME
 
 
@@ -416,6 +424,7 @@ class _Runs:
         bank.save(self.staging[branch] / PREPARED)
         if self.keep_banks:
             self.banks[branch] = bank
+        _say(self.opts, f"[{branch}] data prepared in {time.monotonic() - self.started[branch]:.1f} s")
         return True
 
     def execute(self, branch: str, stem: str) -> None:
