@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import subprocess
@@ -87,9 +88,11 @@ import json, resource, sys, time
 _started = time.perf_counter()
 {code}
 wall = time.perf_counter() - _started
-me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-stats = {{"wall_s": wall, "peak_mb": max(me, kids) / 1024, "extra": globals().get("extra", {{}})}}
+me = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # kernels and workers, once ended
+cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+stats = {{"wall_s": wall, "cpu_s": cpu, "peak_mb": max(me.ru_maxrss, kids.ru_maxrss) / 1024,
+         "extra": globals().get("extra", {{}})}}
 print("@@STAGE@@" + json.dumps(stats))
 """
 
@@ -108,7 +111,11 @@ def stage(name: str, code: str) -> dict:
     out["measured_at"] = time.strftime("%Y-%m-%d %H:%M")
     out["load_before"] = round(load_before, 2)
     out["load_after"] = round(os.getloadavg()[0], 2)
-    print(f"  {name:<34} {out['wall_s']:8.1f} s  {out['peak_mb']:8.0f} MB  (load {load_before:.1f})", flush=True)
+    print(
+        f"  {name:<34} {out['wall_s']:8.1f} s  {out['cpu_s']:8.1f} s CPU  {out['peak_mb']:8.0f} MB"
+        f"  (load {load_before:.1f})",
+        flush=True,
+    )
     return out
 
 
@@ -357,6 +364,12 @@ def check_targets(results: dict) -> list[dict]:
     return rows
 
 
+def _day(measured_at: str) -> str | None:
+    """The date in a stage's `measured_at` ("2026-12-03 09:02", "by 2026-11-28")."""
+    found = re.search(r"\d{4}-\d\d-\d\d", measured_at)
+    return found.group(0) if found else None
+
+
 def markdown(report: dict) -> str:
     lines = [
         "# Benchmark results",
@@ -370,15 +383,21 @@ def markdown(report: dict) -> str:
         "The load average (1 min) before and after a stage tells how busy the shared machine was;",
         f"below {report['machine']['cores']} the stage had the cores to itself.",
         "",
-        "| size | stage | wall (s) | peak memory (MB) | measured | load before → after |",
-        "| --- | --- | ---: | ---: | --- | --- |",
+        "CPU is the stage's own (its process and every process it started, user + system): CPU ÷ wall is",
+        "how many cores the stage kept busy, which the machine's other work does not inflate.",
+        "",
+        "| size | stage | wall (s) | CPU (s) | cores busy | peak memory (MB) | measured | load before → after |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for size, res in report["results"].items():
         for key, val in res.items():
             if isinstance(val, dict) and "wall_s" in val:
                 when = val.get("measured_at", "?")
                 load = f"{val['load_before']:.1f} → {val['load_after']:.1f}" if "load_before" in val else ""
-                lines.append(f"| {size} | {key} | {val['wall_s']:.1f} | {val['peak_mb']:.0f} | {when} | {load} |")
+                cpu = f"{val['cpu_s']:.1f} | {val['cpu_s'] / val['wall_s']:.2f}" if "cpu_s" in val else " | "
+                lines.append(
+                    f"| {size} | {key} | {val['wall_s']:.1f} | {cpu} | {val['peak_mb']:.0f} | {when} | {load} |"
+                )
     lines += ["", "Derived figures:", ""]
     for size, res in report["results"].items():
         d = derived(res)
@@ -392,6 +411,10 @@ def markdown(report: dict) -> str:
                 f"{p['customers']:,} customers {p['wall_s']:.1f} s ({p['measured_at']})" for p in f["points"]
             )
             lines.append(f"- {key}: fixed {f['fixed_s']:.1f} s + {f['per_10k_s']:.2f} s per 10k customers (from {pts})")
+            if len({_day(p["measured_at"]) for p in f["points"]}) > 1:
+                lines.append(
+                    "  (points measured on different days, perhaps of different code: measure both sizes again)"
+                )
     lines += ["", "Notebook timings (s) of the one-branch run:", ""]
     for size, res in report["results"].items():
         t = res.get("notebook_timings") or {}
@@ -404,8 +427,24 @@ def markdown(report: dict) -> str:
     commands = report.get("commands") or []
     if commands:
         lines += ["", "Commands that measured the figures above (latest last):", ""]
-        lines += [f"- {c['measured_at']}: `{c['command']}`" for c in commands]
+        for c in commands:
+            stages = f" ({', '.join(c['measured'])})" if c.get("measured") else ""
+            lines.append(f"- {c['measured_at']}: `{c['command']}`{stages}")
     return "\n".join(lines) + "\n"
+
+
+def commands_after(previous: list[dict], command: str, results: dict) -> list[dict]:
+    """The commands behind the figures kept: this one (with the stages it
+    measured), and those before it that still have a stage not measured again."""
+    now = {
+        f"{size}.{k}" for size, res in results.items() for k, v in res.items() if isinstance(v, dict) and "wall_s" in v
+    }
+    kept = []
+    for c in previous:
+        left = [m for m in c.get("measured", []) if m not in now]
+        if left or "measured" not in c:
+            kept.append({**c, "measured": left} if "measured" in c else c)
+    return [*kept, {"command": command, "measured_at": time.strftime("%Y-%m-%d %H:%M"), "measured": sorted(now)}]
 
 
 def main() -> None:
@@ -446,10 +485,7 @@ def main() -> None:
         "derived": {size: derived(res) for size, res in merged.items()},
         "scaling": scaling(merged),
         "targets": check_targets(merged),
-        "commands": [
-            *previous.get("commands", []),
-            {"command": command, "measured_at": time.strftime("%Y-%m-%d %H:%M")},
-        ],
+        "commands": commands_after(previous.get("commands", []), command, results),
         "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     (OUT / "results.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
