@@ -40,6 +40,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+#: the checkout whose package the stages run (`--repo`: another one, to compare code on the same banks)
+SUITE = {"repo": REPO}
 OUT = HERE  # results.json and results.md are committed beside this script
 PY = sys.executable
 CORES = os.cpu_count() or 1
@@ -102,7 +104,9 @@ def stage(name: str, code: str) -> dict:
     script = STAGE.format(code=code)
     load_before = os.getloadavg()[0]  # a shared machine: how busy it was when the stage began
     started = time.perf_counter()
-    proc = subprocess.run([PY, "-c", script], cwd=REPO, capture_output=True, text=True)
+    # The stage imports the package of the checkout it runs in, and so do its kernels.
+    env = {**os.environ, "PYTHONPATH": str(SUITE["repo"])}
+    proc = subprocess.run([PY, "-c", script], cwd=SUITE["repo"], capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"stage {name} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
     line = next(line for line in proc.stdout.splitlines() if line.startswith("@@STAGE@@"))
@@ -174,7 +178,9 @@ def bench_size(size: str, work: Path, stages: list[str], jobs: tuple[int, ...] |
         for j in jobs or settings:
             res[f"run_all_jobs{j}"] = stage(
                 f"run {first or spec['branches']} branches, --jobs {j}",
-                RUN_ALL_CODE.format(data=str(data), out=str(work / f"out-all-{size}-{j}"), first=first, jobs=j),
+                RUN_ALL_CODE.format(
+                    data=str(data), out=str(work / f"out-all-{size}-{j}"), first=first, jobs=j, cores=CORES
+                ),
             )
     return res
 
@@ -182,10 +188,12 @@ def bench_size(size: str, work: Path, stages: list[str], jobs: tuple[int, ...] |
 RUN_ALL_CODE = """
 # What `python -m analysis run --all-branches --jobs J` does: every branch's
 # notebooks in one queue of J slots, briefings, then branches.csv and index.html.
+# (notebook_jobs as the command line set it before the one queue, for `--repo`
+# of older code: J processes of cores // J notebooks each; the queue ignores it.)
 from analysis.data.bank import branch_ids
 from analysis.run import runner
 branches = branch_ids({data!r})[:{first}]
-opts = runner.RunOptions(out_root={out!r}, quiet=True)
+opts = runner.RunOptions(out_root={out!r}, quiet=True, notebook_jobs=max(1, {cores} // {jobs}))
 o = runner.run_all({data!r}, opts, branches=branches, jobs={jobs})
 assert all(x.ok for x in o), [x.error for x in o if not x.ok]
 runner.write_overview(opts.out_root, o)
@@ -455,7 +463,15 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "qvsrs-bench")
     ap.add_argument("--keep", action="store_true", help="keep the generated banks and reports")
     ap.add_argument("--reuse", action="store_true", help="use a bank left by an earlier --keep run (no sample stage)")
+    ap.add_argument(
+        "--repo",
+        type=Path,
+        help="run the stages with another checkout's package (e.g. main, on the same --reuse banks); "
+        "its figures are printed, results.json and results.md are left as they are",
+    )
     args = ap.parse_args()
+    if args.repo:
+        SUITE["repo"] = args.repo.resolve()
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
@@ -466,6 +482,12 @@ def main() -> None:
     jobs = tuple(int(j) for j in args.jobs.split(",")) if args.jobs else None
     args.work.mkdir(parents=True, exist_ok=True)
     results = {s: bench_size(s, args.work, chosen or STAGES[s], jobs, args.reuse) for s in sizes}
+    if args.repo:
+        for size, res in results.items():
+            print(f"{size} with {SUITE['repo']}: " + ", ".join(f"{k} {v:.2f}" for k, v in derived(res).items()))
+        if not args.keep:
+            shutil.rmtree(args.work, ignore_errors=True)
+        return
     OUT.mkdir(exist_ok=True)
     previous = json.loads((OUT / "results.json").read_text()) if (OUT / "results.json").is_file() else {}
     merged = dict(previous.get("results", {}))
