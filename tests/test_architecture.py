@@ -297,3 +297,27 @@ def test_data_and_reports_are_in_every_clone_but_their_contents_are_not():
     probe += ["reports/index.html", "reports/meishan/results.json"]
     got = subprocess.run(["git", "check-ignore", "--no-index", *probe], cwd=REPO, capture_output=True, text=True)
     assert got.stdout.split() == probe[2:]
+
+
+# --------------------------------------------------------------------------
+# tests mirror the package
+
+#: tests that span layers, kept at the top of tests/
+ACROSS_LAYERS = {
+    "test_architecture.py",
+    "test_degenerate.py",
+    "test_environment.py",
+    "test_nbval.py",
+    "test_pythons.py",
+    "test_workbench.py",
+}
+
+
+def test_tests_mirror_the_package():
+    """tests/<layer>/ for each subpackage of analysis/, no folder of tests without its
+    layer, and at the top only the tests that span layers."""
+    layers = {p.name for p in (REPO / "analysis").iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
+    folders = {p.name for p in (REPO / "tests").iterdir() if p.is_dir() and any(p.glob("test_*.py"))}
+    assert folders == layers, f"tests/ folders {sorted(folders)} against layers {sorted(layers)}"
+    top = {p.name for p in (REPO / "tests").glob("test_*.py")}
+    assert top == ACROSS_LAYERS, f"tests at the top that belong to a layer: {sorted(top - ACROSS_LAYERS)}"

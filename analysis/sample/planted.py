@@ -528,7 +528,7 @@ class RevenueEffects:
     provision_rate: float = 0.06
     heavy_cost: float = 45.0
     noise_sd: float = 2.0
-    # the marginals these produce (checked by tests/test_sample.py)
+    # the marginals these produce (checked by tests/sample/test_sample.py)
     top20_share_range: tuple[float, float] = (0.70, 0.90)
     unprofitable_share_range: tuple[float, float] = (0.04, 0.12)
 

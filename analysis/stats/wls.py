@@ -5,7 +5,7 @@ this design does not need (rank by SVD, constant detection by QR, a pseudo-
 inverse of the whole design).
 
 The figures are statsmodels' `WLS(...).fit(cov_type="cluster")` to rounding
-(tests/test_wls.py compares them): the same small-sample correction
+(tests/stats/test_wls.py compares them): the same small-sample correction
 G/(G−1) · (N−1)/(N−K), normal intervals and chi-square Wald tests, and a
 minimum-norm solution when columns are collinear.
 
@@ -18,7 +18,7 @@ the clusters (customer effects, clustered by customer): a customer's effect
 costs no degree of freedom because it is one of the cluster's own. statsmodels
 on the dummy-variable design (and Stata's `areg`) count every dummy:
 absorbed = the number of absorbed effects reproduces it, and its standard
-errors are larger by √((N−K)/(N−K−absorbed)). tests/test_wls.py checks both.
+errors are larger by √((N−K)/(N−K−absorbed)). tests/stats/test_wls.py checks both.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from analysis.report.briefing import compose
 from analysis.report.context import make_context
 from analysis.run.compute import compute_results, compute_run
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # ---------------------------------------------------------------------------
 # a hand-built branch: results, plan.csv and the briefing's visible text

@@ -75,7 +75,7 @@ def big(tmp_path_factory) -> tuple[Path, dict, dict[str, pd.DataFrame]]:
     """One branch large enough to recover the planted effects within a few
     standard errors. Whether the 95 % intervals cover the planted values at
     their nominal rate is a coverage rate over 20 seeds
-    (tests/test_planted_coverage.py), not a property of one seed."""
+    (tests/sample/test_planted_coverage.py), not a property of one seed."""
     d = tmp_path_factory.mktemp("big")
     summary = generate(d, branches=1, customers=8000, seed=1)
     return d, summary, read_bank(d)

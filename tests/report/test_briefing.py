@@ -10,62 +10,16 @@ import logging
 import re
 import shutil
 import warnings
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fixtures.pages import BRANCH_A, CJK, Page, section_text
 from fixtures.specimen import make_run
 
 from analysis.report import fonts, paths
 from analysis.report.briefing import build_briefing, compose, run_card_rows
 from analysis.report.figures import evidence_png, section_of
 from analysis.report.recommendations import Evidence
-
-BRANCH_A = {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"}
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-class Page(HTMLParser):
-    """The parts of a page a test looks at: text, tags, attributes, font data."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.tags: list[str] = []
-        self.attrs: list[tuple[str, dict]] = []
-        self._skip = 0
-        self.style = ""
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attrs.append((tag, dict(attrs)))
-        if tag in ("style", "script", "title"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "script", "title"):
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if self._skip:
-            if self.tags and self.tags[-1] == "style":
-                self.style += data
-            return
-        self.text.append(data)
-
-    @property
-    def visible(self) -> str:
-        return "".join(self.text)
-
-    def with_attr(self, name: str) -> list[dict]:
-        return [a for _, a in self.attrs if name in a]
-
-
-def section_text(html: str, section_id: str) -> str:
-    """The visible text of one `<section id=…>` of a page."""
-    start = html.index(f'<section class="page{"" if section_id != "summary" else " cover"}" id="{section_id}"')
-    return Page(html[start : html.index("</section>", start)]).visible
 
 
 def embedded_font_cmap(style: str) -> set[int]:

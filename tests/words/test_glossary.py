@@ -22,7 +22,7 @@ from analysis.data.contract import (
 from analysis.data.features import DRIVER_ORDER
 from analysis.words import glossary as g
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"  # the repository sits beside shared/
+SHARED = Path(__file__).resolve().parents[3] / "shared"  # the repository sits beside shared/
 
 #: Rows of GLOSSARY.md whose key column names a group rather than the keys.
 GROUP_KEYS = {"IPA quadrants": ["fix_first", "keep_up", "low_priority", "possible_overkill"]}

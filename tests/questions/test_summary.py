@@ -10,8 +10,8 @@ import re
 
 import pandas as pd
 import pytest
+from fixtures.pages import BRANCH_A, CJK, Page, section_text
 from fixtures.specimen import make_run
-from test_briefing import BRANCH_A, CJK, Page, section_text
 
 from analysis.questions import qvsrs
 from analysis.questions import summary as S
