@@ -28,6 +28,7 @@ from analysis.words.format import interval, is_number, money, num, pct, pp
 from analysis.words.glossary import in_sentence, is_term, term
 from analysis.words.lang import pick
 from analysis.words.names import campaign_name
+from analysis.words.persistence import lasts_clause
 
 # ---------------------------------------------------------------------------
 # Names
@@ -388,6 +389,12 @@ def _describe_checks(r: TargetedResult, lang: str, explain: Callable[..., str]) 
                 if parallel
                 else f"did not move in step (test p = {num(p, 2)}), so read it with care."
             ),
+        )
+    if r.persistence is not None:
+        s += pick(
+            lang,
+            f"活动结束后，余额效应{lasts_clause(r.persistence, lang, plan=True)}。",
+            f" After the campaign, its balance effect {lasts_clause(r.persistence, lang, plan=True)}.",
         )
     return s
 
