@@ -115,6 +115,18 @@ def balance_text(c: Mapping, lang: str) -> str:
     )
 
 
+def persistence_text(p: Mapping | None, lang: str) -> str:
+    """How long a targeted campaign's balance effect lasts after it, by its
+    event study or the assumption (a sentence; "" without `persistence`)."""
+    if not isinstance(p, Mapping):
+        return ""
+    return pick(
+        lang,
+        f"活动结束后，余额效应{lasts_clause(p, lang, plan=True)}。",
+        f" After the campaign, its balance effect {lasts_clause(p, lang, plan=True)}.",
+    )
+
+
 def verdict_text(c: Mapping, lang: str) -> str:
     """ "结论：扩大" / "verdict: grow" for a campaign's figures (none while not measurable)."""
     v = campaign_verdict(c)
@@ -337,6 +349,7 @@ def _targeted_sentence(label: str, f: Mapping, lang: str, r, explain: Callable[.
         parts.append(missing_effect_text(f, lang))
     parts += [t for t in (profit_text(f, lang), verdict_text(f, lang)) if t]
     s = label + pick(lang, "：", ": ") + pick(lang, "，", "; ").join(parts) + pick(lang, "。", ".")
+    s += persistence_text(f.get("persistence"), lang)
     if isinstance(r, TargetedResult):
         s += _describe_checks(r, lang, explain)
     return s
@@ -389,12 +402,6 @@ def _describe_checks(r: TargetedResult, lang: str, explain: Callable[..., str]) 
                 if parallel
                 else f"did not move in step (test p = {num(p, 2)}), so read it with care."
             ),
-        )
-    if r.persistence is not None:
-        s += pick(
-            lang,
-            f"活动结束后，余额效应{lasts_clause(r.persistence, lang, plan=True)}。",
-            f" After the campaign, its balance effect {lasts_clause(r.persistence, lang, plan=True)}.",
         )
     return s
 
@@ -673,8 +680,11 @@ def _verdict_advice(verdict: str, lang: str, name: str, c: Mapping) -> dict | No
     return None
 
 
-def holdout_advice(lang: str, name: str, naive: float, adjusted: Mapping | None) -> dict:
-    """headline, finding and recommendation for a targeted campaign judged by a naive comparison."""
+def holdout_advice(
+    lang: str, name: str, naive: float, adjusted: Mapping | None, persistence: Mapping | None = None
+) -> dict:
+    """headline, finding and recommendation for a targeted campaign judged by
+    a naive comparison (with `persistence`, how long its effect lasts)."""
     if adjusted and is_number(adjusted.get("estimate")):
         more = pick(
             lang,
@@ -696,7 +706,8 @@ def holdout_advice(lang: str, name: str, naive: float, adjusted: Mapping | None)
             f"定向活动{name}的参与者资产变化比其他客户多{money(naive, lang)}{more}。",
             f"Participants in the targeted campaign {name} grew their balances {money(naive, lang)} more than other "
             f"customers{more}.",
-        ),
+        )
+        + persistence_text(persistence, lang),
         recommendation=pick(
             lang,
             "今后每项活动都随机保留10%–20%的目标客户暂不接触作为对照组，才能算出真实回报，再决定扩大还是停止。",
