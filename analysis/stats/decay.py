@@ -58,7 +58,7 @@ class Decay:
         [0, cap]; None unless decaying.
     """
 
-    slope: dict
+    slope: dict[str, float]
     level: float
     points: int
     first: int
