@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analysis.words.persistence import lasts_clause, months_words, slope_of
+from analysis.words.persistence import lasts_clause, months_words, persistence_text, slope_of
 
 FADE = {"slope_per_month": {"estimate": -1_500.0, "ci_low": -2_000.0, "ci_high": -1_000.0}, "months": 6.7}
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -56,3 +56,10 @@ def test_the_plan_counts_it():
     p = {**FADE, "source": "event_study"}
     assert "the plan counts it for about 7 months" in lasts_clause(p, "en", plan=True)
     assert "下季度计划只按约7个月计" in lasts_clause(p, "zh", plan=True)
+
+
+def test_the_campaigns_sentence():
+    p = {**FADE, "source": "assumption", "months": 12}
+    assert persistence_text(None, "en") == ""
+    assert persistence_text(p, "en") == f" After the campaign, its balance effect {lasts_clause(p, 'en', plan=True)}."
+    assert persistence_text(p, "zh").startswith("活动结束后，余额效应假设持续12个月")

@@ -290,7 +290,6 @@ class TargetedWithoutHoldout(Rule):
         naive = c["naive_balance_difference"]
         name = campaign_name(cid, c, lang, ctx.campaign_names)
         adj = c.get("balance_effect") if isinstance(c.get("balance_effect"), dict) else None
-        persistence = c.get("persistence") if isinstance(c.get("persistence"), dict) else None
         profit = stakes.campaign_profit(ctx.results, c)
         how = pick(
             lang,
@@ -304,8 +303,7 @@ class TargetedWithoutHoldout(Rule):
                 cites=paths.join("campaigns", cid, "naive_balance_difference"),
                 stake=stakes.from_estimate(profit, how),
                 confidence=MAY,
-                supporting=[paths.join("campaigns", cid, "balance_effect", "estimate")]
-                + ([paths.join("campaigns", cid, "persistence", "months")] if persistence else []),
-                **words.holdout_advice(lang, name, naive, adj, persistence),
+                supporting=[paths.join("campaigns", cid, "balance_effect", "estimate")],
+                **words.holdout_advice(lang, name, naive, adj),
             )
         ]

@@ -28,7 +28,7 @@ from analysis.words.format import interval, is_number, money, num, pct, pp
 from analysis.words.glossary import in_sentence, is_term, term
 from analysis.words.lang import pick
 from analysis.words.names import campaign_name
-from analysis.words.persistence import lasts_clause
+from analysis.words.persistence import persistence_text
 
 # ---------------------------------------------------------------------------
 # Names
@@ -112,18 +112,6 @@ def balance_text(c: Mapping, lang: str) -> str:
         f"接触客户的资产比对照组多增加{money(be['estimate'], lang)}{money_interval(be, lang)}",
         f"contacted customers' balances grew {money(be['estimate'], lang)} more than the holdout's"
         f"{money_interval(be, lang)}",
-    )
-
-
-def persistence_text(p: Mapping | None, lang: str) -> str:
-    """How long a targeted campaign's balance effect lasts after it, by its
-    event study or the assumption (a sentence; "" without `persistence`)."""
-    if not isinstance(p, Mapping):
-        return ""
-    return pick(
-        lang,
-        f"活动结束后，余额效应{lasts_clause(p, lang, plan=True)}。",
-        f" After the campaign, its balance effect {lasts_clause(p, lang, plan=True)}.",
     )
 
 
@@ -224,8 +212,7 @@ def describe_campaigns(
                 "被邀请的客户与随机留出、未被邀请的对照客户之差，衡量“发出邀请”带来的平均效果。",
                 f"A randomized campaign leaves a random group of customers out; the difference between the groups is "
                 f"the campaign's effect ({in_sentence(term('ITT', lang))}): invited customers minus a random holdout "
-                "that "
-                "was not invited — what sending the invitation did on average.",
+                "that was not invited — what sending the invitation did on average.",
             )
         )
     if n_t:
@@ -680,11 +667,8 @@ def _verdict_advice(verdict: str, lang: str, name: str, c: Mapping) -> dict | No
     return None
 
 
-def holdout_advice(
-    lang: str, name: str, naive: float, adjusted: Mapping | None, persistence: Mapping | None = None
-) -> dict:
-    """headline, finding and recommendation for a targeted campaign judged by
-    a naive comparison (with `persistence`, how long its effect lasts)."""
+def holdout_advice(lang: str, name: str, naive: float, adjusted: Mapping | None) -> dict:
+    """headline, finding and recommendation for a targeted campaign judged by a naive comparison."""
     if adjusted and is_number(adjusted.get("estimate")):
         more = pick(
             lang,
@@ -706,8 +690,7 @@ def holdout_advice(
             f"定向活动{name}的参与者资产变化比其他客户多{money(naive, lang)}{more}。",
             f"Participants in the targeted campaign {name} grew their balances {money(naive, lang)} more than other "
             f"customers{more}.",
-        )
-        + persistence_text(persistence, lang),
+        ),
         recommendation=pick(
             lang,
             "今后每项活动都随机保留10%–20%的目标客户暂不接触作为对照组，才能算出真实回报，再决定扩大还是停止。",

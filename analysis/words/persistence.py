@@ -64,3 +64,15 @@ def lasts_clause(p: Mapping, lang: str = "zh", *, plan: bool = False) -> str:
     if s is not None:
         out += pick(lang, f"：{ev}未发现其逐月减弱", f": the {ev} shows no sign of it fading")
     return out
+
+
+def persistence_text(p: Mapping | None, lang: str = "zh") -> str:
+    """How long a targeted campaign's balance effect lasts after it, by its
+    event study or the assumption: a sentence ("" without `persistence`)."""
+    if not isinstance(p, Mapping):
+        return ""
+    return pick(
+        lang,
+        f"活动结束后，余额效应{lasts_clause(p, lang, plan=True)}。",
+        f" After the campaign, its balance effect {lasts_clause(p, lang, plan=True)}.",
+    )
