@@ -14,6 +14,19 @@ for the balance effect; targeted: participants and comparison customers with
 a balance change). Below that the figure is null and the campaign's `reason`
 says why: two treated against one control give an interval, but not one that
 can carry a decision.
+
+**Persistence** (how long a targeted campaign's balance effect lasts, the
+optional `persistence` of its figures): the event study against the
+weighted comparison (`analysis.stats.did`) gives the effect month by month;
+a straight line through the months after the campaign ended
+(`analysis.stats.decay`) gives its change per month. The decision is made
+once, here (`persistence_of`): only a slope significantly below 0 at
+`alpha` counts as a fade, and then the effect is counted for the months
+until that line reaches 0 (at most 12; `source` "event_study"); otherwise
+there is no evidence of decay and the effect is counted for
+`effect_persistence_months` (`source` "assumption"). It never changes
+`balance_effect` or `profit_12m` (a year, by the contract); the plan's
+margins use it (`analysis.questions.plan_campaigns.margin_factor`).
 """
 
 from __future__ import annotations
@@ -33,6 +46,7 @@ from analysis.data.timeframe import month_start
 from analysis.errors import UsageError
 from analysis.sections import to_jsonable
 from analysis.stats.causal import ATTEstimator
+from analysis.stats.decay import Decay, effect_decay
 from analysis.stats.did import EventStudy, balance_panel, months_between
 from analysis.stats.experiments import complier_effect, diff_in_means, diff_in_proportions
 
@@ -204,6 +218,7 @@ class TargetedFigures:
     profit_roi: float | None
     verdict: str | None
     reason: str | None = None
+    persistence: dict | None = None  # `persistence_of` (kept out of results.json when None)
     design: ClassVar[str] = "targeted"
 
     def to_dict(self) -> dict:
@@ -219,7 +234,23 @@ class TargetedFigures:
         }
         if self.reason:
             out["reason"] = self.reason
+        if self.persistence is not None:
+            out["persistence"] = to_jsonable(self.persistence)
         return out
+
+
+def persistence_of(decay: Decay | None, assumed_months: int) -> dict:
+    """How long the campaign's balance effect is counted (module notes):
+    `slope_per_month` (CNY per month, the event study's line; None when it
+    has too few months after the campaign), `months` (from the campaign's
+    end; the assumption unless the slope is significantly negative) and
+    `source` ("event_study" or "assumption")."""
+    measured = decay is not None and decay.decaying and decay.months is not None
+    return {
+        "slope_per_month": None if decay is None else dict(decay.slope),
+        "months": decay.months if measured else assumed_months,  # type: ignore[union-attr]
+        "source": "event_study" if measured else "assumption",
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -294,6 +325,8 @@ class TargetedResult:
     profit_12m: dict | None = None
     profit_roi: float | None = None
     verdict: str | None = None
+    decay: Decay | None = None  # the fade of `did`'s after-month coefficients
+    persistence: dict | None = None  # `persistence_of`: None without the event study
     design: str = "targeted"
 
     @property
@@ -311,6 +344,7 @@ class TargetedResult:
             self.profit_roi,
             self.verdict,
             self.reason,
+            self.persistence,
         )
 
     @property
@@ -403,9 +437,11 @@ def targeted_result(
     groups: Mapping[str, pd.Series] | None = None,
     not_measurable: str | None = None,
 ) -> TargetedResult:
-    """Naive difference, adjusted ATT (with balance and overlap) and DiD of
-    one targeted campaign; no balance figures when `not_measurable` (the
-    reason) is given."""
+    """Naive difference, adjusted ATT (with balance and overlap), the event
+    study against the weighted comparison and the persistence it gives (see
+    module notes) of one targeted campaign; `with_did` adds the event study
+    against the plain pool (a diagnostic). No balance figures when
+    `not_measurable` (the reason) is given."""
     bank, a = bank.assumed(assumptions)
     window = CampaignWindow.of(campaign, a.campaign_pre_months, a.campaign_post_months)
     participants = pd.Index(contacts.loc[contacts["participated"], "customer_id"])
@@ -441,8 +477,10 @@ def targeted_result(
     except ValueError as err:
         res.reason = f"the adjusted effect could not be estimated: {err}"
         return res
-    if with_did:
-        res.did, res.did_naive = _did(bank, window, res.estimator, X, a.alpha)
+    res.did, res.did_naive = _did(bank, window, res.estimator, X, a.alpha, naive=with_did)
+    if res.did is not None:
+        res.decay = effect_decay(res.did, a.alpha)
+        res.persistence = persistence_of(res.decay, a.effect_persistence_months)
     if groups:
         res.heterogeneity = _targeted_heterogeneity(X, treated, y, groups, a)
     return res
@@ -464,21 +502,23 @@ def did_covariates(bank: Bank, X: pd.DataFrame) -> pd.DataFrame:
 
 
 def _did(
-    bank: Bank, window: CampaignWindow, est: ATTEstimator, X: pd.DataFrame, alpha: float = 0.05
+    bank: Bank, window: CampaignWindow, est: ATTEstimator, X: pd.DataFrame, alpha: float = 0.05, naive: bool = True
 ) -> tuple[EventStudy | None, EventStudy | None]:
     """Event studies of participants against (1) the comparison pool weighted
     like the ATT (odds weights, common support) with feature-specific month
-    effects, and (2) the plain, unweighted pool — the naive comparison."""
+    effects, and (2) with `naive`, the plain, unweighted pool — the naive
+    comparison (None without)."""
     ids = est.treated_.index
     panel = balance_panel(bank.monthly_snapshots, ids, window.ref)
     post_from = months_between(window.end, window.ref)
-    out = []
-    for weights, cov in ((est.weights_, did_covariates(bank, X)), (None, None)):
+    out: list[EventStudy | None] = []
+    designs = [(est.weights_, did_covariates(bank, X))] + ([(None, None)] if naive else [])
+    for weights, cov in designs:
         try:
             out.append(EventStudy(post_from=post_from, alpha=alpha).fit(panel, est.treated_, weights, cov))
         except ValueError:
             out.append(None)
-    return out[0], out[1]
+    return out[0], (out[1] if naive else None)
 
 
 def _targeted_heterogeneity(

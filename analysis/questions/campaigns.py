@@ -249,9 +249,10 @@ def analyze(
     the contract's defaults); the funds margin from `economics` (None: fitted
     here, `analysis.questions.economics.analyze`). Without campaigns or
     contacts the result carries the `reason` and its section is skipped.
-    `with_did` and `with_heterogeneity` add the targeted campaigns' event
-    studies and the effects by segment and VIP tier (diagnostics: the section
-    is the same without them).
+    The targeted campaigns' event study against the weighted comparison is
+    always fitted (their `persistence` rests on it); `with_did` adds the one
+    against the plain pool and `with_heterogeneity` the effects by segment and
+    VIP tier (diagnostics: the section is the same without them).
     """
     bank, a = bank.assumed(assumptions)
     if a.campaign_estimator not in causal.METHODS:

@@ -9,7 +9,7 @@ branch's own evidence, a row per action in `plan.csv`.
 
 It reads the bank's tables, the sections of the earlier notebooks (`churn`,
 `campaigns` with per campaign `design`, `balance_effect`, `profit_12m`,
-`verdict`, `economics.funds_margin`, `relationship_managers`,
+`verdict`, `persistence`, `economics.funds_margin`, `relationship_managers`,
 `satisfaction`) and the assumptions (`plan_budget_share`,
 `rm_contacts_per_quarter`, `effect_persistence_months`, `alpha`). A figure
 that is missing from the sections is never computed here: the plan says it
@@ -45,6 +45,13 @@ The arms are drawn at random, seeded by branch, campaign and as-of
 targeted campaign the ATT × the share of invited who took part) × customers
 contacted × funds_margin × min(persistence, 12) ÷ 12, with the effect's
 interval; a test claims none (its effect is what it measures).
+
+**Persistence** (months a balance effect lasts, in every margin above):
+`effect_persistence_months`, except for a campaign whose own event study
+shows its effect fading (its `persistence` with source "event_study", decided
+in `analysis.questions.campaign_effects`): then the months until that fade
+reaches 0 (at most 12), and the row's evidence names
+`campaigns.<id>.persistence.months`.
 
 **Subgroups**: a campaign is applied only to the VIP tiers and segments it
 reached (≥ 30 contacts), measured before it: the tier at start is `none` when

@@ -5,7 +5,8 @@ The rules are written out once, in `analysis.questions.plan`'s notes; this
 module carries them out for the campaigns (the non-campaign actions and the
 plan as a whole live in `plan_evidence` and `plan`). It reads only the bank's
 tables, the campaigns section (per campaign `design`, `balance_effect`,
-`profit_12m`, `verdict`), `economics.funds_margin` and the assumptions.
+`profit_12m`, `verdict`, targeted `persistence`), `economics.funds_margin`
+and the assumptions.
 """
 
 from __future__ import annotations
@@ -451,10 +452,21 @@ ACTION_BY_VERDICT = {
 }
 
 
-def margin_factor(economics: Mapping | None, a: Assumptions) -> float | None:
+def persistence_months(figures: Mapping) -> float | None:
+    """The months a campaign's balance effect lasts by its own event study
+    (the campaigns section's `persistence` with source "event_study"), or
+    None: the assumption then holds."""
+    p = figures.get("persistence")
+    if not isinstance(p, Mapping) or p.get("source") != "event_study":
+        return None
+    return _num(p.get("months"))
+
+
+def margin_factor(economics: Mapping | None, a: Assumptions, months: float | None = None) -> float | None:
     """Yearly net contribution per CNY of extra balance in the next 12 months:
-    economics.funds_margin × (months the effect lasts, at most 12) ÷ 12; None
-    without the economics section."""
+    economics.funds_margin × (months the effect lasts, at most 12) ÷ 12, the
+    months from the campaign's event study when given (`persistence_months`),
+    else `effect_persistence_months`; None without the economics section."""
     if not isinstance(economics, Mapping) or economics.get("status", "ok") != "ok":
         return None
     fm = (
@@ -464,7 +476,8 @@ def margin_factor(economics: Mapping | None, a: Assumptions) -> float | None:
     )
     if fm is None:
         return None
-    return fm * min(a.effect_persistence_months, 12) / 12
+    m = a.effect_persistence_months if months is None else months
+    return fm * min(m, 12) / 12
 
 
 def _named(details: Mapping) -> dict:
@@ -529,7 +542,6 @@ def campaign_actions(
     customer_id; tier, segment, rm_id, revenue_12m)."""
     if not isinstance(section, Mapping) or section.get("status") != "ok":
         return [], [], {}
-    factor = margin_factor(economics, a)
     taken: dict[str, set] = {}
     rows: list[Action] = []
     skipped: list[dict] = []
@@ -545,6 +557,16 @@ def campaign_actions(
         if isinstance(fig.get("balance_effect"), Mapping):
             evidence.append(f"campaigns.{cid}.balance_effect")
         eff = f.effect_per_contact()
+        # a campaign whose event study shows its effect fading is counted for
+        # the months it lasts; the others for the assumed persistence
+        measured = persistence_months(fig)
+        factor = margin_factor(economics, a, measured)
+        margin_evidence = ["economics.funds_margin"]
+        if measured is not None:
+            margin_evidence.append(f"campaigns.{cid}.persistence.months")
+        # the event study's slope is kept for the words even when it shows no fade
+        pers = fig.get("persistence") if isinstance(fig.get("persistence"), Mapping) else {}
+        slope = pers.get("slope_per_month") if isinstance(pers.get("slope_per_month"), Mapping) else {}
         details = {
             "campaign_id": cid,
             "name": f.name,
@@ -557,6 +579,11 @@ def campaign_actions(
             "last_contacts": int(len(f.treated)),
             "last_cost": f.cost,
             "effect_per_contact": None if eff is None else list(eff),
+            "persistence": {
+                "months": a.effect_persistence_months if measured is None else measured,
+                "source": "assumption" if measured is None else "event_study",
+                "slope_per_month": _num(slope.get("estimate")),
+            },
         }
         seed = stable_seed(bank.branch_id, cid, str(bank.timeframe.as_of.date()))
         if verdict == "stop":
@@ -627,11 +654,11 @@ def campaign_actions(
                 kpi = ("balance_effect_per_contact", eff[0] if eff else None, design["delta"])
                 d["test"] = design
                 if design["basis"] == "break_even":
-                    ev.append("economics.funds_margin")
+                    ev += margin_evidence
             if k in ("campaign_grow", "campaign_repeat") and eff is not None and factor is not None:
                 profit = tuple(v * factor for v in eff)
                 ev += [p for p in (f"campaigns.{cid}.profit_12m",) if isinstance(fig.get("profit_12m"), Mapping)]
-                ev.append("economics.funds_margin")
+                ev += margin_evidence
             d["tiers"] = sorted(set(people.loc[ids, "tier"]))
             rows.append(_campaign_row(f, k, ids, holdout, seed + len(suffix), window, ev, kpi, profit, d, suffix))
             taken.setdefault(f.kind_key, set()).update(ids)

@@ -293,7 +293,8 @@ class Decisions:
     budget_limit: float | None = None
     budget_share: float | None = None
     others: tuple[Mapping, ...] = ()  # plan rows with a cost not among the decisions
-    persistence_months: float | None = None
+    persistence_months: float | None = None  # assumed
+    faded: tuple[Mapping, ...] = ()  # details of the chosen campaigns whose event study shows a fade
 
     @property
     def others_cost(self) -> float:
@@ -382,7 +383,22 @@ def decisions(results: Mapping, n: int = MAX_DECISIONS) -> Decisions:
         budget_share=_num(budget.get("share")),
         others=tuple(r for r in rest if (_num(r.get("cost")) or 0.0) > 0),
         persistence_months=_num((plan.get("assumptions") or {}).get("effect_persistence_months")),
+        faded=_faded(chosen),
     )
+
+
+def _faded(chosen: list[Decision]) -> tuple[Mapping, ...]:
+    """The details of the chosen rows' campaigns (one each) whose persistence
+    comes from their event study, not the assumption."""
+    out: dict[str, Mapping] = {}
+    for dec in chosen:
+        if dec.kind == "campaign_stop":  # what a stop forgoes is the campaign's profit_12m: a year
+            continue
+        for d in dec.details:
+            p = d.get("persistence") if isinstance(d, Mapping) else None
+            if isinstance(p, Mapping) and p.get("source") == "event_study":
+                out.setdefault(str(d.get("campaign_id")), d)
+    return tuple(out.values())
 
 
 # ---------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from analysis.words.format import interval, is_number, money, num, pct, pp
 from analysis.words.glossary import in_sentence, is_term, term
 from analysis.words.lang import pick
 from analysis.words.names import campaign_name
+from analysis.words.persistence import persistence_text
 
 # ---------------------------------------------------------------------------
 # Names
@@ -211,8 +212,7 @@ def describe_campaigns(
                 "被邀请的客户与随机留出、未被邀请的对照客户之差，衡量“发出邀请”带来的平均效果。",
                 f"A randomized campaign leaves a random group of customers out; the difference between the groups is "
                 f"the campaign's effect ({in_sentence(term('ITT', lang))}): invited customers minus a random holdout "
-                "that "
-                "was not invited — what sending the invitation did on average.",
+                "that was not invited — what sending the invitation did on average.",
             )
         )
     if n_t:
@@ -336,6 +336,7 @@ def _targeted_sentence(label: str, f: Mapping, lang: str, r, explain: Callable[.
         parts.append(missing_effect_text(f, lang))
     parts += [t for t in (profit_text(f, lang), verdict_text(f, lang)) if t]
     s = label + pick(lang, "：", ": ") + pick(lang, "，", "; ").join(parts) + pick(lang, "。", ".")
+    s += persistence_text(f.get("persistence"), lang)
     if isinstance(r, TargetedResult):
         s += _describe_checks(r, lang, explain)
     return s

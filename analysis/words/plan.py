@@ -19,9 +19,10 @@ import pandas as pd
 
 from analysis.questions.plan import top_actions
 from analysis.words.format import interval, is_number, join, money, money_unit, num, pct, yuan
-from analysis.words.glossary import feature_term, term
+from analysis.words.glossary import feature_term, in_sentence, term
 from analysis.words.lang import pick
 from analysis.words.names import SEASONS, campaign_name
+from analysis.words.persistence import lasts_clause, months_words, slope_of
 
 ROLES: dict[str, tuple[str, str]] = {
     "head_of_retail": ("零售业务部负责人", "Head of retail"),
@@ -48,6 +49,8 @@ KPIS: dict[str, tuple[str, str, str]] = {
         "share",
     ),
 }
+#: the campaign rows whose margin rests on how long the effect lasts
+MARGIN_ACTIONS = ("campaign_grow", "campaign_repeat", "campaign_test")
 EVIDENCE_ACTIONS = ("rm_coverage", "retention_visit", "complaint_closure", "digital_onboarding")
 REASONS = {
     "out_of_season": ("不在季节内，本季度不安排", "out of season, not scheduled"),
@@ -216,13 +219,56 @@ def profit_text(row: Mapping, lang: str = "zh") -> str:
     return f"{money(p, lang)}" + (pick(lang, f"（{rng}）", f" ({rng})") if rng else "")
 
 
+def campaign_persistence(section: Mapping) -> tuple[list[Mapping], list[Mapping]]:
+    """(faded, steady): the details of the campaigns behind the plan's grow,
+    keep and test rows (one each) whose event study shows the balance effect
+    fading (counted for the months it lasts), and whose event study shows no
+    fade (counted for the assumed months)."""
+    details = section.get("details") or {}
+    seen: dict[str, Mapping] = {}
+    for r in section.get("actions") or []:
+        d = details.get(r.get("action_id")) or {}
+        if r.get("action") in MARGIN_ACTIONS and isinstance(d.get("persistence"), Mapping):
+            seen.setdefault(str(d.get("campaign_id")), d)
+    faded = [d for d in seen.values() if d["persistence"].get("source") == "event_study"]
+    steady = [
+        d
+        for d in seen.values()
+        if d["persistence"].get("source") != "event_study" and slope_of(d["persistence"]) is not None
+    ]
+    return faded, steady
+
+
 def persistence_sentence(section: Mapping, lang: str = "zh") -> str:
+    """How long the plan counts a balance effect: the assumption, and each
+    campaign whose own event study shows its effect fading (the months it is
+    counted for instead); how profit follows from it."""
     m = (section.get("assumptions") or {}).get("effect_persistence_months", 12)
-    return pick(
+    faded, steady = campaign_persistence(section)
+    ev = term("event study", lang)
+    out = pick(
         lang,
-        f"假设余额效应持续{m}个月；年净贡献 = 余额效应 × 受邀客户数 × 资金年化净收益率，不是余额本身。",
-        f"The balance effect is assumed to last {m} months; yearly net contribution = balance effect × customers "
-        "invited × funds margin, never the balances themselves.",
+        f"假设余额效应持续{months_words(m, lang)}",
+        f"The balance effect is assumed to last {months_words(m, lang)}",
+    )
+    if steady:
+        names = join([_campaign(d, lang) for d in steady], lang)
+        out += pick(
+            lang,
+            f"（{names}的{ev}未发现效应逐月减弱）",
+            f" (the {in_sentence(ev)} of {names} shows no sign of it fading)",
+        )
+    for d in faded:
+        out += pick(
+            lang,
+            f"；{_campaign(d, lang)}的余额效应{lasts_clause(d['persistence'], lang)}",
+            f"; the balance effect of {_campaign(d, lang)} {lasts_clause(d['persistence'], lang)}",
+        )
+    return out + pick(
+        lang,
+        "；年净贡献 = 余额效应 × 受邀客户数 × 资金年化净收益率 × 持续月数 ÷ 12，不是余额本身。",
+        "; yearly net contribution = balance effect × customers invited × funds margin × months it lasts ÷ 12, "
+        "never the balances themselves.",
     )
 
 

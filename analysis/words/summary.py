@@ -22,6 +22,7 @@ from analysis.words.format import is_number, join, money, money_range, num, pct,
 from analysis.words.glossary import in_sentence, term
 from analysis.words.lang import pick
 from analysis.words.names import campaign_name
+from analysis.words.persistence import lasts_clause
 from analysis.words.plan import action_line, role_label
 from analysis.words.qvsrs import SHARE_METRICS, pillar_name, scorecard_metric_label, scorecard_value
 
@@ -414,20 +415,33 @@ def decisions_notes(dec: Decisions, lang: str = "zh") -> list[str]:
             )
         )
     m = dec.persistence_months
+    faded = "".join(
+        pick(
+            lang,
+            f"；{_named(d, lang)}的效应{lasts_clause(d['persistence'], lang)}",
+            f"; that of {_named(d, lang)} {lasts_clause(d['persistence'], lang)}",
+        )
+        for d in dec.faded
+    )
     out.append(
         pick(
             lang,
             "年净贡献 = 余额效应 × 客户数 × 本网点资金年化净收益率"
-            + (f"（假设效应持续{num(m)}个月）" if m else "")
+            + (f"（假设效应持续{num(m)}个月{faded}）" if m else "")
             + "，不是余额本身；扣除成本后 = 年净贡献 − 下季度成本（停办则加上省下的支出）。"
             "区间跨过零时，结果可能为负。",
             "Yearly net contribution = balance effect × customers × the branch's funds margin"
-            + (f" (the effect assumed to last {num(m)} months)" if m else "")
+            + (f" (the effect assumed to last {num(m)} months{faded})" if m else "")
             + ", never the balances themselves; after cost = contribution − next quarter's cost"
             " (plus the spend a stop frees). Where an interval spans zero, the result may be negative.",
         )
     )
     return out
+
+
+def _named(d: Mapping, lang: str) -> str:
+    """A plan row's campaign as a reader names it."""
+    return campaign_name(d.get("name"), d.get("kind"), d.get("start_date"), lang)
 
 
 OTHER = {

@@ -25,6 +25,7 @@ from analysis.questions import verdicts as V
 from analysis.questions.campaigns import CampaignWindow, analyze, balance_change, rank_uncertainty
 from analysis.run import results
 from analysis.sample import planted
+from analysis.stats.decay import Decay, effect_decay
 from analysis.stats.experiments import complier_effect, diff_in_means, diff_in_proportions
 from analysis.words.campaigns import describe_campaigns, describe_verdicts
 from analysis.words.format import money, num
@@ -102,6 +103,53 @@ def test_conformance(sections, margins, expected, good_banks, branch):
                 assert g["profit_12m"][k] == pytest.approx(be[k] * n * margin, rel=1e-12)
             cost = float(good_banks[branch].campaigns.set_index("campaign_id").at[cid, "cost"])
             assert g["profit_roi"] == pytest.approx((g["profit_12m"]["estimate"] - cost) / cost, rel=1e-12)
+
+
+def _decay(slope, months, decaying):
+    return Decay(
+        slope={"estimate": slope, "ci_low": slope - 300, "ci_high": slope + 300, "p_value": 0.001 if decaying else 0.4},
+        level=9_000.0,
+        points=5,
+        first=2,
+        last=6,
+        decaying=decaying,
+        months=months,
+    )
+
+
+def test_persistence_is_the_fade_only_when_significant():
+    faded = E.persistence_of(_decay(-1_500.0, 6.0, True), 12)
+    assert faded == {"slope_per_month": _decay(-1_500.0, 6.0, True).slope, "months": 6.0, "source": "event_study"}
+    flat = E.persistence_of(_decay(-100.0, None, False), 9)
+    assert flat["source"] == "assumption" and flat["months"] == 9 and flat["slope_per_month"]["estimate"] == -100.0
+    assert E.persistence_of(None, 12) == {"slope_per_month": None, "months": 12, "source": "assumption"}
+
+
+@pytest.mark.parametrize("branch", ["fixture-a", "fixture-b"])
+def test_targeted_campaigns_state_their_persistence(sections, branch):
+    targeted = {cid: f for cid, f in sections[branch].items() if isinstance(f, dict) and f.get("design") == "targeted"}
+    assert targeted
+    for cid, f in targeted.items():
+        p = f["persistence"]
+        assert p["source"] in ("event_study", "assumption"), cid
+        if p["source"] == "assumption":
+            assert p["months"] == Assumptions().effect_persistence_months
+        else:
+            assert 0 <= p["months"] <= 12 and p["slope_per_month"]["ci_high"] < 0
+    randomized = [f for f in sections[branch].values() if isinstance(f, dict) and f.get("design") == "randomized"]
+    assert all("persistence" not in f for f in randomized)
+
+
+def test_persistence_follows_the_event_study_and_the_assumption(bank_a):
+    a = Assumptions(effect_persistence_months=7)
+    result = analyze(bank_a, a, with_did=False, with_heterogeneity=False)
+    for r in result.results.values():
+        if r.design != "targeted" or r.did is None:
+            continue
+        assert r.did_naive is None  # the plain comparison is a diagnostic: only with_did
+        d = effect_decay(r.did, a.alpha)
+        assert r.persistence == E.persistence_of(d, 7)
+        assert r.figures().to_dict()["persistence"] == r.persistence
 
 
 def test_campaigns_ranked_is_lifted_to_the_top(sections, tmp_path):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -375,6 +376,69 @@ def test_profit_is_effect_times_customers_times_margin(bank, sections, default_p
     assert sec.profit_12m == pytest.approx(sum(r["profit_12m"] for r in ps))
     half_low = math.sqrt(sum((r["profit_12m"] - r["profit_ci_low"]) ** 2 for r in ps))
     assert sec.profit_ci_low == pytest.approx(sec.profit_12m - half_low)
+
+
+FADE = {"slope_per_month": _est(-1_500.0, -2_000.0, -1_000.0, 1e-6), "months": 6.0, "source": "event_study"}
+FLAT = {"slope_per_month": _est(200.0, -300.0, 700.0, 0.4), "months": 12, "source": "assumption"}
+
+
+def test_a_measured_fade_sets_the_rows_margin_and_is_cited(bank, sections, default_plan):
+    sections["campaigns"]["Q1"]["persistence"] = FADE
+    result = plan_of(bank, sections)
+    before, after = rows(default_plan), rows(result)
+    # Q1's effect lasts 6 months by its own event study: half a year's contribution
+    q0, q = before["Q1-repeat"], after["Q1-repeat"]
+    assert q["customers"] == q0["customers"]
+    for k in ("profit_12m", "profit_ci_low", "profit_ci_high"):
+        assert q[k] == pytest.approx(q0[k] * 6 / 12)
+    assert "campaigns.Q1.persistence.months" in q["evidence"].split(";")
+    assert q["target"] == pytest.approx(q0["target"] * 2)  # the break-even effect at half the margin
+    d = result.section().details["Q1-repeat"]["persistence"]
+    assert d == {"months": 6.0, "source": "event_study", "slope_per_month": -1_500.0}
+    # the other campaigns keep the assumption
+    assert after["S1-grow"]["profit_12m"] == pytest.approx(before["S1-grow"]["profit_12m"])
+    assert "persistence" not in after["S1-grow"]["evidence"]
+    assert P.plan_invariant_problems(result.table(), results_json(bank, sections, result)) == []
+
+
+def test_no_fade_found_keeps_the_assumption(bank, sections, default_plan):
+    sections["campaigns"]["Q1"]["persistence"] = FLAT
+    result = plan_of(bank, sections)
+    q0, q = rows(default_plan)["Q1-repeat"], rows(result)["Q1-repeat"]
+    assert q["profit_12m"] == pytest.approx(q0["profit_12m"]) and q["evidence"] == q0["evidence"]
+    d = result.section().details["Q1-repeat"]["persistence"]
+    assert d == {"months": 12, "source": "assumption", "slope_per_month": 200.0}
+
+
+def test_a_fade_that_outlasts_a_year_counts_a_year(bank, sections, default_plan):
+    sections["campaigns"]["Q1"]["persistence"] = {**FADE, "months": 12.0}
+    q = rows(plan_of(bank, sections))["Q1-repeat"]
+    assert q["profit_12m"] == pytest.approx(rows(default_plan)["Q1-repeat"]["profit_12m"])
+    econ = {"status": "ok", "funds_margin": _est(MARGIN, 0, 1)}
+    assert PC.margin_factor(econ, Assumptions(), 30.0) == pytest.approx(MARGIN)
+    assert PC.margin_factor(econ, Assumptions(), 3.0) == pytest.approx(MARGIN / 4)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_words_say_which_persistence_each_campaign_uses(bank, sections, default_plan, lang):
+    sections["campaigns"]["Q1"]["persistence"] = FADE
+    sec = plan_of(bank, sections).section().to_dict()
+    said = W.persistence_sentence(sec, lang)
+    assert said in W.describe_plan(sec, lang)
+    sections["campaigns"]["Q1"]["persistence"] = FLAT
+    flat = W.persistence_sentence(plan_of(bank, sections).section().to_dict(), lang)
+    # without an event study's slope, only the assumption is stated
+    plain = W.persistence_sentence(default_plan.section().to_dict(), lang)
+    if lang == "zh":
+        assert "假设余额效应持续12个月" in said and "每月减弱约1,500元" in said and "只按6个月计" in said
+        assert "假设余额效应持续12个月" in flat and "未发现效应逐月减弱" in flat
+        assert "假设余额效应持续12个月" in plain and "减弱" not in plain
+    else:
+        assert "assumed to last 12 months" in said and "fades by about CNY 1,500 a month" in said
+        assert "counted for 6 months" in said
+        assert "assumed to last 12 months" in flat and "shows no sign of it fading" in flat
+        assert "assumed to last 12 months" in plain and "fad" not in plain
+        assert not re.search(r"[\u4e00-\u9fff]", said + flat + plain)
 
 
 # ---------------------------------------------------------------------------

@@ -322,6 +322,24 @@ def test_decision_rows_say_cost_contribution_and_after_cost_with_ranges(lang):
     )
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_chosen_campaign_with_a_measured_fade_says_how_long_it_is_counted(lang):
+    res = summary_results()
+    fade = {"months": 6.0, "source": "event_study", "slope_per_month": -1_500.0}
+    res["plan"]["details"]["C2-repeat"]["persistence"] = fade
+    res["plan"]["details"]["C4-stop"]["persistence"] = fade  # a stop forgoes a year: not listed
+    dec = S.decisions(res)
+    assert [d["campaign_id"] for d in dec.faded] == ["C2"]
+    notes = " ".join(W.decisions_notes(dec, lang))
+    if lang == "zh":
+        assert "假设效应持续12个月；2025年沙龙的效应在事件研究（逐月对比）中每月减弱约1,500元，因此只按6个月计" in notes
+    else:
+        assert "(the effect assumed to last 12 months; that of Salon, October 2025 fades by about CNY 1,500" in notes
+        assert "counted for 6 months)" in notes and not CJK.findall(notes)
+    plain = " ".join(W.decisions_notes(S.decisions(summary_results()), lang))
+    assert S.decisions(summary_results()).faded == () and "1,500" not in plain
+
+
 def test_english_summary_words_have_no_han_characters():
     res = summary_results()
     dec = S.decisions(res)
