@@ -242,15 +242,21 @@ class TargetedFigures:
 def persistence_of(decay: Decay | None, assumed_months: int) -> dict:
     """How long the campaign's balance effect is counted (module notes):
     `slope_per_month` (CNY per month, the event study's line; None when it
-    has too few months after the campaign), `months` (from the campaign's
-    end; the assumption unless the slope is significantly negative) and
-    `source` ("event_study" or "assumption")."""
-    measured = decay is not None and decay.decaying and decay.months is not None
-    return {
+    has too few months after the campaign), `months` (months of the
+    full-size effect counted within a year: the assumption, unless the slope
+    is significantly negative, then the area under the fading line,
+    `Decay.counted`), `zero_after_months` (a measured fade only: months from
+    the campaign's end until the line reaches 0) and `source`
+    ("event_study" or "assumption")."""
+    measured = decay is not None and decay.decaying and decay.counted is not None
+    out = {
         "slope_per_month": None if decay is None else dict(decay.slope),
-        "months": decay.months if measured else assumed_months,  # type: ignore[union-attr]
+        "months": decay.counted if measured else assumed_months,  # type: ignore[union-attr]
         "source": "event_study" if measured else "assumption",
     }
+    if measured:
+        out["zero_after_months"] = decay.months  # type: ignore[union-attr]
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -583,6 +583,7 @@ def campaign_actions(
                 "months": a.effect_persistence_months if measured is None else measured,
                 "source": "assumption" if measured is None else "event_study",
                 "slope_per_month": _num(slope.get("estimate")),
+                **({"zero_after_months": pers["zero_after_months"]} if "zero_after_months" in pers else {}),
             },
         }
         seed = stable_seed(bank.branch_id, cid, str(bank.timeframe.as_of.date()))

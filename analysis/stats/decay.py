@@ -5,6 +5,7 @@ through the event study's after-month coefficients.
     d.slope          # {"estimate", "ci_low", "ci_high", "p_value"}: CNY per month
     d.decaying       # the slope is negative at level alpha (two-sided)
     d.months         # months from the campaign's end until the line reaches 0 (≤ cap), or None
+    d.counted        # the months of full-size effect the fading line is worth within a year, or None
 
 The coefficients β_k of an event study (`analysis.stats.did.EventStudy`,
 CNY: how far participants' balances moved from the comparison group's in
@@ -23,8 +24,11 @@ month: negative = fading). The slope's interval is normal at level alpha.
 interval lies below 0) is a fade claimed: the line reaches 0 after
 level ÷ (−slope) months from the campaign's end (0 when the fitted level is
 not positive), capped at `cap` months (12: a year is all `profit_12m`
-counts). Otherwise there is "no evidence of decay" and `months` is None: the
-caller keeps its assumption. The line assumes the effect fades linearly; it
+counts). What a year of the fading effect is worth is the area under the
+line over those months: `counted` = ∫₀^min(N, 12) (1 − t/N) dt months of
+the full-size effect (N/2 for N ≤ 12, 12 − 72/N beyond), the months a plan
+counts the effect for. Otherwise there is "no evidence of decay" and
+`months` and `counted` are None: the caller keeps its assumption. The line assumes the effect fades linearly; it
 is read only over the months the event study covers (at most
 `did.MONTHS_AFTER` after start) and extended beyond them.
 """
@@ -56,6 +60,8 @@ class Decay:
     decaying : the slope is significantly negative (p < alpha, estimate < 0).
     months : months from the campaign's end until the line reaches 0, in
         [0, cap]; None unless decaying.
+    counted : months of the full-size effect the fading line is worth within
+        `cap` months (the area under it ÷ its level); None unless decaying.
     """
 
     slope: dict[str, float]
@@ -65,6 +71,7 @@ class Decay:
     last: int
     decaying: bool
     months: float | None
+    counted: float | None = None
 
 
 def fit_decay(
@@ -99,9 +106,10 @@ def fit_decay(
     level, slope = float(theta[0]), float(theta[1])
     p_value = float(2 * stats.norm.sf(abs(slope / se)))
     decaying = slope < 0 and p_value < alpha
-    span = None
+    span = counted = None
     if decaying:
         span = float(min(cap, max(0.0, level / -slope)))
+        counted = counted_months(level / -slope if level > 0 else 0.0, cap)
     return Decay(
         slope={"estimate": slope, "ci_low": slope - z * se, "ci_high": slope + z * se, "p_value": p_value},
         level=level,
@@ -110,7 +118,21 @@ def fit_decay(
         last=int(k.max()),
         decaying=decaying,
         months=span,
+        counted=counted,
     )
+
+
+def counted_months(zero_after: float, cap: float = CAP_MONTHS) -> float:
+    """Months of full-size effect that an effect fading linearly from full
+    size to 0 after `zero_after` months is worth within `cap` months.
+
+    >>> counted_months(6.0), counted_months(24.0), counted_months(0.0)
+    (3.0, 9.0, 0.0)
+    """
+    n = max(0.0, float(zero_after))
+    if n <= cap:
+        return n / 2
+    return cap - cap**2 / (2 * n)
 
 
 def effect_decay(es: EventStudy, alpha: float | None = None, cap: float = CAP_MONTHS) -> Decay | None:

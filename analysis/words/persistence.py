@@ -2,7 +2,8 @@
 campaigns section, the plan and the first page share.
 
     lasts_clause({"source": "event_study", "months": 6.7, "slope_per_month": -1500}, "en")
-    # 'fades by about CNY 1,500 a month in the event study (month by month), so it is counted for about 7 months'
+    # 'fades by about CNY 1,500 a month in the event study (month by month), so it is counted as
+    #  about 7 months of the full effect'
 
 The decision (a fade measured, or the assumption) is
 `analysis.questions.campaign_effects.persistence_of`'s; this module only
@@ -36,6 +37,14 @@ def months_words(months: object, lang: str = "zh") -> str:
     return f"{about}{num(round(m))}{unit}"
 
 
+def _zero_after(p: Mapping, lang: str) -> str:
+    """ ", gone after about N months" for a measured fade that names it."""
+    z = p.get("zero_after_months")
+    if not is_number(z) or float(z) <= 0:  # type: ignore[arg-type]
+        return ""
+    return pick(lang, f"，约{months_words(z, lang)}后归零", f", reaching zero after {months_words(z, lang)}")
+
+
 def lasts_clause(p: Mapping, lang: str = "zh", *, plan: bool = False) -> str:
     """What the balance effect does after the campaign, as the predicate of
     a sentence whose subject is the effect: it fades by about X CNY a month in
@@ -51,13 +60,17 @@ def lasts_clause(p: Mapping, lang: str = "zh", *, plan: bool = False) -> str:
         counted = pick(lang, "下季度计划" if plan else "", "the plan counts it" if plan else "it is counted")
         return pick(
             lang,
-            f"在{ev}中每月减弱约{yuan(-s, lang)}，"
-            + ("活动结束时已基本消失，不计入利润" if gone else f"因此{counted}只按{months_words(months, lang)}计"),
-            f"fades by about {yuan(-s, lang)} a month in the {ev}, "
+            f"在{ev}中每月减弱约{yuan(-s, lang)}{_zero_after(p, lang)}，"
+            + (
+                "活动结束时已基本消失，不计入利润"
+                if gone
+                else f"因此{counted}只按相当于{months_words(months, lang)}的完整效应计"
+            ),
+            f"fades by about {yuan(-s, lang)} a month in the {ev}{_zero_after(p, lang)}, "
             + (
                 "gone by the campaign's end, so it is not counted"
                 if gone
-                else f"so {counted} for {months_words(months, lang)}"
+                else f"so {counted} as {months_words(months, lang)} of the full effect"
             ),
         )
     out = pick(lang, f"假设持续{months_words(months, lang)}", f"is assumed to last {months_words(months, lang)}")

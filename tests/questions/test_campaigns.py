@@ -114,12 +114,19 @@ def _decay(slope, months, decaying):
         last=6,
         decaying=decaying,
         months=months,
+        counted=None if months is None else months / 2,
     )
 
 
 def test_persistence_is_the_fade_only_when_significant():
     faded = E.persistence_of(_decay(-1_500.0, 6.0, True), 12)
-    assert faded == {"slope_per_month": _decay(-1_500.0, 6.0, True).slope, "months": 6.0, "source": "event_study"}
+    # counted: the area under the fading line (3 months at full size), not the 6 months until it is gone
+    assert faded == {
+        "slope_per_month": _decay(-1_500.0, 6.0, True).slope,
+        "months": 3.0,
+        "source": "event_study",
+        "zero_after_months": 6.0,
+    }
     flat = E.persistence_of(_decay(-100.0, None, False), 9)
     assert flat["source"] == "assumption" and flat["months"] == 9 and flat["slope_per_month"]["estimate"] == -100.0
     assert E.persistence_of(None, 12) == {"slope_per_month": None, "months": 12, "source": "assumption"}

@@ -430,12 +430,13 @@ def test_words_say_which_persistence_each_campaign_uses(bank, sections, default_
     # without an event study's slope, only the assumption is stated
     plain = W.persistence_sentence(default_plan.section().to_dict(), lang)
     if lang == "zh":
-        assert "假设余额效应持续12个月" in said and "每月减弱约1,500元" in said and "只按6个月计" in said
+        assert "假设余额效应持续12个月" in said and "每月减弱约1,500元" in said
+        assert "只按相当于6个月的完整效应计" in said
         assert "假设余额效应持续12个月" in flat and "未发现效应逐月减弱" in flat
         assert "假设余额效应持续12个月" in plain and "减弱" not in plain
     else:
         assert "assumed to last 12 months" in said and "fades by about CNY 1,500 a month" in said
-        assert "counted for 6 months" in said
+        assert "counted as 6 months of the full effect" in said
         assert "assumed to last 12 months" in flat and "shows no sign of it fading" in flat
         assert "assumed to last 12 months" in plain and "fad" not in plain
         assert not re.search(r"[\u4e00-\u9fff]", said + flat + plain)

@@ -332,10 +332,11 @@ def test_a_chosen_campaign_with_a_measured_fade_says_how_long_it_is_counted(lang
     assert [d["campaign_id"] for d in dec.faded] == ["C2"]
     notes = " ".join(W.decisions_notes(dec, lang))
     if lang == "zh":
-        assert "假设效应持续12个月；2025年沙龙的效应在事件研究（逐月对比）中每月减弱约1,500元，因此只按6个月计" in notes
+        said = "假设效应持续12个月；2025年沙龙的效应在事件研究（逐月对比）中每月减弱约1,500元，"
+        assert said + "因此只按相当于6个月的完整效应计" in notes
     else:
         assert "(the effect assumed to last 12 months; that of Salon, October 2025 fades by about CNY 1,500" in notes
-        assert "counted for 6 months)" in notes and not CJK.findall(notes)
+        assert "counted as 6 months of the full effect)" in notes and not CJK.findall(notes)
     plain = " ".join(W.decisions_notes(S.decisions(summary_results()), lang))
     assert S.decisions(summary_results()).faded == () and "1,500" not in plain
 

@@ -79,6 +79,10 @@ def test_exact_line_gives_its_slope_zero_crossing_and_cap():
     assert slow.decaying and slow.months == CAP_MONTHS  # 60 months, capped at a year
     gone = fit_decay(k, -500 - 1_000 * (k - 2), cov, post_from=2)
     assert gone.decaying and gone.months == 0.0  # nothing left at the end
+    # what a year of the fading effect is worth: the area under the line
+    assert f.counted == pytest.approx(3.0)  # a triangle of 6 months: 3 months at full size
+    assert slow.counted == pytest.approx(12 - 144 / (2 * 60))  # 60 months to zero: 10.8 of the year's 12
+    assert gone.counted == 0.0
 
 
 def test_gls_weights_months_by_their_precision():

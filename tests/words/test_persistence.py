@@ -25,8 +25,8 @@ def test_months_and_slope():
     [
         (
             {**FADE, "source": "event_study"},
-            ["每月减弱约1,500元", "只按约7个月计"],
-            ["fades by about CNY 1,500 a month", "counted for about 7 months"],
+            ["每月减弱约1,500元", "只按相当于约7个月的完整效应计"],
+            ["fades by about CNY 1,500 a month", "counted as about 7 months of the full effect"],
         ),
         ({**FADE, "source": "event_study", "months": 0.0}, ["不计入利润"], ["not counted"]),
         (
@@ -54,8 +54,11 @@ def test_the_clause_follows_the_decision(p, zh, en):
 
 def test_the_plan_counts_it():
     p = {**FADE, "source": "event_study"}
-    assert "the plan counts it for about 7 months" in lasts_clause(p, "en", plan=True)
-    assert "下季度计划只按约7个月计" in lasts_clause(p, "zh", plan=True)
+    assert "the plan counts it as about 7 months of the full effect" in lasts_clause(p, "en", plan=True)
+    assert "下季度计划只按相当于约7个月的完整效应计" in lasts_clause(p, "zh", plan=True)
+    # a measured fade names when it reaches zero
+    z = {**p, "zero_after_months": 13.4}
+    assert "reaching zero after about 13 months" in lasts_clause(z, "en") and "约13个月后归零" in lasts_clause(z, "zh")
 
 
 def test_the_campaigns_sentence():
