@@ -35,6 +35,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
+from analysis.questions import qvsrs
 from analysis.questions import summary as choose
 from analysis.report import deck_layout
 from analysis.report.briefing import build_briefing, compose, write_briefing
@@ -74,11 +75,28 @@ def sample_runs(sample_banks, tmp_path_factory) -> dict:
     out = {}
     for lang in ("zh", "en"):
         folder = tmp_path_factory.mktemp(f"deck-{lang}") / "meishan"
-        folder.mkdir()
+        (folder / "tables").mkdir(parents=True)
         (folder / "results.json").write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
-        page = write_briefing(folder, copy.deepcopy(results), lang)
+        last_quarter(results).to_csv(folder / "tables" / "qvsrs_scorecard.csv", index=False)
+        page = write_briefing(folder, copy.deepcopy(results), lang, targets=TARGETS)
         out[lang] = (folder, results, page, Presentation(str(folder / "briefing.pptx")))
     return out
+
+
+#: a target on one QVSRS figure, so that the scorecard shows its target column
+TARGETS = {"quality": 99.0}
+
+
+def last_quarter(results: dict):
+    """The satisfaction notebook's scorecard table for `results`: last quarter
+    a little different, sampling noise on the survey figures (none on the census ones)."""
+    now = qvsrs.QvsrsSection.from_dict(results["qvsrs"])
+    before = copy.deepcopy(results["qvsrs"])
+    before.update(quality=before["quality"] - 8.0, value=before["value"] + 0.01)
+    before["relationship"]["rm_coverage"] -= 0.05
+    se = {"quality": 0.5, "value": 0.03, "satisfaction": 0.035, "rm_coverage": 0.009, "retention_12m": 0.007}
+    se.update({m: 0.0 for m in qvsrs.CENSUS_METRICS})
+    return qvsrs.scorecard_table(now, qvsrs.QvsrsSection.from_dict(before), se_current=se, se_previous=se)
 
 
 @pytest.fixture(params=["zh", "en"])
@@ -328,6 +346,33 @@ def test_the_summary_gives_the_situation_and_the_decisions(sample):
             assert sign_float(hi) == pytest.approx(c.high / div, rel=0.01)
     total = float(rows[-1].cells[1].text.replace(",", ""))
     assert total == pytest.approx(res["plan"]["cost"] / div, rel=0.01)
+
+
+def test_the_scorecard_slide_shows_the_first_page_scorecard_row_for_row(sample):
+    lang, folder, res, page, prs = sample
+    card = page.context["summary"]["scorecard"]  # the briefing's first page: one scorecard for both deliverables
+    rows = card["rows"]
+    assert len(rows) == len(qvsrs.METRICS) and card["with_targets"]
+    assert any(r["previous"] != "—" for r in rows) and any(r["beyond_noise"] for r in rows)
+    s = by_name(prs)["scorecard"]
+    table = next(sh.table for sh in s.shapes if sh.has_table)  # the old slide had pillar tiles and no table
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    heads = card["heads"]
+    assert cells[0] == [heads[k] for k in ("pillar", "figure", "now", "previous", "change", "noise", "target")]
+    assert len(cells) == len(rows) + 1
+    for r, shown in zip(rows, cells[1:], strict=True):
+        assert shown[1:] == [r["label"], r["now"], r["previous"], r["change"], r["noise"], r["target"]]
+        assert shown[0] in ("", r["pillar"])
+    assert [c[0] for c in cells[1:] if c[0]] == list(dict.fromkeys(r["pillar"] for r in rows))  # each pillar once
+    # this quarter against last, as the card has them (numbers, not words)
+    by_metric = {r.metric: r for r in choose.scorecard(res, last_quarter(res), TARGETS)}
+    quality = next(c for c in cells[1:] if c[1] == rows[0]["label"])
+    assert float(quality[2]) == pytest.approx(by_metric["quality"].current, abs=0.05)
+    assert float(quality[3]) == pytest.approx(by_metric["quality"].previous, abs=0.05)
+    assert by_metric["quality"].beyond_noise and quality[5] == rows[0]["noise"]
+    said = notes_of(s)
+    assert all(r["change"] in said and r["noise"] in said for r in rows)
+    assert card["notes"][0] in said  # what the band means
 
 
 def test_the_plan_slide_has_every_action_owner_date_cost_and_holdout(sample):

@@ -53,7 +53,6 @@ from analysis.words.i18n import STRINGS, method_notes, money, num, pct, pick, t
 from analysis.words.plan import plan_table
 from analysis.words.progress import merged_label, merged_note
 from analysis.words.prose import DESCRIBE
-from analysis.words.qvsrs import pillar_name, scorecard_metric_label, scorecard_value
 from analysis.words.sources import source_name
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -71,31 +70,6 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 #: the briefing section in which a recommendation of a results section is shown
 REC_SECTION = {"relationship_managers": "plan", "qvsrs": "overview"}
-
-PILLARS = (
-    ("Q", "quality", (("quality", "qvsrs.quality"),)),
-    ("V", "value", (("value", "qvsrs.value"),)),
-    ("S", "satisfaction", (("satisfaction", "qvsrs.satisfaction"),)),
-    (
-        "R",
-        "relationship",
-        (
-            ("products_per_customer", "qvsrs.relationship.products_per_customer"),
-            ("rm_coverage", "qvsrs.relationship.rm_coverage"),
-            ("median_tenure_years", "qvsrs.relationship.median_tenure_years"),
-        ),
-    ),
-    (
-        "S",
-        "sustainability",
-        (
-            ("retention_12m", "qvsrs.sustainability.retention_12m"),
-            ("revenue_growth_12m", "qvsrs.sustainability.revenue_growth_12m"),
-            ("net_customer_growth_12m", "qvsrs.sustainability.net_customer_growth_12m"),
-        ),
-    ),
-)
-
 
 def environment() -> Environment:
     return Environment(
@@ -116,23 +90,6 @@ def punctuation(lang: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------
 # the parts of the page
-
-
-def scorecard(ctx: ReportContext) -> list[dict]:
-    """The five QVSRS pillars with their figures, as shown on the first page."""
-    if paths.section(ctx.results, "qvsrs") is None:
-        return []
-    out = []
-    for letter, pillar, metrics in PILLARS:
-        shown = []
-        for metric, path in metrics:
-            v = paths.number(ctx.results, path)
-            shown.append(
-                {"value": scorecard_value(metric, v, ctx.lang), "label": scorecard_metric_label(metric, ctx.lang)}
-            )
-        name = pillar_name(pillar, ctx.lang)
-        out.append({"letter": letter, "name": name, "metrics": shown})
-    return out
 
 
 def _rec_view(r: Recommendation, ctx: ReportContext, anchors: dict[str, tuple[str, str]]) -> dict:
@@ -446,7 +403,6 @@ def compose(
         "meta_line": " · ".join(m for m in (ctx.city, f"{t('as_of', lang)} {as_of}") if m),
         "assumptions_note": assumptions_note(results, lang),  # None on the contract's assumptions
         "kpis": _kpis(results, lang),
-        "scorecard": scorecard(ctx),
         "scorecard_missing": _missing_line(ctx, "qvsrs"),
         "summary": summary,
         "decisions": summary["decisions"],
