@@ -16,8 +16,11 @@ run's `results.json`, `figures/` and `tables/`:
   competitors, campaigns, the plan) with its prose (`prose`), figures,
   tables and recommendations; a section whose data was missing says so in
   one line;
-- last, the run card (data fingerprint, parameters, versions) and method
-  notes.
+- then the run card (data fingerprint, parameters, versions) and method
+  notes;
+- last, the appendix (`appendix`): the method diagnostics (balance, overlap,
+  event studies) that a section's main text points to ("见附录" / "see
+  appendix") instead of showing.
 
 It opens offline: figures are embedded as data URIs, the font is a subset of
 Noto Sans CJK SC embedded as a data URI (`fonts`), and nothing is fetched
@@ -35,8 +38,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analysis.questions import summary as choose
 from analysis.questions.qvsrs import PREVIOUS_MONTHS
+from analysis.report import appendix, fonts, paths
 from analysis.report import figures as figs
-from analysis.report import fonts, paths
 from analysis.report.context import ReportContext, make_context
 from analysis.report.deck import build_deck
 from analysis.report.findings import top_findings
@@ -44,6 +47,7 @@ from analysis.report.page_text import Page
 from analysis.report.progress import progress_view
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
 from analysis.report.rulebase import CLEAR, confidence_of
+from analysis.words import appendix as appendix_words
 from analysis.words import churn_tables, managers, names
 from analysis.words import summary as say
 from analysis.words.assumptions import assumptions_note, assumptions_of
@@ -70,6 +74,7 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 #: the briefing section in which a recommendation of a results section is shown
 REC_SECTION = {"relationship_managers": "plan", "qvsrs": "overview"}
+
 
 def environment() -> Environment:
     return Environment(
@@ -350,9 +355,11 @@ def compose(
 
     titled = [(sid, t(key, lang), keys) for sid, key, keys in SECTIONS]
     anchors = {sid: (str(i + 1), title) for i, (sid, title, _) in enumerate(titled)}
-    sections = []
+    sections, diagnostics = [], []
     for i, (sid, title, keys) in enumerate(titled, start=1):
         lines, ok = status_lines(ctx, keys)
+        shown, checks = appendix.split(by_fig.get(sid, []))  # the premises' checks go to the appendix
+        diagnostics += checks
         own = [plan_view(ctx), per_rm_table(ctx)] if sid == "plan" and ok else []
         sections.append(
             {
@@ -362,7 +369,8 @@ def compose(
                 "status_lines": lines,
                 "paragraphs": [paragraph(p, lang) for p in DESCRIBE[sid](ctx)] if ok else [],
                 "blocks": [b for k in keys for b in text_blocks(paths.section(results, k), lang)] if ok else [],
-                "figures": _figure_views(by_fig.get(sid, []), i, lang),
+                "figures": _figure_views(shown, i, lang),
+                "appendix_note": appendix_words.see_appendix(len(checks), lang) if checks else "",
                 "tables": _table_views(by_tab.get(sid, []), i, lang, [df for df in own if df is not None]),
                 "recs": [_rec_view(r, ctx, anchors) for r in recs if REC_SECTION.get(r.section, r.section) == sid]
                 if sid != "plan"
@@ -410,6 +418,7 @@ def compose(
         "findings": [_rec_view(r, ctx, anchors) for r in top],
         "progress": progress_view(out_dir, results, lang),  # targets, since the last run, last plan (_progress)
         "sections": sections,
+        "appendix": appendix.appendix_view(ctx, diagnostics),
         "run_card": run_card_rows(results, lang),
         "method_notes": method_notes(lang),
         "campaign_names": dict(ctx.campaign_names),  # not shown: for the consistency check
