@@ -41,6 +41,8 @@ from analysis.report import deck_layout
 from analysis.report.briefing import build_briefing, compose, write_briefing
 from analysis.report.context import make_context
 from analysis.report.deck import build_deck, finding_image, speakable
+from analysis.report.page_text import visible_texts
+from analysis.report.recommendations import cite_label
 from analysis.run.compute import compute_results
 from analysis.words import deck as W
 from analysis.words import names
@@ -55,6 +57,9 @@ LEAKS = (
     re.compile(r"(?:^|\s)/[a-z]|[a-z]/(?:\s|$)|[A-Za-z]:\\\\"),  # /data/…, private/, C:\
 )
 STORY = ["title", "agenda", "summary", "scorecard"]
+#: a campaign's id (MS-C06, FX-A1): data, never how a reader is told which campaign
+#: (no word boundaries: a Chinese character is a word character, "MS-C02的" has none after the id)
+CAMPAIGN_ID = re.compile(r"(?<![A-Za-z])[A-Z]{2}-[A-Z]?\d+(?!\d)")
 APPENDIX = ["appendix-methods", "appendix-assumptions", "appendix-diagnostics"]
 
 
@@ -291,6 +296,35 @@ def test_no_result_keys_table_names_or_paths(sample):
                 assert not leak.search(text), (s.name, leak.pattern, leak.search(text).group(0), text[:160])
     assert "/data/banks" not in json.dumps([notes_of(s) for s in prs.slides], ensure_ascii=False)
     assert "sample" in notes_of(by_name(prs)["appendix-assumptions"])  # the data folder by its name
+
+
+def test_campaigns_are_named_never_by_their_id(sample):
+    """No visible text of the briefing (the page, its HTML) or the deck (slides
+    and notes) names a campaign by its id; the plan's action ids are data
+    attributes of the page (`data-action`), not text."""
+    lang, folder, res, page, prs = sample
+    ids = [k for k, v in res["campaigns"].items() if isinstance(v, dict)]
+    assert ids and all(CAMPAIGN_ID.fullmatch(k) for k in ids)  # the pattern finds the sample's ids
+    texts = [t for t in visible_texts(page) if CAMPAIGN_ID.search(t.text)]
+    assert not texts, [(t.where, t.text[:120]) for t in texts[:5]]
+    html = (folder / "briefing.html").read_text(encoding="utf-8")
+    shown = re.sub(r"<[^>]+>", "\n", re.sub(r"<style.*?</style>", "", html, flags=re.S))
+    assert not CAMPAIGN_ID.search(shown), CAMPAIGN_ID.findall(shown)[:5]
+    assert re.search(r'data-action="[A-Z]{2}-C\d+-', html)  # the ids are kept as data
+    for s in prs.slides:
+        for text in [*visible(s), notes_of(s)]:
+            assert not CAMPAIGN_ID.search(text), (s.name, text[:160])
+    # the cited figures name the campaign as the reader knows it
+    cited = [r for r in page.recommendations if r.cites.startswith("campaigns.")]
+    assert cited
+    labels = [
+        cite_label(r.cites, res, lang, make_context(names.in_language(res, lang), lang, folder).campaign_names)
+        for r in cited
+    ]
+    assert not any(CAMPAIGN_ID.search(x) for x in labels), labels
+    assert CAMPAIGN_ID.search(
+        cite_label(cited[0].cites, {}, lang)
+    )  # with nothing to name it by, the id is all there is
 
 
 def test_the_leak_checks_find_leaks():

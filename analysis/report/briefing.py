@@ -111,7 +111,7 @@ def _rec_view(r: Recommendation, ctx: ReportContext, anchors: dict[str, tuple[st
         "score_text": money(r.stake.estimate, ctx.lang) if r.stake is not None else "—",
         "stake_text": r.stake_text,
         "confidence": r.confidence,
-        "cite_text": cite_label(r.cites, ctx.results, ctx.lang),
+        "cite_text": cite_label(r.cites, ctx.results, ctx.lang, ctx.campaign_names),
         "anchor": sec if anchor else None,
         "anchor_title": f"{anchor[0]} {anchor[1]}" if anchor else "",
     }

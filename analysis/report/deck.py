@@ -133,9 +133,9 @@ def finding_image(rec: Recommendation, figures: list[Path], ctx: ReportContext) 
     return named[0] if named else None
 
 
-def basis(rec: Recommendation, results: dict, lang: str) -> str | None:
+def basis(rec: Recommendation, ctx: ReportContext) -> str | None:
     """The figure a finding rests on, in words ("净推荐值 = −25"), when it can be said."""
-    label = cite_label(rec.cites, results, lang)
+    label = cite_label(rec.cites, ctx.results, ctx.lang, ctx.campaign_names)
     return label if speakable(label) else None
 
 
@@ -291,7 +291,7 @@ class Story:
 
     def finding(self, i: int, rec: Recommendation) -> None:
         lang, colon = self.lang, pick(self.lang, "：", ": ")
-        b = basis(rec, self.results, lang)
+        b = basis(rec, self.ctx)
         stake = rec.stake.estimate if rec.stake is not None else None
         heading = W.finding_title(rec.headline, stake, rec.confidence, lang, b, first_sentence(rec.finding))
         said = [rec.finding, rec.stake_text, t("recommendation", lang) + colon + rec.recommendation]
