@@ -71,6 +71,7 @@ from analysis.report.deck_layout import (
 from analysis.report.page_text import SENTENCE_END, Page, Text, sentences
 from analysis.report.recommendations import Recommendation, cite_label
 from analysis.words import deck as W
+from analysis.words import summary as say
 from analysis.words.i18n import pick, t
 from analysis.words.plan import describe_plan, persistence_sentence
 
@@ -255,10 +256,10 @@ class Story:
         card = (self.page.context.get("summary") or {}).get("scorecard") or {}
         rows = card.get("rows") or []
         nps, churn = paths.number(res, "satisfaction.nps"), paths.number(res, "churn.churn_rate_12m")
-        heading = W.scorecard_title(rows, lang) or W.today_title(res.get("active_customers"), churn, nps, lang)
+        heading = say.scorecard_title(rows, lang) or W.today_title(res.get("active_customers"), churn, nps, lang)
         missing = self.page.context.get("scorecard_missing") or W.say("no_scorecard", lang)
         targets = bool(card.get("with_targets"))
-        said = [W.scorecard_note(r, targets, lang) for r in rows] + (card.get("notes") or [missing])
+        said = [say.scorecard_note(r, targets, lang) for r in rows] + (card.get("notes") or [missing])
         s = self.slide("scorecard", heading, said)
         if not rows:
             self.text(s, LEFT, CONTENT_TOP, INNER_W, Inches(1.0), [para(missing, TEXT_PT, False, MUTED)])

@@ -295,44 +295,6 @@ def today_title(active: object, churn_rate: object, nps: object, lang: str = "zh
     return pick(lang, "网点现状：" + "，".join(parts), "The branch today: " + ", ".join(parts))
 
 
-def scorecard_title(rows: Sequence[Mapping], lang: str = "zh") -> str | None:
-    """The scorecard slide's title: how many QVSRS figures moved beyond noise
-    since last quarter, up and down (`rows`: `words.summary.scorecard_rows`);
-    None when no row has a change to compare."""
-    compared = [r for r in rows if r.get("beyond_noise") is not None]
-    if not compared:
-        return None
-    up = sum(1 for r in compared if r["beyond_noise"] and r.get("better"))
-    down = sum(1 for r in compared if r["beyond_noise"] and not r.get("better"))
-    n = len(rows)
-    if not up and not down:
-        return pick(
-            lang,
-            f"QVSRS记分卡：与上季度相比，{num(n)}项指标的变化都在波动范围内",
-            f"QVSRS scorecard: all {num(n)} figures are within noise of last quarter",
-        )
-    return pick(
-        lang,
-        f"QVSRS记分卡：与上季度相比，{num(n)}项指标中{num(up)}项超出波动改善、{num(down)}项超出波动下滑",
-        f"QVSRS scorecard against last quarter: of {num(n)} figures, {num(up)} improved beyond noise"
-        f" and {num(down)} slipped",
-    )
-
-
-def scorecard_note(row: Mapping, with_target: bool, lang: str = "zh") -> str:
-    """One scorecard row as the presenter says it: now, last quarter, the change and its noise, the target."""
-    text = pick(
-        lang,
-        f"{row['pillar']}·{row['label']}：本季度{row['now']}，上季度{row['previous']}，"
-        f"变化{row['change']}，{row['noise']}",
-        f"{row['pillar']}, {row['label']}: now {row['now']}, last quarter {row['previous']},"
-        f" change {row['change']}, {row['noise']}",
-    )
-    if with_target and row.get("target") not in (None, "—"):
-        text += pick(lang, f"；目标{row['target']}", f"; target {row['target']}")
-    return text + pick(lang, "。", ".")
-
-
 #: a finding's first sentence stands as its title up to this many characters: two lines at 24 pt
 TITLE_SENTENCE = {"zh": 60, "en": 130}
 
