@@ -96,7 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all-branches", action="store_true")
     r.add_argument("--out", required=True, type=Path)
     r.add_argument("--as-of", dest="as_of", help="month M as YYYY-MM (default: last month in the data)")
-    r.add_argument("--jobs", type=_positive, default=1, help="branches run in parallel processes")
+    r.add_argument(
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        help="notebooks run at once, across every branch of the run (default: the machine's cores)",
+    )
     r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing and figures")
     r.add_argument("--quiet", action="store_true", help="no progress lines")
     r.add_argument(
@@ -192,8 +197,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.executor == "dask" and not args.scheduler:
         raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
     runner.notebook_paths(args.notebooks)  # fail before any work when none match
-    # The machine's cores go to branches first, then to notebooks of a branch.
-    notebook_jobs = max(1, (os.cpu_count() or 1) // (1 if args.branch else args.jobs))
+    # --jobs slots for the whole run: the notebooks of every branch share them (one branch's
+    # notebooks with --branch, and each branch's on a Dask worker).
+    notebook_jobs = args.jobs
     opts = runner.RunOptions(
         out_root=args.out,
         as_of=as_of,

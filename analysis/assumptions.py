@@ -100,8 +100,8 @@ class Assumptions:
     # -- reading and echoing ---------------------------------------------------
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any] | None) -> Assumptions:
-        """Assumptions from a mapping of field names (unknown names are an error)."""
+    def checked_names(cls, values: Mapping[str, Any] | None) -> dict[str, Any]:
+        """`values` as a plain dict, once its names are checked (unknown names are an error)."""
         values = dict(values or {})
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
@@ -110,11 +110,17 @@ class Assumptions:
                 f"unknown assumption{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; "
                 f"known: {', '.join(sorted(known))}"
             )
-        return cls(**values)
+        return values
 
     @classmethod
-    def from_file(cls, path: str | Path) -> Assumptions:
-        """Assumptions from a TOML or YAML file of `name = value` lines."""
+    def from_mapping(cls, values: Mapping[str, Any] | None) -> Assumptions:
+        """Assumptions from a mapping of field names, the contract's defaults for the others."""
+        return cls(**cls.checked_names(values))
+
+    @staticmethod
+    def read_file(path: str | Path) -> dict[str, Any]:
+        """The `name = value` pairs of a TOML or YAML file (a top-level
+        `[assumptions]` table, or the file's top level), names checked."""
         path = Path(path)
         if not path.is_file():
             raise UsageError(f"assumptions file not found: {path}")
@@ -134,7 +140,12 @@ class Assumptions:
             raise UsageError(f"assumptions file {path} cannot be read: {exc}") from None
         if not isinstance(values, Mapping):
             raise UsageError(f"assumptions file {path} must hold name = value pairs")
-        return cls.from_mapping(values.get("assumptions", values))
+        return Assumptions.checked_names(values.get("assumptions", values))
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Assumptions:
+        """Assumptions from a TOML or YAML file of `name = value` lines, the defaults for the others."""
+        return cls(**cls.read_file(path))
 
     def to_dict(self) -> dict[str, Any]:
         """Every assumption as plain JSON values (the run card's `assumptions`)."""

@@ -43,8 +43,12 @@ def main() -> None:
         if args.notebooks and nb_path.stem not in args.notebooks:
             continue
         nb = nbformat.read(nb_path, as_version=4)
-        ns = {
-            "__name__": "__main__",
+        # The notebook's own defaults first (every parameter it declares), then what a run passes.
+        ns: dict = {"__name__": "__main__"}
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+                exec(compile(cell.source, nb_path.name, "exec"), ns)
+        ns |= {
             "bank_path": str(prepared),
             "data_dir": None,
             "branch": args.branch,

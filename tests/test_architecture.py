@@ -203,15 +203,17 @@ HEAVY_OPTIONAL = {
 OPTIONAL_HERE = {
     # the base imports only the standard library (tests/test_pythons.py imports it bare); YAML is optional input
     "analysis/assumptions.py": {"yaml"},
+    # a saved figure is shown only inside a Jupyter kernel; a report built outside one never imports IPython
+    "analysis/figures/style.py": {"IPython"},
+    # subsetting the CJK font for the briefing (0.7 s to import), only when a briefing embeds it
+    "analysis/report/fonts.py": {"fontTools"},
 }
 #: the one module allowed to import its own package inside a function: the command line
 #: imports the layer a subcommand needs when it runs, so that `--help` answers at once
 LAZY_PACKAGE_IMPORTS = {"analysis/__main__.py"}
 #: modules with other function-local imports today, and who removes them
 LOCAL_IMPORTS_TODAY = {
-    "analysis/figures/style.py": "mplfonts, IPython: " + SPLITTING,
     "analysis/report/figures.py": "matplotlib: " + SPLITTING,
-    "analysis/report/fonts.py": "fontTools: " + SPLITTING,
 }
 
 

@@ -287,6 +287,32 @@ def test_the_notebook_names_a_market_table_of_other_cities_not_a_missing_one():
 
     note = {"city": "乐山", "cities": ["成都市", "宜宾市"], "more": 0}
     en = missing_table_words("market_share", "en", note)
-    assert "market_share has cities 成都市, 宜宾市 but not 乐山" in en and "No market_share table" not in en
-    assert "市场份额跳过" in missing_table_words("market_share", "zh", note)
-    assert missing_table_words("market_survey", "en") == "No market_survey table: positioning skipped."
+    assert "the market share table covers Chengdu, Yibin but not Leshan" in en and "not provided" not in en
+    zh = missing_table_words("market_share", "zh", note)
+    assert "市场份额跳过" in zh and "成都市、宜宾市" in zh and "market_share" not in zh
+    assert missing_table_words("market_survey", "en") == "The market survey was not provided: positioning skipped."
+
+
+def test_skip_reasons_read_in_the_edition_language_without_table_names(small, tmp_path):
+    """The recorded (English) reason of results.json, worded for each edition (issue 17)."""
+    from analysis.words.competitors import skipped_words
+    from analysis.words.names import has_han
+    from analysis.words.reasons import reason_text
+
+    tables = {k: v for k, v in _copy(small).items() if k not in ("market_share", "market_survey")}
+    bank = analysis.load(write_bank(tables, tmp_path / "bank"), "fixture-a")
+    section = competitors_q.analyze(bank).section()
+    zh, en = skipped_words(section, "zh"), skipped_words(section, "en")
+    assert "市场份额数据" in zh and "市场调查数据" in zh
+    assert not any(w in zh for w in ("neither", "provided", "market_share", "market_survey"))
+    assert "the market share table nor the market survey" in en and "market_share" not in en
+    assert not has_han(en)
+    # every reason the questions record has Chinese words, not the English sentence
+    for reason in (
+        "no survey responses dated in the 12-month window",
+        "the churn cohort has 12 customers; the driver model needs at least 50",
+        "no customer has an rm_id: relationship-manager coverage cannot be measured",
+        "no campaign_contacts table: the branch's VIP services and events cannot be evaluated",
+    ):
+        assert not any(c.isascii() and c.isalpha() for c in reason_text(reason, "zh").replace("VIP", "")), reason
+        assert "rm_id" not in reason_text(reason, "en") and "campaign_contacts" not in reason_text(reason, "en")

@@ -93,6 +93,45 @@ def test_all_branches_one_failure_others_finish(conformance_dir, tmp_path, good_
     assert (tmp_path / "out" / "index.html").is_file()
 
 
+def test_all_branches_a_failed_rerun_keeps_that_branchs_report_and_renews_the_others(
+    conformance_dir, tmp_path, good_notebooks
+):
+    data, out = str(conformance_dir / "good"), tmp_path / "out"
+    first = runner.run_all(data, runner.RunOptions(out_root=out, quiet=True, notebook_dir=good_notebooks), jobs=2)
+    assert all(o.ok for o in first), [o.error for o in first]
+    before = {b: (out / b / "results.json").read_bytes() for b in ("fixture-a", "fixture-b")}
+    mixed = tmp_path / "nbs_mixed"
+    write_notebook(mixed, "01_probe.ipynb", GOOD_CODE + "\nassert branch != 'fixture-a', 'planted failure'")
+    write_notebook(mixed, "02_after.ipynb", "import time; time.sleep(0.5)")
+    second = runner.run_all(data, runner.RunOptions(out_root=out, quiet=True, notebook_dir=mixed), jobs=2)
+    by = {o.branch_id: o for o in second}
+    assert not by["fixture-a"].ok and by["fixture-a"].notebook == "01_probe" and "planted" in by["fixture-a"].error
+    assert by["fixture-b"].ok, by["fixture-b"].error
+    assert (out / "fixture-a" / "results.json").read_bytes() == before["fixture-a"]  # the last good report
+    renewed = json.loads((out / "fixture-b" / "results.json").read_text(encoding="utf-8"))
+    assert (out / "fixture-b" / "results.json").read_bytes() != before["fixture-b"]
+    assert set(renewed["run"]["timings"]) == {"load_s", "01_probe", "02_after"}
+    assert sorted(p.name for p in out.iterdir()) == ["fixture-a", "fixture-b", "history"]  # nothing left behind
+
+
+@pytest.mark.notebook
+def test_a_warm_kernel_is_replaced_after_its_uses(conformance_dir, tmp_path, monkeypatch):
+    folder = tmp_path / "nbs_uses"
+    for i in range(3):
+        write_notebook(
+            folder,
+            f"0{i}_pid.ipynb",
+            "import os\nfrom analysis.run import results\n"
+            f"results.write_section(out_dir, 'pid{i}', results.ok(pid=os.getpid()))",
+        )
+    monkeypatch.setattr(runner, "KERNEL_USES", 2)
+    opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=folder, notebook_jobs=1)
+    assert runner.run_branch(str(conformance_dir / "good"), "fixture-b", opts).ok
+    res = json.loads((tmp_path / "out" / "fixture-b" / "results.json").read_text(encoding="utf-8"))
+    pids = [res[f"pid{i}"]["pid"] for i in range(3)]
+    assert pids[0] == pids[1] != pids[2]
+
+
 def test_fingerprint_equal_data_equal_hash(conformance_dir, tmp_path):
     """The same rows in other formats give the same fingerprint; one change, another."""
     import pandas as pd
@@ -310,11 +349,11 @@ CWD_PROBE = (
 
 @pytest.mark.notebook
 def test_parallel_notebooks_never_move_the_process_working_directory(sample_dir, tmp_path):
-    # Several branches, run one after another in this process with two
-    # notebooks at a time, twice over: the parent's working directory must
-    # never move (papermill's cwd= chdirs the whole process from a thread),
-    # every kernel works in its own branch's staging folder, and no branch
-    # is lost however the swaps interleave.
+    # Several branches in one queue of two slots in this process, twice
+    # over: the parent's working directory must never move (papermill's
+    # cwd= chdirs the whole process from a thread), every kernel works in its
+    # own branch's staging folder also when a warm kernel passes from one
+    # branch to the next, and no branch is lost however the swaps interleave.
     import threading
 
     folder = tmp_path / "nbs_cwd"
@@ -335,16 +374,19 @@ def test_parallel_notebooks_never_move_the_process_working_directory(sample_dir,
     watcher.start()
     try:
         for _ in range(2):
-            opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=folder, notebook_jobs=2)
-            outcomes = runner.run_all(str(sample_dir), opts, jobs=1)
+            opts = runner.RunOptions(out_root=tmp_path / "out", quiet=True, notebook_dir=folder)
+            outcomes = runner.run_all(str(sample_dir), opts, jobs=2)
             assert [o.ok for o in outcomes] == [True] * len(outcomes), [o.error for o in outcomes]
             assert len(outcomes) >= 2
+            kernels = []
             for o in outcomes:
                 res = json.loads((Path(o.folder) / "results.json").read_text(encoding="utf-8"))
-                probes = [v for k, v in res.items() if k.startswith("cwd_")]
+                probes = {k: v for k, v in res.items() if k.startswith("cwd_")}
                 assert len(probes) == 4
-                for p in probes:
+                for p in probes.values():
                     assert p["kernel_cwd"] == p["staging"], "a kernel ran outside its branch's staging folder"
+                kernels.append({k.split("_")[1] for k in probes})
+            assert set.intersection(*kernels), "no warm kernel passed from one branch to another"
     finally:
         stop.set()
         watcher.join()

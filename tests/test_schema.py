@@ -81,3 +81,27 @@ def test_published_beside_results(tmp_path):
     path = results.publish_schema(tmp_path)
     assert path.name == "results.schema.json"
     assert json.loads(path.read_text(encoding="utf-8")) == results.schema()
+
+
+SECTIONS = {
+    "value": ("analysis.questions.value", "ValueSection"),
+    "satisfaction": ("analysis.questions.satisfaction", "SatisfactionSection"),
+    "competitors": ("analysis.questions.competitors", "CompetitorsSection"),
+    "relationship_managers": ("analysis.questions.managers", "ManagersSection"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECTIONS))
+def test_every_key_a_section_writes_is_named_in_the_schema(name):
+    """A key beyond RESULTS.md is still documented where the package publishes
+    the shape of results.json (issue 17: window_months, drivers_reason, choice_reason …)."""
+    import dataclasses
+    import importlib
+
+    module, cls = SECTIONS[name]
+    section = getattr(importlib.import_module(module), cls)
+    keys = {f.name for f in dataclasses.fields(section)}
+    if name == "value":
+        keys -= {"customers", "active_customers"}  # lifted to the top of results.json
+    named = set(results.schema()["$defs"][name]["properties"])
+    assert keys - named == set()

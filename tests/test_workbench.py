@@ -34,6 +34,22 @@ def test_defaults_are_the_bank_itself(bank):
     assert bank.timeframe.t0 == bank.timeframe.month(11)
 
 
+def test_a_mapping_changes_only_the_assumptions_it_names(bank, tmp_path):
+    b14 = bank.with_assumptions(unresolved_days=14)
+    both = b14.with_assumptions({"window_months": 6})
+    assert (both.assumptions.unresolved_days, both.assumptions.window_months) == (14, 6)
+    f = tmp_path / "a.toml"
+    f.write_text("window_months = 9\n", encoding="utf-8")
+    from_file = b14.with_assumptions(str(f))
+    assert (from_file.assumptions.unresolved_days, from_file.assumptions.window_months) == (14, 9)
+    # a whole Assumptions object is taken as it is
+    assert b14.with_assumptions(Assumptions(window_months=6)).assumptions.unresolved_days == 30
+    # and a run's file starts from the contract's defaults
+    assert Assumptions.from_file(f) == Assumptions(window_months=9)
+    with pytest.raises(UsageError, match="unknown assumption: windw"):
+        b14.with_assumptions({"windw": 6})
+
+
 def test_unresolved_days_reach_churn_satisfaction_and_labels(bank):
     b14 = bank.with_assumptions(unresolved_days=14)
     assert b14.tables is bank.tables and "features" not in b14.__dict__

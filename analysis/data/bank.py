@@ -523,20 +523,27 @@ def as_assumptions(
     base: Assumptions | None = None,
     **changes: Any,
 ) -> Assumptions:
-    """Assumptions from what an analyst hands over: an `Assumptions`, a mapping of
-    field names, a TOML/YAML file, or None (`base`, else the defaults), with
-    keyword `changes` on top (`window_months=6`; unknown names are a `UsageError`)."""
+    """Assumptions from what an analyst hands over, on top of `base` (the
+    bank's own; None: the contract's defaults): an `Assumptions` (taken whole),
+    a mapping of field names or a TOML/YAML file (the fields named change, the
+    others stay as `base`), or None (`base`), with keyword `changes` on top
+    (`window_months=6`; unknown names are a `UsageError`).
+
+    >>> as_assumptions({"window_months": 6}, Assumptions(unresolved_days=14)).unresolved_days
+    14
+    """
     if isinstance(assumptions, Assumptions):
         a = assumptions
-    elif isinstance(assumptions, (str, Path)):
-        a = Assumptions.from_file(assumptions)
-    elif assumptions is None:
-        a = base if base is not None else Assumptions()
     else:
-        a = Assumptions.from_mapping(assumptions)
+        a = base if base is not None else Assumptions()
+        if isinstance(assumptions, (str, Path)):
+            values = Assumptions.read_file(assumptions)
+        else:
+            values = Assumptions.checked_names(assumptions)
+        if values:
+            a = a.replace(**values)
     if changes:
-        Assumptions.from_mapping(changes)  # unknown names: a UsageError naming the known ones
-        a = a.replace(**changes)
+        a = a.replace(**Assumptions.checked_names(changes))
     return a
 
 

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,10 +44,13 @@ CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 @lru_cache(maxsize=1)
 def cjk_font_path() -> Path:
-    """The CJK font shipped by the `mplfonts` package (installed with the suite)."""
-    import mplfonts
+    """The CJK font shipped by the `mplfonts` package (installed with the suite).
 
-    path = Path(mplfonts.__file__).parent / "fonts" / CJK_FONT_FILE
+    Found where the package lies, without importing it: the suite needs its
+    font file only, not its font-management helpers."""
+    spec = importlib.util.find_spec("mplfonts")
+    origin = spec.origin if spec is not None else None
+    path = Path(origin).parent / "fonts" / CJK_FONT_FILE if origin else Path("mplfonts") / "fonts" / CJK_FONT_FILE
     if not path.is_file():
         raise FileNotFoundError(f"CJK font not found at {path}; reinstall the package (pip install mplfonts)")
     return path

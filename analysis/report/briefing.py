@@ -57,6 +57,7 @@ from analysis.words.i18n import STRINGS, method_notes, money, num, pct, pick, t
 from analysis.words.plan import plan_table
 from analysis.words.progress import merged_label, merged_note
 from analysis.words.prose import DESCRIBE
+from analysis.words.reasons import reason_text
 from analysis.words.sources import source_name
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -281,7 +282,7 @@ def status_lines(ctx: ReportContext, keys: tuple[str, ...]) -> tuple[list[str], 
             continue
         any_present = True
         if isinstance(s, dict) and s.get("status") == "skipped":
-            lines.append(t("section_skipped", ctx.lang, reason=s.get("reason") or "—"))
+            lines.append(t("section_skipped", ctx.lang, reason=reason_text(s.get("reason"), ctx.lang)))
         else:
             any_ok = True
     if keys and not any_present:
@@ -462,7 +463,7 @@ def paragraph(sentences: list[str], lang: str) -> str:
 def _missing_line(ctx: ReportContext, key: str) -> str:
     s = ctx.results.get(key)
     if isinstance(s, dict) and s.get("status") == "skipped":
-        return t("section_skipped", ctx.lang, reason=s.get("reason") or "—")
+        return t("section_skipped", ctx.lang, reason=reason_text(s.get("reason"), ctx.lang))
     return t("section_missing", ctx.lang)
 
 

@@ -133,3 +133,40 @@ def publish(staging: Path, final: Path) -> Published:
     if target is not staging:
         shutil.rmtree(staging, ignore_errors=True)
     return Published(final, final / RUNS_DIR / as_of, latest, as_of if latest else current)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_out_root(out_root: Path) -> None:
+    """Undo what a killed run left behind in `out_root`.
+
+    A run killed while swapping may have moved the previous report aside
+    (`.old-<branch>-<pid>`) without putting the new one in place: the
+    previous report goes back. Staging and prepared folders of runs that no
+    longer live are removed. Folders of runs still alive are left alone.
+    """
+    if not out_root.is_dir():
+        return
+    for p in out_root.iterdir():
+        if not (p.is_dir() and p.name.startswith((".staging-", ".prepared-", ".old-"))):
+            continue
+        try:
+            pid = int(p.name.rsplit("-", 1)[1])
+        except (IndexError, ValueError):
+            continue
+        if _alive(pid) and pid != os.getpid():
+            continue
+        if p.name.startswith(".old-"):
+            branch = p.name[len(".old-") :].rsplit("-", 1)[0]
+            if not (out_root / branch).exists():
+                p.rename(out_root / branch)
+                continue
+        shutil.rmtree(p, ignore_errors=True)

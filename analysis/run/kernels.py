@@ -8,10 +8,14 @@ here is started once per notebook slot and reused: before each notebook
 every name the previous one defined is deleted (IPython's `reset`, a new
 session: execution counts start at 1 again, so a failing cell is reported
 with its number in the notebook), its figures are closed and garbage is
-collected. Only imported modules stay, which is the point.
+collected. Only imported modules stay, which is the point. A kernel lent
+for another branch's notebook is moved into that branch's staging folder
+(`cwd`), as a fresh kernel starts there; after `max_uses` notebooks it is
+shut down and a fresh one takes its place, so that what a long-lived kernel
+accumulates (a fragmented heap, caches) stays bounded over a province.
 
     with KernelPool("qvsrs-analysis") as pool:
-        with pool.kernel() as km:
+        with pool.kernel(cwd=staging) as km:
             papermill.execute_notebook(..., engine_name=WARM_ENGINE, km=km)
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 import queue
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.manager import AsyncKernelManager
@@ -48,17 +53,22 @@ class KernelReset(RuntimeError):
 class KernelPool:
     """Kernels of one kernelspec, started when first needed and kept for reuse.
 
-    `kernel()` lends one; a kernel whose notebook failed or died is shut
-    down rather than lent again. `close()` shuts every kernel down.
+    `kernel(cwd)` lends one, working in folder `cwd` (a fresh kernel is
+    started there by nbclient from the notebook's `resources` path); a
+    kernel whose notebook failed or died, or that has run `max_uses`
+    notebooks (None: no limit), is shut down rather than lent again.
+    `close()` shuts every kernel down. Safe to use from several threads.
     """
 
-    def __init__(self, kernel_name: str) -> None:
+    def __init__(self, kernel_name: str, max_uses: int | None = None) -> None:
         self.kernel_name = kernel_name
+        self.max_uses = max_uses
         self._idle: queue.SimpleQueue[AsyncKernelManager] = queue.SimpleQueue()
         self._all: list[AsyncKernelManager] = []
+        self._uses: dict[int, int] = {}  # id(kernel manager) → notebooks it has been lent for
 
     @contextmanager
-    def kernel(self) -> Iterator[AsyncKernelManager]:
+    def kernel(self, cwd: str | Path | None = None) -> Iterator[AsyncKernelManager]:
         try:
             km = self._idle.get_nowait()
         except queue.Empty:
@@ -66,18 +76,33 @@ class KernelPool:
             km = AsyncKernelManager(kernel_name=self.kernel_name)
             self._all.append(km)
         else:
-            reset(km)
+            try:
+                reset(km, cwd)
+            except BaseException:
+                self._retire(km)
+                raise
+        self._uses[id(km)] = self._uses.get(id(km), 0) + 1
         try:
             yield km
         except BaseException:
-            _shutdown(km)
+            self._retire(km)
             raise
-        self._idle.put(km)
+        if self.max_uses is not None and self._uses[id(km)] >= self.max_uses:
+            self._retire(km)
+        else:
+            self._idle.put(km)
+
+    def _retire(self, km: AsyncKernelManager) -> None:
+        _shutdown(km)
+        self._uses.pop(id(km), None)
+        if km in self._all:
+            self._all.remove(km)
 
     def close(self) -> None:
-        for km in self._all:
+        for km in list(self._all):
             _shutdown(km)
         self._all.clear()
+        self._uses.clear()
 
     def __enter__(self) -> KernelPool:
         return self
@@ -86,14 +111,19 @@ class KernelPool:
         self.close()
 
 
-def reset(km: AsyncKernelManager, timeout: float = 60) -> None:
-    """Clear a kernel's namespace and figures; `KernelReset` when it does not answer."""
+def reset(km: AsyncKernelManager, cwd: str | Path | None = None, timeout: float = 60) -> None:
+    """Clear a kernel's namespace and figures, and move it into folder `cwd`
+    when given; `KernelReset` when it does not answer."""
+    code = RESET
+    if cwd is not None:
+        # the kernel's own working directory (its process, not this one)
+        code += f"import os as _os\n_os.chdir({str(cwd)!r})\ndel _os\n"
     kc = BlockingKernelClient()
     kc.load_connection_info(km.get_connection_info())
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=timeout)
-        reply = kc.execute_interactive(RESET, store_history=False, timeout=timeout, output_hook=lambda msg: None)
+        reply = kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=lambda msg: None)
     except (RuntimeError, TimeoutError) as exc:
         raise KernelReset(f"the kernel did not answer ({exc})") from exc
     finally:

@@ -9,6 +9,11 @@ notebook, the cell and the error. Every run is also kept by its as-of in
 `OUT/<branch>/runs/<as_of>/` (`analysis.run.archive`). One failing branch does not stop the
 others; the caller exits non-zero if any failed.
 
+Branches on one machine share one queue (`analysis.run.schedule`): the
+notebooks of every branch take `jobs` slots in all, each after the notebooks
+it depends on, a branch's preparation overlapping other branches'
+notebooks, and each report finished as soon as its last notebook ends.
+
 Progress goes to the logger `analysis.run.runner` at INFO (DEBUG with
 `RunOptions.quiet`): the command line prints it, and a Dask run forwards
 it from the workers (`analysis.run.distributed`).
@@ -19,17 +24,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import platform
 import shutil
-import subprocess
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -37,18 +38,18 @@ import pandas as pd
 import papermill as pm
 from papermill.exceptions import PapermillExecutionError
 
-from analysis import __version__
 from analysis.assumptions import Assumptions
 from analysis.data.asof import as_known_at
-from analysis.data.bank import Bank, branch_options, load, read_folder, table_frames
-from analysis.data.fingerprint import data_fingerprint
+from analysis.data.bank import Bank, FolderTables, branch_options, load, read_folder
 from analysis.data.timeframe import Timeframe, check_as_of
 from analysis.errors import DataError, UsageError
 from analysis.report.briefing import write_briefing
 from analysis.report.consistency import check as consistency_check
-from analysis.run import history, merge, progress
+from analysis.run import card, history, merge, progress, schedule
 from analysis.run.archive import publish
+from analysis.run.archive import recover_out_root as recover_out_root  # runner.recover_out_root, as before
 from analysis.run.archive import swap_in as swap_in  # where it always was: runner.swap_in
+from analysis.run.card import branch_fingerprint as branch_fingerprint  # runner.branch_fingerprint, as before
 from analysis.run.kernels import WARM_ENGINE, KernelPool, KernelReset
 from analysis.run.overview import headline_figures
 from analysis.run.overview import write_overview as write_overview  # runner.write_overview, as before
@@ -61,6 +62,9 @@ NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 KERNEL_NAME = "qvsrs-analysis"
 PREPARED = "_bank"  # the prepared bank inside a staging folder; removed on success
 LANGS = ("zh", "en")
+#: notebooks a warm kernel runs before a fresh one replaces it (`analysis.run.kernels`):
+#: four branches' worth, so a kernel start (about 3.5 s of CPU) is spread over 28 notebooks
+KERNEL_USES = 28
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +77,7 @@ class RunOptions:
     quiet: bool = False
     notebooks: tuple[str, ...] | None = None  # names to run; default every notebook
     notebook_dir: Path = NOTEBOOK_DIR
-    notebook_jobs: int = 1  # notebooks of one branch run side by side
+    notebook_jobs: int = 1  # slots of a one-branch run (run_branch, a Dask task): its notebooks side by side
     assumptions: Assumptions = field(default_factory=Assumptions)  # `--assumptions FILE`: every notebook's
     targets: tuple[Target, ...] = ()  # `--targets FILE`: management's targets, held against in progress.json
 
@@ -156,53 +160,22 @@ def ensure_kernel() -> str:
         "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
     }
     path = folder / "kernel.json"
-    if not path.is_file() or json.loads(path.read_text()) != spec:
+    try:
+        current = json.loads(path.read_text())
+    except (OSError, ValueError):  # none yet, or another run's write seen halfway
+        current = None
+    if current != spec:
+        # Written whole or not at all: runs side by side (from checkouts whose
+        # interpreter path differs) rewrite it while others read it.
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(spec, indent=1))
+        tmp = path.with_name(f"kernel.json.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(spec, indent=1))
+        tmp.replace(path)
     return KERNEL_NAME
 
 
 # --------------------------------------------------------------------------
-# the run card: what produced a report
-
-
-def suite_commit() -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-        if out.returncode != 0:
-            return None
-        dirty = subprocess.run(
-            ["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-        ).stdout.strip()
-        return out.stdout.strip() + ("+changes" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def package_versions() -> dict[str, str]:
-    out = {"python": platform.python_version(), "analysis": __version__}
-    for name in ("pandas", "numpy", "statsmodels", "lifelines", "pandera", "pyarrow", "papermill", "matplotlib"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            pass
-    return out
-
-
-def branch_fingerprint(bank: Bank) -> str:
-    # big tables hashed piece by piece, never whole in pandas
-    tables = {name: table_frames(bank.tables, name) for name in bank.tables}
-    b = bank.tables["branches"]
-    tables["branches"] = b[b["branch_id"] == bank.branch_id]
-    return data_fingerprint(tables)
+# the run card: what produced a report (`analysis.run.card`)
 
 
 def run_card(
@@ -214,35 +187,9 @@ def run_card(
     notebooks: list[str] | None = None,
     merged: dict | None = None,
 ) -> dict:
-    """results.json's top: the branch, as-of, fingerprint and the run card
-    (`notebooks`: those whose sections the report holds; `merged`: what a run
-    of some notebooks kept from the report it was merged into)."""
-    return {
-        "branch_id": bank.branch_id,
-        "branch": {k: bank.branch[k] for k in ("branch_name", "city", "home_bank")},
-        "as_of": bank.timeframe.as_of.strftime("%Y-%m-%d"),
-        "generated_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
-        "data_fingerprint": fingerprint or branch_fingerprint(bank),
-        "run": {
-            "data_dir": str(Path(data_dir).resolve()),
-            "parameters": {
-                "as_of": opts.as_of,
-                "lang": opts.lang,
-                "notebooks": list(opts.notebooks) if opts.notebooks else None,
-            },
-            "notebooks": notebooks,
-            "merged": merged,
-            "assumptions": bank.assumptions.to_dict(),
-            "assumptions_changed": {k: v for k, (_, v) in bank.assumptions.changed().items()},
-            "tables": {name: bank.row_count(name) for name in bank.tables},
-            "missing_tables": bank.missing_tables,
-            "set_aside_tables": {name: v.get("reason") for name, v in bank.set_aside.items()},
-            "versions": package_versions(),
-            "suite_commit": suite_commit(),
-            "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
-            "timings": timings or {},
-        },
-    }
+    """results.json's top for a run with `opts` (`analysis.run.card.run_card`)."""
+    parameters = {"as_of": opts.as_of, "lang": opts.lang, "notebooks": list(opts.notebooks) if opts.notebooks else None}
+    return card.run_card(bank, parameters, data_dir, timings, fingerprint, notebooks, merged)
 
 
 # --------------------------------------------------------------------------
@@ -320,51 +267,13 @@ def _dependents(stem: str, deps: dict[str, set[str]]) -> set[str]:
     return out
 
 
-def execute_notebooks(paths: list[Path], staging: Path, bank_dir: Path, opts: RunOptions, branch: str) -> dict:
-    """Run the notebooks, `opts.notebook_jobs` at a time, each after those it
-    depends on; stop at the first failure (after the running ones end)."""
-    kernel = ensure_kernel()
+def notebook_order(paths: list[Path]) -> dict[str, set[str]]:
+    """Each notebook's stem → the notebooks of the run it waits for, in the
+    order a free slot takes them: those others wait for first (then file
+    order), so that the last ones are not left running alone at the end."""
     deps = {nb.stem: notebook_dependencies(nb) & {p.stem for p in paths} for nb in paths}
-    # Notebooks others wait for start first (then in file order), so that the
-    # last ones are not left running alone at the end.
-    waiting = {nb.stem: len(_dependents(nb.stem, deps)) for nb in paths}
-    pending = sorted(paths, key=lambda p: -waiting[p.stem])
-    done: set[str] = set()
-    timings: dict[str, float] = {}
-    failure: NotebookFailed | None = None
-
-    def run(nb: Path) -> float:
-        t = time.monotonic()
-        _say(opts, f"[{branch}] {nb.stem} …")
-        try:
-            with kernels.kernel() as km:
-                execute_notebook(nb, staging, bank_dir, opts, branch, kernel, km)
-        except KernelReset as exc:
-            raise NotebookFailed(nb.stem, None, str(exc)) from None
-        return round(time.monotonic() - t, 2)
-
-    with KernelPool(kernel) as kernels, ThreadPoolExecutor(max_workers=max(1, opts.notebook_jobs)) as pool:
-        running: dict = {}
-        while (pending or running) and failure is None:
-            for nb in [p for p in pending if deps[p.stem] <= done][: max(1, opts.notebook_jobs) - len(running)]:
-                pending.remove(nb)
-                running[pool.submit(run, nb)] = nb
-            if not running:  # a dependency cycle or a missing dependency
-                raise NotebookFailed(pending[0].stem, None, f"waits for {sorted(deps[pending[0].stem] - done)}")
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                nb = running.pop(fut)
-                try:
-                    timings[nb.stem] = fut.result()
-                    done.add(nb.stem)
-                    _say(opts, f"[{branch}] {nb.stem} done in {timings[nb.stem]:.1f} s")
-                except NotebookFailed as exc:
-                    failure = failure or exc
-        for fut in running:  # let the notebooks already started finish
-            fut.exception()
-    if failure is not None:
-        raise failure
-    return timings
+    waiting = {stem: len(_dependents(stem, deps)) for stem in deps}
+    return {stem: deps[stem] for stem in sorted(deps, key=lambda stem: -waiting[stem])}
 
 
 def check_consistency(staging: Path, results: dict, page, opts: RunOptions, branch: str) -> list[dict]:
@@ -382,82 +291,231 @@ def check_consistency(staging: Path, results: dict, page, opts: RunOptions, bran
     return problems
 
 
-def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOutcome:
-    """Run every notebook for an already loaded bank and swap the report in."""
-    started = time.monotonic()
-    branch = bank.branch_id
-    out_root = Path(opts.out_root)
-    out_root.mkdir(parents=True, exist_ok=True)
-    staging = out_root / f".staging-{branch}-{os.getpid()}"
+def new_staging(out_root: Path, branch: str) -> Path:
+    """An empty staging folder for `branch` beside its report."""
+    staging = Path(out_root) / f".staging-{branch}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    try:
-        fingerprint = branch_fingerprint(bank)
-        base = merge_source(bank, opts, fingerprint)
-        seeded = merge.seed_sections(base, staging) if base is not None else []
-        bank_dir = bank.save(staging / PREPARED)
-        nbs = notebook_paths(opts.notebooks, opts.notebook_dir)
-        ran = [p.stem for p in nbs]
-        timings = {"load_s": bank.options.get("load_seconds")}
-        timings.update(execute_notebooks(nbs, staging, bank_dir, opts, branch))
-        merged, notebooks = None, ran
-        if base is not None:
-            earlier = merge.base_results(base)
-            rewritten = merge.rewritten_sections(base, staging)
-            merge.take_over(base, staging, ran, rewritten)
-            merged = merge.merged_card(base, out_root / branch, earlier, ran, seeded, rewritten)
-            notebooks = sorted(set(ran) | set(merged["notebooks_kept"]))
-            before = (earlier.get("run") or {}).get("timings") or {}
-            timings = {**{k: v for k, v in before.items() if k in merged["notebooks_kept"]}, **timings}
-            _say_merged(opts, branch, merged)
-        elif opts.notebooks:
-            log.warning(
-                f"[{branch}] no report as of {bank.timeframe.as_of:%Y-%m-%d} in {out_root / branch} to merge "
-                f"{', '.join(ran)} into: this report holds only {', '.join(ran)}"
-            )
-        card = run_card(bank, opts, data_dir, timings, fingerprint, notebooks, merged)
-        t = time.monotonic()
-        results = assemble(staging, card)
-        publish_schema(staging)
-        for problem in schema_problems(results):  # a figure off the contract is a bug of the suite: say it loudly
-            log.warning(f"[{branch}] results.json departs from RESULTS.md: {problem}")
-        progress.write(staging, out_root, results, opts.targets)  # targets, since last run, last plan: for the briefing
-        page = write_briefing(staging, results, lang=opts.lang, targets=scorecard_targets(opts.targets, results))
-        check_consistency(staging, results, page, opts, branch)
-        _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
-        if not opts.keep_prepared:
-            shutil.rmtree(staging / PREPARED, ignore_errors=True)
-        done = publish(staging, out_root / branch)
-        history.record(results, out_root)  # after the swap: the history lists only reports that exist
-        seconds = time.monotonic() - started
-        if done.latest:
-            _say(opts, f"[{branch}] report written to {done.folder}, kept in {done.run_folder} ({seconds:.1f} s)")
-        else:
-            _say(
-                opts,
-                f"[{branch}] run as of {results.get('as_of')} kept in {done.run_folder}; {done.folder} stays "
-                f"the report as of {done.latest_as_of}, the latest ({seconds:.1f} s)",
-            )
-            results = json.loads((done.folder / "results.json").read_text(encoding="utf-8"))
-        return BranchOutcome(
-            branch,
-            True,
-            seconds,
-            folder=str(done.folder),
-            headline=headline_figures(results),
-            run_folder=str(done.run_folder),
+    return staging
+
+
+@dataclass
+class Prepared:
+    """What a branch's preparation settles before its notebooks run: the
+    data's fingerprint, and for a run of some notebooks the report it
+    merges into (`base`) with the sections seeded from it."""
+
+    fingerprint: str
+    base: Path | None = None
+    seeded: list[str] = field(default_factory=list)
+
+
+def prepare_staging(bank: Bank, staging: Path, opts: RunOptions) -> Prepared:
+    """Fingerprint the branch, seed a merge's staging folder from the report it
+    merges into, and write the prepared bank the notebooks read."""
+    fingerprint = branch_fingerprint(bank)
+    base = merge_source(bank, opts, fingerprint)
+    seeded = merge.seed_sections(base, staging) if base is not None else []
+    bank.save(staging / PREPARED)
+    return Prepared(fingerprint, base, seeded)
+
+
+def finish_branch(
+    bank: Bank,
+    staging: Path,
+    data_dir: str,
+    opts: RunOptions,
+    timings: dict,
+    started: float,
+    prepared: Prepared | None = None,
+) -> BranchOutcome:
+    """After a branch's last notebook: a merge into the earlier report (a run
+    of some notebooks), results.json with its run card, progress against
+    targets, the briefing and its consistency check, the swap-in (kept by
+    as-of, `analysis.run.archive`) and the history record."""
+    branch = bank.branch_id
+    out_root = Path(opts.out_root)
+    prepared = prepared or Prepared(branch_fingerprint(bank))
+    ran = [p.stem for p in notebook_paths(opts.notebooks, opts.notebook_dir)]
+    merged, notebooks = None, ran
+    base = prepared.base
+    if base is not None:
+        earlier = merge.base_results(base)
+        rewritten = merge.rewritten_sections(base, staging)
+        merge.take_over(base, staging, ran, rewritten)
+        merged = merge.merged_card(base, out_root / branch, earlier, ran, prepared.seeded, rewritten)
+        notebooks = sorted(set(ran) | set(merged["notebooks_kept"]))
+        before = (earlier.get("run") or {}).get("timings") or {}
+        timings = {**{k: v for k, v in before.items() if k in merged["notebooks_kept"]}, **timings}
+        _say_merged(opts, branch, merged)
+    elif opts.notebooks:
+        log.warning(
+            f"[{branch}] no report as of {bank.timeframe.as_of:%Y-%m-%d} in {out_root / branch} to merge "
+            f"{', '.join(ran)} into: this report holds only {', '.join(ran)}"
         )
-    except NotebookFailed as exc:
+    card = run_card(bank, opts, data_dir, timings, prepared.fingerprint, notebooks, merged)
+    t = time.monotonic()
+    results = assemble(staging, card)
+    publish_schema(staging)
+    for problem in schema_problems(results):  # a figure off the contract is a bug of the suite: say it loudly
+        log.warning(f"[{branch}] results.json departs from RESULTS.md: {problem}")
+    progress.write(staging, out_root, results, opts.targets)  # targets, since last run, last plan: for the briefing
+    page = write_briefing(staging, results, lang=opts.lang, targets=scorecard_targets(opts.targets, results))
+    check_consistency(staging, results, page, opts, branch)
+    _say(opts, f"[{branch}] briefing done in {time.monotonic() - t:.1f} s")
+    if not opts.keep_prepared:
+        shutil.rmtree(staging / PREPARED, ignore_errors=True)
+    done = publish(staging, out_root / branch)
+    history.record(results, out_root)  # after the swap: the history lists only reports that exist
+    seconds = time.monotonic() - started
+    if done.latest:
+        _say(opts, f"[{branch}] report written to {done.folder}, kept in {done.run_folder} ({seconds:.1f} s)")
+    else:
+        _say(
+            opts,
+            f"[{branch}] run as of {results.get('as_of')} kept in {done.run_folder}; {done.folder} stays "
+            f"the report as of {done.latest_as_of}, the latest ({seconds:.1f} s)",
+        )
+        results = json.loads((done.folder / "results.json").read_text(encoding="utf-8"))
+    return BranchOutcome(
+        branch,
+        True,
+        seconds,
+        folder=str(done.folder),
+        headline=headline_figures(results),
+        run_folder=str(done.run_folder),
+    )
+
+
+def branch_failed(
+    branch: str, staging: Path | None, exc: BaseException, opts: RunOptions, started: float
+) -> BranchOutcome:
+    """A branch that failed at any step: its staging folder removed (the
+    previous report stays), the failure said and returned."""
+    if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)
+    seconds = time.monotonic() - started
+    if isinstance(exc, NotebookFailed):
         _say(opts, f"[{branch}] FAILED in notebook {exc.notebook}, cell {exc.cell}: {exc.message}")
-        return BranchOutcome(
-            branch, False, time.monotonic() - started, error=exc.message, notebook=exc.notebook, cell=exc.cell
+        return BranchOutcome(branch, False, seconds, error=exc.message, notebook=exc.notebook, cell=exc.cell)
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    _say(opts, f"[{branch}] FAILED: {detail}")
+    return BranchOutcome(branch, False, seconds, error=detail)
+
+
+class _Runs:
+    """The runner's side of a schedule (`analysis.run.schedule`): each
+    branch's staging folder, bank and clock, and the warm kernels every
+    branch's notebooks share.
+
+    `bank_for(branch)` gives the branch's bank (None: nothing to analyse);
+    with `keep_banks` the run card is made from that bank itself (a branch
+    loaded by `run_branch`), else from the prepared bank as the notebooks
+    read it, so that no branch is held in this process while it runs.
+    """
+
+    def __init__(
+        self,
+        data_dir: str,
+        opts: RunOptions,
+        kernels: KernelPool,
+        kernel: str,
+        bank_for: Callable[[str], Bank | None],
+        keep_banks: bool,
+    ) -> None:
+        self.data_dir, self.opts, self.kernels, self.kernel = data_dir, opts, kernels, kernel
+        self.paths = {p.stem: p for p in notebook_paths(opts.notebooks, opts.notebook_dir)}
+        self.bank_for, self.keep_banks = bank_for, keep_banks
+        self.staging: dict[str, Path] = {}
+        self.banks: dict[str, Bank] = {}
+        self.started: dict[str, float] = {}
+        self.prepared: dict[str, Prepared] = {}
+
+    def order(self) -> dict[str, set[str]]:
+        return notebook_order(list(self.paths.values()))
+
+    def prepare(self, branch: str) -> bool:
+        self.started[branch] = time.monotonic()
+        bank = self.bank_for(branch)
+        if bank is None:
+            return False
+        self.staging[branch] = new_staging(self.opts.out_root, branch)
+        self.prepared[branch] = prepare_staging(bank, self.staging[branch], self.opts)
+        if self.keep_banks:
+            self.banks[branch] = bank
+        _say(self.opts, f"[{branch}] data prepared in {time.monotonic() - self.started[branch]:.1f} s")
+        return True
+
+    def execute(self, branch: str, stem: str) -> None:
+        staging, t = self.staging[branch], time.monotonic()
+        _say(self.opts, f"[{branch}] {stem} …")
+        try:
+            with self.kernels.kernel(cwd=staging) as km:
+                execute_notebook(self.paths[stem], staging, staging / PREPARED, self.opts, branch, self.kernel, km)
+        except KernelReset as exc:
+            raise NotebookFailed(stem, None, str(exc)) from None
+        _say(self.opts, f"[{branch}] {stem} done in {time.monotonic() - t:.1f} s")
+
+    def finish(self, branch: str, timings: dict[str, float]) -> BranchOutcome:
+        staging = self.staging[branch]
+        bank = self.banks.pop(branch, None) or Bank.open(staging / PREPARED).with_assumptions(self.opts.assumptions)
+        card_timings = {"load_s": bank.options.get("load_seconds"), **timings}
+        return finish_branch(
+            bank, staging, self.data_dir, self.opts, card_timings, self.started[branch], self.prepared.pop(branch)
         )
-    except Exception as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        _say(opts, f"[{branch}] FAILED: {detail}")
-        return BranchOutcome(branch, False, time.monotonic() - started, error=detail)
+
+    def fail(self, branch: str, step: str, exc: BaseException) -> BranchOutcome:
+        self.banks.pop(branch, None)
+        self.prepared.pop(branch, None)
+        if isinstance(exc, schedule.Waiting):  # a dependency cycle among the notebooks
+            exc = NotebookFailed(exc.notebook, None, str(exc))
+        started = self.started.get(branch, time.monotonic())
+        return branch_failed(branch, self.staging.get(branch), exc, self.opts, started)
+
+    def skip(self, branch: str) -> BranchOutcome:
+        # Listed in branches but without a customer or a snapshot row (a closed or
+        # merged outlet): nothing to analyse, and not a failure.
+        return BranchOutcome(branch, True, 0.0, no_data=NO_DATA)
+
+
+def run_scheduled(
+    branches: list[str],
+    bank_for: Callable[[str], Bank | None],
+    data_dir: str,
+    opts: RunOptions,
+    slots: int,
+    keep_banks: bool = False,
+) -> list[BranchOutcome]:
+    """Run `branches` in one queue of `slots` (`analysis.run.schedule`), in
+    this process, on warm kernels shared by all of them; their outcomes in
+    the order of `branches`."""
+    Path(opts.out_root).mkdir(parents=True, exist_ok=True)
+    kernel = ensure_kernel()
+    with KernelPool(kernel, max_uses=KERNEL_USES) as kernels:
+        runs = _Runs(data_dir, opts, kernels, kernel, bank_for, keep_banks)
+        done = schedule.run(
+            branches,
+            runs.order(),
+            runs.execute,
+            slots=slots,
+            prepare=runs.prepare,
+            finish=runs.finish,
+            fail=runs.fail,
+            skip=runs.skip,
+        )
+    out = []
+    for b in branches:
+        o = done[b]
+        if not isinstance(o, BranchOutcome):  # a finishing or failing step itself failed
+            o = BranchOutcome(b, False, 0.0, error=f"{type(o).__name__}: {o}")
+        out.append(o)
+    return out
+
+
+def run_prepared_branch(bank: Bank, data_dir: str, opts: RunOptions) -> BranchOutcome:
+    """Run every notebook for an already loaded bank, `opts.notebook_jobs` at
+    a time, and swap the report in."""
+    return run_scheduled([bank.branch_id], lambda b: bank, data_dir, opts, opts.notebook_jobs, keep_banks=True)[0]
 
 
 def merge_source(bank: Bank, opts: RunOptions, fingerprint: str) -> Path | None:
@@ -486,43 +544,6 @@ def _say_merged(opts: RunOptions, branch: str, merged: dict) -> None:
         )
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover_out_root(out_root: Path) -> None:
-    """Undo what a killed run left behind in `out_root`.
-
-    A run killed while swapping may have moved the previous report aside
-    (`.old-<branch>-<pid>`) without putting the new one in place: the
-    previous report goes back. Staging and prepared folders of runs that no
-    longer live are removed. Folders of runs still alive are left alone.
-    """
-    if not out_root.is_dir():
-        return
-    for p in out_root.iterdir():
-        if not (p.is_dir() and p.name.startswith((".staging-", ".prepared-", ".old-"))):
-            continue
-        try:
-            pid = int(p.name.rsplit("-", 1)[1])
-        except (IndexError, ValueError):
-            continue
-        if _alive(pid) and pid != os.getpid():
-            continue
-        if p.name.startswith(".old-"):
-            branch = p.name[len(".old-") :].rsplit("-", 1)[0]
-            if not (out_root / branch).exists():
-                p.rename(out_root / branch)
-                continue
-        shutil.rmtree(p, ignore_errors=True)
-
-
 def run_branch(data_dir: str, branch: str, opts: RunOptions) -> BranchOutcome:
     """Load, validate and run one branch (in this process).
 
@@ -548,11 +569,12 @@ def _run_prepared_folder(bank_dir: str, data_dir: str, opts: RunOptions) -> Bran
 # several branches
 
 
-def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> tuple[list[str], Path]:
-    """Validate the whole folder once and write one prepared bank per branch.
+def open_folder(data_dir: str, branches: list[str] | None, opts: RunOptions) -> tuple[FolderTables, list[str]]:
+    """Validate the whole folder once: its tables, to prepare each branch
+    from, and the branches to run (every branch by default).
 
     Raises DataError when the folder breaks the contract: a run refuses bad
-    data the way `validate` reports it.
+    data the way `validate` reports it; UsageError for an unknown branch.
     """
     tables, problems = read_folder(data_dir)
     try:
@@ -565,23 +587,44 @@ def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> 
                 raise UsageError(f"unknown branch {', '.join(unknown)}; known branches: {', '.join(known)}")
         else:
             branches = known
+    except BaseException:
+        tables.close()
+        raise
+    return tables, list(branches)
+
+
+def branch_bank(tables: FolderTables, branch: str, data_dir: str, opts: RunOptions) -> Bank | None:
+    """One branch's bank from the validated folder (`open_folder`); None when
+    it has no snapshot rows (nothing to analyse); UsageError for an `--as-of`
+    outside its snapshots."""
+    # One branch's rows at a time: the whole bank is never in pandas at once.
+    unmatched: dict = {}
+    sel = tables.select(branch, unmatched)
+    months = sel["monthly_snapshots"]["month"]
+    if months.empty:
+        return None
+    check_as_of(months, opts.as_of, branch)
+    tf = Timeframe.from_snapshots(months, opts.as_of, opts.assumptions.window_months)
+    options = branch_options(unmatched)
+    if opts.as_of is not None:
+        known = as_known_at(sel, tf)
+        sel, options = known, branch_options(unmatched, known.set_aside)
+    return Bank(branch, sel, tf, data_dir=str(data_dir), options=options, assumptions=opts.assumptions)
+
+
+def prepare_all(data_dir: str, branches: list[str] | None, opts: RunOptions) -> tuple[list[str], Path]:
+    """Validate the whole folder once and write one prepared bank per branch
+    (for branches run elsewhere: a Dask cluster). Raises as `open_folder`,
+    and UsageError for an `--as-of` outside a branch's snapshots."""
+    tables, branches = open_folder(data_dir, branches, opts)
+    try:
         prep_root = Path(opts.out_root) / f".prepared-{os.getpid()}"
         for b in branches:
-            # One branch's rows at a time: the whole bank is never in pandas at once.
-            unmatched: dict = {}
-            sel = tables.select(b, unmatched)
-            months = sel["monthly_snapshots"]["month"]
-            if months.empty:
+            bank = branch_bank(tables, b, data_dir, opts)
+            if bank is None:
                 continue  # no data: run_all reports it, not as a failure
-            check_as_of(months, opts.as_of, b)
-            tf = Timeframe.from_snapshots(months, opts.as_of, opts.assumptions.window_months)
-            options = branch_options(unmatched)
-            if opts.as_of is not None:
-                known = as_known_at(sel, tf)
-                sel, options = known, branch_options(unmatched, known.set_aside)
-            bank = Bank(b, sel, tf, data_dir=str(data_dir), options=options, assumptions=opts.assumptions)
             bank.save(prep_root / b)
-            del sel, bank
+            del bank
     finally:
         tables.close()
     return branches, prep_root
@@ -594,14 +637,36 @@ def run_all(
     jobs: int = 1,
     submit: Callable | None = None,
 ) -> list[BranchOutcome]:
-    """Run several branches, `jobs` at a time in separate processes.
+    """Run several branches: here, in one queue of `jobs` slots for the
+    notebooks of all of them (`analysis.run.schedule`; `opts.notebook_jobs`
+    plays no part); with `submit`, one task per prepared branch.
 
-    `submit` replaces the local process pool (the Dask executor passes its
-    client's submit); each task runs one prepared branch.
+    `submit` replaces the local queue (the Dask executor passes its client's
+    submit); each task runs one prepared branch, `opts.notebook_jobs`
+    notebooks at a time. A branch whose `--as-of` lies outside its snapshots
+    fails alone here (the others run); with `submit` it stops the run
+    before any branch starts.
     """
     Path(opts.out_root).mkdir(parents=True, exist_ok=True)
     recover_out_root(opts.out_root)
     data_dir = str(Path(data_dir).resolve())
+    if submit is None:
+        tables, branches = open_folder(data_dir, branches, opts)
+        left = set(branches)
+
+        def bank_for(branch: str) -> Bank | None:
+            try:
+                return branch_bank(tables, branch, data_dir, opts)
+            finally:
+                # Preparations run one at a time, in branch order: the last lets go of the folder.
+                left.discard(branch)
+                if not left:
+                    tables.close()
+
+        try:
+            return run_scheduled(branches, bank_for, data_dir, opts, jobs)
+        finally:
+            tables.close()
     branches, prep_root = prepare_all(data_dir, branches, opts)
     outcomes: list[BranchOutcome] = []
     try:
@@ -613,24 +678,12 @@ def run_all(
                 # Listed in branches but without a customer or a snapshot row (a closed or
                 # merged outlet): nothing to analyse, and not a failure.
                 outcomes.append(BranchOutcome(b, True, 0.0, no_data=NO_DATA))
-        if jobs <= 1 and submit is None:
-            for b in todo:
-                outcomes.append(_run_prepared_folder(str(prep_root / b), data_dir, opts))
-        elif submit is not None:
-            futures = {b: submit(_run_prepared_folder, str(prep_root / b), data_dir, opts) for b in todo}
-            for b, fut in futures.items():
-                try:
-                    outcomes.append(fut.result())
-                except Exception as exc:  # a worker lost, a cluster gone
-                    outcomes.append(BranchOutcome(b, False, 0.0, error=f"{type(exc).__name__}: {exc}"))
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(_run_prepared_folder, str(prep_root / b), data_dir, opts): b for b in todo}
-                for fut in as_completed(futures):
-                    try:
-                        outcomes.append(fut.result())
-                    except Exception as exc:  # a worker process died
-                        outcomes.append(BranchOutcome(futures[fut], False, 0.0, error=f"{type(exc).__name__}: {exc}"))
+        futures = {b: submit(_run_prepared_folder, str(prep_root / b), data_dir, opts) for b in todo}
+        for b, fut in futures.items():
+            try:
+                outcomes.append(fut.result())
+            except Exception as exc:  # a worker lost, a cluster gone
+                outcomes.append(BranchOutcome(b, False, 0.0, error=f"{type(exc).__name__}: {exc}"))
     finally:
         shutil.rmtree(prep_root, ignore_errors=True)
     order = {b: i for i, b in enumerate(branches)}

@@ -31,6 +31,7 @@ from analysis.words.format import interval, join, num, pct, points, pp, times
 from analysis.words.glossary import in_sentence, term
 from analysis.words.lang import pick
 from analysis.words.names import bank_name
+from analysis.words.reasons import reason_text, table_words, unmatched_words
 
 PARTS = ("market", "positioning", "choice", "switching")
 
@@ -71,7 +72,7 @@ def describe_competitors(
 
 
 def skipped_words(section: Skipped, lang: str = "zh") -> str:
-    return pick(lang, "竞争分析跳过：", "Competitor section skipped: ") + section.reason
+    return pick(lang, "竞争分析跳过：", "Competitor section skipped: ") + reason_text(section.reason, lang)
 
 
 def missing_table_words(table: str, lang: str = "zh", unmatched: dict | None = None) -> str:
@@ -79,9 +80,12 @@ def missing_table_words(table: str, lang: str = "zh", unmatched: dict | None = N
     other cities only (`unmatched`: its `Bank.unmatched_cities` note)."""
     what = {"market_share": ("市场份额", "market share"), "market_survey": ("定位分析", "positioning")}[table]
     if unmatched:
-        reason = unmatched_reason(table, unmatched)
+        reason = unmatched_words(unmatched_reason(table, unmatched), lang)
         return pick(lang, f"{what[0]}跳过：{reason}。", f"{what[1].capitalize()} skipped: {reason}.")
-    return pick(lang, f"没有 {table} 表，{what[0]}跳过。", f"No {table} table: {what[1]} skipped.")
+    name = table_words(table, lang)
+    return pick(
+        lang, f"未提供{name}，{what[0]}跳过。", f"{name[:1].upper()}{name[1:]} was not provided: {what[1]} skipped."
+    )
 
 
 def _rank(shares: dict, bank: str) -> int:
@@ -192,8 +196,8 @@ def describe_choice(
         return [
             pick(
                 lang,
-                f"未估计选择主办银行的驱动因素：{reason}。",
-                f"What drives the choice of primary bank is not estimated: {reason}.",
+                f"未估计选择主办银行的驱动因素：{reason_text(reason, lang)}。",
+                f"What drives the choice of primary bank is not estimated: {reason_text(reason, lang)}.",
             )
         ]
     if priorities is None:

@@ -28,6 +28,7 @@ from analysis.sections import Skipped
 from analysis.words.format import interval, is_number, join, num, pct, points
 from analysis.words.glossary import in_sentence, term
 from analysis.words.lang import check_lang, pick
+from analysis.words.reasons import reason_text
 
 PARTS = ("gaps", "trend", "drivers", "ipa", "complaints")
 
@@ -73,7 +74,7 @@ def describe_satisfaction(
 
 def _gaps(section: SatisfactionSection | Skipped, result: SatisfactionResult | None, lang: str) -> list[str]:
     if isinstance(section, Skipped):
-        return [pick(lang, "满意度部分未计算：", "Satisfaction not computed: ") + section.reason]
+        return [pick(lang, "满意度部分未计算：", "Satisfaction not computed: ") + reason_text(section.reason, lang)]
     gaps = {a: g for a, g in section.cs_gap.items() if is_number(g)}
     n, cs, score = section.responses, section.cs_overall, section.nps
     out = [

@@ -30,6 +30,7 @@ from analysis.questions.value import (
 from analysis.words.format import money, money_unit, num, pct, times
 from analysis.words.glossary import in_sentence, is_term, term
 from analysis.words.lang import pick
+from analysis.words.reasons import reason_text
 
 PARTS = ("claims", "by_segment", "by_area", "by_vip_tier", "money_losing")
 
@@ -98,8 +99,8 @@ def _claims(section: ValueSection | ValueSkipped, result: ValueResult | None, la
         return [
             pick(
                 lang,
-                f"本网点无法计算客户价值：{section.reason}。",
-                f"Customer value cannot be computed for this branch: {section.reason}.",
+                f"本网点无法计算客户价值：{reason_text(section.reason, lang)}。",
+                f"Customer value cannot be computed for this branch: {reason_text(section.reason, lang)}.",
             )
         ]
     s = section
