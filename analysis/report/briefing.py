@@ -16,8 +16,11 @@ run's `results.json`, `figures/` and `tables/`:
   competitors, campaigns, the plan) with its prose (`prose`), figures,
   tables and recommendations; a section whose data was missing says so in
   one line;
-- last, the run card (data fingerprint, parameters, versions) and method
-  notes.
+- then the run card (data fingerprint, parameters, versions) and method
+  notes;
+- last, the appendix (`appendix`): the method diagnostics (balance, overlap,
+  event studies) that a section's main text points to ("见附录" / "see
+  appendix") instead of showing.
 
 It opens offline: figures are embedded as data URIs, the font is a subset of
 Noto Sans CJK SC embedded as a data URI (`fonts`), and nothing is fetched
@@ -35,8 +38,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analysis.questions import summary as choose
 from analysis.questions.qvsrs import PREVIOUS_MONTHS
+from analysis.report import appendix, fonts, paths
 from analysis.report import figures as figs
-from analysis.report import fonts, paths
 from analysis.report.context import ReportContext, make_context
 from analysis.report.deck import build_deck
 from analysis.report.findings import top_findings
@@ -44,6 +47,7 @@ from analysis.report.page_text import Page
 from analysis.report.progress import progress_view
 from analysis.report.recommendations import Recommendation, cite_label, evaluate
 from analysis.report.rulebase import CLEAR, confidence_of
+from analysis.words import appendix as appendix_words
 from analysis.words import churn_tables, managers, names
 from analysis.words import summary as say
 from analysis.words.assumptions import assumptions_note, assumptions_of
@@ -53,7 +57,6 @@ from analysis.words.i18n import STRINGS, method_notes, money, num, pct, pick, t
 from analysis.words.plan import plan_table
 from analysis.words.progress import merged_label, merged_note
 from analysis.words.prose import DESCRIBE
-from analysis.words.qvsrs import pillar_name, scorecard_metric_label, scorecard_value
 from analysis.words.reasons import reason_text
 from analysis.words.sources import source_name
 
@@ -72,30 +75,6 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 #: the briefing section in which a recommendation of a results section is shown
 REC_SECTION = {"relationship_managers": "plan", "qvsrs": "overview"}
-
-PILLARS = (
-    ("Q", "quality", (("quality", "qvsrs.quality"),)),
-    ("V", "value", (("value", "qvsrs.value"),)),
-    ("S", "satisfaction", (("satisfaction", "qvsrs.satisfaction"),)),
-    (
-        "R",
-        "relationship",
-        (
-            ("products_per_customer", "qvsrs.relationship.products_per_customer"),
-            ("rm_coverage", "qvsrs.relationship.rm_coverage"),
-            ("median_tenure_years", "qvsrs.relationship.median_tenure_years"),
-        ),
-    ),
-    (
-        "S",
-        "sustainability",
-        (
-            ("retention_12m", "qvsrs.sustainability.retention_12m"),
-            ("revenue_growth_12m", "qvsrs.sustainability.revenue_growth_12m"),
-            ("net_customer_growth_12m", "qvsrs.sustainability.net_customer_growth_12m"),
-        ),
-    ),
-)
 
 
 def environment() -> Environment:
@@ -119,23 +98,6 @@ def punctuation(lang: str) -> dict[str, str]:
 # the parts of the page
 
 
-def scorecard(ctx: ReportContext) -> list[dict]:
-    """The five QVSRS pillars with their figures, as shown on the first page."""
-    if paths.section(ctx.results, "qvsrs") is None:
-        return []
-    out = []
-    for letter, pillar, metrics in PILLARS:
-        shown = []
-        for metric, path in metrics:
-            v = paths.number(ctx.results, path)
-            shown.append(
-                {"value": scorecard_value(metric, v, ctx.lang), "label": scorecard_metric_label(metric, ctx.lang)}
-            )
-        name = pillar_name(pillar, ctx.lang)
-        out.append({"letter": letter, "name": name, "metrics": shown})
-    return out
-
-
 def _rec_view(r: Recommendation, ctx: ReportContext, anchors: dict[str, tuple[str, str]]) -> dict:
     sec = REC_SECTION.get(r.section, r.section)
     anchor = anchors.get(sec)
@@ -150,7 +112,7 @@ def _rec_view(r: Recommendation, ctx: ReportContext, anchors: dict[str, tuple[st
         "score_text": money(r.stake.estimate, ctx.lang) if r.stake is not None else "—",
         "stake_text": r.stake_text,
         "confidence": r.confidence,
-        "cite_text": cite_label(r.cites, ctx.results, ctx.lang),
+        "cite_text": cite_label(r.cites, ctx.results, ctx.lang, ctx.campaign_names),
         "anchor": sec if anchor else None,
         "anchor_title": f"{anchor[0]} {anchor[1]}" if anchor else "",
     }
@@ -394,9 +356,11 @@ def compose(
 
     titled = [(sid, t(key, lang), keys) for sid, key, keys in SECTIONS]
     anchors = {sid: (str(i + 1), title) for i, (sid, title, _) in enumerate(titled)}
-    sections = []
+    sections, diagnostics = [], []
     for i, (sid, title, keys) in enumerate(titled, start=1):
         lines, ok = status_lines(ctx, keys)
+        shown, checks = appendix.split(by_fig.get(sid, []))  # the premises' checks go to the appendix
+        diagnostics += checks
         own = [plan_view(ctx), per_rm_table(ctx)] if sid == "plan" and ok else []
         sections.append(
             {
@@ -406,7 +370,8 @@ def compose(
                 "status_lines": lines,
                 "paragraphs": [paragraph(p, lang) for p in DESCRIBE[sid](ctx)] if ok else [],
                 "blocks": [b for k in keys for b in text_blocks(paths.section(results, k), lang)] if ok else [],
-                "figures": _figure_views(by_fig.get(sid, []), i, lang),
+                "figures": _figure_views(shown, i, lang),
+                "appendix_note": appendix_words.see_appendix(len(checks), lang) if checks else "",
                 "tables": _table_views(by_tab.get(sid, []), i, lang, [df for df in own if df is not None]),
                 "recs": [_rec_view(r, ctx, anchors) for r in recs if REC_SECTION.get(r.section, r.section) == sid]
                 if sid != "plan"
@@ -447,7 +412,6 @@ def compose(
         "meta_line": " · ".join(m for m in (ctx.city, f"{t('as_of', lang)} {as_of}") if m),
         "assumptions_note": assumptions_note(results, lang),  # None on the contract's assumptions
         "kpis": _kpis(results, lang),
-        "scorecard": scorecard(ctx),
         "scorecard_missing": _missing_line(ctx, "qvsrs"),
         "summary": summary,
         "decisions": summary["decisions"],
@@ -455,6 +419,7 @@ def compose(
         "findings": [_rec_view(r, ctx, anchors) for r in top],
         "progress": progress_view(out_dir, results, lang),  # targets, since the last run, last plan (_progress)
         "sections": sections,
+        "appendix": appendix.appendix_view(ctx, diagnostics),
         "run_card": run_card_rows(results, lang),
         "method_notes": method_notes(lang),
         "campaign_names": dict(ctx.campaign_names),  # not shown: for the consistency check

@@ -61,7 +61,7 @@ def branch_info(results: dict) -> dict:
 def campaign_names(results: dict, out_dir: str | Path | None = None, lang: str = "zh") -> dict[str, str]:
     """campaign_id → name as the edition's reader names it: from the campaigns
     section, else the campaigns notebook's table (`tables/campaigns.csv`,
-    columns campaign_id and name); in English by kind and month
+    columns campaign_id and name), else the plan's rows; in English by kind and month
     (`words.names.campaign_name`), since the banks' own titles are Chinese."""
     names = _campaign_titles(results, out_dir)
     kinds, starts = {}, {}
@@ -71,6 +71,8 @@ def campaign_names(results: dict, out_dir: str | Path | None = None, lang: str =
         if isinstance(row, dict) and row.get("campaign_id"):
             kinds.setdefault(row["campaign_id"], row.get("kind"))
             starts.setdefault(row["campaign_id"], row.get("start_date"))
+            if row.get("name"):  # the plan names the campaigns it runs or stops: a name for a run without the table
+                names.setdefault(row["campaign_id"], str(row["name"]))
     kinds = {**_campaign_kinds(out_dir), **{k: v for k, v in kinds.items() if v}}
     return {cid: campaign_name(name, kinds.get(cid), starts.get(cid), lang) for cid, name in names.items()}
 

@@ -11,7 +11,8 @@ The slides, by name (`slide.name`):
    findings that matter most) and next quarter's decisions as the briefing's
    first page chooses them (`questions.summary.decisions`), each with its
    cost and yearly net contribution (95 % interval);
-4. `scorecard`: the QVSRS scorecard and the headline counts;
+4. `scorecard`: the first page's QVSRS scorecard, row for row: each figure this
+   quarter and last, the change with its noise band, the target where given;
 5. `finding-1` … `finding-5`: one finding a slide under an action title that
    states the profit at stake, with its recommendation and the figure that
    shows it;
@@ -46,12 +47,12 @@ from analysis.report.deck_layout import (
     CONTENT_BOTTOM,
     CONTENT_TOP,
     HEIGHT,
+    INK,
     INNER_W,
     LEFT,
     MIN_PT,
     MUTED,
     TEXT_PT,
-    WASH,
     WHITE,
     WIDTH,
     Para,
@@ -63,12 +64,14 @@ from analysis.report.deck_layout import (
     picture,
     rectangle,
     table,
+    table_height,
     text_box,
     title,
 )
 from analysis.report.page_text import SENTENCE_END, Page, Text, sentences
 from analysis.report.recommendations import Recommendation, cite_label
 from analysis.words import deck as W
+from analysis.words import summary as say
 from analysis.words.i18n import pick, t
 from analysis.words.plan import describe_plan, persistence_sentence
 
@@ -76,6 +79,11 @@ from analysis.words.plan import describe_plan, persistence_sentence
 PICTURE_LEFT, PICTURE_TOP, PICTURE_W = Inches(5.75), Inches(1.4), Inches(7.0)
 PICTURE_H = CONTENT_BOTTOM - PICTURE_TOP
 TEXT_W = PICTURE_LEFT - LEFT - Inches(0.15)
+
+#: the scorecard slide's columns (the first page's), and their widths in inches (with a target column)
+SCORE_COLUMNS = ("pillar", "figure", "now", "previous", "change", "noise")
+SCORE_WIDTHS = [2.8, 2.8, 1.0, 1.2, 1.8, 2.5]
+SCORE_WIDTHS_TARGET = [2.0, 3.0, 0.9, 1.1, 1.6, 1.7, 1.8]
 
 #: text that is not for a reader: dotted result keys, snake_case names, file names, paths
 INTERNAL = re.compile(
@@ -126,9 +134,9 @@ def finding_image(rec: Recommendation, figures: list[Path], ctx: ReportContext) 
     return named[0] if named else None
 
 
-def basis(rec: Recommendation, results: dict, lang: str) -> str | None:
+def basis(rec: Recommendation, ctx: ReportContext) -> str | None:
     """The figure a finding rests on, in words ("净推荐值 = −25"), when it can be said."""
-    label = cite_label(rec.cites, results, lang)
+    label = cite_label(rec.cites, ctx.results, ctx.lang, ctx.campaign_names)
     return label if speakable(label) else None
 
 
@@ -240,39 +248,51 @@ class Story:
         self.text(s, right, CONTENT_TOP + Inches(0.6), Inches(7.1), Inches(4.7), items)
 
     def scorecard(self) -> None:
-        lang, res, ctx = self.lang, self.results, self.page.context
+        """The first page's scorecard (`page.context["summary"]["scorecard"]`,
+        chosen by `questions.summary.scorecard`, worded by `words.summary`), row
+        for row: pillar, figure, this quarter, last quarter, the change with its
+        noise band and whether it is beyond noise, the target where given."""
+        lang, res = self.lang, self.results
+        card = (self.page.context.get("summary") or {}).get("scorecard") or {}
+        rows = card.get("rows") or []
         nps, churn = paths.number(res, "satisfaction.nps"), paths.number(res, "churn.churn_rate_12m")
-        heading = W.today_title(res.get("active_customers"), churn, nps, lang)
-        card, kpis = ctx.get("scorecard") or [], ctx.get("kpis") or []
-        missing = ctx.get("scorecard_missing") or W.say("no_scorecard", lang)
-        kpi_line = "   ".join(f"{k['label']} {k['value']}" for k in kpis)
-        colon, semi = pick(lang, "：", ": "), pick(lang, "；", "; ")
-        said = [
-            f"{p['letter']} {p['name']}{colon}" + semi.join(f"{m['label']} {m['value']}" for m in p["metrics"])
-            for p in card
-        ]
-        said += [t("scorecard_note", lang) if card else missing, kpi_line]
+        heading = say.scorecard_title(rows, lang) or W.today_title(res.get("active_customers"), churn, nps, lang)
+        missing = self.page.context.get("scorecard_missing") or W.say("no_scorecard", lang)
+        targets = bool(card.get("with_targets"))
+        said = [say.scorecard_note(r, targets, lang) for r in rows] + (card.get("notes") or [missing])
         s = self.slide("scorecard", heading, said)
-        if not card:
+        if not rows:
             self.text(s, LEFT, CONTENT_TOP, INNER_W, Inches(1.0), [para(missing, TEXT_PT, False, MUTED)])
-        col_w, gap = Inches(2.3), Inches(0.15)
-        for i, p in enumerate(card):
-            left = LEFT + i * (col_w + gap)
-            rectangle(s, left, CONTENT_TOP, col_w, Inches(4.55), WASH, BLUE)
-            paras = [para(p["letter"], 30, True, BLUE), para(p["name"], MIN_PT, True)]
-            for j, m in enumerate(p["metrics"]):
-                paras += [para(m["value"], 22 if j == 0 else 18, True), para(m["label"], MIN_PT, False, MUTED)]
-            self.text(s, left + Inches(0.05), CONTENT_TOP + Inches(0.05), col_w - Inches(0.1), Inches(4.45), paras)
-        bottom = [para(t("scorecard_note", lang), MIN_PT, False, MUTED)] * bool(card)
-        bottom += [para(kpi_line, TEXT_PT, True)] * bool(kpis)
-        if bottom:
-            self.text(s, LEFT, Inches(6.05), INNER_W, Inches(0.85), bottom)
+            return
+        keys = [*SCORE_COLUMNS, *("target",) * targets]
+        widths = SCORE_WIDTHS_TARGET if targets else SCORE_WIDTHS
+        heads = card.get("heads") or {}
+        table_rows = [[para(heads.get(k, ""), MIN_PT, True)] for k in keys]
+        body = []
+        for i, r in enumerate(rows):
+            first = i == 0 or r["pillar"] != rows[i - 1]["pillar"]
+            shade = (BLUE if r.get("better") else ACCENT) if r.get("beyond_noise") else INK
+            cells = {
+                "pillar": para(r["pillar"] if first else "", MIN_PT, True),
+                "figure": para(r["label"], MIN_PT),
+                "now": para(r["now"], MIN_PT, True),
+                "previous": para(r["previous"], MIN_PT),
+                "change": para(r["change"], MIN_PT, bool(r.get("beyond_noise")), shade),
+                "noise": para(r["noise"], MIN_PT, bool(r.get("beyond_noise")), shade),
+                "target": para(r.get("target") or "—", MIN_PT),
+            }
+            body.append([[cells[k]] for k in keys])
+        table(s, LEFT, CONTENT_TOP, widths, [table_rows, *body], lang)
+        legend = Inches(0.45)
+        if CONTENT_TOP + Inches(table_height(widths, [table_rows, *body])) + legend <= CONTENT_BOTTOM:
+            key = [para(t("scorecard_note", lang), MIN_PT, False, MUTED)]
+            self.text(s, LEFT, CONTENT_BOTTOM - legend, INNER_W, legend, key, "Legend")
 
     # -- the findings
 
     def finding(self, i: int, rec: Recommendation) -> None:
         lang, colon = self.lang, pick(self.lang, "：", ": ")
-        b = basis(rec, self.results, lang)
+        b = basis(rec, self.ctx)
         stake = rec.stake.estimate if rec.stake is not None else None
         heading = W.finding_title(rec.headline, stake, rec.confidence, lang, b, first_sentence(rec.finding))
         said = [rec.finding, rec.stake_text, t("recommendation", lang) + colon + rec.recommendation]

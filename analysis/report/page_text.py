@@ -44,6 +44,7 @@ HIDDEN = {
     "priority",
     "confidence",
     "campaign_names",
+    "action_id",  # a plan row's id: a data attribute of the page, not text
 }
 TAG = re.compile(r"<[^>]+>")
 

@@ -27,7 +27,7 @@ finds no effect of, unless it says why (`rules_value.rm_why`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from analysis.report import paths
 from analysis.report.context import ReportContext, make_context
@@ -76,6 +76,7 @@ from analysis.report.rules_value import (
     RevenueConcentration,
     TopCustomersUncovered,
 )
+from analysis.words import campaigns as campaign_words
 from analysis.words.assumptions import assumptions_of
 from analysis.words.glossary import in_sentence, term
 from analysis.words.i18n import money, num, pct, pick, pp
@@ -133,11 +134,19 @@ def evaluate(
 # how a cited figure reads in the briefing
 
 
-def cite_label(path: str, results: dict, lang: str = "zh") -> str:
-    """A cited path in words with its value: "投诉未在30天内解决的优势比 = 2.23"."""
+def cite_label(path: str, results: dict, lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
+    """A cited path in words with its value: "投诉未在30天内解决的优势比 = 2.23".
+    A campaign is named as the reader knows it (`names`: campaign id → name,
+    `ReportContext.campaign_names`; else its name or kind in results.json),
+    never by its id unless nothing else names it."""
     v = paths.get(results, path)
     parts = path.split(".")
     label, shown = None, None
+    if parts[0] == "campaigns" and len(parts) >= 3:
+        cid = ".".join(parts[1:-2] if parts[-2] in ("balance_effect", "profit_12m") else parts[1:-1])
+        c = (results.get("campaigns") or {}).get(cid) if isinstance(results.get("campaigns"), dict) else None
+        c = c if isinstance(c, dict) else {}
+        camp = (names or {}).get(cid) or campaign_words.campaign_label(cid, lang, c.get("name"), c.get("kind"))
     if parts[:2] == ["churn", "drivers"] and len(parts) >= 4:
         key = ".".join(parts[2:-1])
         label = pick(
@@ -181,25 +190,24 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
     elif parts[0] == "campaigns" and parts[-1] == "profit_roi":
         label = pick(
             lang,
-            f"活动{'.'.join(parts[1:-1])}扣除成本后的利润回报率",
-            f"return on cost, in profit, of {'.'.join(parts[1:-1])}",
+            f"{camp}扣除成本后的利润回报率",
+            f"return on cost, in profit, of {camp}",
         )
         shown = pct(v, 0)
     elif parts[0] == "campaigns" and parts[-1] == "business_roi":
         label = pick(
             lang,
-            f"活动{'.'.join(parts[1:-1])}每元成本带来的{term('new business volume', lang)}减1",
-            f"new business volume per CNY spent, minus 1, of {'.'.join(parts[1:-1])}",
+            f"{camp}每元成本带来的{term('new business volume', lang)}减1",
+            f"new business volume per CNY spent, minus 1, of {camp}",
         )
         shown = num(v, 2)
     elif parts[0] == "campaigns" and parts[-2:] == ["balance_effect", "estimate"]:
-        label = pick(lang, f"活动{'.'.join(parts[1:-2])}的余额效应", f"balance effect of {'.'.join(parts[1:-2])}")
+        label = pick(lang, f"{camp}的余额效应", f"balance effect of {camp}")
         shown = money(v, lang)
     elif parts[0] == "campaigns" and len(parts) >= 3 and parts[-2] == "profit_12m":
         end = {"estimate": ("", ""), "ci_low": ("区间下限", ", lower end"), "ci_high": ("区间上限", ", upper end")}
         zh, en = end.get(parts[-1], ("", ""))
-        cid = ".".join(parts[1:-2])
-        label = pick(lang, f"活动{cid}的年净贡献（利润）{zh}", f"yearly net contribution of {cid}{en}")
+        label = pick(lang, f"{camp}的年净贡献（利润）{zh}", f"yearly net contribution of {camp}{en}")
         shown = money(v, lang)
     elif parts[0] == "overview" and parts[-1].endswith("_change_12m"):
         what = parts[-1][: -len("_change_12m")]
@@ -220,8 +228,8 @@ def cite_label(path: str, results: dict, lang: str = "zh") -> str:
     elif parts[0] == "campaigns" and parts[-1] == "naive_balance_difference":
         label = pick(
             lang,
-            f"活动{'.'.join(parts[1:-1])}的{term('naive difference', lang)}",
-            f"naive difference of {'.'.join(parts[1:-1])}",
+            f"{camp}的{term('naive difference', lang)}",
+            f"naive difference of {camp}",
         )
         shown = money(v, lang)
     elif parts[0] == "qvsrs":

@@ -21,7 +21,7 @@ from analysis.words.lang import pick
 
 
 def campaign_name(cid: str, c: dict, lang: str, names: dict | None = None) -> str:
-    """A campaign as a reader knows it (`words.campaign_label`): its name, else its kind, with its id."""
+    """A campaign as a reader knows it (`words.campaign_label`): its name, else its kind (else its id)."""
     return words.campaign_label(cid, lang, c.get("name") or (names or {}).get(cid), c.get("kind"))
 
 

@@ -35,14 +35,13 @@ from analysis.words.persistence import persistence_text
 
 
 def campaign_label(campaign_id: str, lang: str = "zh", name: str | None = None, kind: str | None = None) -> str:
-    """A campaign as a reader knows it, with its id: its name (zh), in English
-    the glossary term of its kind, a festival event by its festival, an
-    English name as it is (`names.campaign_name` without the month)."""
+    """A campaign as a reader knows it: its name (zh), in English the glossary
+    term of its kind, a festival event by its festival, an English name as it
+    is (`names.campaign_name` without the month). Its id is data, not prose:
+    it is said only when nothing else names the campaign."""
     kind_term = term(kind, lang) if kind and is_term(kind) else None
     words = pick(lang, name or kind_term or "", campaign_name(name, kind, None, "en") if name or kind else "")
-    if not words:
-        return campaign_id
-    return pick(lang, f"{words}（{campaign_id}）", f"{words} ({campaign_id})")
+    return words or campaign_id
 
 
 def label_of(

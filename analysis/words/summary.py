@@ -8,6 +8,8 @@ chose (the numbers and the choices are its; this module only says them):
     decisions_notes(dec, lang)    # the plan's totals and what the list leaves out
     scorecard_rows(rows, lang)    # the QVSRS figures against last quarter, with the noise band
     scorecard_notes(..., lang)    # what the band means, the previous quarter's date, targets
+    scorecard_title(rows, lang)   # the scorecard's point: how many figures moved beyond noise
+    scorecard_note(row, ..., lang)  # one row as the presenter says it
 
 Money is a yearly net contribution (年净贡献, CNY a year) with its interval,
 never a volume; where an interval includes zero the words say "may".
@@ -15,7 +17,7 @@ never a volume; where an interval includes zero the words say "may".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from analysis.questions.summary import BookMove, Decision, Decisions, Range, ScoreRow, Situation
 from analysis.words.format import is_number, join, money, money_range, num, pct, plural, times
@@ -545,3 +547,41 @@ def scorecard_notes(
         out.append(pick(lang, "未设定目标值。", "No targets set."))
     out.append(pick(lang, "", "pp = percentage points."))
     return [s for s in out if s]
+
+
+def scorecard_title(rows: Sequence[Mapping], lang: str = "zh") -> str | None:
+    """The scorecard's point in one line (the deck's scorecard slide title):
+    how many QVSRS figures moved beyond noise since last quarter, up and down
+    (`rows`: `scorecard_rows`); None when no row has a change to compare."""
+    compared = [r for r in rows if r.get("beyond_noise") is not None]
+    if not compared:
+        return None
+    up = sum(1 for r in compared if r["beyond_noise"] and r.get("better"))
+    down = sum(1 for r in compared if r["beyond_noise"] and not r.get("better"))
+    n = len(rows)
+    if not up and not down:
+        return pick(
+            lang,
+            f"QVSRS记分卡：与上季度相比，{num(n)}项指标的变化都在波动范围内",
+            f"QVSRS scorecard: all {num(n)} figures are within noise of last quarter",
+        )
+    return pick(
+        lang,
+        f"QVSRS记分卡：与上季度相比，{num(n)}项指标中{num(up)}项超出波动改善、{num(down)}项超出波动下滑",
+        f"QVSRS scorecard against last quarter: of {num(n)} figures, {num(up)} improved beyond noise"
+        f" and {num(down)} slipped",
+    )
+
+
+def scorecard_note(row: Mapping, with_target: bool, lang: str = "zh") -> str:
+    """One scorecard row as the presenter says it: now, last quarter, the change and its noise, the target."""
+    text = pick(
+        lang,
+        f"{row['pillar']}·{row['label']}：本季度{row['now']}，上季度{row['previous']}，"
+        f"变化{row['change']}，{row['noise']}",
+        f"{row['pillar']}, {row['label']}: now {row['now']}, last quarter {row['previous']},"
+        f" change {row['change']}, {row['noise']}",
+    )
+    if with_target and row.get("target") not in (None, "—"):
+        text += pick(lang, f"；目标{row['target']}", f"; target {row['target']}")
+    return text + pick(lang, "。", ".")

@@ -354,6 +354,21 @@ def test_english_summary_words_have_no_han_characters():
     assert not CJK.findall(" ".join(texts))
 
 
+def test_the_scorecard_title_counts_the_moves_beyond_noise():
+    rows = W.scorecard_rows(S.scorecard(summary_results(), summary_card()), "en")
+    up = sum(1 for r in rows if r["beyond_noise"] and r["better"])
+    down = sum(1 for r in rows if r["beyond_noise"] and not r["better"])
+    assert up >= 1  # the card has an improvement beyond noise: the count is not trivially zero
+    for lang in ("zh", "en"):
+        numbers = [int(x) for x in re.findall(r"\d+", W.scorecard_title(rows, lang).replace("QVSRS", ""))]
+        assert numbers == [len(rows), up, down]
+    calm = [dict(r, beyond_noise=False) for r in rows]
+    assert "within noise" in W.scorecard_title(calm, "en") and "波动范围内" in W.scorecard_title(calm, "zh")
+    assert W.scorecard_title(W.scorecard_rows(S.scorecard(summary_results()), "en"), "en") is None  # no last quarter
+    note = W.scorecard_note(rows[0], False, "en")
+    assert rows[0]["now"] in note and rows[0]["previous"] in note and rows[0]["change"] in note
+
+
 def test_scorecard_rows_mark_noise_census_and_targets():
     rows = {
         r["metric"]: r

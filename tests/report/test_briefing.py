@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from fixtures.pages import BRANCH_A, CJK, Page, section_text
 from fixtures.specimen import make_run
+from PIL import Image
 
 from analysis.report import fonts, paths
 from analysis.report.briefing import build_briefing, compose, run_card_rows
-from analysis.report.figures import evidence_png, section_of
+from analysis.report.figures import data_uri, evidence_png, section_of
 from analysis.report.recommendations import Evidence
 
 
@@ -274,3 +275,61 @@ def test_run_card_names_the_data_folder_and_tables_in_words():
     assert zh["数据表（行数）"] == "客户资料 3,000; 月度余额快照 71,806"
     assert en["Tables (rows)"] == "customer records 3,000; monthly balance snapshots 71,806"
     assert "营销活动清单" in " ".join(zh.values()) and "campaign list" in " ".join(en.values())
+
+
+# ---------------------------------------------------------------------------
+# the appendix: method diagnostics out of the main text
+
+#: the campaigns' figures of a run: what a manager acts on, and the checks of the estimates' premises
+MAIN_FIGURES = ("campaigns_randomized", "campaigns_profit")
+DIAGNOSTIC_FIGURES = (
+    "campaigns_balance_FX-A1",
+    "campaigns_overlap_FX-A1",
+    "campaigns_event_study_FX-A1",
+    "campaigns_event_study_FX-A2",
+)
+
+
+def _with_campaign_figures(folder: Path) -> dict[str, str]:
+    """Campaign figures (main and diagnostic) and the campaigns' names in the run folder; stem → data URI."""
+    out = {}
+    for i, stem in enumerate(MAIN_FIGURES + DIAGNOSTIC_FIGURES):
+        path = folder / "figures" / f"{stem}.png"
+        buf = io.BytesIO()
+        Image.new("RGB", (40 + i, 30), "#336699").save(buf, format="PNG")  # each its own bytes
+        path.write_bytes(buf.getvalue())
+        out[stem] = data_uri(path)
+    (folder / "tables").mkdir(exist_ok=True)
+    (folder / "tables" / "campaigns.csv").write_text(
+        "campaign_id,name,kind,design\nFX-A1,2025年红酒品鉴会,wine_tasting,targeted\nFX-A2,2025年生日问候,birthday_greeting,targeted\n",
+        encoding="utf-8",
+    )
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_diagnostics_are_in_the_appendix_not_in_the_main_text(specimens, tmp_path, lang):
+    folder, res = _copy(specimens, lang, tmp_path)
+    uris = _with_campaign_figures(folder)
+    page = compose(folder, res, lang)
+    campaigns = next(s for s in page.context["sections"] if s["id"] == "campaigns")
+    shown = {f["uri"] for f in campaigns["figures"]}
+    assert {uris[s] for s in MAIN_FIGURES} <= shown  # the effect with its interval, the profit: in the main text
+    assert not shown & {uris[s] for s in DIAGNOSTIC_FIGURES}  # no diagnostic in section 6
+    appendix = page.context["appendix"]
+    assert [f["uri"] for f in appendix["figures"]] == [uris[s] for s in DIAGNOSTIC_FIGURES]  # by kind, then campaign
+    see = "见附录" if lang == "zh" else "see appendix"
+    assert see in campaigns["appendix_note"] and "4" in campaigns["appendix_note"]
+    name = "2025年红酒品鉴会" if lang == "zh" else "Wine tasting"
+    assert name in appendix["figures"][0]["caption"]  # the campaign by its name, not its id
+    assert not any("FX-A" in f["caption"] for f in appendix["figures"])
+    html = build_briefing(folder, res, lang, deck=False).read_text(encoding="utf-8")
+    main = section_text(html, "campaigns")
+    assert see in main
+    start = html.index('id="campaigns"')
+    main_imgs = html[start : html.index("</section>", start)]
+    assert not any(uris[s] in main_imgs for s in DIAGNOSTIC_FIGURES)
+    tail = html[html.index('<section class="page appendix" id="appendix"') :]
+    assert all(uris[s] in tail for s in DIAGNOSTIC_FIGURES)
+    assert html.index('id="runcard"') < html.index('id="appendix"')
+    assert len(re.findall(r"<img ", html)) == len(list((folder / "figures").glob("*.png")))  # every figure, once

@@ -35,11 +35,14 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
+from analysis.questions import qvsrs
 from analysis.questions import summary as choose
 from analysis.report import deck_layout
 from analysis.report.briefing import build_briefing, compose, write_briefing
 from analysis.report.context import make_context
 from analysis.report.deck import build_deck, finding_image, speakable
+from analysis.report.page_text import visible_texts
+from analysis.report.recommendations import cite_label
 from analysis.run.compute import compute_results
 from analysis.words import deck as W
 from analysis.words import names
@@ -54,6 +57,9 @@ LEAKS = (
     re.compile(r"(?:^|\s)/[a-z]|[a-z]/(?:\s|$)|[A-Za-z]:\\\\"),  # /data/…, private/, C:\
 )
 STORY = ["title", "agenda", "summary", "scorecard"]
+#: a campaign's id (MS-C06, FX-A1): data, never how a reader is told which campaign
+#: (no word boundaries: a Chinese character is a word character, "MS-C02的" has none after the id)
+CAMPAIGN_ID = re.compile(r"(?<![A-Za-z])[A-Z]{2}-[A-Z]?\d+(?!\d)")
 APPENDIX = ["appendix-methods", "appendix-assumptions", "appendix-diagnostics"]
 
 
@@ -74,11 +80,28 @@ def sample_runs(sample_banks, tmp_path_factory) -> dict:
     out = {}
     for lang in ("zh", "en"):
         folder = tmp_path_factory.mktemp(f"deck-{lang}") / "meishan"
-        folder.mkdir()
+        (folder / "tables").mkdir(parents=True)
         (folder / "results.json").write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
-        page = write_briefing(folder, copy.deepcopy(results), lang)
+        last_quarter(results).to_csv(folder / "tables" / "qvsrs_scorecard.csv", index=False)
+        page = write_briefing(folder, copy.deepcopy(results), lang, targets=TARGETS)
         out[lang] = (folder, results, page, Presentation(str(folder / "briefing.pptx")))
     return out
+
+
+#: a target on one QVSRS figure, so that the scorecard shows its target column
+TARGETS = {"quality": 99.0}
+
+
+def last_quarter(results: dict):
+    """The satisfaction notebook's scorecard table for `results`: last quarter
+    a little different, sampling noise on the survey figures (none on the census ones)."""
+    now = qvsrs.QvsrsSection.from_dict(results["qvsrs"])
+    before = copy.deepcopy(results["qvsrs"])
+    before.update(quality=before["quality"] - 8.0, value=before["value"] + 0.01)
+    before["relationship"]["rm_coverage"] -= 0.05
+    se = {"quality": 0.5, "value": 0.03, "satisfaction": 0.035, "rm_coverage": 0.009, "retention_12m": 0.007}
+    se.update({m: 0.0 for m in qvsrs.CENSUS_METRICS})
+    return qvsrs.scorecard_table(now, qvsrs.QvsrsSection.from_dict(before), se_current=se, se_previous=se)
 
 
 @pytest.fixture(params=["zh", "en"])
@@ -275,6 +298,35 @@ def test_no_result_keys_table_names_or_paths(sample):
     assert "sample" in notes_of(by_name(prs)["appendix-assumptions"])  # the data folder by its name
 
 
+def test_campaigns_are_named_never_by_their_id(sample):
+    """No visible text of the briefing (the page, its HTML) or the deck (slides
+    and notes) names a campaign by its id; the plan's action ids are data
+    attributes of the page (`data-action`), not text."""
+    lang, folder, res, page, prs = sample
+    ids = [k for k, v in res["campaigns"].items() if isinstance(v, dict)]
+    assert ids and all(CAMPAIGN_ID.fullmatch(k) for k in ids)  # the pattern finds the sample's ids
+    texts = [t for t in visible_texts(page) if CAMPAIGN_ID.search(t.text)]
+    assert not texts, [(t.where, t.text[:120]) for t in texts[:5]]
+    html = (folder / "briefing.html").read_text(encoding="utf-8")
+    shown = re.sub(r"<[^>]+>", "\n", re.sub(r"<style.*?</style>", "", html, flags=re.S))
+    assert not CAMPAIGN_ID.search(shown), CAMPAIGN_ID.findall(shown)[:5]
+    assert re.search(r'data-action="[A-Z]{2}-C\d+-', html)  # the ids are kept as data
+    for s in prs.slides:
+        for text in [*visible(s), notes_of(s)]:
+            assert not CAMPAIGN_ID.search(text), (s.name, text[:160])
+    # the cited figures name the campaign as the reader knows it
+    cited = [r for r in page.recommendations if r.cites.startswith("campaigns.")]
+    assert cited
+    labels = [
+        cite_label(r.cites, res, lang, make_context(names.in_language(res, lang), lang, folder).campaign_names)
+        for r in cited
+    ]
+    assert not any(CAMPAIGN_ID.search(x) for x in labels), labels
+    assert CAMPAIGN_ID.search(
+        cite_label(cited[0].cites, {}, lang)
+    )  # with nothing to name it by, the id is all there is
+
+
 def test_the_leak_checks_find_leaks():
     assert not speakable("依据：campaigns.MS-C03.balance_effect.estimate = 14814.7")
     assert not speakable("数据来源：results.json") and not speakable("数据：monthly_snapshots")
@@ -328,6 +380,33 @@ def test_the_summary_gives_the_situation_and_the_decisions(sample):
             assert sign_float(hi) == pytest.approx(c.high / div, rel=0.01)
     total = float(rows[-1].cells[1].text.replace(",", ""))
     assert total == pytest.approx(res["plan"]["cost"] / div, rel=0.01)
+
+
+def test_the_scorecard_slide_shows_the_first_page_scorecard_row_for_row(sample):
+    lang, folder, res, page, prs = sample
+    card = page.context["summary"]["scorecard"]  # the briefing's first page: one scorecard for both deliverables
+    rows = card["rows"]
+    assert len(rows) == len(qvsrs.METRICS) and card["with_targets"]
+    assert any(r["previous"] != "—" for r in rows) and any(r["beyond_noise"] for r in rows)
+    s = by_name(prs)["scorecard"]
+    table = next(sh.table for sh in s.shapes if sh.has_table)  # the old slide had pillar tiles and no table
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    heads = card["heads"]
+    assert cells[0] == [heads[k] for k in ("pillar", "figure", "now", "previous", "change", "noise", "target")]
+    assert len(cells) == len(rows) + 1
+    for r, shown in zip(rows, cells[1:], strict=True):
+        assert shown[1:] == [r["label"], r["now"], r["previous"], r["change"], r["noise"], r["target"]]
+        assert shown[0] in ("", r["pillar"])
+    assert [c[0] for c in cells[1:] if c[0]] == list(dict.fromkeys(r["pillar"] for r in rows))  # each pillar once
+    # this quarter against last, as the card has them (numbers, not words)
+    by_metric = {r.metric: r for r in choose.scorecard(res, last_quarter(res), TARGETS)}
+    quality = next(c for c in cells[1:] if c[1] == rows[0]["label"])
+    assert float(quality[2]) == pytest.approx(by_metric["quality"].current, abs=0.05)
+    assert float(quality[3]) == pytest.approx(by_metric["quality"].previous, abs=0.05)
+    assert by_metric["quality"].beyond_noise and quality[5] == rows[0]["noise"]
+    said = notes_of(s)
+    assert all(r["change"] in said and r["noise"] in said for r in rows)
+    assert card["notes"][0] in said  # what the band means
 
 
 def test_the_plan_slide_has_every_action_owner_date_cost_and_holdout(sample):
