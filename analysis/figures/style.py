@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import importlib.util
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
 from matplotlib.text import Annotation
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 
 from analysis.words import names
@@ -105,9 +106,42 @@ def money_axis(ax, axis: str = "y", lang: str = "zh", label: str | None = None) 
     (ax.set_ylabel if axis == "y" else ax.set_xlabel)(text)
 
 
+#: Tick steps of a percent axis: 1, 2 or 5 times a power of ten points (never 2.5, which would print rounded)
+ROUND_STEPS = [1, 2, 5, 10]
+
+
+class PercentTicks(Formatter):
+    """Shares (0.2 = 20 %) printed as percent with as many decimals as the
+    tick step needs (steps of 0.5 points print one decimal), at least `decimals`."""
+
+    def __init__(self, decimals: int = 0):
+        self.decimals = decimals
+        self.ticks: list[float] = []
+
+    def set_locs(self, locs) -> None:  # the axis's ticks, given before they are printed
+        self.ticks = list(locs)
+
+    def step_decimals(self) -> int:
+        locs = np.unique(np.round(np.asarray(self.ticks, dtype=float) * 100, 9))
+        if len(locs) < 2:
+            return self.decimals
+        step = float(np.min(np.diff(locs)))
+        return max(self.decimals, -math.floor(math.log10(step) + 1e-9)) if step > 0 else self.decimals
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return f"{x * 100:.{self.step_decimals()}f}%".replace("-", "−")
+
+
+def percent_ticks(axis, decimals: int = 0) -> None:
+    """Round tick steps on a share axis (`axis` an x or y Axis): 1, 2 or 5 ×
+    10ⁿ points, printed as percent with the decimals the step needs."""
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=ROUND_STEPS))
+    axis.set_major_formatter(PercentTicks(decimals))
+
+
 def percent_axis(ax, axis: str = "y", decimals: int = 0) -> None:
-    fmt = FuncFormatter(lambda v, _: f"{v * 100:.{decimals}f}%")
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    """A share axis (0.2 = 20 %) with round tick steps (`percent_ticks`)."""
+    percent_ticks(ax.yaxis if axis == "y" else ax.xaxis, decimals)
 
 
 def legend_beside(ax, **kwargs) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.figures.style import ACCENT, HOME, MUTED, NEUTRAL, use_style
+from analysis.figures.style import ACCENT, HOME, MUTED, NEUTRAL, percent_ticks, use_style
 from analysis.report.recommendations import Evidence, Recommendation
 from analysis.words.i18n import pick
 
@@ -129,7 +129,24 @@ def _fmt(v: float, unit: str) -> str:
 def evidence_png(
     ev: Evidence, lang: str = "zh", source: str = "", home_bank: str | None = None, size: tuple[float, float] = (8, 4.5)
 ) -> bytes:
-    """The evidence of a finding as a horizontal bar chart (PNG bytes), house style."""
+    """The evidence of a finding as a chart (PNG bytes at 150 dpi), house style (`evidence_figure`)."""
+    import matplotlib
+
+    with matplotlib.rc_context():
+        use_style(lang)
+        fig = evidence_figure(ev, lang, source, home_bank, size)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=150)
+    return buf.getvalue()
+
+
+def evidence_figure(
+    ev: Evidence, lang: str = "zh", source: str = "", home_bank: str | None = None, size: tuple[float, float] = (8, 4.5)
+):
+    """The evidence of a finding as a matplotlib Figure in the house style:
+    horizontal bars with their intervals (shares, points, amounts), or, for
+    ratios on a log axis, a forest plot (points with interval whiskers and a
+    reference line at 1)."""
     import matplotlib
     from matplotlib.figure import Figure  # no pyplot: nothing global, no GUI backend
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
@@ -147,17 +164,23 @@ def evidence_png(
             colors = [ACCENT if i == ev.highlight else NEUTRAL for i in range(n)]
         values = [v * (100 if ev.unit == "pp" else 1) for v in ev.values]
         if ev.unit == "ratio":
-            left = [1.0] * n  # odds-ratio bars grow from 1 on a log axis
-            widths = [v - 1.0 for v in values]
-            ax.barh(ys, widths, left=left, color=colors, height=0.6)
+            # a forest plot: a bar's length needs a zero to grow from, a log axis has none;
+            # each ratio a point with its interval as whiskers, 1 (no difference) the reference
+            ax.axvline(1, color="#333333", lw=1)
+            for i, (y, v, c) in enumerate(zip(ys, values, colors)):
+                lo = ev.lows[i] if ev.lows else None
+                hi = ev.highs[i] if ev.highs else None
+                err = [[v - lo], [hi - v]] if lo is not None and hi is not None else None
+                ax.errorbar(v, y, xerr=err, fmt="o", ms=8, color=c, ecolor=c, elinewidth=2, capsize=4, zorder=3)
             ax.set_xscale("log")
+            ax.set_ylim(-0.6, n - 0.4)
         else:
             ax.barh(ys, values, color=colors, height=0.6)
-        if ev.lows and ev.highs:
-            for y, _v, lo, hi in zip(ys, values, ev.lows, ev.highs):
-                if lo is not None and hi is not None:
-                    ax.plot([lo, hi], [y, y], color="#333333", lw=1.2)
-        if ev.reference is not None:
+            if ev.lows and ev.highs:
+                for y, lo, hi in zip(ys, ev.lows, ev.highs):
+                    if lo is not None and hi is not None:
+                        ax.plot([lo, hi], [y, y], color="#333333", lw=1.2)
+        if ev.reference is not None and not (ev.unit == "ratio" and ev.reference == 1):  # 1: drawn above
             ref = ev.reference * (100 if ev.unit == "pp" else 1)
             ax.axvline(ref, color="#333333", lw=1, ls="--")
             if ev.reference_label:
@@ -187,7 +210,7 @@ def evidence_png(
         ax.set_yticklabels(ev.labels)
         ax.grid(axis="y", visible=False)
         if ev.unit == "pct":
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:.0f}%"))
+            percent_ticks(ax.xaxis)
         elif ev.unit == "pp":
             ax.set_xlabel(pick(lang, "百分点", "percentage points"))
         elif ev.unit == "ratio":
@@ -208,6 +231,4 @@ def evidence_png(
         if source:
             fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=8, color="#555555")
         fig.tight_layout(rect=(0, 0.04, 1, 1))
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=150)
-    return buf.getvalue()
+    return fig
