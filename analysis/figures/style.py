@@ -23,7 +23,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
-from matplotlib.text import Annotation
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 
@@ -266,14 +266,40 @@ def caption(fig, text: str) -> None:
     fig.add_artist(note)
 
 
+#: The PNG text key under which a saved figure records the size of its smallest text, points
+#: at the size it was drawn (the deck shows a figure only where that text stays legible).
+TEXT_PT_KEY = "Smallest text pt"
+
+
+def smallest_text_pt(fig) -> float | None:
+    """The font size of the smallest visible text of a figure (titles, labels,
+    ticks, legends, annotations, source lines), points; None without text."""
+    sizes = [float(t.get_fontsize()) for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    # tick labels get their text only when drawn: each axis that has ticks counts its labels' size
+    for ax in fig.axes:
+        if not ax.get_visible() or not ax.axison:
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_major_ticks() if axis.get_visible() and len(axis.get_majorticklocs()) else []
+            sizes += [float(lab.get_fontsize()) for t in ticks[:1] for lab in (t.label1, t.label2) if lab.get_visible()]
+    return min(sizes) if sizes else None
+
+
+def png_metadata(fig) -> dict[str, str]:
+    """What a saved PNG records about its figure: the size of its smallest text (`TEXT_PT_KEY`)."""
+    pt = smallest_text_pt(fig)
+    return {TEXT_PT_KEY: f"{pt:g}"} if pt is not None else {}
+
+
 def save(fig, out_dir: str | Path | None, name: str) -> Path | None:
-    """Save `fig` as `<out_dir>/figures/<name>.png` (no-op without out_dir)."""
+    """Save `fig` as `<out_dir>/figures/<name>.png` (no-op without out_dir),
+    recording the size of its smallest text (`png_metadata`)."""
     if not out_dir:
         return None
     folder = Path(out_dir) / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    fig.savefig(path, bbox_inches="tight")
+    fig.savefig(path, bbox_inches="tight", metadata=png_metadata(fig))
     _show_saved(fig, path)
     return path
 

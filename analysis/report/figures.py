@@ -12,12 +12,13 @@ from __future__ import annotations
 import base64
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.figures.style import ACCENT, HOME, MUTED, NEUTRAL, percent_ticks, use_style
+from analysis.figures.style import ACCENT, HOME, MUTED, NEUTRAL, percent_ticks, png_metadata, use_style
 from analysis.report.recommendations import Evidence, Recommendation
 from analysis.words.i18n import pick
 
@@ -126,33 +127,74 @@ def _fmt(v: float, unit: str) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
 
 
+def _ems(text: str) -> float:
+    """The width of a text in ems: full-width (CJK) characters 1, others about 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.55 for c in text)
+
+
+def wrap(text: str, pt: float, width_in: float) -> str:
+    """`text` broken into lines no wider than `width_in` inches at `pt` points:
+    at spaces where it has them, between full-width characters where it has none."""
+    room = width_in * 72.0 / pt
+    lines, line = [], ""
+    for token in re.findall(r"\S+\s*|\s+", text) if " " in text else list(text):
+        if line and _ems(line + token.rstrip()) > room:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    lines.append(line.rstrip())
+    return "\n".join(x for x in lines if x)
+
+
 def evidence_png(
-    ev: Evidence, lang: str = "zh", source: str = "", home_bank: str | None = None, size: tuple[float, float] = (8, 4.5)
+    ev: Evidence,
+    lang: str = "zh",
+    source: str = "",
+    home_bank: str | None = None,
+    size: tuple[float, float] = (8, 4.5),
+    text_pt: float | None = None,
 ) -> bytes:
-    """The evidence of a finding as a chart (PNG bytes at 150 dpi), house style (`evidence_figure`)."""
+    """The evidence of a finding as a chart (PNG bytes at 150 dpi), house
+    style (`evidence_figure`), recording the size of its smallest text."""
     import matplotlib
 
     with matplotlib.rc_context():
         use_style(lang)
-        fig = evidence_figure(ev, lang, source, home_bank, size)
+        fig = evidence_figure(ev, lang, source, home_bank, size, text_pt)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=150)
+        fig.savefig(buf, format="png", dpi=150, metadata=png_metadata(fig))
     return buf.getvalue()
 
 
 def evidence_figure(
-    ev: Evidence, lang: str = "zh", source: str = "", home_bank: str | None = None, size: tuple[float, float] = (8, 4.5)
+    ev: Evidence,
+    lang: str = "zh",
+    source: str = "",
+    home_bank: str | None = None,
+    size: tuple[float, float] = (8, 4.5),
+    text_pt: float | None = None,
 ):
     """The evidence of a finding as a matplotlib Figure in the house style:
     horizontal bars with their intervals (shares, points, amounts), or, for
     ratios on a log axis, a forest plot (points with interval whiskers and a
-    reference line at 1)."""
+    reference line at 1). With `text_pt` no text is smaller than that (the
+    deck draws it for its slide: 14 pt there), titles and labels wrapped."""
     import matplotlib
     from matplotlib.figure import Figure  # no pyplot: nothing global, no GUI backend
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
     with matplotlib.rc_context():
         use_style(lang)
+        small, note = 9.0, 8.0  # value labels, source line
+        title, labels = ev.title, list(ev.labels)
+        if text_pt is not None:
+            small = note = max(text_pt, small)
+            title_pt = max(text_pt + 2, 14.0)
+            sizes = ("font.size", "axes.labelsize", "xtick.labelsize", "ytick.labelsize", "legend.fontsize")
+            matplotlib.rcParams.update({**dict.fromkeys(sizes, small), "axes.titlesize": title_pt})
+            title = wrap(title, title_pt, size[0] - 0.3)
+            labels = [wrap(x, small, size[0] * 0.32) for x in labels]
         fig = Figure(figsize=size)
         ax = fig.add_subplot()
         n = len(ev.values)
@@ -188,7 +230,7 @@ def evidence_figure(
                     ref,
                     n - 0.45,
                     f" {ev.reference_label} {_fmt(ev.reference, ev.unit)}",
-                    fontsize=9,
+                    fontsize=small,
                     color="#333333",
                     va="bottom",
                 )
@@ -204,10 +246,10 @@ def evidence_figure(
                 f" {_fmt(raw, ev.unit)} ",
                 va="center",
                 ha="left" if right else "right",
-                fontsize=9,
+                fontsize=small,
             )
         ax.set_yticks(ys)
-        ax.set_yticklabels(ev.labels)
+        ax.set_yticklabels(labels)
         ax.grid(axis="y", visible=False)
         if ev.unit == "pct":
             percent_ticks(ax.xaxis)
@@ -215,7 +257,8 @@ def evidence_figure(
             ax.set_xlabel(pick(lang, "百分点", "percentage points"))
         elif ev.unit == "ratio":
             ends = [x for x in (*values, *(ev.lows or ()), *(ev.highs or ())) if x is not None and x > 0]
-            lo_x, hi_x = min(ends + [1.0]) / 1.25, max(ends + [1.0]) * 1.25
+            # room beyond the outermost whisker for its number
+            lo_x, hi_x = min(ends + [1.0]) / 1.45, max(ends + [1.0]) * 1.45
             ax.set_xlim(lo_x, hi_x)
             ticks = [x for x in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 10, 20) if lo_x <= x <= hi_x]
             ax.xaxis.set_major_locator(FixedLocator(ticks))
@@ -227,8 +270,11 @@ def evidence_figure(
         if ev.unit in ("pct",) and ev.reference is not None:
             hi = max(max(values), ev.reference) * 1.25
             ax.set_xlim(min(0, min(values) * 1.2), max(hi, 0.01))
-        ax.set_title(ev.title, loc="left")
+        if text_pt is None:
+            ax.set_title(title, loc="left")
+        else:  # over the whole figure from its left edge: the wrapped lines have its width, not the plot's
+            fig.suptitle(title, x=0.01, ha="left", fontsize=title_pt)
         if source:
-            fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=8, color="#555555")
+            fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=note, color="#555555")
         fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
