@@ -448,10 +448,12 @@ def test_no_text_of_any_picture_is_under_14_pt_at_slide_size(sample, run):
     assert shown >= 5
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_finding_s_own_chart_is_drawn_for_the_slide(lang):
+@pytest.mark.parametrize(("lang", "unit"), [("zh", "ratio"), ("en", "ratio"), ("en", "pct"), ("zh", "pct")])
+def test_a_finding_s_own_chart_is_drawn_for_the_slide(lang, unit):
     """Drawn at `SLIDE_CHART` with 14-pt text: after drawing, every visible text
-    (tick labels too) is at least 14 pt, and the wrapped title and labels stay inside the figure."""
+    (tick labels too) is at least 14 pt, the wrapped title and labels stay
+    inside the figure, and no two texts overlap (a negative bar's number, the
+    reference line's label)."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -479,17 +481,38 @@ def test_a_finding_s_own_chart_is_drawn_for_the_slide(lang):
         reference=1.0,
         unit="ratio",
     )
+    if unit == "pct":
+        ev = Evidence(
+            title=words[0],
+            labels=("top 20%", words[1], "bottom 30%"),
+            values=(0.819, 0.114, -0.018),
+            highlight=0,
+            reference=0.10,
+            reference_label="alert line",
+            unit="pct",
+        )
     with matplotlib.rc_context():  # drawn as evidence_png draws it, in the house style
         use_style(lang)
         fig = evidence_figure(ev, lang, size=SLIDE_CHART, text_pt=14)
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
         renderer = canvas.get_renderer()
-        texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+        hidden = set()  # tick labels of ticks outside the view are not drawn
+        for ax in fig.axes:
+            for axis, (lo, hi) in ((ax.xaxis, sorted(ax.get_xlim())), (ax.yaxis, sorted(ax.get_ylim()))):
+                for tick in axis.get_major_ticks():
+                    if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                        hidden |= {tick.label1, tick.label2}
+        texts = [
+            t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip() and t not in hidden
+        ]
         assert texts and min(t.get_fontsize() for t in texts) >= 14
-        for t in texts:
-            box = t.get_window_extent(renderer)
-            assert box.x0 >= -1 and box.x1 <= fig.bbox.x1 + 1 and box.y1 <= fig.bbox.y1 + 1, t.get_text()
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+        for text, box in boxes:
+            assert box.x0 >= -1 and box.x1 <= fig.bbox.x1 + 1 and box.y1 <= fig.bbox.y1 + 1, text
+        for i, (a, box_a) in enumerate(boxes):
+            for b, box_b in boxes[i + 1 :]:
+                assert not box_a.overlaps(box_b), (a, b)
 
 
 def test_a_tall_figure_is_padded_to_half_the_slide_wide(tmp_path):

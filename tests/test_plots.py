@@ -142,16 +142,35 @@ def test_legends_stand_beside_the_plot_never_over_its_data(bank_a):
     """Every figure with a legend puts it right of its plot (bars, lines and
     bands may reach any corner): the legend starts beyond the plot's right
     edge, the plot keeps most of the width, and the saved figure holds it."""
-    for name, make in _figures_with_legends(bank_a):
-        fig = make()
-        fig.canvas.draw()
-        legends = [(ax, ax.get_legend()) for ax in fig.axes if ax.get_legend() is not None]
-        assert legends, name
-        for ax, legend in legends:
-            box, lbox = ax.get_window_extent(), legend.get_window_extent()
-            assert lbox.x0 >= box.x1, name  # right of the plot, not over it
-            assert all(lbox.x0 >= other.get_window_extent().x1 for other in fig.axes), name  # nor over a neighbour
-            saved = fig.get_tightbbox(fig.canvas.get_renderer())
-            assert saved.x1 * fig.dpi >= lbox.x1 - 1, name
-        assert sum(ax.get_window_extent().width for ax in fig.axes) >= 0.45 * fig.bbox.width, name
-        plt.close(fig)
+    with matplotlib.rc_context():  # the house style: its CJK font draws the banks' Chinese names
+        plots.use_style("en")
+        for name, make in _figures_with_legends(bank_a):
+            fig = make()
+            fig.canvas.draw()
+            legends = [(ax, ax.get_legend()) for ax in fig.axes if ax.get_legend() is not None]
+            assert legends, name
+            for ax, legend in legends:
+                box, lbox = ax.get_window_extent(), legend.get_window_extent()
+                assert lbox.x0 >= box.x1, name  # right of the plot, not over it
+                assert all(lbox.x0 >= other.get_window_extent().x1 for other in fig.axes), name  # nor a neighbour's
+                saved = fig.get_tightbbox(fig.canvas.get_renderer())
+                assert saved.x1 * fig.dpi >= lbox.x1 - 1, name
+            assert sum(ax.get_window_extent().width for ax in fig.axes) >= 0.45 * fig.bbox.width, name
+            plt.close(fig)
+
+
+def test_a_saved_figure_records_its_smallest_text(tmp_path):
+    """The PNG says how small its text is as drawn (the deck shows a figure
+    only where that text stays at least 14 pt on the slide); tick labels count."""
+    from PIL import Image
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("a title", fontsize=14)
+    ax.tick_params(labelsize=11)
+    assert plots.smallest_text_pt(fig) == 11
+    plots.caption(fig, "Source: t; B")  # source lines are 8 pt
+    path = plots.save(fig, tmp_path, "probe")
+    with Image.open(path) as im:
+        assert float(im.text[plots.TEXT_PT_KEY]) == 8
+    plt.close(fig)

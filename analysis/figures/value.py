@@ -122,7 +122,7 @@ def plot_money_losing(profile: pd.DataFrame, lang: str = "zh"):
     ax.invert_yaxis()
     for yi, v in zip(y, p.values):
         ax.annotate(
-            f"{v:.2g}×", (max(v, floor), yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9
+            f"{v:.2g}×", (max(v, floor), yi), xytext=(7, 0), textcoords="offset points", va="center", fontsize=9
         )
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
     ax.set_xlabel(pick(lang, "亏损客户 ÷ 盈利客户（1× = 相同）", "Money-losing ÷ profitable customers (1× = alike)"))

@@ -226,10 +226,11 @@ def evidence_figure(
             ref = ev.reference * (100 if ev.unit == "pp" else 1)
             ax.axvline(ref, color="#333333", lw=1, ls="--")
             if ev.reference_label:
-                ax.text(
+                ax.text(  # just above the plot, where no bar or number is
                     ref,
-                    n - 0.45,
+                    1.0,
                     f" {ev.reference_label} {_fmt(ev.reference, ev.unit)}",
+                    transform=ax.get_xaxis_transform(),
                     fontsize=small,
                     color="#333333",
                     va="bottom",
@@ -270,6 +271,11 @@ def evidence_figure(
         if ev.unit in ("pct",) and ev.reference is not None:
             hi = max(max(values), ev.reference) * 1.25
             ax.set_xlim(min(0, min(values) * 1.2), max(hi, 0.01))
+        if ev.unit != "ratio" and min(values) < 0:
+            # a negative bar's number stands left of it: room for it inside the plot, clear of the row labels
+            left, right = ax.get_xlim()
+            lows = [x for x in (*values, *(ev.lows or ())) if x is not None]
+            ax.set_xlim(min(left, min(lows) - 0.2 * (right - min(lows))), right)
         if text_pt is None:
             ax.set_title(title, loc="left")
         else:  # over the whole figure from its left edge: the wrapped lines have its width, not the plot's
