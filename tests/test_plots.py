@@ -92,12 +92,19 @@ def _tick_steps(ax, axis="y"):
 
 
 @pytest.mark.parametrize(
-    ("low", "high", "decimals"), [(0.11, 0.235, 0), (0.0, 1.02, 0), (0.121, 0.139, 1), (-0.04, 0.09, 0)]
+    ("low", "high", "height", "decimals"),
+    [
+        (0.10, 0.225, 2.5, 0),  # matplotlib's own steps: 7.5/10/12.5/15/17.5/20/22.5, printed "8/10/12/15/18/20/23%"
+        (0.11, 0.235, 4.5, 0),
+        (0.0, 1.02, 4.5, 0),
+        (0.121, 0.139, 4.5, 1),
+        (-0.04, 0.09, 4.5, 0),
+    ],
 )
-def test_percent_ticks_step_by_round_numbers_and_print_them_exactly(low, high, decimals):
+def test_percent_ticks_step_by_round_numbers_and_print_them_exactly(low, high, height, decimals):
     """Steps are 1, 2 or 5 × 10ⁿ points (never 2.5: "22/20/18/15/12%"), and
     every label reads its tick exactly (as many decimals as the step needs)."""
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(8, height))
     ax.plot([0, 1], [low, high])
     plots.percent_axis(ax, "y")
     locs, labels = _tick_steps(ax)
