@@ -212,9 +212,7 @@ OPTIONAL_HERE = {
 #: imports the layer a subcommand needs when it runs, so that `--help` answers at once
 LAZY_PACKAGE_IMPORTS = {"analysis/__main__.py"}
 #: modules with other function-local imports today, and who removes them
-LOCAL_IMPORTS_TODAY = {
-    "analysis/report/figures.py": "matplotlib: " + SPLITTING,
-}
+LOCAL_IMPORTS_TODAY = {}
 
 
 def local_imports(path: Path) -> list[tuple[int, str]]:

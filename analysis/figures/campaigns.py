@@ -153,8 +153,8 @@ def plot_overlap(result: CampaignsResult, campaign_id: str, lang: str = "zh"):
             "common support",
         )
     )
-    ax.legend()
     _finish(fig, result, lang, len(e))
+    style.legend_beside(ax)  # after the layout: the saved figure widens to hold it
     return fig
 
 
@@ -193,9 +193,9 @@ def plot_event_study(result: CampaignsResult, campaign_id: str, lang: str = "zh"
                 ),
             )
         )
-    ax.legend()
     n = 0 if r.did is None else r.did.n_treated_ + r.did.n_comparison_
     _finish(fig, result, lang, n)
+    style.legend_beside(ax)  # after the layout: the saved figure widens to hold it
     return fig
 
 

@@ -90,7 +90,7 @@ def plot_loss_reasons(lf: LossFactors, lang: str = "zh"):
     ax.set_title(words.loss_reasons_title(r1, lang), loc="left")
     ax.set_xlabel(words.label("leavers_axis", lang))
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right")
+    style.legend_beside(ax)  # the stacked bars reach the right edge: a legend inside would cover them
     return fig
 
 
@@ -120,6 +120,6 @@ def plot_reasons_over_time(lf: LossFactors, lang: str = "zh"):
     ax.set_title(words.closures_title(lf.closures_per_month(), lang), loc="left")
     ax.set_ylabel(words.label("closures_axis", lang))
     ax.tick_params(axis="x", rotation=45)
-    ax.legend(fontsize=8, ncol=2)
     ax.grid(axis="x", visible=False)
+    style.legend_beside(ax)  # beside the quarters' bars, never over them
     return fig

@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from analysis.figures.style import HOME, PALETTE, money_axis, percent_axis
+from analysis.figures.style import HOME, PALETTE, legend_beside, money_axis, percent_axis
 from analysis.questions.clv import ClvResult
 from analysis.words.clv import clv_title, group_label, retention_title
 from analysis.words.format import pct
@@ -31,9 +31,9 @@ def plot_retention(result: ClvResult, lang: str = "zh"):
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(pick(lang, f"{term('tenure_years', 'zh')}（年）", term("tenure_years", "en")))
     ax.set_ylabel(pick(lang, "仍在本行的客户占比", "Share of customers still with the bank"))
-    ax.legend(title=pick(lang, "点 = 实际，线 = 模型", "dots = observed, lines = model"))
     ax.set_title(retention_title(result, lang))
     fig.tight_layout()
+    legend_beside(ax, title=pick(lang, "点 = 实际，线 = 模型", "dots = observed, lines = model"))
     return fig
 
 

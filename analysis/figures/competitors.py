@@ -13,7 +13,17 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.contract import ATTRIBUTES
-from analysis.figures.style import ACCENT, GOOD, HOME, MUTED, PALETTE, bank_colors, interval_dots, percent_axis
+from analysis.figures.style import (
+    ACCENT,
+    GOOD,
+    HOME,
+    MUTED,
+    PALETTE,
+    bank_colors,
+    interval_dots,
+    legend_beside,
+    percent_axis,
+)
 from analysis.questions.competitors import UNKNOWN
 from analysis.words.competitors import (
     choice_title,
@@ -186,8 +196,8 @@ def plot_switching(by_segment: pd.DataFrame, lang: str = "zh"):
         color = "#DDDDDD" if dest == UNKNOWN else palette[i % len(palette)]
         ax.barh(labels, v, left=left, color=color, label=destination_label(dest, lang))
         left += v
-    ax.legend(fontsize=8, loc="lower right")
     ax.set_xlabel(pick(lang, "销户客户数", "Customers who closed"))
     ax.set_title(switching_title(by_segment, lang))
     fig.tight_layout()
+    legend_beside(ax)  # after the layout: the saved figure widens to hold it
     return fig

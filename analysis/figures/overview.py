@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from analysis.figures.style import HOME, PALETTE, money_axis
+from analysis.figures.style import HOME, PALETTE, legend_beside, money_axis
 from analysis.questions.overview import OverviewResult
 from analysis.words.glossary import term
 from analysis.words.overview import book_title
@@ -18,6 +18,6 @@ def plot_book(o: OverviewResult, lang: str = "zh"):
     for col, color in BOOK_LINES:
         ax.plot(o.book.index, o.book[col], color=color, label=term(col, lang))
     money_axis(ax, "y", lang)
-    ax.legend()
     ax.set_title(book_title(o, lang))
+    legend_beside(ax)  # the three lines span the whole plot: no corner of it is free
     return fig

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import importlib.util
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,8 +23,8 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
-from matplotlib.text import Annotation
-from matplotlib.ticker import FuncFormatter
+from matplotlib.text import Annotation, Text
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 
 from analysis.words import names
@@ -105,9 +106,42 @@ def money_axis(ax, axis: str = "y", lang: str = "zh", label: str | None = None) 
     (ax.set_ylabel if axis == "y" else ax.set_xlabel)(text)
 
 
+#: Tick steps of a percent axis: 1, 2 or 5 times a power of ten points (never 2.5, which would print rounded)
+ROUND_STEPS = [1, 2, 5, 10]
+
+
+class PercentTicks(Formatter):
+    """Shares (0.2 = 20 %) printed as percent with as many decimals as the
+    tick step needs (steps of 0.5 points print one decimal), at least `decimals`."""
+
+    def __init__(self, decimals: int = 0):
+        self.decimals = decimals
+        self.ticks: list[float] = []
+
+    def set_locs(self, locs) -> None:  # the axis's ticks, given before they are printed
+        self.ticks = list(locs)
+
+    def step_decimals(self) -> int:
+        locs = np.unique(np.round(np.asarray(self.ticks, dtype=float) * 100, 9))
+        if len(locs) < 2:
+            return self.decimals
+        step = float(np.min(np.diff(locs)))
+        return max(self.decimals, -math.floor(math.log10(step) + 1e-9)) if step > 0 else self.decimals
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return f"{x * 100:.{self.step_decimals()}f}%".replace("-", "−")
+
+
+def percent_ticks(axis, decimals: int = 0) -> None:
+    """Round tick steps on a share axis (`axis` an x or y Axis): 1, 2 or 5 ×
+    10ⁿ points, printed as percent with the decimals the step needs."""
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=ROUND_STEPS))
+    axis.set_major_formatter(PercentTicks(decimals))
+
+
 def percent_axis(ax, axis: str = "y", decimals: int = 0) -> None:
-    fmt = FuncFormatter(lambda v, _: f"{v * 100:.{decimals}f}%")
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    """A share axis (0.2 = 20 %) with round tick steps (`percent_ticks`)."""
+    percent_ticks(ax.yaxis if axis == "y" else ax.xaxis, decimals)
 
 
 def legend_beside(ax, **kwargs) -> None:
@@ -232,14 +266,40 @@ def caption(fig, text: str) -> None:
     fig.add_artist(note)
 
 
+#: The PNG text key under which a saved figure records the size of its smallest text, points
+#: at the size it was drawn (the deck shows a figure only where that text stays legible).
+TEXT_PT_KEY = "Smallest text pt"
+
+
+def smallest_text_pt(fig) -> float | None:
+    """The font size of the smallest visible text of a figure (titles, labels,
+    ticks, legends, annotations, source lines), points; None without text."""
+    sizes = [float(t.get_fontsize()) for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    # tick labels get their text only when drawn: each axis that has ticks counts its labels' size
+    for ax in fig.axes:
+        if not ax.get_visible() or not ax.axison:
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_major_ticks() if axis.get_visible() and len(axis.get_majorticklocs()) else []
+            sizes += [float(lab.get_fontsize()) for t in ticks[:1] for lab in (t.label1, t.label2) if lab.get_visible()]
+    return min(sizes) if sizes else None
+
+
+def png_metadata(fig) -> dict[str, str]:
+    """What a saved PNG records about its figure: the size of its smallest text (`TEXT_PT_KEY`)."""
+    pt = smallest_text_pt(fig)
+    return {TEXT_PT_KEY: f"{pt:g}"} if pt is not None else {}
+
+
 def save(fig, out_dir: str | Path | None, name: str) -> Path | None:
-    """Save `fig` as `<out_dir>/figures/<name>.png` (no-op without out_dir)."""
+    """Save `fig` as `<out_dir>/figures/<name>.png` (no-op without out_dir),
+    recording the size of its smallest text (`png_metadata`)."""
     if not out_dir:
         return None
     folder = Path(out_dir) / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    fig.savefig(path, bbox_inches="tight")
+    fig.savefig(path, bbox_inches="tight", metadata=png_metadata(fig))
     _show_saved(fig, path)
     return path
 

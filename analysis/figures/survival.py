@@ -31,7 +31,7 @@ def plot_retention(curves: pd.DataFrame, lang: str = "zh", ax=None, max_years: f
     ax.set_xlabel(words.years_axis(lang))
     ax.set_ylabel(term("retention", lang))
     ax.set_title(words.retention_title(curves, lang), loc="left")
-    ax.legend()
+    style.legend_beside(ax)  # the curves and their bands fill the plot
     return fig
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from analysis.figures.style import ACCENT, HOME, NEUTRAL, percent_axis
+from analysis.figures.style import ACCENT, HOME, NEUTRAL, legend_beside, percent_axis
 from analysis.questions.value import ValueResult, standout_metric
 from analysis.words.format import pct
 from analysis.words.glossary import term
@@ -78,10 +78,10 @@ def plot_tiers(tiers: pd.DataFrame, lang: str = "zh"):
     ax.set_xticks(x, [term(t, lang) for t in tiers.index])
     ax.axhline(0, color="#333333", lw=0.8)
     percent_axis(ax, "y")
-    ax.legend()
     top = pct(tiers.loc["top20", "revenue_share"]) if "top20" in tiers.index else "—"
     ax.set_title(pick(lang, f"前20%的客户贡献了{top}的利润", f"The top 20% of customers make {top} of the profit"))
     fig.tight_layout()
+    legend_beside(ax)  # after the layout: the saved figure widens to hold it
     return fig
 
 
@@ -96,10 +96,11 @@ def plot_profitability(tables: dict[str, pd.DataFrame], lang: str = "zh"):
         ax.bar(x + 0.2, t["revenue_share"], 0.4, color=HOME, label=profit)
         ax.set_xticks(x, [term(v, lang) for v in t.index], rotation=20)
         percent_axis(ax, "y")
-    axes[0].legend()
     seg = tables.get("segment", next(iter(tables.values())))
     fig.suptitle(profitability_title(seg, lang))
     fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()  # one legend for the row, beside its last panel
+    legend_beside(axes[-1], handles=handles, labels=labels)
     return fig
 
 
@@ -112,14 +113,16 @@ def plot_money_losing(profile: pd.DataFrame, lang: str = "zh"):
     standout = standout_metric(profile)
     fig, ax = plt.subplots()
     y = np.arange(len(p))
-    ax.barh(y, p.clip(lower=floor).values, left=0, color=[ACCENT if m == standout else NEUTRAL for m in p.index])
+    # points, not bars: a bar's length needs a zero to grow from, and a log axis has none
+    colors = [ACCENT if m == standout else NEUTRAL for m in p.index]
+    ax.scatter(p.clip(lower=floor).values, y, color=colors, s=60, zorder=3)
     ax.set_xscale("log")
     ax.axvline(1, color="#333333", lw=0.8)
     ax.set_yticks(y, [profile_metric_label(m, lang) for m in p.index])
     ax.invert_yaxis()
     for yi, v in zip(y, p.values):
         ax.annotate(
-            f"{v:.2g}×", (max(v, floor), yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9
+            f"{v:.2g}×", (max(v, floor), yi), xytext=(7, 0), textcoords="offset points", va="center", fontsize=9
         )
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
     ax.set_xlabel(pick(lang, "亏损客户 ÷ 盈利客户（1× = 相同）", "Money-losing ÷ profitable customers (1× = alike)"))

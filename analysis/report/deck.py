@@ -78,6 +78,9 @@ from analysis.words.plan import describe_plan, persistence_sentence
 #: the picture box of a finding (and the diagnostics): the slide's right, at least half its width
 PICTURE_LEFT, PICTURE_TOP, PICTURE_W = Inches(5.75), Inches(1.4), Inches(7.0)
 PICTURE_H = CONTENT_BOTTOM - PICTURE_TOP
+#: the size a finding's own chart is drawn at, inches: it fits the picture box at
+#: no less than its drawn size, so its text of MIN_PT stays MIN_PT on the slide
+SLIDE_CHART = (6.8, 4.8)
 TEXT_W = PICTURE_LEFT - LEFT - Inches(0.15)
 
 #: the scorecard slide's columns (the first page's), and their widths in inches (with a target column)
@@ -121,8 +124,9 @@ def first_sentence(text: str) -> str:
 def finding_image(rec: Recommendation, figures: list[Path], ctx: ReportContext) -> bytes | Path | None:
     """The picture of a finding: the first notebook figure its hints name that
     is legible in the picture box (`deck_layout.legible`: at least half the
-    slide wide, its text not shrunk below three quarters), else a chart of its
-    evidence, else the first figure it names (padded to that width), else None."""
+    slide wide, no text under 14 pt at slide size), else a chart of its
+    evidence drawn for the box (`SLIDE_CHART`, text of at least 14 pt), else
+    None (a figure too small to read is not shown; the text takes the slide)."""
     named: list[Path] = []
     for hint in rec.figure_hints:
         named += [p for p in figures if p.stem.startswith(hint) and p not in named]
@@ -130,8 +134,8 @@ def finding_image(rec: Recommendation, figures: list[Path], ctx: ReportContext) 
         if legible(p.read_bytes(), PICTURE_W, PICTURE_H):
             return p
     if rec.evidence is not None:
-        return figs.evidence_png(rec.evidence, ctx.lang, home_bank=ctx.home_bank, size=(6.2, 4.4))
-    return named[0] if named else None
+        return figs.evidence_png(rec.evidence, ctx.lang, home_bank=ctx.home_bank, size=SLIDE_CHART, text_pt=MIN_PT)
+    return None
 
 
 def basis(rec: Recommendation, ctx: ReportContext) -> str | None:
@@ -360,6 +364,9 @@ class Story:
     def diagnostics(self) -> None:
         heading, lines = appendix.diagnostics(self.ctx)
         image = appendix.diagnostic_figure(self.figures, self.plan)
+        if image is not None and not legible(image.read_bytes(), PICTURE_W, PICTURE_H):
+            # its text would be under 14 pt on the slide: the checks are said, the figure is in the briefing
+            image = None
         said = [*lines, W.figure_note(image.stem, self.lang)] if image is not None else lines
         s = self.slide("appendix-diagnostics", heading, said)
         width = TEXT_W if image is not None else INNER_W

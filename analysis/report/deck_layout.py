@@ -10,6 +10,9 @@ legible when projected, pictures that keep their proportions.
 - A picture is scaled to fit its box with its aspect ratio kept; one that
   would come out narrower than `MIN_PICTURE_SHARE` of the slide is padded
   with white to that width (its content as large as the box allows).
+- A figure is shown only where its smallest text is at least `MIN_PT` at
+  slide size (`legible`): its drawn size, which the PNG records, × (picture
+  width on the slide ÷ figure width drawn).
 - Every slide but the title carries a footer: the branch and the as-of date
   at the left, the slide number (a PowerPoint slide-number field) at the right.
 
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -33,7 +37,7 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
-from analysis.figures.style import HOME
+from analysis.figures.style import HOME, TEXT_PT_KEY
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 LEFT = Inches(0.6)
@@ -44,9 +48,8 @@ FOOTER_TOP = Inches(6.95)
 MIN_PT, TEXT_PT, TITLE_PT = 14.0, 16.0, 24.0
 #: a picture is at least this share of the slide's width
 MIN_PICTURE_SHARE = 0.5
-#: a figure is legible when shown at least this share of the size it was drawn at (its text
-#: then at least this share of its point size); figures are drawn at 150 dpi unless they say
-MIN_TEXT_SCALE = 0.75
+#: figures are drawn at 150 dpi unless they say; one is legible on a slide when its smallest
+#: text, at the size it is shown (`text_pt_on_slide`), is at least MIN_PT
 DRAWN_DPI = 150.0
 INK = RGBColor(0x1D, 0x25, 0x30)
 MUTED = RGBColor(0x5B, 0x66, 0x75)
@@ -298,12 +301,33 @@ def drawn_inches(data: bytes) -> tuple[float, float]:
         return im.size[0] / dpi, im.size[1] / dpi
 
 
+def smallest_text_pt(data: bytes) -> float | None:
+    """The size of a figure's smallest text as drawn, points, as its PNG records
+    it (`analysis.figures.style.png_metadata`); None when it does not."""
+    with Image.open(io.BytesIO(data)) as im:
+        text = getattr(im, "text", None) or im.info
+        value = text.get(TEXT_PT_KEY)
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def text_pt_on_slide(data: bytes, shown_w_in: float) -> float | None:
+    """The size of a figure's smallest text on the slide when the picture is
+    `shown_w_in` inches wide: its drawn size × (shown width ÷ drawn width)."""
+    pt = smallest_text_pt(data)
+    return None if pt is None else pt * shown_w_in / drawn_inches(data)[0]
+
+
 def legible(data: bytes, max_w, max_h) -> bool:
     """Whether a figure fitted into a box is at least half the slide wide and
-    shown at no less than MIN_TEXT_SCALE of the size it was drawn at."""
+    its smallest text is at least MIN_PT at slide size (a figure that does not
+    record its text size is not taken as legible)."""
     w, h = drawn_inches(data)
-    scale = min(Emu(max_w).inches / w, Emu(max_h).inches / h)
-    return fits_at_half_width(data, max_h) and scale >= MIN_TEXT_SCALE
+    shown = min(Emu(max_w).inches, w * Emu(max_h).inches / h)  # fitted, its proportions kept
+    pt = text_pt_on_slide(data, shown)
+    return fits_at_half_width(data, max_h) and pt is not None and pt >= MIN_PT - 1e-6
 
 
 def pad_to_aspect(data: bytes, aspect: float) -> bytes:
@@ -315,8 +339,11 @@ def pad_to_aspect(data: bytes, aspect: float) -> bytes:
             return data
         canvas = Image.new("RGB", (new_w, h), "white")
         canvas.paste(im.convert("RGB"), ((new_w - w) // 2, 0))
+        info = PngInfo()  # the figure's record of its text size goes with it
+        for key, value in (getattr(im, "text", None) or {}).items():
+            info.add_text(key, value)
         buf = io.BytesIO()
-        canvas.save(buf, format="PNG", dpi=im.info.get("dpi", (150, 150)))
+        canvas.save(buf, format="PNG", dpi=im.info.get("dpi", (150, 150)), pnginfo=info)
     return buf.getvalue()
 
 

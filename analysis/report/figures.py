@@ -12,12 +12,16 @@ from __future__ import annotations
 import base64
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
+from matplotlib.figure import Figure  # no pyplot: nothing global, no GUI backend
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-from analysis.figures.style import ACCENT, HOME, MUTED, NEUTRAL, use_style
+from analysis.figures.style import ACCENT, HOME, MUTED, NEUTRAL, percent_ticks, png_metadata, use_style
 from analysis.report.recommendations import Evidence, Recommendation
 from analysis.words.i18n import pick
 
@@ -126,16 +130,70 @@ def _fmt(v: float, unit: str) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
 
 
+def _ems(text: str) -> float:
+    """The width of a text in ems: full-width (CJK) characters 1, others about 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.55 for c in text)
+
+
+def wrap(text: str, pt: float, width_in: float) -> str:
+    """`text` broken into lines no wider than `width_in` inches at `pt` points:
+    at spaces where it has them, between full-width characters where it has none."""
+    room = width_in * 72.0 / pt
+    lines, line = [], ""
+    for token in re.findall(r"\S+\s*|\s+", text) if " " in text else list(text):
+        if line and _ems(line + token.rstrip()) > room:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    lines.append(line.rstrip())
+    return "\n".join(x for x in lines if x)
+
+
 def evidence_png(
-    ev: Evidence, lang: str = "zh", source: str = "", home_bank: str | None = None, size: tuple[float, float] = (8, 4.5)
+    ev: Evidence,
+    lang: str = "zh",
+    source: str = "",
+    home_bank: str | None = None,
+    size: tuple[float, float] = (8, 4.5),
+    text_pt: float | None = None,
 ) -> bytes:
-    """The evidence of a finding as a horizontal bar chart (PNG bytes), house style."""
-    import matplotlib
-    from matplotlib.figure import Figure  # no pyplot: nothing global, no GUI backend
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+    """The evidence of a finding as a chart (PNG bytes at 150 dpi), house
+    style (`evidence_figure`), recording the size of its smallest text."""
 
     with matplotlib.rc_context():
         use_style(lang)
+        fig = evidence_figure(ev, lang, source, home_bank, size, text_pt)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=150, metadata=png_metadata(fig))
+    return buf.getvalue()
+
+
+def evidence_figure(
+    ev: Evidence,
+    lang: str = "zh",
+    source: str = "",
+    home_bank: str | None = None,
+    size: tuple[float, float] = (8, 4.5),
+    text_pt: float | None = None,
+):
+    """The evidence of a finding as a matplotlib Figure in the house style:
+    horizontal bars with their intervals (shares, points, amounts), or, for
+    ratios on a log axis, a forest plot (points with interval whiskers and a
+    reference line at 1). With `text_pt` no text is smaller than that (the
+    deck draws it for its slide: 14 pt there), titles and labels wrapped."""
+
+    with matplotlib.rc_context():
+        use_style(lang)
+        small, note = 9.0, 8.0  # value labels, source line
+        title, labels = ev.title, list(ev.labels)
+        if text_pt is not None:
+            small = note = max(text_pt, small)
+            title_pt = max(text_pt + 2, 14.0)
+            sizes = ("font.size", "axes.labelsize", "xtick.labelsize", "ytick.labelsize", "legend.fontsize")
+            matplotlib.rcParams.update({**dict.fromkeys(sizes, small), "axes.titlesize": title_pt})
+            title = wrap(title, title_pt, size[0] - 0.3)
+            labels = [wrap(x, small, size[0] * 0.32) for x in labels]
         fig = Figure(figsize=size)
         ax = fig.add_subplot()
         n = len(ev.values)
@@ -147,25 +205,32 @@ def evidence_png(
             colors = [ACCENT if i == ev.highlight else NEUTRAL for i in range(n)]
         values = [v * (100 if ev.unit == "pp" else 1) for v in ev.values]
         if ev.unit == "ratio":
-            left = [1.0] * n  # odds-ratio bars grow from 1 on a log axis
-            widths = [v - 1.0 for v in values]
-            ax.barh(ys, widths, left=left, color=colors, height=0.6)
+            # a forest plot: a bar's length needs a zero to grow from, a log axis has none;
+            # each ratio a point with its interval as whiskers, 1 (no difference) the reference
+            ax.axvline(1, color="#333333", lw=1)
+            for i, (y, v, c) in enumerate(zip(ys, values, colors)):
+                lo = ev.lows[i] if ev.lows else None
+                hi = ev.highs[i] if ev.highs else None
+                err = [[v - lo], [hi - v]] if lo is not None and hi is not None else None
+                ax.errorbar(v, y, xerr=err, fmt="o", ms=8, color=c, ecolor=c, elinewidth=2, capsize=4, zorder=3)
             ax.set_xscale("log")
+            ax.set_ylim(-0.6, n - 0.4)
         else:
             ax.barh(ys, values, color=colors, height=0.6)
-        if ev.lows and ev.highs:
-            for y, _v, lo, hi in zip(ys, values, ev.lows, ev.highs):
-                if lo is not None and hi is not None:
-                    ax.plot([lo, hi], [y, y], color="#333333", lw=1.2)
-        if ev.reference is not None:
+            if ev.lows and ev.highs:
+                for y, lo, hi in zip(ys, ev.lows, ev.highs):
+                    if lo is not None and hi is not None:
+                        ax.plot([lo, hi], [y, y], color="#333333", lw=1.2)
+        if ev.reference is not None and not (ev.unit == "ratio" and ev.reference == 1):  # 1: drawn above
             ref = ev.reference * (100 if ev.unit == "pp" else 1)
             ax.axvline(ref, color="#333333", lw=1, ls="--")
             if ev.reference_label:
-                ax.text(
+                ax.text(  # just above the plot, where no bar or number is
                     ref,
-                    n - 0.45,
+                    1.0,
                     f" {ev.reference_label} {_fmt(ev.reference, ev.unit)}",
-                    fontsize=9,
+                    transform=ax.get_xaxis_transform(),
+                    fontsize=small,
                     color="#333333",
                     va="bottom",
                 )
@@ -181,18 +246,19 @@ def evidence_png(
                 f" {_fmt(raw, ev.unit)} ",
                 va="center",
                 ha="left" if right else "right",
-                fontsize=9,
+                fontsize=small,
             )
         ax.set_yticks(ys)
-        ax.set_yticklabels(ev.labels)
+        ax.set_yticklabels(labels)
         ax.grid(axis="y", visible=False)
         if ev.unit == "pct":
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:.0f}%"))
+            percent_ticks(ax.xaxis)
         elif ev.unit == "pp":
             ax.set_xlabel(pick(lang, "百分点", "percentage points"))
         elif ev.unit == "ratio":
             ends = [x for x in (*values, *(ev.lows or ()), *(ev.highs or ())) if x is not None and x > 0]
-            lo_x, hi_x = min(ends + [1.0]) / 1.25, max(ends + [1.0]) * 1.25
+            # room beyond the outermost whisker for its number
+            lo_x, hi_x = min(ends + [1.0]) / 1.45, max(ends + [1.0]) * 1.45
             ax.set_xlim(lo_x, hi_x)
             ticks = [x for x in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 10, 20) if lo_x <= x <= hi_x]
             ax.xaxis.set_major_locator(FixedLocator(ticks))
@@ -204,10 +270,16 @@ def evidence_png(
         if ev.unit in ("pct",) and ev.reference is not None:
             hi = max(max(values), ev.reference) * 1.25
             ax.set_xlim(min(0, min(values) * 1.2), max(hi, 0.01))
-        ax.set_title(ev.title, loc="left")
+        if ev.unit != "ratio" and min(values) < 0:
+            # a negative bar's number stands left of it: room for it inside the plot, clear of the row labels
+            left, right = ax.get_xlim()
+            lows = [x for x in (*values, *(ev.lows or ())) if x is not None]
+            ax.set_xlim(min(left, min(lows) - 0.2 * (right - min(lows))), right)
+        if text_pt is None:
+            ax.set_title(title, loc="left")
+        else:  # over the whole figure from its left edge: the wrapped lines have its width, not the plot's
+            fig.suptitle(title, x=0.01, ha="left", fontsize=title_pt)
         if source:
-            fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=8, color="#555555")
+            fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=note, color="#555555")
         fig.tight_layout(rect=(0, 0.04, 1, 1))
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=150)
-    return buf.getvalue()
+    return fig

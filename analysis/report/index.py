@@ -15,11 +15,12 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from analysis.questions import noise
 from analysis.report import fonts
-from analysis.report.briefing import environment, punctuation, strings
+from analysis.report.briefing import environment, punctuation, scorecard_card, strings
 from analysis.report.context import make_context
 from analysis.report.findings import top_findings
-from analysis.report.headline import HEADLINE, Headline, format_value, number
+from analysis.report.headline import HEADLINE, Headline, format_value, number, path_of
 from analysis.report.progress import summary as progress_summary
 from analysis.report.recommendations import evaluate
 from analysis.report.sparkline import sparkline
@@ -31,13 +32,16 @@ COLUMNS: tuple[Headline, ...] = HEADLINE
 _number = number
 
 
-def marks(values: list, better: int, kind: str = "number2") -> list[str | None]:
+def marks(values: list, better: int, kind: str = "number2", errors: list | None = None) -> list[str | None]:
     """ "best" / "worst" for each value of a figure across branches (None: unmarked).
 
     Values are compared as shown (formatted by `kind`), so that two branches
     that read the same are marked the same. Nothing is marked for a figure
-    without a better direction, with fewer than two branches reporting it, or
-    when they all read the same.
+    without a better direction, with fewer than two branches reporting it,
+    when they all read the same, or when the best and the worst are not apart
+    beyond noise (`analysis.questions.noise.apart`, from each value's standard
+    error in `errors`; an unknown error claims nothing). Without `errors` the
+    values are taken as exact.
     """
     nums = [_number(v) for v in values]
     present = [x for x in nums if x is not None]
@@ -48,6 +52,10 @@ def marks(values: list, better: int, kind: str = "number2") -> list[str | None]:
     best_text, worst_text = format_value(best, kind), format_value(worst, kind)
     if best_text == worst_text:
         return [None] * len(values)
+    if errors is not None:
+        se = dict(zip(nums, errors))  # the error of the branch that reads best (worst)
+        if noise.apart(worst, se.get(worst), best, se.get(best)) is not True:
+            return [None] * len(values)
     out: list[str | None] = []
     for x in nums:
         text = format_value(x, kind) if x is not None else None
@@ -85,6 +93,7 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh", trends: 
     # across, fourteen figures read down
     columns = [c for c in COLUMNS if any(_number((_get(o, "headline") or {}).get(c.key)) is not None for o in ok)]
     branches = []
+    noise_of = {}  # branch_id → its results and its scorecard's errors: each value's standard error
     for o in ok:
         bid = _get(o, "branch_id")
         res = _branch_results(_get(o, "folder"))
@@ -95,6 +104,7 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh", trends: 
             found = top_findings(evaluate(res, lang, context=ctx), n=1)
             top = found[0].headline if found else ""
         folder = Path(_get(o, "folder") or out_root / bid)
+        noise_of[bid] = (res or {}, noise.scorecard_errors(scorecard_card(folder)))
         branches.append(
             {
                 "branch_id": bid,
@@ -108,6 +118,10 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh", trends: 
     rows = []
     for c in columns:
         values = [(_get(o, "headline") or {}).get(c.key) for o in ok]
+        errors = []  # a best and a worst are marked only beyond noise
+        for b, v in zip(branches, values):
+            res, survey = noise_of[b["branch_id"]]
+            errors.append(noise.figure_se(path_of(c, res), _number(v), res, survey))
         rows.append(
             {
                 "key": c.key,
@@ -123,7 +137,7 @@ def compose_index(out_root: Path, outcomes: Iterable, lang: str = "zh", trends: 
                             lambda x, kind=c.kind: format_value(x, kind),
                         ),
                     }
-                    for b, v, m in zip(branches, values, marks(values, c.better, c.kind))
+                    for b, v, m in zip(branches, values, marks(values, c.better, c.kind, errors))
                 ],
             }
         )

@@ -32,10 +32,10 @@ CLEAR, MAY = "clear", "may"
 
 @dataclass(frozen=True)
 class Evidence:
-    """The numbers a finding rests on, drawable as one bar chart.
+    """The numbers a finding rests on, drawable as one chart (bars; ratios as a forest plot).
 
     `unit`: "pct" (shares), "pp" (changes of shares), "ratio" (odds ratios,
-    drawn on a log axis), "points" (rating points), "number".
+    drawn as points with their intervals on a log axis), "points" (rating points), "number".
     """
 
     title: str

@@ -51,9 +51,16 @@ def churn_driver_label(key: str, lang: str, assumptions: Assumptions | None = No
 
 
 def driver_evidence(ctx: ReportContext, highlight: str) -> Evidence | None:
-    """Odds ratios of the drivers a branch can act on, one highlighted."""
+    """Odds ratios of the drivers a branch can act on, one highlighted (a
+    driver outside them, such as a segment, joins them as the highlighted row)."""
     drivers = paths.get(ctx.results, "churn.drivers") or {}
-    keys = [k for k in CHURN_EVIDENCE_DRIVERS if isinstance(drivers.get(k), dict) and drivers[k].get("odds_ratio")]
+
+    def present(k: str) -> bool:
+        return isinstance(drivers.get(k), dict) and bool(drivers[k].get("odds_ratio"))
+
+    keys = [k for k in CHURN_EVIDENCE_DRIVERS if present(k)]
+    if highlight not in keys and present(highlight):
+        keys.append(highlight)
     if highlight not in keys:
         return None
     lang = ctx.lang

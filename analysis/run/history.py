@@ -30,7 +30,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.stats.change import change, nps_se, se_of_interval, share_se
+from analysis.questions.noise import figure_se
+from analysis.stats.change import change, se_of_interval
 
 HISTORY_DIR = "history"
 COLUMNS = [
@@ -59,31 +60,6 @@ NOT_FIGURES = {
 }
 #: Leaf keys inside sections that are not figures (or are part of an estimate).
 NOT_FIGURE_KEYS = {"status", "reason", "p_value", "text", "method", "design", "verdict", "name", "kind", "actions"}
-
-#: Figures that describe the whole book (every customer, public statistics):
-#: no sampling noise, any change is real.
-EXACT_PREFIXES = (
-    "customers",
-    "active_customers",
-    "value.",
-    "churn.cohort_size",
-    "churn.churned",
-    "satisfaction.responses",
-    "qvsrs.relationship.products_per_customer",
-    "qvsrs.relationship.median_tenure_years",
-    "qvsrs.sustainability.revenue_growth_12m",
-    "qvsrs.sustainability.net_customer_growth_12m",
-    "competitors.period",
-    "competitors.deposit_share",
-    "competitors.loan_share",
-    "competitors.deposit_share_change_4q",
-    "competitors.switching_destinations",
-    "relationship_managers.",
-    "economics.customers",
-    "plan.",
-)
-#: Counts inside a section (campaign group sizes …): exact.
-EXACT_COUNTS = {"n_treatment", "n_control", "n_participants", "n_comparison", "customers", "cohort_size", "churned"}
 
 
 def _number(v: Any) -> float | None:
@@ -142,20 +118,7 @@ def _se(path: str, row: dict, results: Mapping[str, Any]) -> float | None:
         if row["scale"] == "log":
             return se_of_interval(math.log(lo), math.log(hi)) if lo > 0 and hi > 0 else None
         return se_of_interval(lo, hi)
-    if est is None:
-        return None
-    if path in ("churn.churn_rate_12m", "qvsrs.sustainability.retention_12m"):
-        n = _get(results, "churn.cohort_size")
-        return share_se(est, n) if n else None
-    if path == "qvsrs.relationship.rm_coverage":
-        n = _get(results, "active_customers")
-        return share_se(est, n) if n else None
-    if path == "satisfaction.nps":
-        n = _get(results, "satisfaction.responses")
-        return nps_se(est, n) if n else None
-    if path.startswith(EXACT_PREFIXES) or path.rsplit(".", 1)[-1] in EXACT_COUNTS:
-        return 0.0
-    return None
+    return figure_se(path, est, results)  # from its count, 0 when exact (the one rule, `questions.noise`)
 
 
 def figures_of(results: Mapping[str, Any]) -> pd.DataFrame:

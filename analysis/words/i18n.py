@@ -80,9 +80,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "index_title": ("各网点战略简报", "Strategy briefings by branch"),
     "league_table": ("主要指标对比", "Headline figures side by side"),
     "league_note": (
-        "绿色为该项最好的网点，橙色为最差；利润集中度不分好坏，不作标示。",
-        "Green marks the best branch on a figure, orange the worst; profit concentration is neither good nor bad and "
-        "is not marked.",
+        "绿色为该项最好的网点，橙色为最差，仅在两者之差超出随机波动（95%区间不含0）时标示；"
+        "利润集中度不分好坏，不作标示。",
+        "Green marks the best branch on a figure, orange the worst, only where the two differ beyond noise (the 95% "
+        "interval of their difference excludes zero); profit concentration is neither good nor bad and is not marked.",
     ),
     "branch": ("网点", "Branch"),
     "status": ("状态", "Status"),

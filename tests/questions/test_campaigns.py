@@ -542,8 +542,11 @@ def test_legends_stand_beside_the_plot_never_over_its_rows(bank_a):
 
     a = analyze(bank_a, with_heterogeneity=False)
     assert any(r.profit_12m is not None for r in a.results.values())
-    for plot in (F.plot_randomized, F.plot_targeted, F.plot_profit):
-        fig = plot(a, "en")
+    targeted = next(k for k, r in a.results.items() if isinstance(r, E.TargetedResult) and r.estimator and r.did)
+    plots = [(p, p) for p in (F.plot_randomized, F.plot_targeted, F.plot_profit)]
+    plots += [(lambda a, lang, p=p: p(a, targeted, lang), p) for p in (F.plot_overlap, F.plot_event_study)]
+    for make, plot in plots:
+        fig = make(a, "en")
         fig.canvas.draw()
         ax = fig.axes[0]
         box, legend = ax.get_window_extent(), ax.get_legend().get_window_extent()

@@ -304,6 +304,28 @@ def test_describe_money_losing_says_why_they_lose(hand_bank):
     assert "Without the transactions table" in text
 
 
+def test_money_losing_ratios_are_points_on_their_log_axis(hand_bank):
+    """The ratios lie on a log axis (half and twice equally far from 1): drawn
+    as points beside a line at 1, never as bars (a log axis has no zero)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from analysis.figures.value import plot_money_losing
+
+    profile = analyze(hand_bank).profile()
+    fig = plot_money_losing(profile, "en")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert not [p for p in ax.patches if isinstance(p, Rectangle)]
+    (points,) = ax.collections
+    assert len(points.get_offsets()) == len(profile.drop(index="revenue_12m", errors="ignore")["ratio"].dropna())
+    assert any(list(line.get_xdata()) == [1, 1] for line in ax.lines)
+    plt.close(fig)
+
+
 # --------------------------------------------------------------------------- the notebook
 
 

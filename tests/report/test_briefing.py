@@ -19,7 +19,7 @@ from PIL import Image
 
 from analysis.report import fonts, paths
 from analysis.report.briefing import build_briefing, compose, run_card_rows
-from analysis.report.figures import data_uri, evidence_png, section_of
+from analysis.report.figures import data_uri, evidence_figure, evidence_png, section_of
 from analysis.report.recommendations import Evidence
 
 
@@ -333,3 +333,34 @@ def test_diagnostics_are_in_the_appendix_not_in_the_main_text(specimens, tmp_pat
     assert all(uris[s] in tail for s in DIAGNOSTIC_FIGURES)
     assert html.index('id="runcard"') < html.index('id="appendix"')
     assert len(re.findall(r"<img ", html)) == len(list((folder / "figures").glob("*.png")))  # every figure, once
+
+
+def test_ratio_evidence_is_a_forest_plot_not_bars_on_a_log_axis():
+    """Odds ratios on a log axis (Fig 2.4): a bar needs a zero to grow from
+    and a log axis has none, so each ratio is a point inside its interval's
+    whiskers, with a reference line at 1."""
+    from matplotlib.patches import Rectangle
+
+    ev = Evidence(
+        title="What makes customers leave",
+        labels=("no mobile banking", "open complaint", "not VIP"),
+        values=(2.4, 1.3, 0.7),
+        lows=(1.8, 0.9, 0.55),
+        highs=(3.2, 1.9, 0.9),
+        highlight=0,
+        reference=1.0,
+        unit="ratio",
+    )
+    fig = evidence_figure(ev, "en", size=(6.2, 4.4))
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert not [p for p in ax.patches if isinstance(p, Rectangle)]  # no bars
+    assert any(list(line.get_xdata()) == [1, 1] for line in ax.lines)  # the reference at 1
+    bars = ax.containers
+    assert len(bars) == 3
+    for c, v, lo, hi in zip(bars, ev.values, ev.lows, ev.highs):
+        point, _, (whisker,) = c.lines
+        assert point.get_xdata()[0] == pytest.approx(v)
+        (segment,) = whisker.get_segments()
+        assert sorted(segment[:, 0]) == pytest.approx([lo, hi])
+    assert evidence_png(ev, "en").startswith(b"\x89PNG")

@@ -33,14 +33,15 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
-from pptx.util import Inches
+from pptx.util import Emu, Inches
 
+from analysis.figures.style import TEXT_PT_KEY
 from analysis.questions import qvsrs
 from analysis.questions import summary as choose
 from analysis.report import deck_layout
 from analysis.report.briefing import build_briefing, compose, write_briefing
 from analysis.report.context import make_context
-from analysis.report.deck import build_deck, finding_image, speakable
+from analysis.report.deck import SLIDE_CHART, build_deck, finding_image, speakable
 from analysis.report.page_text import visible_texts
 from analysis.report.recommendations import cite_label
 from analysis.run.compute import compute_results
@@ -475,24 +476,122 @@ def test_without_figures_each_finding_gets_its_own_chart(run):
     assert len(blobs) == 5  # one chart per finding, drawn from its evidence
 
 
-def _png(w_in: float, h_in: float, dpi: int = 150) -> bytes:
+def _png(w_in: float, h_in: float, dpi: int = 150, text_pt: float | None = None) -> bytes:
+    """A plain PNG drawn `w_in` × `h_in` inches, recording `text_pt` as its smallest text like a saved figure."""
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    if text_pt is not None:
+        info.add_text(TEXT_PT_KEY, f"{text_pt:g}")
     buf = io.BytesIO()
-    Image.new("RGB", (int(w_in * dpi), int(h_in * dpi)), "#336699").save(buf, format="PNG", dpi=(dpi, dpi))
+    Image.new("RGB", (int(w_in * dpi), int(h_in * dpi)), "#336699").save(
+        buf, format="PNG", dpi=(dpi, dpi), pnginfo=info
+    )
     return buf.getvalue()
 
 
-def test_a_figure_too_wide_to_read_gives_way_to_the_next_it_names(run, tmp_path):
+def test_a_figure_too_small_to_read_gives_way_to_the_next_it_names(run, tmp_path):
+    """Shown in the 7-inch box, a figure drawn 16 in wide with 16-pt text has
+    7-pt text on the slide; one drawn 8 in wide has 14 pt; one that does not
+    record its text size, or has 10-pt text at 8 in, is not taken either."""
     folder, res = run
     prs, page = deck_of(folder, res, "zh")
     rec = page.findings[0]
-    wide, fit = tmp_path / "zz_wide.png", tmp_path / "zz_fit.png"
-    wide.write_bytes(_png(16, 5.8))  # drawn 16 in wide: shown at 7 in its text would be under half size
-    fit.write_bytes(_png(8, 4.5))
+    wide, small, unknown, fit = (tmp_path / f"zz_{x}.png" for x in ("wide", "small", "unknown", "fit"))
+    wide.write_bytes(_png(16, 5.8, text_pt=16))
+    small.write_bytes(_png(8, 4.5, text_pt=10))
+    unknown.write_bytes(_png(8, 4.5))
+    fit.write_bytes(_png(8, 4.5, text_pt=16))
     ctx = make_context(res, "zh", folder)
-    probe = dataclasses.replace(rec, figure_hints=("zz_wide", "zz_fit"))
-    assert finding_image(probe, [wide, fit], ctx) == fit
+    probe = dataclasses.replace(rec, figure_hints=("zz_wide", "zz_small", "zz_unknown", "zz_fit"))
+    assert finding_image(probe, [wide, small, unknown, fit], ctx) == fit
+    assert deck_layout.text_pt_on_slide(fit.read_bytes(), 7.0) == pytest.approx(14.0, abs=0.05)
     only_wide = dataclasses.replace(rec, figure_hints=("zz_wide",))
+    assert rec.evidence is not None
     assert isinstance(finding_image(only_wide, [wide], ctx), bytes)  # its own chart instead
+    assert finding_image(dataclasses.replace(only_wide, evidence=None), [wide], ctx) is None  # or none
+
+
+def test_no_text_of_any_picture_is_under_14_pt_at_slide_size(sample, run):
+    """Every picture of both decks: its smallest text as drawn (recorded in
+    its PNG) × (its width on the slide ÷ its drawn width) is at least 14 pt."""
+    *_, prs = sample
+    spec, _ = deck_of(*run, "en")
+    shown = 0
+    for deck in (prs, spec):
+        for s in deck.slides:
+            for pic in pictures(s):
+                pt = deck_layout.text_pt_on_slide(pic.image.blob, Emu(pic.width).inches)
+                assert pt is not None and pt >= 14 - 1e-6, (s.name, pt)
+                shown += 1
+    assert shown >= 5
+
+
+@pytest.mark.parametrize(("lang", "unit"), [("zh", "ratio"), ("en", "ratio"), ("en", "pct"), ("zh", "pct")])
+def test_a_finding_s_own_chart_is_drawn_for_the_slide(lang, unit):
+    """Drawn at `SLIDE_CHART` with 14-pt text: after drawing, every visible text
+    (tick labels too) is at least 14 pt, the wrapped title and labels stay
+    inside the figure, and no two texts overlap (a negative bar's number, the
+    reference line's label)."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from analysis.figures.style import use_style
+    from analysis.report.figures import evidence_figure
+    from analysis.report.recommendations import Evidence
+
+    words = {
+        "zh": (
+            "投诉未在30天内解决的客户流失几率是其他客户的2.2倍，不使用手机银行的是1.8倍",
+            "时限性（等候与办理时间）",
+        ),
+        "en": (
+            "Customers with a complaint left open beyond 30 days are 2.2 times as likely to leave as the others",
+            "Timeliness (waiting and processing time)",
+        ),
+    }[lang]
+    ev = Evidence(
+        title=words[0],
+        labels=(words[1], "Fees and value for money", "Digital"),
+        values=(2.2, 1.8, 0.7),
+        lows=(1.5, 1.2, 0.5),
+        highs=(3.1, 2.6, 0.95),
+        highlight=0,
+        reference=1.0,
+        unit="ratio",
+    )
+    if unit == "pct":
+        ev = Evidence(
+            title=words[0],
+            labels=("top 20%", words[1], "bottom 30%"),
+            values=(0.819, 0.114, -0.018),
+            highlight=0,
+            reference=0.10,
+            reference_label="alert line",
+            unit="pct",
+        )
+    with matplotlib.rc_context():  # drawn as evidence_png draws it, in the house style
+        use_style(lang)
+        fig = evidence_figure(ev, lang, size=SLIDE_CHART, text_pt=14)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        hidden = set()  # tick labels of ticks outside the view are not drawn
+        for ax in fig.axes:
+            for axis, (lo, hi) in ((ax.xaxis, sorted(ax.get_xlim())), (ax.yaxis, sorted(ax.get_ylim()))):
+                for tick in axis.get_major_ticks():
+                    if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                        hidden |= {tick.label1, tick.label2}
+        texts = [
+            t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip() and t not in hidden
+        ]
+        assert texts and min(t.get_fontsize() for t in texts) >= 14
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+        for text, box in boxes:
+            assert box.x0 >= -1 and box.x1 <= fig.bbox.x1 + 1 and box.y1 <= fig.bbox.y1 + 1, text
+        for i, (a, box_a) in enumerate(boxes):
+            for b, box_b in boxes[i + 1 :]:
+                assert not box_a.overlaps(box_b), (a, b)
 
 
 def test_a_tall_figure_is_padded_to_half_the_slide_wide(tmp_path):

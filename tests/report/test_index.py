@@ -15,6 +15,7 @@ from analysis.__main__ import main
 from analysis.report.index import COLUMNS, build_index, compose_index, marks
 from analysis.run import history, runner
 from analysis.run.overview import CSV_COLUMNS
+from analysis.stats.change import nps_se
 
 BRANCHES = {
     "fixture-a": {"branch_name": "建行测试甲支行", "city": "乐山", "home_bank": "中国建设银行"},
@@ -46,23 +47,58 @@ def test_marks_best_and_worst_by_direction():
     assert marks([2.9931, 2.9948, 2.5], +1, "number2") == ["best", "best", "worst"]
 
 
+def test_marks_only_differences_beyond_noise():
+    """NPS −25 against −24 from 150 responses each (about ±16) is no best and
+    worst, nor a benefits ÷ costs of 1.37 against 1.35 (±0.06); a difference
+    beyond both intervals is; an unknown error claims nothing."""
+    n = 150
+    nps = [-25, -24]
+    assert marks(nps, +1, "number0", [nps_se(v, n) for v in nps]) == [None, None]
+    assert marks([-25, 10], +1, "number0", [nps_se(-25, n), nps_se(10, n)]) == ["worst", "best"]
+    assert marks([1.37, 1.35], +1, "number2", [0.03, 0.03]) == [None, None]
+    assert marks([1.37, 1.05], +1, "number2", [0.03, 0.03]) == ["best", "worst"]
+    assert marks([1.37, 1.05], +1, "number2", [0.03, None]) == [None, None]
+    assert marks([0.067, 0.077], -1, "pct", [0.0, 0.0]) == ["best", "worst"]  # exact: as shown
+    # three branches: the best and the worst apart, the one between unmarked
+    assert marks([-25, -24, 10], +1, "number0", [nps_se(v, n) for v in (-25, -24, 10)]) == ["worst", None, "best"]
+
+
+def test_the_scorecard_s_errors_decide_the_survey_marks(tmp_path, outcomes):
+    """With each branch's scorecard table (its standard errors), a survey index
+    is marked when the branches are apart, and not when they are within noise."""
+    for o, (quality, se) in zip(outcomes, ((71.4, 0.9), (80.0, 1.1))):
+        tables = Path(o.folder) / "tables"
+        tables.mkdir(exist_ok=True)
+        rows = [
+            {"pillar": "quality", "metric": "quality", "current": quality, "se_current": se},
+            {"pillar": "value", "metric": "value", "current": 1.5, "se_current": 0.03},
+        ]
+        pd.DataFrame(rows).to_csv(tables / "qvsrs_scorecard.csv", index=False)
+        o.headline["qvsrs_quality"] = quality
+    cells = {r["key"]: [c["mark"] for c in r["cells"]] for r in compose_index(tmp_path, outcomes, "en")["rows"]}
+    assert cells["qvsrs_quality"] == ["worst", "best"]  # 71.4 ± 1.8 against 80.0 ± 2.2
+    assert cells["qvsrs_value"] == [None, None]  # 1.50 against 1.51, ± 0.06
+
+
 def test_index_links_league_table_and_failures(tmp_path, outcomes):
     path = build_index(tmp_path, outcomes, "zh")
     html = path.read_text(encoding="utf-8")
     assert 'href="fixture-a/briefing.html"' in html and 'href="fixture-b/briefing.html"' in html
     assert "建行测试甲支行" in html and "建行测试乙支行" in html
-    # churn: fixture-b (11.3 %) is best, fixture-a (13.4 %) worst
+    # loss-making customers (a census of the book): fixture-a (6.7 %) is best, fixture-b (7.7 %) worst
     ctx = compose_index(tmp_path, outcomes, "zh")
     cells = {r["key"]: {c["branch_id"]: c for c in r["cells"]} for r in ctx["rows"]}
     assert (
-        cells["churn_rate_12m"]["fixture-b"]["mark"] == "best"
-        and cells["churn_rate_12m"]["fixture-a"]["mark"] == "worst"
+        cells["unprofitable_share"]["fixture-a"]["mark"] == "best"
+        and cells["unprofitable_share"]["fixture-b"]["mark"] == "worst"
     )
+    # attrition 13.4 % of 2,308 against 11.3 % of 977: the difference is within noise, nothing marked
     assert cells["churn_rate_12m"]["fixture-a"]["text"] == "13.4%"
+    assert cells["churn_rate_12m"]["fixture-a"]["mark"] is cells["churn_rate_12m"]["fixture-b"]["mark"] is None
     assert cells["nps"]["fixture-a"]["mark"] is None  # 21.3 and 20.7 both read 21
-    assert cells["qvsrs_quality"]["fixture-b"]["mark"] == "best"  # 71.5 against 71.4
+    assert cells["qvsrs_quality"]["fixture-b"]["mark"] is None  # 71.5 against 71.4, its error unknown here
     assert cells["top20_revenue_share"]["fixture-a"]["mark"] is None
-    assert re.search(r'class="num best" data-branch="fixture-b" data-mark="best">11\.3%', html)
+    assert re.search(r'class="num best" data-branch="fixture-a" data-mark="best">6\.7%', html)
     # the failed branch with its error, notebook and cell
     assert ctx["failed"][0]["branch_id"] == "fixture-c"
     assert "planted failure" in html and "02_churn" in html and "第7个单元" in html

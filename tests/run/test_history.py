@@ -9,6 +9,7 @@ import pytest
 
 from analysis.__main__ import main
 from analysis.run import history as H
+from analysis.stats.change import nps_se
 
 
 def _results(as_of: str, churn_rate: float = 0.10, nps: float = -25.0, top20: float = 0.8) -> dict:
@@ -46,7 +47,7 @@ def test_figures_of_a_run_with_their_uncertainty():
     f = H.figures_of(_results("2026-06-30")).set_index("path")
     assert "run.timings.02_churn" not in f.index and "generated_at" not in f.index
     assert f.loc["churn.churn_rate_12m", "se"] == pytest.approx((0.1 * 0.9 / 2000) ** 0.5)  # a share of the cohort
-    assert f.loc["satisfaction.nps", "se"] == pytest.approx(H.nps_se(-25.0, 400))
+    assert f.loc["satisfaction.nps", "se"] == pytest.approx(nps_se(-25.0, 400))
     assert f.loc["customers", "se"] == 0 and f.loc["value.top20_revenue_share", "se"] == 0  # the whole book
     assert pd.isna(f.loc["satisfaction.cs_overall", "se"])  # a survey mean without an interval: unknown
     assert f.loc["churn.drivers.age", "scale"] == "log" and f.loc["churn.drivers.age", "estimate"] == 1.2
