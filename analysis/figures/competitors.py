@@ -23,6 +23,9 @@ from analysis.figures.style import (
     interval_dots,
     legend_beside,
     percent_axis,
+    place_apart,
+    spread_labels,
+    wrap,
 )
 from analysis.questions.competitors import UNKNOWN
 from analysis.words.competitors import (
@@ -46,6 +49,7 @@ def plot_share_trend(history: pd.DataFrame, home_bank: str, kind: str = "deposit
     """Each bank's share of the city's deposits (or loans) by quarter; home bank highlighted."""
     colors = bank_colors(history["bank"].unique(), home_bank)
     fig, ax = plt.subplots()
+    ends = []
     for bank, g in history.groupby("bank"):
         home = bank == home_bank
         ax.plot(
@@ -57,18 +61,23 @@ def plot_share_trend(history: pd.DataFrame, home_bank: str, kind: str = "deposit
             marker="o" if home else None,
             ms=3,
         )
-        ax.annotate(
-            bank_name(bank, lang, short=True),
-            (g["period"].iloc[-1], g[f"{kind}_share"].iloc[-1]),
-            textcoords="offset points",
-            xytext=(4, 0),
-            fontsize=8,
-            color=colors[bank],
-        )
+        ends.append((bank, g["period"].iloc[-1], g[f"{kind}_share"].iloc[-1]))
     percent_axis(ax, "y")
     ax.set_title(share_trend_title(history, home_bank, kind, lang))
     ax.set_ylabel(share_axis_label(kind, lang))
     fig.tight_layout()
+    # each line named at its end, the names kept apart where lines finish close together
+    for (bank, x, y), dy in zip(ends, spread_labels(ax, [y for _, _, y in ends], gap_pt=9.5)):
+        ax.annotate(
+            bank_name(bank, lang, short=True),
+            (x, y),
+            textcoords="offset points",
+            xytext=(4, dy),
+            va="center",
+            fontsize=8,
+            color=colors[bank],
+            annotation_clip=False,
+        )
     return fig
 
 
@@ -95,21 +104,26 @@ def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
     banks, attrs, expl = pmap["banks"], pmap["attributes"], pmap["explained"]
     colors = bank_colors(banks.index, home_bank)
     fig, ax = plt.subplots(figsize=(8, 6.5))
+    attr_labels, bank_labels = [], []
     for a, r in attrs.iterrows():
         ax.annotate("", xy=(r["pc1"], r["pc2"]), xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="#999999", lw=1))
-        ax.text(r["pc1"] * 1.08, r["pc2"] * 1.08, term(a, lang), fontsize=8, color="#666666", ha="center")
+        attr_labels.append(
+            ax.text(r["pc1"] * 1.08, r["pc2"] * 1.08, term(a, lang), fontsize=8, color="#666666", ha="center")
+        )
     for b, r in banks.iterrows():
         home = b == home_bank
         ax.scatter(
             r["pc1"], r["pc2"], s=140 if home else 60, color=colors[b], zorder=3, edgecolor="black" if home else "none"
         )
-        ax.annotate(
-            bank_name(b, lang, short=True),
-            (r["pc1"], r["pc2"]),
-            textcoords="offset points",
-            xytext=(7, -10),
-            fontsize=10 if home else 9,
-            color=colors[b] if home else "#333333",
+        bank_labels.append(
+            ax.annotate(
+                bank_name(b, lang, short=True),
+                (r["pc1"], r["pc2"]),
+                textcoords="offset points",
+                xytext=(7, -10),
+                fontsize=10 if home else 9,
+                color=colors[b] if home else "#333333",
+            )
         )
     ax.axhline(0, color="#cccccc", lw=0.6)
     ax.axvline(0, color="#cccccc", lw=0.6)
@@ -122,6 +136,7 @@ def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     fig.tight_layout()
+    place_apart(fig, bank_labels, attr_labels)  # banks close together keep their names apart
     return fig
 
 
@@ -150,7 +165,9 @@ def plot_gap_heatmap(gaps: pd.DataFrame, lang: str = "zh"):
                     alpha=1.0 if sig.iat[i, j] else 0.45,
                     fontstyle="normal" if sig.iat[i, j] else "italic",
                 )
-    ax.set_xticks(range(wide.shape[1]), [term(a, lang) for a in wide.columns], rotation=30, ha="right", fontsize=9)
+    # names side by side, wrapped to their column's width (rotated, long ones overlap their neighbours)
+    column_in = 5.6 / max(wide.shape[1], 1)
+    ax.set_xticks(range(wide.shape[1]), [wrap(term(a, lang), 9, column_in) for a in wide.columns], fontsize=9)
     ax.set_yticks(range(wide.shape[0]), [bank_name(b, lang, short=True) for b in wide.index])
     ax.grid(False)
     fig.colorbar(im, ax=ax, label=pick(lang, "本行 − 对手（评分差，7分制）", "Home − competitor (rating points of 7)"))

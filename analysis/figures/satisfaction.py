@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.contract import ATTRIBUTES
-from analysis.figures.style import ACCENT, GOOD, HOME, NEUTRAL, interval_dots, percent_axis
+from analysis.figures.style import ACCENT, GOOD, HOME, NEUTRAL, interval_dots, percent_axis, wrap
 from analysis.words.glossary import term
 from analysis.words.lang import pick
 from analysis.words.satisfaction import (
@@ -208,7 +208,8 @@ def plot_complaint_satisfaction(linked: pd.DataFrame, lang: str = "zh"):
             color="#333333",
             capsize=4,
         )
-    ax.set_xticks(x, [f"{category_label(g, lang)}\n(n={int(n)})" for g, n in linked["n"].items()])
+    width = 5.6 / max(len(linked), 1)  # each bar's share of the plot, inches
+    ax.set_xticks(x, [f"{wrap(category_label(g, lang), 10, width)}\n(n={int(n)})" for g, n in linked["n"].items()])
     ax.set_ylim(1, 10)
     ax.set_title(complaint_link_title(linked, lang))
     ax.set_ylabel(pick(lang, "总体满意度（10分制，线段为95%区间）", "Overall satisfaction (of 10; 95 % intervals)"))

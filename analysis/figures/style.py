@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -150,6 +152,67 @@ def legend_beside(ax, **kwargs) -> None:
     the layout (`tight_layout` would shrink the plot to make room); the saved
     figure (bbox "tight") widens to hold it."""
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, borderaxespad=0.0, **kwargs)
+
+
+def _ems(text: str) -> float:
+    """The width of a text in ems: full-width (CJK) characters 1, others about 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.55 for c in text)
+
+
+def wrap(text: str, pt: float, width_in: float) -> str:
+    """`text` broken into lines no wider than `width_in` inches at `pt` points:
+    at spaces where it has them, between full-width characters where it has none."""
+    room = width_in * 72.0 / pt
+    lines, line = [], ""
+    for token in re.findall(r"\S+\s*|\s+", text) if " " in text else list(text):
+        if line and _ems(line + token.rstrip()) > room:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    lines.append(line.rstrip())
+    return "\n".join(x for x in lines if x)
+
+
+def spread_labels(ax, ys, gap_pt: float) -> list[float]:
+    """Vertical offsets (points) that keep labels placed at data heights `ys`
+    at least `gap_pt` apart on the drawn axes: from the lowest up, a label
+    too close to the one below moves up (end labels of lines that finish
+    close together); labels with room stay at their data. Call it once the
+    axes have their final limits and size (after the layout)."""
+    if not len(ys):
+        return []
+    to_pt = 72.0 / ax.figure.dpi
+    at = [ax.transData.transform((0, y))[1] * to_pt for y in ys]
+    order = sorted(range(len(at)), key=lambda i: at[i])
+    placed = [at[i] for i in order]
+    for k in range(1, len(placed)):  # push up from the lowest
+        placed[k] = max(placed[k], placed[k - 1] + gap_pt)
+    out = [0.0] * len(at)
+    for k, i in enumerate(order):
+        out[i] = placed[k] - at[i]
+    return out
+
+
+#: where a point's label may go, in points from the point, in order of preference
+LABEL_SPOTS = ((7, -10), (7, 4), (-7, 4), (-7, -10), (7, 16), (-7, -22), (7, -24), (-7, 18), (0, 12), (0, -26))
+
+
+def place_apart(fig, labels: list[Annotation], fixed: tuple[Text, ...] | list[Text] = ()) -> None:
+    """Move each point label (an `annotate` in offset points) to the first of
+    LABEL_SPOTS where it overlaps neither a label placed before it nor a
+    `fixed` text (points that sit close together). Call it once the axes
+    have their final limits and size (after the layout)."""
+    renderer = fig.canvas.get_renderer()
+    taken = [t.get_window_extent(renderer) for t in fixed if t.get_text()]
+    for label in labels:
+        for dx, dy in LABEL_SPOTS:
+            label.xyann = (dx, dy)
+            label.set_horizontalalignment("left" if dx > 0 else "right" if dx < 0 else "center")
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(b) for b in taken):
+                break
+        taken.append(label.get_window_extent(renderer))
 
 
 def interval_dots(ax, y, estimate, low, high, color, label: str | None = None, marker: str = "o") -> None:

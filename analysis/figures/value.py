@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from analysis.figures.style import ACCENT, HOME, NEUTRAL, legend_beside, percent_axis
+from analysis.figures.style import ACCENT, HOME, NEUTRAL, legend_beside, percent_axis, wrap
 from analysis.questions.value import ValueResult, standout_metric
 from analysis.words.format import pct
 from analysis.words.glossary import term
@@ -94,7 +94,8 @@ def plot_profitability(tables: dict[str, pd.DataFrame], lang: str = "zh"):
         x = np.arange(len(t))
         ax.bar(x - 0.2, t["customer_share"], 0.4, color=NEUTRAL, label=customers)
         ax.bar(x + 0.2, t["revenue_share"], 0.4, color=HOME, label=profit)
-        ax.set_xticks(x, [term(v, lang) for v in t.index], rotation=20)
+        # names side by side, wrapped to their pair of bars (rotated, long ones reach their neighbour)
+        ax.set_xticks(x, [wrap(term(v, lang), 10, 2.9 / max(len(t), 1)) for v in t.index])
         percent_axis(ax, "y")
     seg = tables.get("segment", next(iter(tables.values())))
     fig.suptitle(profitability_title(seg, lang))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure  # no pyplot: nothing global, no GUI backend
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-from analysis.figures.style import ACCENT, HOME, MUTED, NEUTRAL, percent_ticks, png_metadata, use_style
+from analysis.figures.style import ACCENT, HOME, MUTED, NEUTRAL, percent_ticks, png_metadata, use_style, wrap
 from analysis.report.recommendations import Evidence, Recommendation
 from analysis.words.i18n import pick
 
@@ -128,26 +127,6 @@ def _fmt(v: float, unit: str) -> str:
     if unit == "points":
         return f"{v:+.2f}" if v < 0 or v > 0 and v < 1.5 else f"{v:.2f}"
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
-
-
-def _ems(text: str) -> float:
-    """The width of a text in ems: full-width (CJK) characters 1, others about 0.55."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.55 for c in text)
-
-
-def wrap(text: str, pt: float, width_in: float) -> str:
-    """`text` broken into lines no wider than `width_in` inches at `pt` points:
-    at spaces where it has them, between full-width characters where it has none."""
-    room = width_in * 72.0 / pt
-    lines, line = [], ""
-    for token in re.findall(r"\S+\s*|\s+", text) if " " in text else list(text):
-        if line and _ems(line + token.rstrip()) > room:
-            lines.append(line.rstrip())
-            line = token.lstrip()
-        else:
-            line += token
-    lines.append(line.rstrip())
-    return "\n".join(x for x in lines if x)
 
 
 def evidence_png(

@@ -1,0 +1,100 @@
+"""No two texts of any figure a run saves overlap (issue 14): every notebook's
+code runs in this process on a sample branch, and each figure is measured as
+it is saved (`analysis.figures.style.save`, the one door every figure of a
+run goes through), by the rendered extents of its texts."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+import analysis  # noqa: E402
+from analysis.figures import style  # noqa: E402
+from analysis.run import runner  # noqa: E402
+
+#: pixels two extents may share before they count as overlapping (anti-aliasing, rounding)
+TOLERANCE_PX = 1.0
+
+
+def drawn_texts(fig) -> list[Text]:
+    """The texts a reader sees: every visible, non-empty text of the figure,
+    tick labels only of the ticks drawn (inside the view)."""
+    ticks = set()
+    drawn = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                ticks |= {id(tick.label1), id(tick.label2)}
+            # the ticks the axis draws (inside its view interval): what its tight box measures too
+            for tick in axis._update_ticks():
+                drawn += [t for t in (tick.label1, tick.label2) if t.get_visible()]
+    others = [t for t in fig.findobj(Text) if id(t) not in ticks and t.get_visible()]
+    return [t for t in drawn + others if t.get_text().strip()]
+
+
+def overlaps(fig) -> list[tuple[str, str]]:
+    """Pairs of texts of `fig` whose rendered extents overlap by more than TOLERANCE_PX."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in drawn_texts(fig)]
+    out = []
+    for (a, ba), (b, bb) in itertools.combinations(boxes, 2):
+        w = min(ba.x1, bb.x1) - max(ba.x0, bb.x0)
+        h = min(ba.y1, bb.y1) - max(ba.y0, bb.y0)
+        if w > TOLERANCE_PX and h > TOLERANCE_PX:
+            out.append((a, b))
+    return out
+
+
+def test_the_check_finds_an_overlap():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.text(0.5, 0.5, "one label")
+    ax.text(0.52, 0.5, "another label")
+    ax.text(0.1, 0.1, "alone")
+    assert overlaps(fig) == [("one label", "another label")]
+    plt.close(fig)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_two_texts_of_any_saved_figure_overlap(sample_dir, tmp_path, monkeypatch, lang):
+    measured: dict[str, list[tuple[str, str]]] = {}
+    save = style.save
+
+    def measuring_save(fig, out_dir, name):
+        path = save(fig, out_dir, name)
+        measured[name] = overlaps(fig)
+        plt.close(fig)
+        return path
+
+    monkeypatch.setattr(style, "save", measuring_save)
+    branch = analysis.data.bank.branch_ids(sample_dir)[0]
+    prepared = analysis.load(sample_dir, branch).save(tmp_path / "_bank")
+    out = tmp_path / "out"
+    (out / "tables").mkdir(parents=True)
+    with matplotlib.rc_context(), contextlib.redirect_stdout(io.StringIO()):
+        for nb_path in runner.notebook_paths():
+            nb = nbformat.read(nb_path, as_version=4)
+            ns: dict = {"__name__": "__main__"}
+            for cell in nb.cells:
+                if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+                    exec(compile(cell.source, nb_path.name, "exec"), ns)
+            ns |= {"bank_path": str(prepared), "branch": branch, "out_dir": str(out), "lang": lang}
+            for cell in nb.cells:
+                if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+                    continue
+                src = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+                exec(compile(src, nb_path.name, "exec"), ns)
+            plt.close("all")
+    assert len(measured) >= 25, sorted(measured)  # every notebook drew its figures
+    bad = {name: pairs for name, pairs in measured.items() if pairs}
+    assert not bad, bad
