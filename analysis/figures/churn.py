@@ -18,6 +18,7 @@ from analysis.questions.churn import LossFactors, significant
 from analysis.sections import to_jsonable
 from analysis.words import churn as words
 from analysis.words.glossary import term
+from analysis.words.names import bank_name
 
 #: Colours of customer groups: the suite's palette without the home bank's colour.
 GROUP_COLORS = [c for c in style.PALETTE if c != style.HOME]
@@ -100,8 +101,9 @@ def plot_destinations(lf: LossFactors, home_bank: str, lang: str = "zh", top: in
     d = d[d > 0].head(top).sort_values()
     fig, ax = plt.subplots(figsize=(8, 0.4 * max(len(d), 1) + 1.6))
     colors = [style.HOME if b == home_bank else style.ACCENT for b in d.index]
-    ax.barh(list(d.index), d.to_numpy(), color=colors)
-    ax.set_title(words.destinations_title(d.index[-1] if len(d) else None, lang), loc="left")
+    ax.barh([bank_name(str(b), lang, short=True) for b in d.index], d.to_numpy(), color=colors)
+    top_bank = bank_name(str(d.index[-1]), lang, short=True) if len(d) else None
+    ax.set_title(words.destinations_title(top_bank, lang), loc="left")
     ax.set_xlabel(words.label("destinations_axis", lang))
     ax.grid(axis="y", visible=False)
     return fig

@@ -108,7 +108,15 @@ def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
     for a, r in attrs.iterrows():
         ax.annotate("", xy=(r["pc1"], r["pc2"]), xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="#999999", lw=1))
         attr_labels.append(
-            ax.text(r["pc1"] * 1.08, r["pc2"] * 1.08, term(a, lang), fontsize=8, color="#666666", ha="center")
+            ax.annotate(
+                term(a, lang),
+                (r["pc1"] * 1.08, r["pc2"] * 1.08),
+                textcoords="offset points",
+                xytext=(0, 0),
+                fontsize=8,
+                color="#666666",
+                ha="center",
+            )
         )
     for b, r in banks.iterrows():
         home = b == home_bank
@@ -136,7 +144,9 @@ def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     fig.tight_layout()
-    place_apart(fig, bank_labels, attr_labels)  # banks close together keep their names apart
+    # arrows pointing close together, and banks close together, keep their names apart
+    place_apart(fig, attr_labels, spots=((0, 0), (0, 9), (0, -9), (0, 18), (0, -18)))
+    place_apart(fig, bank_labels, attr_labels)
     return fig
 
 
@@ -166,7 +176,7 @@ def plot_gap_heatmap(gaps: pd.DataFrame, lang: str = "zh"):
                     fontstyle="normal" if sig.iat[i, j] else "italic",
                 )
     # names side by side, wrapped to their column's width (rotated, long ones overlap their neighbours)
-    column_in = 5.6 / max(wide.shape[1], 1)
+    column_in = 7.0 / max(wide.shape[1], 1)
     ax.set_xticks(range(wide.shape[1]), [wrap(term(a, lang), 9, column_in) for a in wide.columns], fontsize=9)
     ax.set_yticks(range(wide.shape[0]), [bank_name(b, lang, short=True) for b in wide.index])
     ax.grid(False)

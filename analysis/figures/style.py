@@ -164,7 +164,9 @@ def wrap(text: str, pt: float, width_in: float) -> str:
     at spaces where it has them, between full-width characters where it has none."""
     room = width_in * 72.0 / pt
     lines, line = [], ""
-    for token in re.findall(r"\S+\s*|\s+", text) if " " in text else list(text):
+    # words where it has spaces (or no full-width character: a word is never cut), else characters
+    spaced = " " in text or not any(unicodedata.east_asian_width(c) in ("W", "F") for c in text)
+    for token in re.findall(r"\S+\s*|\s+", text) if spaced else list(text):
         if line and _ems(line + token.rstrip()) > room:
             lines.append(line.rstrip())
             line = token.lstrip()
@@ -198,15 +200,20 @@ def spread_labels(ax, ys, gap_pt: float) -> list[float]:
 LABEL_SPOTS = ((7, -10), (7, 4), (-7, 4), (-7, -10), (7, 16), (-7, -22), (7, -24), (-7, 18), (0, 12), (0, -26))
 
 
-def place_apart(fig, labels: list[Annotation], fixed: tuple[Text, ...] | list[Text] = ()) -> None:
+def place_apart(
+    fig,
+    labels: list[Annotation],
+    fixed: tuple[Text, ...] | list[Text] = (),
+    spots: tuple[tuple[int, int], ...] = LABEL_SPOTS,
+) -> None:
     """Move each point label (an `annotate` in offset points) to the first of
-    LABEL_SPOTS where it overlaps neither a label placed before it nor a
+    `spots` (LABEL_SPOTS) where it overlaps neither a label placed before it nor a
     `fixed` text (points that sit close together). Call it once the axes
     have their final limits and size (after the layout)."""
     renderer = fig.canvas.get_renderer()
     taken = [t.get_window_extent(renderer) for t in fixed if t.get_text()]
     for label in labels:
-        for dx, dy in LABEL_SPOTS:
+        for dx, dy in spots:
             label.xyann = (dx, dy)
             label.set_horizontalalignment("left" if dx > 0 else "right" if dx < 0 else "center")
             box = label.get_window_extent(renderer)

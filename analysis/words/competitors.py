@@ -356,7 +356,8 @@ def gap_heatmap_title(gaps: pd.DataFrame, lang: str = "zh") -> str:
     worst = gaps.loc[gaps["gap"].idxmin()] if gaps["gap"].notna().any() else None
     if worst is None or not worst["gap"] < 0:
         return pick(lang, "本行与各竞争对手的评分差", "Home bank's rating gap to each competitor")
-    a, c, g = term(worst["attribute"], lang), worst["competitor"], num(abs(worst["gap"]), 2)
+    a, g = term(worst["attribute"], lang), num(abs(worst["gap"]), 2)
+    c = bank_name(str(worst["competitor"]), lang, short=True)
     return pick(lang, f"本行最大的短板：{a}落后{c} {g}分", f"Widest shortfall: {a}, {g} points behind {c}")
 
 

@@ -1,13 +1,15 @@
 """No two texts of any figure a run saves overlap (issue 14): every notebook's
 code runs in this process on a sample branch, and each figure is measured as
 it is saved (`analysis.figures.style.save`, the one door every figure of a
-run goes through), by the rendered extents of its texts."""
+run goes through), by the rendered extents of its texts; and the English
+edition's figures carry no Chinese text."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import itertools
+import re
 
 import matplotlib
 
@@ -21,6 +23,7 @@ import analysis  # noqa: E402
 from analysis.figures import style  # noqa: E402
 from analysis.run import runner  # noqa: E402
 
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: pixels two extents may share before they count as overlapping (anti-aliasing, rounding)
 TOLERANCE_PX = 1.0
 
@@ -68,11 +71,14 @@ def test_the_check_finds_an_overlap():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_two_texts_of_any_saved_figure_overlap(sample_dir, tmp_path, monkeypatch, lang):
     measured: dict[str, list[tuple[str, str]]] = {}
+    chinese: dict[str, list[str]] = {}  # the English edition's figures speak English
     save = style.save
 
     def measuring_save(fig, out_dir, name):
         path = save(fig, out_dir, name)
         measured[name] = overlaps(fig)
+        if lang == "en":
+            chinese[name] = [t.get_text() for t in drawn_texts(fig) if HAN.search(t.get_text())]
         plt.close(fig)
         return path
 
@@ -98,3 +104,4 @@ def test_no_two_texts_of_any_saved_figure_overlap(sample_dir, tmp_path, monkeypa
     assert len(measured) >= 25, sorted(measured)  # every notebook drew its figures
     bad = {name: pairs for name, pairs in measured.items() if pairs}
     assert not bad, bad
+    assert not {name: texts for name, texts in chinese.items() if texts}
