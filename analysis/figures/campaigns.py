@@ -14,6 +14,7 @@ from analysis.words.campaigns import label_of
 from analysis.words.format import money, num, pct, plural
 from analysis.words.glossary import feature_term, term
 from analysis.words.lang import pick
+from analysis.words.subgroups import subgroups_title
 
 SOURCES = "campaigns, campaign_contacts, monthly_snapshots"
 NO_ESTIMATE = {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan}
@@ -218,9 +219,7 @@ def plot_heterogeneity(result: CampaignsResult, by: str, lang: str = "zh"):
         ],
     )
     style.money_axis(ax, "x", lang, term("balance change", lang))
-    best = term(str(h.loc[h["estimate"].idxmax(), "group"]), lang)
-    what = pick(lang, "客群", "segment") if by == "segment" else pick(lang, "VIP等级", "VIP tier")
-    ax.set_title(pick(lang, f"按{what}看，{best}的效果最大", f"By {what}, {best} customers gained most"))
+    ax.set_title(subgroups_title(result.clear_subgroups(by), by, lang))
     _finish(fig, result, lang, int(h["n_treated"].sum() + h["n_comparison"].sum()))
     return fig
 

@@ -190,6 +190,16 @@ class CampaignsResult:
         frames = [r.heterogeneity.assign(campaign_id=cid) for cid, r in self.results.items() if len(r.heterogeneity)]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
+    def clear_subgroups(self, by: str) -> pd.DataFrame:
+        """The rows of `heterogeneity()` for `by` (segment or vip_tier) whose
+        95 % interval excludes 0: the only subgroup effects a headline may
+        name (the largest of many estimates is often the luckiest)."""
+        h = self.heterogeneity()
+        if h.empty:
+            return h
+        h = h[h["by"] == by]
+        return h[(h["ci_low"] > 0) | (h["ci_high"] < 0)]
+
     def ranking(self) -> pd.DataFrame:
         """`rank_uncertainty` of this branch's campaigns, at the assumptions' alpha."""
         return rank_uncertainty(self.table, alpha=self.assumptions.alpha)
