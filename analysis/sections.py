@@ -45,6 +45,37 @@ def computed(results: Mapping[str, Any], name: str) -> dict[str, Any] | None:
     return None
 
 
+_MISSING = object()
+
+
+def _resolve(node: Any, parts: list[str]) -> Any:
+    if not parts:
+        return node
+    if not isinstance(node, Mapping):
+        return _MISSING
+    # try the longest key first so that "a.b" as one key wins over a → b
+    for n in range(len(parts), 0, -1):
+        key = ".".join(parts[:n])
+        if key in node:
+            found = _resolve(node[key], parts[n:])
+            if found is not _MISSING:
+                return found
+    return _MISSING
+
+
+def value_at(results: Mapping[str, Any], path: str, default: Any = None) -> Any:
+    """The value at a dotted path of results.json (`churn.drivers.vip.odds_ratio`),
+    or `default` when any step is missing. Keys may hold dots themselves (a
+    campaign id "2025.Q3"): the longest key that exists is taken first."""
+    found = _resolve(results, path.split("."))
+    return default if found is _MISSING else found
+
+
+def resolves(results: Mapping[str, Any], path: str) -> bool:
+    """Whether a dotted path names a value in `results` (null values count)."""
+    return _resolve(results, path.split(".")) is not _MISSING
+
+
 def estimate(value: float, ci_low: float, ci_high: float, p_value: float | None = None, **extra: Any) -> dict[str, Any]:
     """An estimate with its 95 % interval (and p-value where a test exists)."""
     out = {"estimate": value, "ci_low": ci_low, "ci_high": ci_high}

@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.questions.qvsrs import METRICS
+from analysis.sections import value_at
 from analysis.stats.change import change, nps_se, share_se
 
 #: Figures that describe the whole book (every customer, public statistics):
@@ -70,15 +71,6 @@ COUNTED_SHARES = {
 SAME_FIGURE = {"satisfaction.cs_overall": "qvsrs.satisfaction"}
 
 
-def _get(results: Mapping[str, Any], path: str) -> Any:
-    node: Any = results
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def _known(se: Any) -> float | None:
     if isinstance(se, bool) or not isinstance(se, (int, float)) or math.isnan(se):
         return None
@@ -107,10 +99,10 @@ def figure_se(
     if estimate is None:
         return None
     if path in COUNTED_SHARES:
-        n = _get(results, COUNTED_SHARES[path])
+        n = value_at(results, COUNTED_SHARES[path])
         return share_se(estimate, n) if n else None
     if path == "satisfaction.nps":
-        n = _get(results, "satisfaction.responses")
+        n = value_at(results, "satisfaction.responses")
         return nps_se(estimate, n) if n else None
     if survey:
         se = _known(survey.get(SAME_FIGURE.get(path, path)))

@@ -27,7 +27,7 @@ from analysis.data.cohorts import active_customer_ids
 from analysis.questions.book import BookResult, at_stake
 from analysis.questions.competitors import share_history, shares_at
 from analysis.questions.qvsrs import net_customer_growth_12m, revenue_growth_12m
-from analysis.sections import Section, Skipped
+from analysis.sections import Section, Skipped, value_at
 
 MIX_BY = ("segment", "area", "vip_tier")
 BOOK_TOTALS = ("customers", "deposits", "loans", "wealth_aum")
@@ -69,15 +69,6 @@ def book_change(book: pd.DataFrame, months: int = CHANGE_MONTHS) -> dict:
 
 def _number(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-
-def _path(results: Mapping, path: str) -> Any:
-    v: Any = results
-    for k in path.split("."):
-        if not isinstance(v, Mapping):
-            return None
-        v = v.get(k)
-    return v
 
 
 @dataclass(frozen=True)
@@ -157,7 +148,7 @@ class OverviewResult:
         home_bank: str | None = None,
     ) -> OverviewResult:
         """The figures a results.json holds (no book, no mix)."""
-        shares = _path(results, "competitors.deposit_share")
+        shares = value_at(results, "competitors.deposit_share")
         shares = (
             {b: float(v) for b, v in shares.items() if _number(v) is not None} if isinstance(shares, Mapping) else None
         )
@@ -169,8 +160,8 @@ class OverviewResult:
             as_of=pd.Timestamp(as_of) if as_of else None,
             customers=None if customers is None else int(customers),
             active_customers=None if active is None else int(active),
-            revenue_growth_12m=_number(_path(results, "qvsrs.sustainability.revenue_growth_12m")),
-            net_customer_growth_12m=_number(_path(results, "qvsrs.sustainability.net_customer_growth_12m")),
+            revenue_growth_12m=_number(value_at(results, "qvsrs.sustainability.revenue_growth_12m")),
+            net_customer_growth_12m=_number(value_at(results, "qvsrs.sustainability.net_customer_growth_12m")),
             home_bank=home_bank,
             deposit_share=shares or None,
         )

@@ -96,7 +96,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,7 +105,7 @@ from analysis.data.bank import Bank
 from analysis.data.cohorts import active_customer_ids, value_base
 from analysis.questions.plan_campaigns import VERDICTS, Action, campaign_actions
 from analysis.questions.plan_evidence import UNIT_COSTS, evidence_actions, plan_basis
-from analysis.sections import Section, Skipped, to_jsonable
+from analysis.sections import Section, Skipped, resolves, to_jsonable
 
 PLAN_COLUMNS = (
     "action_id",
@@ -424,7 +423,7 @@ def analyze(bank: Bank, sections: Mapping[str, Mapping], assumptions: Assumption
     rows += evidence_actions(bank, people, top, sections, basis, a, quarter)
     known = {**sections, "plan": {"basis": basis}}
     for r in rows:  # a path the sections lack is never cited (nothing is computed here in its place)
-        r.evidence = [p for p in dict.fromkeys(r.evidence) if _resolves(known, p.split("."))]
+        r.evidence = [p for p in dict.fromkeys(r.evidence) if resolves(known, p)]
     limit = a.plan_budget_share * basis["yearly_profit"]
     rows, cut = apply_budget(rows, max(limit, 0.0))
     capacity = apply_capacity(rows, people, managers_of(bank), a.rm_contacts_per_quarter)
@@ -471,18 +470,6 @@ def top_actions(section: Mapping, n: int = DECISIONS) -> list[dict]:
 # RESULTS.md's invariants
 
 
-def _resolves(node: Any, parts: list[str]) -> bool:
-    if not parts:
-        return True
-    if not isinstance(node, Mapping):
-        return False
-    for k in range(len(parts), 0, -1):  # keys may hold dots: the longest first
-        key = ".".join(parts[:k])
-        if key in node and _resolves(node[key], parts[k:]):
-            return True
-    return False
-
-
 def _campaign_of(path: str, campaigns: Mapping) -> str | None:
     if not path.startswith("campaigns."):
         return None
@@ -525,7 +512,7 @@ def plan_invariant_problems(plan_table, results: Mapping) -> list[str]:
         if not paths:
             problems.append(f"{aid}: no evidence path")
         for p in paths:
-            if not _resolves(results, p.split(".")):
+            if not resolves(results, p):
                 problems.append(f"{aid}: evidence {p} does not resolve in results.json")
         try:
             start, end = pd.Timestamp(r["start"]), pd.Timestamp(r["end"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.data.contract import ATTRIBUTES
+from analysis.sections import value_at
 from analysis.words.assumptions import assumptions_of
 from analysis.words.format import MINUS
 from analysis.words.glossary import term
@@ -80,12 +81,7 @@ def number(v: Any) -> float | None:
 
 def get(results: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path of results.json (None where it is missing)."""
-    node: Any = results
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
+    return value_at(results, path)
 
 
 def path_of(h: Headline, results: Mapping[str, Any]) -> str:

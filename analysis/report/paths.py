@@ -10,35 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.sections import computed
-
-_MISSING = object()
-
-
-def _resolve(node: Any, parts: list[str]) -> Any:
-    if not parts:
-        return node
-    if not isinstance(node, dict):
-        return _MISSING
-    # try the longest key first so that "a.b" as one key wins over a → b
-    for n in range(len(parts), 0, -1):
-        key = ".".join(parts[:n])
-        if key in node:
-            found = _resolve(node[key], parts[n:])
-            if found is not _MISSING:
-                return found
-    return _MISSING
+from analysis.sections import computed, resolves, value_at
 
 
 def get(results: dict, path: str, default: Any = None) -> Any:
-    """The value at `path`, or `default` when any step is missing."""
-    found = _resolve(results, path.split("."))
-    return default if found is _MISSING else found
+    """The value at `path`, or `default` when any step is missing (`analysis.sections.value_at`)."""
+    return value_at(results, path, default)
 
 
 def exists(results: dict, path: str) -> bool:
-    """Whether `path` names a value in `results` (null values count)."""
-    return _resolve(results, path.split(".")) is not _MISSING
+    """Whether `path` names a value in `results` (null values count; `analysis.sections.resolves`)."""
+    return resolves(results, path)
 
 
 def join(*parts: str) -> str:

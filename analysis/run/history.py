@@ -102,15 +102,6 @@ def _walk(node: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, dict]]:
             yield path, {"estimate": _number(v), "ci_low": None, "ci_high": None, "scale": "linear"}
 
 
-def _get(results: Mapping[str, Any], path: str) -> float | None:
-    node: Any = results
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return _number(node)
-
-
 def _se(path: str, row: dict, results: Mapping[str, Any]) -> float | None:
     """The figure's standard error: from its interval, its count, 0 when exact, else None."""
     lo, hi, est = row["ci_low"], row["ci_high"], row["estimate"]
