@@ -25,6 +25,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.text import Annotation, Text
 from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
@@ -369,9 +370,53 @@ def save(fig, out_dir: str | Path | None, name: str) -> Path | None:
     folder = Path(out_dir) / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    fig.savefig(path, bbox_inches="tight", metadata=png_metadata(fig))
+    dpi = plt.rcParams["savefig.dpi"]
+    shown_dpi, fig.dpi = fig.dpi, (fig.dpi if dpi == "figure" else dpi)
+    captions = [a for a in fig.artists if a.get_gid() == "source-caption"]
+    live = [(a.xy, a.xycoords) for a in captions]
+    engine = fig.get_layout_engine()
+    if isinstance(engine, PlaceHolderLayoutEngine):  # left by tight_layout: lays nothing out,
+        fig.set_layout_engine(None)  # but would make savefig draw once more to run it
+    try:
+        box = settled_bbox(fig, fig.canvas.get_renderer())
+        fig.savefig(path, dpi=fig.dpi, bbox_inches=box, metadata=png_metadata(fig))
+    finally:
+        if isinstance(engine, PlaceHolderLayoutEngine):
+            fig.set_layout_engine(engine)
+        for note, (xy, coords) in zip(captions, live, strict=True):
+            note.xy, note.xycoords = xy, coords  # shown again, the figure places its source lines afresh
+        fig.dpi = shown_dpi
     _show_saved(fig, path)
     return path
+
+
+def settled_bbox(fig, renderer) -> Bbox:
+    """The box, in inches, that savefig's `bbox_inches="tight"` would crop
+    `fig` to (padded by `savefig.pad_inches`), with each source line fixed
+    where `caption` hangs it.
+
+    Every Axes is measured once. Saving "tight" would measure them in a
+    layout draw, again for the box, and again for each source line at every
+    draw: most of a figure's cost (benchmarks/README.md, issue 18)."""
+    axes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+    content = axes + [t.get_window_extent(renderer) for t in fig.texts if t.get_visible() and t.get_text()]
+    content += [lg.get_window_extent(renderer) for lg in fig.legends]
+    captions = [a for a in fig.artists if a.get_gid() == "source-caption"]
+    for note in captions:  # in the order written: each hangs below the ones before it
+        drawn = [b for b in content if b is not None and b.width >= 0 and b.height >= 0]
+        low = Bbox.union(drawn).y0 if drawn else fig.bbox.y0
+        note.xy = (note.xy[0], (low - fig.bbox.y0) / fig.bbox.height)
+        # transFigure, not "figure fraction": the latter stays where the uncropped figure was
+        note.xycoords = (note.xycoords[0], fig.transFigure)
+        content.append(note.get_window_extent(renderer))
+    # the rest as Figure.get_tightbbox finds it, with the Axes measured above
+    others = [a for a in fig.get_children() if a not in fig.axes and a.get_visible() and a.get_in_layout()]
+    boxes = [b for b in (a.get_tightbbox(renderer) for a in others) if b is not None] + axes
+    boxes = [b for b in boxes if np.isfinite(b.width) and np.isfinite(b.height) and (b.width or b.height)]
+    if not boxes:
+        return fig.bbox_inches
+    inches = Bbox.union(boxes).transformed(fig.dpi_scale_trans.inverted())
+    return inches.padded(plt.rcParams["savefig.pad_inches"])
 
 
 def _show_saved(fig, path: Path) -> None:

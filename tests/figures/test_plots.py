@@ -58,6 +58,42 @@ def test_caption_hangs_below_the_x_axis_label(layout_after):
     plt.close(fig)
 
 
+def _busy_figure(layout_engine_left: bool):
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(7, 3))
+    a1.bar(["first group", "second group", "third group"], [3, -1, 2], label="bars")
+    a1.tick_params(axis="x", rotation=30)
+    a2.plot([0, 1, 2], [2, 0, 1], label="a line")
+    a2.set_title("a title")
+    if layout_engine_left:
+        fig.tight_layout()  # leaves a placeholder layout engine on the figure
+    plots.legend_beside(a2)
+    fig.text(0.5, 0.0, "a note under the axes", ha="center", va="top")
+    plots.caption(fig, "Source: t; B; as of 2026-06-30; n = 1")
+    plots.caption(fig, "a second source line")
+    return fig
+
+
+@pytest.mark.parametrize("layout_engine_left", [False, True])
+def test_save_writes_the_figure_that_saving_tight_writes(tmp_path, layout_engine_left):
+    """`save` measures each Axes once (`settled_bbox`); the PNG is the one
+    matplotlib's bbox_inches="tight" writes, pixel for pixel."""
+    from PIL import Image, ImageChops
+
+    tight = _busy_figure(layout_engine_left)
+    tight.savefig(tmp_path / "tight.png", bbox_inches="tight")
+    fig = _busy_figure(layout_engine_left)
+    path = plots.save(fig, tmp_path, "saved")
+    a, b = (Image.open(p).convert("RGB") for p in (tmp_path / "tight.png", path))
+    assert a.size == b.size
+    assert ImageChops.difference(a, b).getbbox() is None
+    # shown again, the source lines hang from the drawn content as before
+    notes = [x for x in fig.artists if x.get_gid() == "source-caption"]
+    assert all(callable(n.xycoords[1]) and n.xy == (0.01, 0) for n in notes)
+    assert fig.dpi == plt.rcParams["figure.dpi"]
+    plt.close(tight)
+    plt.close(fig)
+
+
 def test_captions_stack_and_clear_figure_texts():
     fig, ax = plt.subplots()
     ax.set_xlabel("x")
