@@ -11,6 +11,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from analysis.data.contract import ATTRIBUTES
 from analysis.figures.style import (
@@ -151,36 +152,41 @@ def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
 
 
 def plot_gap_heatmap(gaps: pd.DataFrame, lang: str = "zh"):
-    """Home bank − competitor mean rating per attribute; faint where the interval includes 0."""
+    """Home bank − competitor mean rating per attribute (rating points of 7),
+    one cell per competitor and attribute on a scale centred at 0; faint
+    italics where the 95 % interval includes 0. Drawn by seaborn's heatmap,
+    which also picks each number's colour against its cell."""
     wide = gaps.pivot(index="competitor", columns="attribute", values="gap").reindex(columns=list(ATTRIBUTES))
     sig = gaps.assign(sig=(gaps["ci_low"] > 0) | (gaps["ci_high"] < 0)).pivot(
         index="competitor", columns="attribute", values="sig"
     )
-    sig = sig.reindex(columns=list(ATTRIBUTES))
+    sig = sig.reindex(columns=list(ATTRIBUTES)).eq(True)  # unrated cells: not significant
     fig, ax = plt.subplots(figsize=(11, 0.6 * len(wide) + 2.2))
     lim = max(float(np.nanmax(np.abs(wide.to_numpy()))), 0.1)
-    im = ax.imshow(wide.to_numpy(), cmap="RdBu", vmin=-lim, vmax=lim, aspect="auto")
-    for i in range(wide.shape[0]):
-        for j in range(wide.shape[1]):
-            v = wide.iat[i, j]
-            if pd.notna(v):
-                ax.text(
-                    j,
-                    i,
-                    points(v),
-                    ha="center",
-                    va="center",
-                    fontsize=9,
-                    color="white" if abs(v) > lim * 0.6 else "black",
-                    alpha=1.0 if sig.iat[i, j] else 0.45,
-                    fontstyle="normal" if sig.iat[i, j] else "italic",
-                )
+    sns.heatmap(
+        wide.astype(float),
+        cmap="RdBu",
+        center=0,
+        vmin=-lim,
+        vmax=lim,
+        annot=wide.map(points),
+        fmt="",
+        annot_kws={"fontsize": 9},
+        cbar_kws={"label": pick(lang, "本行 − 对手（评分差，7分制）", "Home − competitor (rating points of 7)")},
+        ax=ax,
+    )
+    for text in ax.texts:  # one per rated cell, at its centre (column + 0.5, row + 0.5)
+        col, row = (int(v) for v in text.get_position())
+        if not sig.iat[row, col]:
+            text.set_alpha(0.45)
+            text.set_fontstyle("italic")
     # names side by side, wrapped to their column's width (rotated, long ones overlap their neighbours)
     column_in = 7.0 / max(wide.shape[1], 1)
-    ax.set_xticks(range(wide.shape[1]), [wrap(term(a, lang), 9, column_in) for a in wide.columns], fontsize=9)
-    ax.set_yticks(range(wide.shape[0]), [bank_name(b, lang, short=True) for b in wide.index])
-    ax.grid(False)
-    fig.colorbar(im, ax=ax, label=pick(lang, "本行 − 对手（评分差，7分制）", "Home − competitor (rating points of 7)"))
+    centres = np.arange(wide.shape[1]) + 0.5
+    ax.set_xticks(centres, [wrap(term(a, lang), 9, column_in) for a in wide.columns], fontsize=9, rotation=0)
+    ax.set_yticks(np.arange(wide.shape[0]) + 0.5, [bank_name(b, lang, short=True) for b in wide.index], rotation=0)
+    ax.set_ylabel("")
+    ax.grid(False)  # the house style's grid would cross the cells
     ax.set_xlabel(
         pick(lang, "淡色斜体：95%区间含0，差异不确定", "Faint italics: 95 % interval includes 0, difference uncertain"),
         fontsize=8,
