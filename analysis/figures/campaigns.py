@@ -22,7 +22,7 @@ NO_ESTIMATE = {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan}
 
 def _finish(fig, result: CampaignsResult, lang: str, n: int | None, extra: str | None = None) -> None:
     """Lay the figure out and write its source line (tables, branch, as-of, n)."""
-    fig.tight_layout()
+    style.lay_out(fig)
     style.caption(fig, style.caption_line(result.branch_name, result.as_of, SOURCES, n, lang, extra=extra))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from analysis.figures.style import HOME, PALETTE, legend_beside, money_axis, percent_axis
+from analysis.figures.style import HOME, PALETTE, lay_out, legend_beside, money_axis, percent_axis
 from analysis.questions.clv import ClvResult
 from analysis.words.clv import clv_title, group_label, retention_title
 from analysis.words.format import pct
@@ -32,7 +32,7 @@ def plot_retention(result: ClvResult, lang: str = "zh"):
     ax.set_xlabel(pick(lang, f"{term('tenure_years', 'zh')}（年）", term("tenure_years", "en")))
     ax.set_ylabel(pick(lang, "仍在本行的客户占比", "Share of customers still with the bank"))
     ax.set_title(retention_title(result, lang))
-    fig.tight_layout()
+    lay_out(fig)
     legend_beside(ax, title=pick(lang, "点 = 实际，线 = 模型", "dots = observed, lines = model"))
     return fig
 
@@ -48,5 +48,5 @@ def plot_clv(result: ClvResult, lang: str = "zh"):
     d = pct(result.discount_rate, 0)
     money_axis(ax, "y", lang, pick(lang, f"客户终身价值（折现率{d}）", f"Lifetime value (discount {d} a year)"))
     ax.set_title(clv_title(result, lang))
-    fig.tight_layout()
+    lay_out(fig)
     return fig

@@ -22,6 +22,7 @@ from analysis.figures.style import (
     PALETTE,
     bank_colors,
     interval_dots,
+    lay_out,
     legend_beside,
     percent_axis,
     place_apart,
@@ -66,7 +67,7 @@ def plot_share_trend(history: pd.DataFrame, home_bank: str, kind: str = "deposit
     percent_axis(ax, "y")
     ax.set_title(share_trend_title(history, home_bank, kind, lang))
     ax.set_ylabel(share_axis_label(kind, lang))
-    fig.tight_layout()
+    lay_out(fig)
     # each line named at its end, the names kept apart where lines finish close together
     for (bank, x, y), dy in zip(ends, spread_labels(ax, [y for _, _, y in ends], gap_pt=9.5)):
         ax.annotate(
@@ -96,7 +97,7 @@ def plot_head_to_head(h2h: pd.DataFrame, lang: str = "zh"):
         ax.set_xlabel(pick(lang, "本行净得失（百分点）", "Home bank's net gain (percentage points)"))
     axes[0].set_yticks(y, [bank_name(b, lang, short=True) for b in h2h.index])
     fig.suptitle(head_to_head_title(h2h, lang))
-    fig.tight_layout()
+    lay_out(fig)
     return fig
 
 
@@ -144,7 +145,7 @@ def plot_perceptual_map(pmap: dict, home_bank: str, lang: str = "zh"):
     x_label, y_label = explained_labels(expl, lang)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
-    fig.tight_layout()
+    lay_out(fig)
     # arrows pointing close together, and banks close together, keep their names apart
     place_apart(fig, attr_labels, spots=((0, 0), (0, 9), (0, -9), (0, 18), (0, -18)))
     place_apart(fig, bank_labels, attr_labels)
@@ -193,7 +194,7 @@ def plot_gap_heatmap(gaps: pd.DataFrame, lang: str = "zh"):
         color="#555555",
     )
     ax.set_title(gap_heatmap_title(gaps, lang))
-    fig.tight_layout()
+    lay_out(fig)
     return fig
 
 
@@ -214,7 +215,7 @@ def plot_choice_drivers(priorities: pd.DataFrame, lang: str = "zh"):
             "Odds of being chosen, × per rating point (95 % intervals; orange: home bank below competitors)",
         )
     )
-    fig.tight_layout()
+    lay_out(fig)
     return fig
 
 
@@ -231,6 +232,6 @@ def plot_switching(by_segment: pd.DataFrame, lang: str = "zh"):
         left += v
     ax.set_xlabel(pick(lang, "销户客户数", "Customers who closed"))
     ax.set_title(switching_title(by_segment, lang))
-    fig.tight_layout()
+    lay_out(fig)
     legend_beside(ax)  # after the layout: the saved figure widens to hold it
     return fig

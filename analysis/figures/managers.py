@@ -39,7 +39,7 @@ def plot_proposal(proposal: Proposal, lang: str = "zh", assumptions: Assumptions
     a2.grid(axis="x", visible=False)
     a1.grid(axis="x", visible=False)
     fig.suptitle(words.proposal_title(proposal, lang), x=0.01, ha="left")
-    fig.tight_layout()
+    style.lay_out(fig)
     return fig
 
 
@@ -65,5 +65,5 @@ def plot_portfolio(book: pd.DataFrame, flags: pd.DataFrame, lang: str = "zh", as
     ax.set_xlabel(words.label("churn_axis", lang, assumptions))
     ax.grid(axis="y", visible=False)
     ax.set_title(words.portfolio_title(book, flags, lang), loc="left", pad=24)
-    fig.tight_layout()
+    style.lay_out(fig)
     return fig

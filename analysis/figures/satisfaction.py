@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.contract import ATTRIBUTES
-from analysis.figures.style import ACCENT, GOOD, HOME, NEUTRAL, interval_dots, percent_axis, wrap
+from analysis.figures.style import ACCENT, GOOD, HOME, NEUTRAL, interval_dots, lay_out, percent_axis, place_apart, wrap
 from analysis.words.glossary import term
 from analysis.words.lang import pick
 from analysis.words.satisfaction import (
@@ -49,7 +49,7 @@ def plot_gaps(table: pd.DataFrame, lang: str = "zh"):
             "Satisfaction gap: perceived − expected (points of 7; bars show 95 % intervals)",
         )
     )
-    fig.tight_layout()
+    lay_out(fig)
     return fig
 
 
@@ -77,7 +77,7 @@ def plot_gap_trend(trend: pd.DataFrame, lang: str = "zh"):
         ax.set_xticks(x[::step], [str(q) for q in quarters][::step], rotation=45, fontsize=8)
     fig.suptitle(gap_trend_title(lang))
     fig.supylabel(pick(lang, "感知 − 期望（分）", "Perceived − expected (points)"), fontsize=9)
-    fig.tight_layout()
+    lay_out(fig)
     return fig
 
 
@@ -97,7 +97,7 @@ def plot_nps_trend(trend: pd.DataFrame, lang: str = "zh"):
     ax.set_xticks(x, [str(q) for q in trend["quarter"]], rotation=45)
     ax.set_title(nps_trend_title(trend, lang))
     ax.set_ylabel(pick(lang, f"{term('NPS', 'zh')}（线段为95%区间）", f"{term('NPS', 'en')} (bars: 95 % intervals)"))
-    fig.tight_layout()
+    lay_out(fig)
     return fig
 
 
@@ -119,7 +119,7 @@ def plot_drivers(table: pd.DataFrame, lang: str = "zh", alpha: float = 0.05):
             "Change in overall satisfaction (of 10) per rating point (bars: 95 % intervals)",
         )
     )
-    fig.tight_layout()
+    lay_out(fig)
     return fig
 
 
@@ -127,6 +127,7 @@ def plot_ipa(ipa: pd.DataFrame, lang: str = "zh"):
     """Importance–performance matrix with the four named quadrants."""
     fig, ax = plt.subplots(figsize=(8, 6))
     ic, pc = ipa.attrs["importance_cut"], ipa.attrs["performance_cut"]
+    labels = []
     for a, r in ipa.iterrows():
         c = QUADRANT_COLORS[r["quadrant"]]
         ax.errorbar(
@@ -137,20 +138,20 @@ def plot_ipa(ipa: pd.DataFrame, lang: str = "zh"):
             color=c,
             capsize=3,
         )
-        ax.annotate(
-            term(a, lang), (r["performance"], r["importance"]), textcoords="offset points", xytext=(6, 4), fontsize=9
-        )
+        at = (r["performance"], r["importance"])
+        labels.append(ax.annotate(term(a, lang), at, textcoords="offset points", xytext=(6, 4), fontsize=9))
     ax.axvline(pc, color="#555555", lw=0.8, ls="--")
     ax.axhline(ic, color="#555555", lw=0.8, ls="--")
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
+    corners = []
     for q, (x, y, ha, va) in {
         "fix_first": (x0, y1, "left", "top"),
         "keep_up": (x1, y1, "right", "top"),
         "low_priority": (x0, y0, "left", "bottom"),
         "possible_overkill": (x1, y0, "right", "bottom"),
     }.items():
-        ax.text(x, y, term(q, lang), ha=ha, va=va, color=QUADRANT_COLORS[q], fontsize=11)
+        corners.append(ax.text(x, y, term(q, lang), ha=ha, va=va, color=QUADRANT_COLORS[q], fontsize=11))
     percent_axis(ax, "y")
     ax.set_title(ipa_title(ipa, lang))
     ax.set_xlabel(pick(lang, "表现：平均感知分（7分制）", "Performance: mean perception (of 7)"))
@@ -161,7 +162,8 @@ def plot_ipa(ipa: pd.DataFrame, lang: str = "zh"):
             "Importance: relative weight (share of explained variance; 95 % intervals)",
         )
     )
-    fig.tight_layout()
+    lay_out(fig)
+    place_apart(fig, labels, corners)  # attributes rated alike keep their names apart
     return fig
 
 
@@ -190,7 +192,7 @@ def plot_complaints(by_category: pd.DataFrame, by_channel: pd.DataFrame, lang: s
         pick(lang, f"{days}天内解决率（95%区间）", f"Resolved within {days} days (95 % intervals)"), fontsize=11
     )
     fig.suptitle(complaints_title(by_category, lang))
-    fig.tight_layout()
+    lay_out(fig)
     return fig
 
 
@@ -213,5 +215,5 @@ def plot_complaint_satisfaction(linked: pd.DataFrame, lang: str = "zh"):
     ax.set_ylim(1, 10)
     ax.set_title(complaint_link_title(linked, lang))
     ax.set_ylabel(pick(lang, "总体满意度（10分制，线段为95%区间）", "Overall satisfaction (of 10; 95 % intervals)"))
-    fig.tight_layout()
+    lay_out(fig)
     return fig

@@ -147,6 +147,15 @@ def percent_axis(ax, axis: str = "y", decimals: int = 0) -> None:
     percent_ticks(ax.yaxis if axis == "y" else ax.xaxis, decimals)
 
 
+def lay_out(fig) -> None:
+    """Fit the Axes of `fig` to its size, titles and tick labels included:
+    `tight_layout` where several Axes (a colour bar counts) could run into
+    each other. A lone Axes needs none: `save` crops the figure to what is
+    drawn, and the layout would measure every text once more (issue 18)."""
+    if len(fig.axes) > 1:
+        fig.tight_layout()
+
+
 def legend_beside(ax, **kwargs) -> None:
     """The legend to the right of the plot, outside it: never over a row of
     estimates (dot-and-whisker charts fill the whole plot area). Call it after
@@ -362,6 +371,10 @@ def png_metadata(fig) -> dict[str, str]:
     return {TEXT_PT_KEY: f"{pt:g}"} if pt is not None else {}
 
 
+#: zlib level 3 rather than PIL's 6: a third less time encoding a figure for 1 % more bytes
+PNG_OPTIONS = {"compress_level": 3}
+
+
 def save(fig, out_dir: str | Path | None, name: str) -> Path | None:
     """Save `fig` as `<out_dir>/figures/<name>.png` (no-op without out_dir),
     recording the size of its smallest text (`png_metadata`)."""
@@ -379,7 +392,7 @@ def save(fig, out_dir: str | Path | None, name: str) -> Path | None:
         fig.set_layout_engine(None)  # but would make savefig draw once more to run it
     try:
         box = settled_bbox(fig, fig.canvas.get_renderer())
-        fig.savefig(path, dpi=fig.dpi, bbox_inches=box, metadata=png_metadata(fig))
+        fig.savefig(path, dpi=fig.dpi, bbox_inches=box, metadata=png_metadata(fig), pil_kwargs=PNG_OPTIONS)
     finally:
         if isinstance(engine, PlaceHolderLayoutEngine):
             fig.set_layout_engine(engine)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from analysis.figures.style import ACCENT, HOME, NEUTRAL, legend_beside, percent_axis, wrap
+from analysis.figures.style import ACCENT, HOME, NEUTRAL, lay_out, legend_beside, percent_axis, wrap
 from analysis.questions.value import ValueResult, standout_metric
 from analysis.words.format import pct
 from analysis.words.glossary import term
@@ -61,7 +61,7 @@ def plot_pareto(result: ValueResult, lang: str = "zh"):
     ax.set_xlabel(pick(lang, "客户（按利润从高到低）", "Customers, most profitable first"))
     ax.set_ylabel(pick(lang, "累计利润占比", "Cumulative share of profit"))
     ax.set_title(value_title(result, lang))
-    fig.tight_layout()
+    lay_out(fig)
     return fig
 
 
@@ -80,7 +80,7 @@ def plot_tiers(tiers: pd.DataFrame, lang: str = "zh"):
     percent_axis(ax, "y")
     top = pct(tiers.loc["top20", "revenue_share"]) if "top20" in tiers.index else "—"
     ax.set_title(pick(lang, f"前20%的客户贡献了{top}的利润", f"The top 20% of customers make {top} of the profit"))
-    fig.tight_layout()
+    lay_out(fig)
     legend_beside(ax)  # after the layout: the saved figure widens to hold it
     return fig
 
@@ -99,7 +99,7 @@ def plot_profitability(tables: dict[str, pd.DataFrame], lang: str = "zh"):
         percent_axis(ax, "y")
     seg = tables.get("segment", next(iter(tables.values())))
     fig.suptitle(profitability_title(seg, lang))
-    fig.tight_layout()
+    lay_out(fig)
     handles, labels = axes[0].get_legend_handles_labels()  # one legend for the row, beside its last panel
     legend_beside(axes[-1], handles=handles, labels=labels)
     return fig
@@ -128,7 +128,7 @@ def plot_money_losing(profile: pd.DataFrame, lang: str = "zh"):
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
     ax.set_xlabel(pick(lang, "亏损客户 ÷ 盈利客户（1× = 相同）", "Money-losing ÷ profitable customers (1× = alike)"))
     ax.set_title(money_losing_title(profile, lang))
-    fig.tight_layout()
+    lay_out(fig)
     return fig
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
-import re
 
 import matplotlib
 
@@ -17,45 +15,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+from fixtures.texts import HAN, drawn_texts, overlaps  # noqa: E402
 
 import analysis  # noqa: E402
 from analysis.figures import style  # noqa: E402
 from analysis.run import runner  # noqa: E402
-
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-#: pixels two extents may share before they count as overlapping (anti-aliasing, rounding)
-TOLERANCE_PX = 1.0
-
-
-def drawn_texts(fig) -> list[Text]:
-    """The texts a reader sees: every visible, non-empty text of the figure,
-    tick labels only of the ticks drawn (inside the view)."""
-    ticks = set()
-    drawn = []
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
-                ticks |= {id(tick.label1), id(tick.label2)}
-            # the ticks the axis draws (inside its view interval): what its tight box measures too
-            for tick in axis._update_ticks():
-                drawn += [t for t in (tick.label1, tick.label2) if t.get_visible()]
-    others = [t for t in fig.findobj(Text) if id(t) not in ticks and t.get_visible()]
-    return [t for t in drawn + others if t.get_text().strip()]
-
-
-def overlaps(fig) -> list[tuple[str, str]]:
-    """Pairs of texts of `fig` whose rendered extents overlap by more than TOLERANCE_PX."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in drawn_texts(fig)]
-    out = []
-    for (a, ba), (b, bb) in itertools.combinations(boxes, 2):
-        w = min(ba.x1, bb.x1) - max(ba.x0, bb.x0)
-        h = min(ba.y1, bb.y1) - max(ba.y0, bb.y0)
-        if w > TOLERANCE_PX and h > TOLERANCE_PX:
-            out.append((a, b))
-    return out
 
 
 def test_the_check_finds_an_overlap():
