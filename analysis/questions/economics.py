@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from analysis.assumptions import Assumptions
 from analysis.data.bank import Bank
@@ -121,7 +122,7 @@ def analyze(bank: Bank, assumptions: Assumptions | None = None) -> EconomicsResu
     if len(d) < MIN_CUSTOMERS:
         reason = f"{len(d)} customers with a snapshot in the window: the margins need at least {MIN_CUSTOMERS}"
     else:
-        X = sm.add_constant(d[["funds", "loans"]], has_constant="add")
+        X = add_constant(d[["funds", "loans"]], has_constant="add")
         if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
             reason = (
                 "funds and loans do not vary independently across customers (for instance, no customer has a loan): "
@@ -129,5 +130,5 @@ def analyze(bank: Bank, assumptions: Assumptions | None = None) -> EconomicsResu
             )
     if reason:
         return EconomicsResult(d, reason=reason, **meta)
-    fit = sm.OLS(d["revenue_year"], X).fit()
+    fit = OLS(d["revenue_year"], X).fit()
     return EconomicsResult(d, fit=fit, **meta)

@@ -40,9 +40,10 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.discrete.discrete_model import Logit
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+from statsmodels.tools.tools import add_constant
 
 Method = Literal["ipw", "aipw"]
 METHODS = ("ipw", "aipw")
@@ -156,7 +157,7 @@ class ATTEstimator:
         cols, dropped = _usable_columns(X)
         self.covariates_, self.dropped_ = cols, dropped
         Xu = X[cols]
-        Z = sm.add_constant(((Xu - Xu.mean()) / Xu.std(ddof=0)).to_numpy(), has_constant="add")
+        Z = add_constant(((Xu - Xu.mean()) / Xu.std(ddof=0)).to_numpy(), has_constant="add")
 
         self.propensity_result_ = self._fit_propensity(t, Z)
         beta = np.asarray(self.propensity_result_.params)
@@ -215,7 +216,7 @@ class ATTEstimator:
         return self
 
     def _fit_propensity(self, t: np.ndarray, Z: np.ndarray) -> Any:  # statsmodels' fitted Logit
-        model = sm.Logit(t.astype(float), Z)
+        model = Logit(t.astype(float), Z)
         with warnings.catch_warnings():
             # non-convergence is handled below and reported in converged_
             warnings.simplefilter("ignore", ConvergenceWarning)

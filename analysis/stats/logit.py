@@ -26,14 +26,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import statsmodels.api as sm
 from scipy.stats import rankdata
+from statsmodels.discrete.discrete_model import Logit
 from statsmodels.tools.sm_exceptions import (
     ConvergenceWarning,
     HessianInversionWarning,
     PerfectSeparationError,
     PerfectSeparationWarning,
 )
+from statsmodels.tools.tools import add_constant
 
 MAX_ABS_COEF = 15.0  # |log odds ratio| beyond this (OR > 3 million) only happens under separation
 SEPARATION = ("raise", "set_aside")
@@ -164,12 +165,12 @@ class LogitModel:
 
     def _newton(self, X: pd.DataFrame, y: pd.Series) -> Any:
         w = self.terms
-        exog = sm.add_constant(X, has_constant="add")
+        exog = add_constant(X, has_constant="add")
         with warnings.catch_warnings():
             for kind in (PerfectSeparationWarning, ConvergenceWarning, HessianInversionWarning, RuntimeWarning):
                 warnings.simplefilter("error", kind)
             try:
-                res = sm.Logit(y, exog).fit(method="newton", maxiter=self.maxiter, disp=0)
+                res = Logit(y, exog).fit(method="newton", maxiter=self.maxiter, disp=0)
             except (PerfectSeparationWarning, PerfectSeparationError) as exc:
                 raise LogitError(
                     f"the features predict {w.outcome} perfectly (separation): the odds ratios are not estimable"
@@ -223,7 +224,7 @@ class LogitModel:
         """Predicted probability of the event, one per row of X."""
         self._check_fitted()
         X = pd.DataFrame(X)[self.features_].astype(float)
-        exog = sm.add_constant(X, has_constant="add")
+        exog = add_constant(X, has_constant="add")
         return pd.Series(np.asarray(self.result_.predict(exog)), index=X.index, name="p")
 
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame:

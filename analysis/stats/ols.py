@@ -15,7 +15,8 @@ import html
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 
 class OLSDrivers:
@@ -43,10 +44,10 @@ class OLSDrivers:
                 f"OLS needs more complete cases than coefficients (got {len(data)} cases for {len(drivers) + 1} "
                 "coefficients)"
             )
-        design = sm.add_constant(data[drivers], has_constant="add")
+        design = add_constant(data[drivers], has_constant="add")
         if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
             raise ValueError("the drivers are collinear: their separate effects are not identified")
-        res = sm.OLS(data["__y__"], design).fit()
+        res = OLS(data["__y__"], design).fit()
         ci = res.conf_int(self.alpha)
         self.drivers_ = drivers
         self.params_ = res.params[drivers].rename("coef")
