@@ -4,15 +4,20 @@ process, with the slowest cells of each (not part of the tests).
     .venv/bin/python benchmarks/profile_cells.py DATA_DIR [NOTEBOOK ...] [--branch meishan]
 
 For a closer look at one call, run it under cProfile or py-spy; this finds
-the cell to look at.
+the cell to look at. At the end it prints how much of the time went into
+drawing figures (every `plot_*` of `analysis.figures`) and saving them
+(`analysis.figures.style.save`).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import importlib
 import io
 import os
+import pkgutil
 import tempfile
 import time
 
@@ -23,8 +28,35 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 
+import analysis.figures  # noqa: E402
 from analysis.data.bank import load  # noqa: E402
+from analysis.figures import style  # noqa: E402
 from analysis.run import runner  # noqa: E402
+
+
+def timed_figures() -> dict[str, float]:
+    """Seconds spent in figure code from now on, by kind ("draw": every
+    `plot_*` of analysis.figures; "save": `style.save`), filled as it runs."""
+    spent = {"draw": 0.0, "save": 0.0}
+
+    def timing(fn, kind):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[kind] += time.perf_counter() - t
+
+        return wrapper
+
+    for info in pkgutil.iter_modules(analysis.figures.__path__):
+        module = importlib.import_module(f"analysis.figures.{info.name}")
+        for name, fn in vars(module).copy().items():
+            if name.startswith("plot_") and callable(fn) and getattr(fn, "__module__", None) == module.__name__:
+                setattr(module, name, timing(fn, "draw"))
+    style.save = timing(style.save, "save")
+    return spent
 
 
 def main() -> None:
@@ -35,6 +67,7 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=6)
     args = ap.parse_args()
     out = tempfile.mkdtemp(prefix="qvsrs-cells-")
+    figures = timed_figures()
     t = time.perf_counter()
     bank = load(args.data, args.branch)
     prepared = bank.save(os.path.join(out, "_bank"))
@@ -70,6 +103,8 @@ def main() -> None:
         print(f"{nb_path.stem}: {time.perf_counter() - started:.1f} s")
         for dt, i, first in sorted(cells, reverse=True)[: args.top]:
             print(f"  {dt:6.2f} s  cell {i:2d}  {first}")
+    saved = len(os.listdir(os.path.join(out, "figures"))) if os.path.isdir(os.path.join(out, "figures")) else 0
+    print(f"figures: {saved} saved; drawing {figures['draw']:.1f} s, saving {figures['save']:.1f} s")
 
 
 if __name__ == "__main__":
