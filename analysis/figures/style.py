@@ -304,20 +304,29 @@ def source_caption(
 CAPTION_GAP = 6  # points between the lowest text of the figure and its source line
 
 
+def source_lines(fig) -> list[Annotation]:
+    """The source lines of `fig` (`caption`), in the order written."""
+    return [a for a in fig.artists if a.get_gid() == "source-caption"]
+
+
+def _below(fig, renderer, caption: Annotation, axes: list[Bbox]) -> Bbox:
+    """What `caption` hangs from: the union of `axes` (the visible Axes'
+    tight boxes), figure texts, legends and the source lines written before it."""
+    boxes = axes + [t.get_window_extent(renderer) for t in fig.texts if t.get_visible() and t.get_text()]
+    boxes += [lg.get_window_extent(renderer) for lg in fig.legends]
+    lines = source_lines(fig)
+    boxes += [a.get_window_extent(renderer) for a in lines[: lines.index(caption) if caption in lines else None]]
+    boxes = [b for b in boxes if b is not None and b.width >= 0 and b.height >= 0]
+    return Bbox.union(boxes) if boxes else fig.bbox
+
+
 def _content_below(fig, caption: Annotation):
     """The coordinates the source line hangs from: y = 0 is the lowest edge of
-    everything drawn before it (axes with their tick and axis labels, figure
-    texts, legends, earlier source lines), measured when the figure is drawn,
+    everything drawn before it (`_below`), measured when the figure is drawn,
     so a layout changed after `caption` is still respected."""
 
     def bbox(renderer) -> Bbox:
-        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
-        boxes += [t.get_window_extent(renderer) for t in fig.texts if t.get_visible() and t.get_text()]
-        boxes += [lg.get_window_extent(renderer) for lg in fig.legends]
-        mine = fig.artists.index(caption) if caption in fig.artists else len(fig.artists)
-        boxes += [a.get_window_extent(renderer) for a in fig.artists[:mine] if a.get_gid() == "source-caption"]
-        boxes = [b for b in boxes if b is not None and b.width >= 0 and b.height >= 0]
-        return Bbox.union(boxes) if boxes else fig.bbox
+        return _below(fig, renderer, caption, [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()])
 
     return bbox
 
@@ -385,7 +394,7 @@ def save(fig, out_dir: str | Path | None, name: str) -> Path | None:
     path = folder / f"{name}.png"
     dpi = plt.rcParams["savefig.dpi"]
     shown_dpi, fig.dpi = fig.dpi, (fig.dpi if dpi == "figure" else dpi)
-    captions = [a for a in fig.artists if a.get_gid() == "source-caption"]
+    captions = source_lines(fig)
     live = [(a.xy, a.xycoords) for a in captions]
     engine = fig.get_layout_engine()
     if isinstance(engine, PlaceHolderLayoutEngine):  # left by tight_layout: lays nothing out,
@@ -412,16 +421,11 @@ def settled_bbox(fig, renderer) -> Bbox:
     layout draw, again for the box, and again for each source line at every
     draw: most of a figure's cost (benchmarks/README.md, issue 18)."""
     axes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
-    content = axes + [t.get_window_extent(renderer) for t in fig.texts if t.get_visible() and t.get_text()]
-    content += [lg.get_window_extent(renderer) for lg in fig.legends]
-    captions = [a for a in fig.artists if a.get_gid() == "source-caption"]
-    for note in captions:  # in the order written: each hangs below the ones before it
-        drawn = [b for b in content if b is not None and b.width >= 0 and b.height >= 0]
-        low = Bbox.union(drawn).y0 if drawn else fig.bbox.y0
+    for note in source_lines(fig):  # in the order written: each hangs below the ones before it
+        low = _below(fig, renderer, note, axes).y0
         note.xy = (note.xy[0], (low - fig.bbox.y0) / fig.bbox.height)
         # transFigure, not "figure fraction": the latter stays where the uncropped figure was
         note.xycoords = (note.xycoords[0], fig.transFigure)
-        content.append(note.get_window_extent(renderer))
     # the rest as Figure.get_tightbbox finds it, with the Axes measured above
     others = [a for a in fig.get_children() if a not in fig.axes and a.get_visible() and a.get_in_layout()]
     boxes = [b for b in (a.get_tightbbox(renderer) for a in others) if b is not None] + axes
